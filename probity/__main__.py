@@ -1,0 +1,3 @@
+from probity.cli import main
+
+main()

@@ -1,0 +1,36 @@
+"""The ``probity`` command. Each command is a thin wrapper over a plain, typed function."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import typer
+
+from probity.cli import db as db_cli
+from probity.cli import forces as forces_cli
+from probity.cli import keys as keys_cli
+from probity.errors import ProbityError
+from probity.logs import setup_logging
+from probity.settings import get_settings
+
+app = typer.Typer(help="Probity: integrity checks for police Professional Standards Departments.",
+                  no_args_is_help=True, pretty_exceptions_enable=False)
+
+
+@app.callback()
+def _root(verbose: bool = typer.Option(False, "--verbose", "-v", help="Debug logging.")) -> None:
+    setup_logging("DEBUG" if verbose else get_settings().log_level)
+
+
+app.add_typer(db_cli.app, name="db")
+app.command("forces")(forces_cli.forces)
+app.add_typer(keys_cli.app, name="keys")
+
+
+def main() -> None:
+    try:
+        app()
+    except ProbityError as exc:
+        logging.getLogger("probity").error("%s", exc)
+        sys.exit(2)

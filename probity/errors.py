@@ -1,0 +1,45 @@
+"""Errors that reach users. Each carries enough context to fix the input without guessing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class ProbityError(Exception):
+    """Base class for errors Probity reports to a user (CLI exit code 2, API 4xx)."""
+
+
+class ConfigurationError(ProbityError):
+    """Settings are missing, unsafe for production or contradictory."""
+
+
+class NotFoundError(ProbityError):
+    """An object does not exist, or exists outside the caller's force (indistinguishable on purpose)."""
+
+
+class InvalidTransition(ProbityError):
+    """A workflow object was asked to move to a status its state machine does not allow."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem with one input row: which row, which field, why."""
+
+    row: int
+    column: str | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"row {self.row}" + (f", column '{self.column}'" if self.column else "")
+        return f"{where}: {self.reason}"
+
+
+class InputFileError(ProbityError):
+    """An input file was rejected as a whole; nothing from it was stored."""
+
+    def __init__(self, source: str, errors: list[RowError]):
+        self.source = source
+        self.errors = errors
+        shown = "\n".join(f"  {e}" for e in errors[:50])
+        more = f"\n  … and {len(errors) - 50} more" if len(errors) > 50 else ""
+        super().__init__(f"{source}: rejected, nothing imported ({len(errors)} problem(s)):\n{shown}{more}")

@@ -1,0 +1,59 @@
+"""API keys and the append-only, hash-chained audit log."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from probity.models.base import Base, str_enum, utcnow
+
+
+class KeyRole(str, enum.Enum):
+    admin = "admin"
+    analyst = "analyst"  # the review team; national, or limited to one force
+    force = "force"  # exactly one force
+    researcher = "researcher"  # pseudonymised exports only
+
+
+class ApiKey(Base):
+    """Only a hash of the key is stored; the prefix identifies it in lists and audit events."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    prefix: Mapped[str] = mapped_column(String(24), unique=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    role: Mapped[KeyRole] = mapped_column(str_enum(KeyRole))
+    force_id: Mapped[str | None] = mapped_column(ForeignKey("forces.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+    last_used_at: Mapped[datetime | None]
+
+
+class AuditEvent(Base):
+    """Append-only: database triggers refuse UPDATE and DELETE (see the initial migration).
+
+    ``hash`` = SHA-256 over the previous event's hash and this event's canonical fields, so
+    changing or removing any row breaks the chain from that row on.
+    """
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str] = mapped_column(String(80))  # key prefix, or "cli:<user>"
+    role: Mapped[str] = mapped_column(String(40))
+    force_id: Mapped[str | None] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(80))
+    object_type: Mapped[str] = mapped_column(String(80), default="")
+    object_id: Mapped[str] = mapped_column(String(200), default="")
+    purpose: Mapped[str] = mapped_column(Text, default="")
+    detail: Mapped[dict[str, Any] | None]
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)

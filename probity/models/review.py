@@ -1,0 +1,169 @@
+"""Model versions, stored predictions, flags, review decisions and referrals.
+
+The flag status machine is explicit (``FLAG_TRANSITIONS``): nothing moves a flag except a
+transition listed there, and only people move a flag out of ``pending``.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from probity.errors import InvalidTransition
+from probity.models.base import Base, str_enum, utcnow
+
+LABELS: tuple[str, ...] = ("offensive", "protocol", "negativity", "government")
+
+
+class ModelVersion(Base):
+    __tablename__ = "model_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[str] = mapped_column(String(80), unique=True)
+    kind: Mapped[str] = mapped_column(String(40))  # "tfidf-logreg" | "transformer" | "ensemble"
+    path: Mapped[str] = mapped_column(String(1000))
+    config: Mapped[dict[str, Any]]
+    metrics: Mapped[dict[str, Any]]
+    thresholds: Mapped[dict[str, Any]]
+    active: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    activated_at: Mapped[datetime | None]
+
+
+class Prediction(Base):
+    """One per (post, model version): classifying again with the same version is a no-op."""
+
+    __tablename__ = "predictions"
+    __table_args__ = (UniqueConstraint("post_id", "model_version_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"), index=True)
+    model_version_id: Mapped[int] = mapped_column(ForeignKey("model_versions.id"))
+    scores: Mapped[dict[str, Any]]  # label -> 0..1
+    labels: Mapped[list[Any]]  # labels at the model's saved thresholds
+    explanation: Mapped[dict[str, Any] | None]  # label -> [spans/words that drove it]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class FlagStatus(str, enum.Enum):
+    pending = "pending"  # awaiting a person
+    claimed = "claimed"  # an analyst is reviewing it
+    awaiting_second = "awaiting_second"  # two-person rule: one confirmation so far
+    confirmed = "confirmed"  # a person (or two) confirmed labels: becomes part of a referral
+    dismissed = "dismissed"  # a person decided there is nothing to refer
+
+
+FLAG_TRANSITIONS: dict[FlagStatus, frozenset[FlagStatus]] = {
+    FlagStatus.pending: frozenset({FlagStatus.claimed, FlagStatus.confirmed, FlagStatus.dismissed,
+                                   FlagStatus.awaiting_second}),
+    FlagStatus.claimed: frozenset({FlagStatus.pending, FlagStatus.confirmed, FlagStatus.dismissed,
+                                   FlagStatus.awaiting_second}),
+    FlagStatus.awaiting_second: frozenset({FlagStatus.confirmed, FlagStatus.dismissed,
+                                           FlagStatus.pending, FlagStatus.claimed}),
+    FlagStatus.confirmed: frozenset(),
+    FlagStatus.dismissed: frozenset(),
+}
+
+
+class Flag(Base):
+    """A post the classifier put in front of people. Never referred without a human decision."""
+
+    __tablename__ = "flags"
+    __table_args__ = (
+        UniqueConstraint("post_id"),
+        Index("ix_flags_status_force", "status", "force_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"))
+    prediction_id: Mapped[int | None] = mapped_column(ForeignKey("predictions.id"))
+    force_id: Mapped[str | None] = mapped_column(ForeignKey("forces.id"), index=True)
+    labels: Mapped[list[Any]]  # what the model proposed
+    max_score: Mapped[float] = mapped_column(default=0.0)
+    status: Mapped[FlagStatus] = mapped_column(str_enum(FlagStatus), default=FlagStatus.pending)
+    claimed_by: Mapped[str | None] = mapped_column(String(80))
+    claimed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    decisions: Mapped[list[ReviewDecision]] = relationship(
+        back_populates="flag", order_by="ReviewDecision.id"
+    )
+
+    def transition(self, new: FlagStatus) -> None:
+        if new not in FLAG_TRANSITIONS[self.status]:
+            raise InvalidTransition(f"flag {self.id}: cannot move from {self.status.value} to {new.value}")
+        self.status = new
+
+
+class DecisionAction(str, enum.Enum):
+    confirm = "confirm"  # the proposed labels are right
+    change = "change"  # refer, with different labels
+    dismiss = "dismiss"  # nothing to refer
+
+
+class ReviewDecision(Base):
+    """A person's decision on a flag. Never updated: the history is the record."""
+
+    __tablename__ = "review_decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    flag_id: Mapped[int] = mapped_column(ForeignKey("flags.id"), index=True)
+    reviewer: Mapped[str] = mapped_column(String(80))  # API key prefix of the analyst
+    action: Mapped[DecisionAction] = mapped_column(str_enum(DecisionAction))
+    labels: Mapped[list[Any]]
+    note: Mapped[str] = mapped_column(Text, default="")
+    decided_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    flag: Mapped[Flag] = relationship(back_populates="decisions")
+
+
+class ReferralStatus(str, enum.Enum):
+    open = "open"
+    acknowledged = "acknowledged"
+    closed = "closed"
+
+
+class ReferralOutcome(str, enum.Enum):
+    no_further_action = "no_further_action"
+    management_advice = "management_advice"
+    written_warning = "written_warning"  # written warning / misconduct meeting
+    gross_misconduct_hearing = "gross_misconduct_hearing"
+    referred_to_iopc = "referred_to_iopc"
+    other = "other"
+
+
+class Referral(Base):
+    """Confirmed instances for one account, referred to that account's force."""
+
+    __tablename__ = "referrals"
+    __table_args__ = (Index("ix_referrals_force_id_id", "force_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    force_id: Mapped[str] = mapped_column(ForeignKey("forces.id"))
+    account_id: Mapped[int] = mapped_column(ForeignKey("platform_accounts.id"), index=True)
+    status: Mapped[ReferralStatus] = mapped_column(str_enum(ReferralStatus), default=ReferralStatus.open)
+    outcome: Mapped[ReferralOutcome | None] = mapped_column(str_enum(ReferralOutcome))
+    outcome_note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    acknowledged_at: Mapped[datetime | None]
+    outcome_at: Mapped[datetime | None]
+
+    items: Mapped[list[ReferralItem]] = relationship(back_populates="referral", order_by="ReferralItem.id")
+
+
+class ReferralItem(Base):
+    __tablename__ = "referral_items"
+    __table_args__ = (UniqueConstraint("flag_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referrals.id"), index=True)
+    flag_id: Mapped[int] = mapped_column(ForeignKey("flags.id"))
+    labels: Mapped[list[Any]]  # the labels people confirmed
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    referral: Mapped[Referral] = relationship(back_populates="items")

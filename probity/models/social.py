@@ -1,0 +1,141 @@
+"""What the collector stores: raw platform payloads, accounts, posts, crawl checkpoints.
+
+Raw payloads are kept as captured (4CAT style) so the mapping to accounts and posts can be
+fixed and re-run without re-crawling. Out-of-scope accounts keep no profile at all: only a
+keyed hash of their id and the verdict, so they are never fetched again (data minimisation).
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from probity.models.base import Base, str_enum, utcnow
+
+
+class Platform(str, enum.Enum):
+    bluesky = "bluesky"
+    mastodon = "mastodon"
+    x = "x"
+    facebook = "facebook"
+    other = "other"
+
+
+class Role(str, enum.Enum):
+    officer = "officer"
+    special = "special"
+    pcso = "pcso"
+    staff = "staff"
+
+
+class RawItem(Base):
+    """One payload exactly as a platform returned it, with our capture time."""
+
+    __tablename__ = "raw_items"
+    __table_args__ = (UniqueConstraint("platform", "item_type", "platform_id", "payload_sha256"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[Platform] = mapped_column(str_enum(Platform))
+    item_type: Mapped[str] = mapped_column(String(20))  # "profile" | "post"
+    platform_id: Mapped[str] = mapped_column(String(512))
+    payload: Mapped[dict[str, Any]]
+    payload_sha256: Mapped[str] = mapped_column(String(64))
+    captured_at: Mapped[datetime] = mapped_column(default=utcnow)
+    source: Mapped[str] = mapped_column(String(200), default="")  # base URL or imported file
+
+
+class PlatformAccount(Base):
+    """An in-scope (or not yet screened) public profile, with the identification verdict."""
+
+    __tablename__ = "platform_accounts"
+    __table_args__ = (UniqueConstraint("platform", "platform_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[Platform] = mapped_column(str_enum(Platform))
+    platform_id: Mapped[str] = mapped_column(String(512))  # Bluesky DID, Mastodon uri, X user id
+    handle: Mapped[str] = mapped_column(String(320))
+    display_name: Mapped[str] = mapped_column(String(400), default="")
+    bio: Mapped[str] = mapped_column(Text, default="")
+    url: Mapped[str] = mapped_column(String(1000), default="")
+    raw: Mapped[dict[str, Any] | None]
+    captured_at: Mapped[datetime] = mapped_column(default=utcnow)
+    first_seen: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen: Mapped[datetime] = mapped_column(default=utcnow)
+    deleted_at: Mapped[datetime | None]
+    # identification verdict
+    self_identified: Mapped[bool | None]
+    role: Mapped[Role | None] = mapped_column(str_enum(Role))
+    force_id: Mapped[str | None] = mapped_column(ForeignKey("forces.id"), index=True)
+    confidence: Mapped[float | None]
+    evidence: Mapped[list[Any] | None]
+    identified_at: Mapped[datetime | None]
+    identifier_version: Mapped[str | None] = mapped_column(String(40))
+
+    posts: Mapped[list[Post]] = relationship(back_populates="account")
+
+
+class ExcludedAccount(Base):
+    """An out-of-scope profile: a keyed hash of its id and why, nothing else."""
+
+    __tablename__ = "excluded_accounts"
+    __table_args__ = (UniqueConstraint("platform", "account_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[Platform] = mapped_column(str_enum(Platform))
+    account_hash: Mapped[str] = mapped_column(String(64))  # HMAC-SHA256(secret, platform id)
+    reason: Mapped[str] = mapped_column(String(200))
+    decided_at: Mapped[datetime] = mapped_column(default=utcnow)
+    identifier_version: Mapped[str | None] = mapped_column(String(40))
+
+
+class Post(Base):
+    """A public post, evidence-grade: URL, platform id, text hash, capture time and context."""
+
+    __tablename__ = "posts"
+    __table_args__ = (
+        UniqueConstraint("platform", "platform_id"),
+        Index("ix_posts_account_created", "account_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[Platform] = mapped_column(str_enum(Platform))
+    platform_id: Mapped[str] = mapped_column(String(512))  # Bluesky at-uri, Mastodon uri, tweet id
+    account_id: Mapped[int] = mapped_column(ForeignKey("platform_accounts.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    text_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    url: Mapped[str] = mapped_column(String(1000), default="")
+    created_at: Mapped[datetime | None]  # the platform's timestamp
+    captured_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen: Mapped[datetime] = mapped_column(default=utcnow)
+    is_repost: Mapped[bool] = mapped_column(default=False)
+    # [{"relation": "reply"|"quote", "platform_id", "author_id", "author_handle", "text",
+    #   "is_account_holder": false}] — other people's words, shown as context only.
+    context: Mapped[list[Any] | None]
+    raw: Mapped[dict[str, Any] | None]
+    edited_at: Mapped[datetime | None]
+    previous_text_sha256: Mapped[str | None] = mapped_column(String(64))
+    deleted_at: Mapped[datetime | None]
+
+    account: Mapped[PlatformAccount] = relationship(back_populates="posts")
+
+
+class CrawlCheckpoint(Base):
+    """Where a walk stopped: written in the same transaction as the page it describes."""
+
+    __tablename__ = "crawl_checkpoints"
+    __table_args__ = (UniqueConstraint("platform", "scope", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[Platform] = mapped_column(str_enum(Platform))
+    scope: Mapped[str] = mapped_column(String(40))  # "discover" | "account" | "posts"
+    key: Mapped[str] = mapped_column(String(512))  # query or account platform id
+    cursor: Mapped[str | None] = mapped_column(Text)  # resume point of an unfinished walk
+    newest_id: Mapped[str | None] = mapped_column(String(512))  # since_id for the next increment
+    complete: Mapped[bool] = mapped_column(default=False)
+    pages: Mapped[int] = mapped_column(default=0)
+    items: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -1,0 +1,80 @@
+"""Configuration from PROBITY_* environment variables and an optional .env file.
+
+Every setting has a development default so a fresh clone runs; production mode
+(PROBITY_ENV=production) refuses to start while any secret is missing or still a default.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from probity.errors import ConfigurationError
+
+DEV_SECRET_KEY = "dev-only-insecure-secret-key-change-me"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="PROBITY_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    env: Literal["development", "test", "production"] = "development"
+    data_dir: Path = Path("var")
+    database_url: str = ""  # empty: a SQLite file inside data_dir
+    secret_key: SecretStr = SecretStr(DEV_SECRET_KEY)
+    log_level: str = "INFO"
+    shared_data_dir: Path = Path("../shared/data")
+    models_dir: Path = Field(default=Path(""), description="empty: data_dir/models")
+
+    # Platform access. Only X needs a credential; Bluesky's AppView and Mastodon are public.
+    bluesky_base_url: str = "https://public.api.bsky.app"
+    mastodon_instances: list[str] = ["https://mastodon.social"]
+    x_base_url: str = "https://api.x.com"
+    x_bearer_token: SecretStr | None = None
+
+    # Review workflow
+    two_person_rule: bool = False
+    max_page_size: int = 200
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'probity.db').as_posix()}"
+
+    @property
+    def resolved_models_dir(self) -> Path:
+        return self.models_dir if str(self.models_dir) not in ("", ".") else self.data_dir / "models"
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_production(self) -> "Settings":
+        if not self.is_production:
+            return self
+        problems: list[str] = []
+        secret = self.secret_key.get_secret_value()
+        if secret == DEV_SECRET_KEY or len(secret) < 32:
+            problems.append("PROBITY_SECRET_KEY must be set to a random value of at least 32 characters")
+        if not self.database_url:
+            problems.append("PROBITY_DATABASE_URL must be set explicitly in production")
+        if problems:
+            raise ConfigurationError("refusing to start in production mode: " + "; ".join(problems))
+        return self
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
+
+
+def reset_settings_cache() -> None:
+    """Forget cached settings (tests and the CLI change the environment between runs)."""
+    get_settings.cache_clear()
