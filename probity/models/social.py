@@ -46,6 +46,8 @@ class RawItem(Base):
     payload_sha256: Mapped[str] = mapped_column(String(64))
     captured_at: Mapped[datetime] = mapped_column(default=utcnow)
     source: Mapped[str] = mapped_column(String(200), default="")  # base URL or imported file
+    # The account a post belongs to (its platform id), so mapping and purging need no parsing.
+    account_key: Mapped[str | None] = mapped_column(String(512), index=True)
 
 
 class PlatformAccount(Base):
@@ -61,6 +63,7 @@ class PlatformAccount(Base):
     display_name: Mapped[str] = mapped_column(String(400), default="")
     bio: Mapped[str] = mapped_column(Text, default="")
     url: Mapped[str] = mapped_column(String(1000), default="")
+    source: Mapped[str] = mapped_column(String(200), default="")  # API base URL it was read from
     raw: Mapped[dict[str, Any] | None]
     captured_at: Mapped[datetime] = mapped_column(default=utcnow)
     first_seen: Mapped[datetime] = mapped_column(default=utcnow)
@@ -135,6 +138,9 @@ class CrawlCheckpoint(Base):
     key: Mapped[str] = mapped_column(String(512))  # query or account platform id
     cursor: Mapped[str | None] = mapped_column(Text)  # resume point of an unfinished walk
     newest_id: Mapped[str | None] = mapped_column(String(512))  # since_id for the next increment
+    # newest item of the walk in progress: becomes newest_id only when the walk completes,
+    # so a walk killed half-way is resumed rather than mistaken for finished.
+    pending_newest_id: Mapped[str | None] = mapped_column(String(512))
     complete: Mapped[bool] = mapped_column(default=False)
     pages: Mapped[int] = mapped_column(default=0)
     items: Mapped[int] = mapped_column(default=0)

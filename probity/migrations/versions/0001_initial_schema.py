@@ -44,6 +44,7 @@ def upgrade() -> None:
     sa.Column('key', sa.String(length=512), nullable=False),
     sa.Column('cursor', sa.Text(), nullable=True),
     sa.Column('newest_id', sa.String(length=512), nullable=True),
+    sa.Column('pending_newest_id', sa.String(length=512), nullable=True),
     sa.Column('complete', sa.Boolean(), nullable=False),
     sa.Column('pages', sa.Integer(), nullable=False),
     sa.Column('items', sa.Integer(), nullable=False),
@@ -92,9 +93,13 @@ def upgrade() -> None:
     sa.Column('payload_sha256', sa.String(length=64), nullable=False),
     sa.Column('captured_at', probity.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('source', sa.String(length=200), nullable=False),
+    sa.Column('account_key', sa.String(length=512), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_raw_items')),
     sa.UniqueConstraint('platform', 'item_type', 'platform_id', 'payload_sha256', name=op.f('uq_raw_items_platform_item_type_platform_id_payload_sha256'))
     )
+    with op.batch_alter_table('raw_items', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_raw_items_account_key'), ['account_key'], unique=False)
+
     op.create_table('api_keys',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('prefix', sa.String(length=24), nullable=False),
@@ -202,6 +207,7 @@ def upgrade() -> None:
     sa.Column('display_name', sa.String(length=400), nullable=False),
     sa.Column('bio', sa.Text(), nullable=False),
     sa.Column('url', sa.String(length=1000), nullable=False),
+    sa.Column('source', sa.String(length=200), nullable=False),
     sa.Column('raw', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=True),
     sa.Column('captured_at', probity.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('first_seen', probity.models.base.UTCDateTime(timezone=True), nullable=False),
@@ -385,6 +391,9 @@ def downgrade() -> None:
 
     op.drop_table('business_interests')
     op.drop_table('api_keys')
+    with op.batch_alter_table('raw_items', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_raw_items_account_key'))
+
     op.drop_table('raw_items')
     op.drop_table('model_versions')
     op.drop_table('forces')

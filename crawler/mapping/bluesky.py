@@ -1,0 +1,67 @@
+"""Bluesky raw → fields. Profiles are profileView(Detailed); posts are feedViewPost items."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crawler.mapping.fields import (
+    MalformedItem,
+    PostFields,
+    ProfileFields,
+    context_entry,
+    parse_time,
+    require,
+)
+from crawler.sources.bluesky import feed_item_key
+
+
+def profile(raw: dict[str, Any]) -> ProfileFields:
+    did, handle = require(raw, "did"), require(raw, "handle")
+    return ProfileFields(platform_id=did, handle=handle, display_name=raw.get("displayName") or "",
+                         bio=raw.get("description") or "", url=f"https://bsky.app/profile/{handle}")
+
+
+def _view_url(uri: str, author: dict[str, Any]) -> str:
+    rkey = uri.rsplit("/", 1)[-1]
+    return f"https://bsky.app/profile/{author.get('handle') or author.get('did', '')}/post/{rkey}"
+
+
+def post(raw: dict[str, Any], account_id: str) -> PostFields:
+    view = require(raw, "post")
+    uri, author = require(view, "uri"), require(view, "author")
+    record = require(view, "record")
+    text = record.get("text")
+    if text is None:
+        raise MalformedItem("missing field post.record.text")
+    created = parse_time(require(record, "createdAt"))
+    reason = raw.get("reason") or {}
+    context: list[dict[str, Any]] = []
+    if "repost" in str(reason.get("$type", "")):
+        context.append(context_entry("repost", uri, author.get("did", ""), author.get("handle", ""),
+                                     text, account_id))
+        return PostFields(feed_item_key(raw), "", _view_url(uri, author),
+                          parse_time(reason.get("indexedAt")) or created, True, context)
+    parent = (raw.get("reply") or {}).get("parent") or {}
+    if parent.get("uri"):
+        pa = parent.get("author") or {}
+        context.append(context_entry("reply", parent["uri"], pa.get("did", ""), pa.get("handle", ""),
+                                     (parent.get("record") or {}).get("text", ""), account_id))
+    elif (record.get("reply") or {}).get("parent"):
+        context.append(context_entry("reply", record["reply"]["parent"].get("uri", ""), "", "", "",
+                                     account_id))
+    quoted = _quoted(view.get("embed") or {})
+    if quoted:
+        qa = quoted.get("author") or {}
+        context.append(context_entry("quote", quoted.get("uri", ""), qa.get("did", ""),
+                                     qa.get("handle", ""), (quoted.get("value") or {}).get("text", ""),
+                                     account_id))
+    return PostFields(uri, text, _view_url(uri, author), created, False, context)
+
+
+def _quoted(embed: dict[str, Any]) -> dict[str, Any] | None:
+    kind = str(embed.get("$type", ""))
+    if kind.startswith("app.bsky.embed.recordWithMedia"):
+        return (embed.get("record") or {}).get("record")
+    if kind.startswith("app.bsky.embed.record"):
+        return embed.get("record")
+    return None
