@@ -37,6 +37,14 @@ class Settings(BaseSettings):
     x_base_url: str = "https://api.x.com"
     x_bearer_token: SecretStr | None = None
 
+    # crawler
+    crawl_page_size: int = 100  # items per page asked for (each platform caps it at its own maximum)
+    crawl_max_retries: int = 4  # per request, for 429s, 5xx and timeouts
+    crawl_backoff_seconds: float = 1.0  # first backoff step; doubles each retry, +-50% jitter
+    crawl_max_sleep: float = 900.0  # no single sleep is longer than this (seconds)
+    crawl_timeout: float = 30.0  # per request (seconds)
+    crawl_max_empty_pages: int = 3  # empty pages with a cursor followed in a row before stopping
+
     # Review workflow
     two_person_rule: bool = False
     max_page_size: int = 200

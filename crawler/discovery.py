@@ -1,0 +1,29 @@
+"""Discovery queries, generated from the forces reference data and role terms."""
+
+from __future__ import annotations
+
+from probity.forces import FORCES
+
+ROLE_TERMS = ("police officer", "police constable", "PCSO", "special constable", "police sergeant",
+              "detective constable", "response officer", "police staff")
+
+
+def discovery_queries(platform: str) -> list[str]:
+    """One query per force name and alias, then the role terms; case-insensitively de-duplicated.
+
+    X has no account search among the endpoints Probity uses, so it gets none (use --handles).
+    """
+    if platform == "x":
+        return []
+    queries: list[str] = []
+    seen: set[str] = set()
+    for force in FORCES:
+        for term in (force.name, *force.aliases):
+            if term.lower() not in seen:
+                seen.add(term.lower())
+                queries.append(term)
+    for term in ROLE_TERMS:
+        if term.lower() not in seen:
+            seen.add(term.lower())
+            queries.append(term)
+    return queries
