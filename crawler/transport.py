@@ -40,6 +40,10 @@ HEADER_FAMILIES: tuple[tuple[str, str, str], ...] = (
 )
 
 
+# Added to every wait computed from a reset header: clocks differ and resets are rounded.
+RESET_MARGIN = 1.0
+
+
 class TransportError(ProbityError):
     """A request failed beyond the retry budget; the crawl stops, checkpoints stay as they were."""
 
@@ -108,7 +112,7 @@ class RateBudget:
 
     def wait_needed(self, now: float) -> float:
         if self.remaining is not None and self.remaining <= 0 and self.reset_at is not None:
-            return max(0.0, self.reset_at - now)
+            return max(0.0, self.reset_at - now) + RESET_MARGIN
         return 0.0
 
 

@@ -35,6 +35,7 @@ class Injected:
     match: str  # substring of the request path
     kind: str  # one of INJECTABLE
     times: int = 1
+    after: int = 0  # let this many matching requests through first
 
 
 @dataclass
@@ -56,6 +57,8 @@ class FakePlatform:
     faults: Faults = field(default_factory=Faults)
     clock: Clock = field(default_factory=SystemClock)
     requests: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+    statuses: list[int] = field(default_factory=list)  # status of each answered request, in order
+    require_bearer: bool = False  # X: answer 401 without an Authorization: Bearer header
     window_start: float | None = None
     window_count: int = 0
 
@@ -74,6 +77,11 @@ class FakePlatform:
 
     async def handle(self, request: Request, respond: Callable[[Request], Response]) -> Response:
         self.requests.append((request.url.path, dict(request.query_params)))
+        response = await self._answer(request, respond)
+        self.statuses.append(response.status_code)
+        return response
+
+    async def _answer(self, request: Request, respond: Callable[[Request], Response]) -> Response:
         if self.faults.delay:
             await asyncio.sleep(self.faults.delay)
         now = self.clock.time()
@@ -93,6 +101,9 @@ class FakePlatform:
         if injected == "429" or self.window_count >= self.faults.rate_limit:
             return JSONResponse({"error": "RateLimitExceeded"}, 429, headers=self.rate_headers(0, reset_at))
         self.window_count += 1
+        if self.require_bearer and not request.headers.get("authorization", "").startswith("Bearer "):
+            return JSONResponse({"title": "Unauthorized", "type": "about:blank", "status": 401,
+                                 "detail": "Unauthorized"}, 401)
         response = respond(request)
         response.headers.update(self.rate_headers(self.faults.rate_limit - self.window_count, reset_at))
         return response
@@ -100,6 +111,9 @@ class FakePlatform:
     def _take_injected(self, path: str) -> str | None:
         for fault in self.faults.inject:
             if fault.times > 0 and fault.match in path:
+                if fault.after > 0:
+                    fault.after -= 1
+                    continue
                 fault.times -= 1
                 return fault.kind
         return None

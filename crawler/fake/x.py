@@ -48,6 +48,7 @@ def _not_found(kind: str, value: str, parameter: str) -> dict[str, Any]:
 
 def build_app(state: FakePlatform) -> Starlette:
     world = state.world
+    state.require_bearer = True
 
     def by_username(request: Request) -> Response:
         name = request.path_params["username"]
