@@ -17,7 +17,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from crawler.evidence import account_hash, payload_sha256, text_sha256
-from crawler.mapping import bluesky, mastodon, x
+from crawler.mapping import bluesky, files, mastodon, x
 from crawler.mapping.fields import MalformedItem, PostFields, ProfileFields
 from crawler.storage import store_raw
 from probity.db import upsert
@@ -25,7 +25,8 @@ from probity.forces import FORCE_IDS
 from probity.models import ExcludedAccount, PlatformAccount, Post, RawItem, Role
 
 log = logging.getLogger(__name__)
-MAPPERS: dict[str, Any] = {"bluesky": bluesky, "mastodon": mastodon, "x": x}
+MAPPERS: dict[str, Any] = {"bluesky": bluesky, "mastodon": mastodon, "x": x,
+                           "facebook": files, "other": files}
 Identifier = Callable[[Any], Any]
 
 

@@ -10,6 +10,10 @@ from typing import Any
 class MalformedItem(ValueError):
     """A raw item lacks a field the mapping needs; it is kept raw, logged and skipped."""
 
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
 
 @dataclass(frozen=True)
 class ProfileFields:
@@ -35,7 +39,7 @@ def require(data: Any, *path: str) -> Any:
     value = data
     for i, key in enumerate(path):
         if not isinstance(value, dict) or value.get(key) in (None, ""):
-            raise MalformedItem(f"missing field {'.'.join(path[: i + 1])}")
+            raise MalformedItem(f"missing field {'.'.join(path[: i + 1])}", ".".join(path[: i + 1]))
         value = value[key]
     return value
 

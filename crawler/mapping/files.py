@@ -1,0 +1,56 @@
+"""Imported rows → fields. Rows arrive with our field names (the column mapping already applied).
+
+Fields: account_id*, handle*, display_name, bio, account_url, post_id*, text*, created_at*
+(ISO-8601), post_url, is_repost (true/false/1/0/yes/no), reply_to_id, reply_to_author,
+reply_to_text, quote_of_id, quote_author, quote_text. * = required.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crawler.mapping.fields import MalformedItem, PostFields, ProfileFields, context_entry, parse_time
+
+REQUIRED = ("account_id", "handle", "post_id", "text", "created_at")
+OPTIONAL = ("display_name", "bio", "account_url", "post_url", "is_repost", "reply_to_id", "reply_to_author",
+            "reply_to_text", "quote_of_id", "quote_author", "quote_text")
+FIELDS = REQUIRED + OPTIONAL
+TRUE, FALSE = {"true", "1", "yes", "y"}, {"false", "0", "no", "n", ""}
+
+
+def flag(value: Any) -> bool:
+    text = str(value if value is not None else "").strip().lower()
+    if text in TRUE:
+        return True
+    if text in FALSE:
+        return False
+    raise MalformedItem(f"is_repost must be true/false/1/0/yes/no, got {value!r}", "is_repost")
+
+
+def profile(raw: dict[str, Any]) -> ProfileFields:
+    return ProfileFields(platform_id=str(raw["account_id"]), handle=str(raw["handle"]),
+                         display_name=str(raw.get("display_name") or ""), bio=str(raw.get("bio") or ""),
+                         url=str(raw.get("account_url") or ""))
+
+
+def post(raw: dict[str, Any], account_id: str) -> PostFields:
+    for name in REQUIRED:
+        if str(raw.get(name) or "").strip() == "":
+            raise MalformedItem(f"missing field {name}", name)
+    try:
+        created = parse_time(raw["created_at"])
+    except MalformedItem as exc:
+        raise MalformedItem(f"{exc} (expected ISO-8601, e.g. 2025-03-01T12:00:00Z)", "created_at") from exc
+    repost = flag(raw.get("is_repost"))
+    context = []
+    if raw.get("reply_to_id"):
+        context.append(context_entry("reply", str(raw["reply_to_id"]), "", str(raw.get("reply_to_author") or ""),
+                                     str(raw.get("reply_to_text") or ""), ""))
+    if raw.get("quote_of_id"):
+        context.append(context_entry("quote", str(raw["quote_of_id"]), "", str(raw.get("quote_author") or ""),
+                                     str(raw.get("quote_text") or ""), ""))
+    text = str(raw["text"])
+    if repost:
+        context.append(context_entry("repost", str(raw["post_id"]), "", "", text, ""))
+    return PostFields(str(raw["post_id"]), "" if repost else text, str(raw.get("post_url") or ""),
+                      created, repost, context)
