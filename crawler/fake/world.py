@@ -161,6 +161,15 @@ def _add_context(people: list[FakeAccount], rng: random.Random) -> None:
             post.repost_of = ref
 
 
+def add_post(platform: str, account: FakeAccount, text: str, minutes_later: int = 60) -> FakePost:
+    """Append a post newer than every other post of the account (for re-crawl scenarios)."""
+    last = max((p.created_at for p in account.posts), default=account.created_at)
+    when = last + timedelta(minutes=minutes_later)
+    post = FakePost(id=_Ids(platform, random.Random(0)).post(when), created_at=when, text=text)
+    account.posts.append(post)
+    return post
+
+
 def find_post(world: World, platform: str, post_id: str) -> tuple[FakeAccount, FakePost] | None:
     for account in world.accounts.get(platform, []):
         for post in account.posts:

@@ -67,3 +67,22 @@ def raw_account(platform: str, account: FakeAccount) -> dict[str, str]:
 
 def profile_key(platform: str, account: FakeAccount) -> str:
     return account.id if platform == "bluesky" else account.handle
+
+
+def first_crawl(platform: str, world: World, url: str, engine: Engine, clock: FakeClock | None = None,
+                page_size: int = 5) -> list[CrawlSummary]:
+    """discover (by handle) → accounts → posts, as an operator would run them."""
+    return [crawl(step, platform, url, engine, clock, world if step == "discover" else None, page_size)
+            for step in ("discover", "accounts", "posts")]
+
+
+def in_scope_keys(engine: Engine, platform: str) -> set[str]:
+    from probity.models import PlatformAccount
+
+    with engine.connect() as conn:
+        return set(conn.scalars(select(PlatformAccount.platform_id).where(PlatformAccount.platform == platform)))
+
+
+def expected_posts(world: World, platform: str, keys: set[str]) -> set[str]:
+    return {k for a in world.accounts[platform] if account_key(platform, a) in keys for k in post_keys(platform, a)
+            if not any(p.malformed for p in a.posts if k.endswith(p.id) or f"/{p.id}/" in k)}
