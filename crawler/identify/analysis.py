@@ -1,0 +1,200 @@
+"""From spaCy docs to mentions: what each role, force or place mention refers to.
+
+Each field (display name, bio, handle) is split into clauses at punctuation and separators.
+Cues act within their clause: "retired", "former" or an "ex-" before a police word make the
+clause's mentions past; "wife of a", "my son is" make the following ones a relative's; "aspiring",
+"starting training" make them future; fiction cues make them a part played. A "now" cue after a
+past cue starts the present again ("ex-Army, now a PC" / "ex-Met, now Kent").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from crawler.identify import lexicon as lx
+from crawler.identify.text import Normalised
+
+MENTION_LABELS = frozenset({"ROLE", "FORCE", "AREA", "SHARED", "FOREIGN", "OTHERPOL", "POLICE",
+                            "EMPLOY", "IDIOM"})
+# Words after a title that are not a name ("PC World" is caught earlier; these are the rest).
+NOT_NAMES = frozenset({
+    "world", "gamer", "games", "game", "build", "repair", "specialist", "user", "master", "support",
+    "pro", "plus", "mag", "format", "i", "and", "the", "in", "at", "for", "with", "of", "on", "to",
+    "a", "an", "my", "is", "views", "police", "officer", "constable", "sergeant", "retired",
+    "former", "team", "fan", "lover", "life", "nerd", "geek", "culture", "version", "port", "setup",
+    "monitor", "parts", "tech", "help", "love", "please", "thanks", "also", "but", "or", "not",
+})
+GOAL_FUTURE = frozenset({"becoming", "become", "to become", "hoping to", "hope to", "one day",
+                         "dream", "dreams", "dream job", "working towards", "work towards",
+                         "on my way to", "going to be", "training to be", "will be", "aspire to be",
+                         "want to be", "wants to be", "next year", "fingers crossed"})
+STATE_LABELS = {"PAST": "past", "FAMILY": "family", "FUTURE": "future", "FICTION": "fiction"}
+
+
+@dataclass
+class Mention:
+    label: str
+    ident: str
+    field: str
+    clause: int
+    start: int
+    end: int
+    evidence: str
+    state: str = "current"
+    name_follows: bool = False  # a title directly before a name or collar number ("PC Smith")
+
+    @property
+    def role(self) -> str | None:
+        return self.ident.split("|")[0] if self.label == "ROLE" else None
+
+    @property
+    def tier(self) -> str:
+        return self.ident.split("|")[1] if self.label == "ROLE" else ""
+
+
+@dataclass
+class Analysis:
+    """Everything the verdict rules need from one profile."""
+
+    mentions: list[Mention] = field(default_factory=list)
+    cues: list[Mention] = field(default_factory=list)
+    singular_voice: int = 0
+    plural_voice: int = 0
+    actor: list[str] = field(default_factory=list)
+    global_past: list[str] = field(default_factory=list)
+    display_is_organisation: bool = False
+
+
+def _clause_ids(doc: Doc, *, single: bool) -> list[int]:
+    ids: list[int] = []
+    clause = 0
+    for tok in doc:
+        ids.append(clause)
+        if single:
+            continue
+        is_break = tok.text in lx.CLAUSE_BREAKS or "\n" in tok.text
+        if tok.text == "." and tok.i > 0 and doc[tok.i - 1].text in lx.ABBREVIATIONS_WITH_DOT:
+            is_break = False
+        if tok.text in ("-", "&") and tok.i > 0 and doc[tok.i - 1].whitespace_ and tok.whitespace_:
+            is_break = tok.text == "-"
+        if is_break:
+            clause += 1
+            ids[-1] = clause  # the separator itself belongs to neither side
+            clause += 1
+    return ids
+
+
+def _name_follows(doc: Doc, end: int) -> bool:
+    if end >= len(doc):
+        return False
+    tok: Token = doc[end]
+    if tok.like_num and len(tok.text) >= 2:
+        return True
+    if tok.text in (".",) and end + 1 < len(doc):  # "Sgt. Smith"
+        tok = doc[end + 1]
+    return (tok.is_alpha and len(tok.text) > 1 and tok.text[0].isupper()
+            and tok.lower_ not in NOT_NAMES and tok.ent_type_ in ("", "AREA"))
+
+
+def _next_content(doc: Doc, end: int, limit: int = 4) -> list[Token]:
+    skip = {"-", "from", "the", "a", "an", "after", "in", "with", "as", "for", "my", "years", "yrs",
+            "of", "'", "’", "years'", "service"}
+    out: list[Token] = []
+    for tok in doc[end: end + limit + 3]:
+        if tok.text.lower() in skip or tok.like_num:
+            continue
+        out.append(tok)
+        if len(out) >= limit:
+            break
+    return out
+
+
+def _past_cue_valid(doc: Doc, ent: Span, narrow: bool) -> bool:
+    following = _next_content(doc, ent.end, limit=3)
+    for tok in following:
+        if tok.lower_ in lx.NONPOLICE_AFTER_PAST:
+            return False
+        if tok.ent_type_ in ("ROLE", "FORCE", "AREA", "POLICE", "OTHERPOL", "EMPLOY"):
+            return True
+        if narrow:
+            return tok.lower_ in ("job", "plod", "officer", "bobby")
+    return not narrow
+
+
+def analyse_field(doc: Doc, norm: Normalised, field_name: str, clause_base: int, out: Analysis) -> int:
+    """Add this field's mentions and cues to ``out``; return the next free clause id."""
+    clause_of = _clause_ids(doc, single=field_name == "handle")
+    mentions: list[Mention] = []
+    cues: list[Mention] = []
+    for ent in doc.ents:
+        evidence = norm.original_span(ent.start_char, ent.end_char)
+        m = Mention(ent.label_, ent.ent_id_, field_name, clause_base + clause_of[ent.start], ent.start,
+                    ent.end, evidence)
+        if ent.label_ in MENTION_LABELS:
+            if ent.label_ == "ROLE":
+                m.name_follows = _name_follows(doc, ent.end)
+            mentions.append(m)
+        elif ent.label_ in ("PAST", "NPAST"):
+            if _past_cue_valid(doc, ent, narrow=ent.label_ == "NPAST"):
+                m.label = "PAST"
+                cues.append(m)
+        elif ent.label_ == "ACTOR":
+            out.actor.append(evidence)
+        else:
+            cues.append(m)
+    for tok in doc:
+        low = tok.lower_
+        out.singular_voice += low in lx.SINGULAR_VOICE
+        out.plural_voice += low in lx.PLURAL_VOICE
+    _scope(mentions, cues, out)
+    out.mentions.extend(mentions)
+    out.cues.extend(cues)
+    if field_name == "display_name":
+        out.display_is_organisation = _looks_like_organisation(doc)
+    return clause_base + (max(clause_of) + 1 if clause_of else 1)
+
+
+def _scope(mentions: list[Mention], cues: list[Mention], out: Analysis) -> None:
+    """Set each mention's state from the cues in its clause."""
+    for cue in cues:
+        if cue.label not in STATE_LABELS:
+            continue
+        state = STATE_LABELS[cue.label]
+        in_clause = [m for m in mentions if m.clause == cue.clause]
+        if cue.label == "PAST" and not in_clause:
+            out.global_past.append(cue.evidence)
+            continue
+        resets = [c.start for c in cues if c.clause == cue.clause and c.label in ("NOW", "EMPLOY")
+                  and c.start > cue.start]
+        reset_at = min(resets) if resets else None
+        for m in in_clause:
+            if m.state != "current":
+                continue
+            if reset_at is not None and m.start >= reset_at:
+                continue
+            before = m.end <= cue.start
+            if before and cue.label == "FAMILY":
+                # "PC's wife": only the mention glued to a possessive belongs to the relative
+                if cue.evidence[:2] in ("'s", "’s") and m.end == cue.start:
+                    m.state = state
+                continue
+            if before and cue.label == "FUTURE" and cue.evidence.lower() in GOAL_FUTURE:
+                continue
+            m.state = state
+
+
+def _looks_like_organisation(doc: Doc) -> bool:
+    """A display name made only of force/place names and team words ("Kent Police Dartford")."""
+    has_place = False
+    for tok in doc:
+        if tok.ent_type_ in ("FORCE", "AREA"):
+            has_place = True
+            continue
+        if tok.ent_type_ in ("SHARED", "POLICE") or tok.is_punct or tok.is_space:
+            continue
+        if tok.lower_ in lx.ORGANISATION_NAME_WORDS or not tok.text.isascii():
+            continue
+        return False
+    return has_place

@@ -1,0 +1,75 @@
+"""Self-identification: does a profile say its owner serves in one of the 44 forces?
+
+``identify`` is the public entry point (see ``crawler.identify``); ``identify_many`` runs the
+spaCy pipeline in batches for large inputs. Rules live in ``analysis.py`` (what mentions mean)
+and ``rules.py`` (the verdict); vocabulary in ``lexicon.py`` and ``places.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from crawler.identify.analysis import Analysis, analyse_field
+from crawler.identify.pipeline import OFFICIAL_HANDLES, get_nlp
+from crawler.identify.rules import decide
+from crawler.identify.text import Normalised, normalise
+
+IDENTIFIER_VERSION = "rules-2026.11.25.1"
+_KEEP = frozenset(OFFICIAL_HANDLES)
+_FIELDS = ("display_name", "bio", "handle")
+
+
+@dataclass(frozen=True)
+class ProfileText:
+    handle: str
+    display_name: str
+    bio: str
+    platform: str = "x"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    self_identified: bool
+    force: str | None  # data.police.uk id from probity.forces, or None
+    role: str | None  # "officer" | "special" | "pcso" | "staff" | None
+    confidence: float  # 0..1: how sure the identifier is of this verdict
+    evidence: list[str] = field(default_factory=list)  # exact substrings of the input
+    reason: str = ""  # "serving", "retired", "family", "official-account", ...
+
+
+def _normalised(profile: ProfileText) -> list[Normalised]:
+    return [normalise(profile.display_name or "", keep=_KEEP),
+            normalise(profile.bio or "", keep=_KEEP),
+            normalise(profile.handle or "", is_handle=True, keep=_KEEP)]
+
+
+def identify_many(profiles: Iterable[ProfileText], batch_size: int = 256) -> Iterator[Verdict]:
+    """Verdicts for ``profiles`` in order; the pipeline is built once and run in batches."""
+    nlp = get_nlp()
+    batch: list[ProfileText] = []
+    for profile in profiles:
+        batch.append(profile)
+        if len(batch) >= batch_size:
+            yield from _run_batch(nlp, batch)
+            batch = []
+    if batch:
+        yield from _run_batch(nlp, batch)
+
+
+def _run_batch(nlp, batch: list[ProfileText]) -> Iterator[Verdict]:  # type: ignore[no-untyped-def]
+    norms = [_normalised(p) for p in batch]
+    texts = [n.text for group in norms for n in group]
+    docs = list(nlp.pipe(texts))
+    for i, profile in enumerate(batch):
+        analysis = Analysis()
+        clause = 0
+        for j, name in enumerate(_FIELDS):
+            clause = analyse_field(docs[3 * i + j], norms[i][j], name, clause, analysis)
+        d = decide(analysis, profile.handle or "")
+        yield Verdict(d.self_identified, d.force, d.role, d.confidence, d.evidence, d.reason)
+
+
+def identify(profile: ProfileText) -> Verdict:
+    """Decide whether ``profile`` self-identifies as serving in one of the 44 forces."""
+    return next(identify_many([profile]))

@@ -1,0 +1,170 @@
+"""From mentions to a verdict: serving or not, role, force, confidence, evidence, reason."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from crawler.identify.analysis import Analysis, Mention
+from crawler.identify.pipeline import OFFICIAL_HANDLES
+
+ROLE_ORDER = ("special", "pcso", "officer", "staff")
+TIER_RANK = {"strong": 3, "title": 2, "weak": 1}
+EXPLICIT_CORPORATE = frozenset({
+    "official account", "official twitter", "official page", "official feed", "the official",
+    "official account of", "official x account", "team account", "account of the", "run by the",
+    "run by", "managed by", "monitored by", "tweets from", "posts from", "account for the",
+})
+DENIES_CORPORATE = frozenset({"not an official", "not official", "unofficial", "personal account"})
+PLACE_TIER = {"FORCE": 2, "OTHERPOL": 2, "AREA": 1, "FOREIGN": 1, "SHARED": 0}
+
+
+@dataclass(frozen=True)
+class Decision:
+    self_identified: bool
+    force: str | None
+    role: str | None
+    confidence: float
+    evidence: list[str]
+    reason: str
+
+
+def _unique(items: list[str]) -> list[str]:
+    seen: list[str] = []
+    for item in items:
+        if item and item not in seen:
+            seen.append(item)
+    return seen
+
+
+def _police_context(a: Analysis) -> bool:
+    return any(m.state == "current" and (m.label in ("FORCE", "POLICE", "OTHERPOL")
+                                         or (m.label == "ROLE" and m.tier == "strong"))
+               for m in a.mentions)
+
+
+def _valid_roles(a: Analysis) -> list[Mention]:
+    context = _police_context(a)
+    placed_clauses = {m.clause for m in a.mentions if m.state == "current"
+                      and m.label in ("FORCE", "AREA", "POLICE", "OTHERPOL", "SHARED", "FOREIGN")}
+    roles: list[Mention] = []
+    for m in a.mentions:
+        if m.state != "current":
+            continue
+        if m.label == "ROLE":
+            ok = (m.tier == "strong"
+                  or (m.tier == "title" and (m.name_follows or context or m.clause in placed_clauses))
+                  or (m.tier == "weak" and context))
+            if ok:
+                roles.append(m)
+        elif m.label == "EMPLOY":
+            # "I work for Kent Police": employment without a role, only next to a force or "police"
+            later = [x for x in a.mentions if x.clause == m.clause and x.start >= m.end
+                     and x.state == "current" and x.label in ("FORCE", "POLICE")]
+            if later:
+                roles.append(m)
+    return roles
+
+
+def _corporate(a: Analysis, handle: str, titled: bool) -> list[str] | None:
+    """Evidence that the account is a force or team speaking as an organisation, else None."""
+    if handle.lstrip("@").lower() in OFFICIAL_HANDLES:
+        return [handle.lstrip("@")]
+    cue_texts = {c.evidence.lower(): c.evidence for c in a.cues if c.label in ("CORP", "PERSONAL")}
+    if any(c in DENIES_CORPORATE for c in cue_texts):
+        return None
+    explicit = [v for k, v in cue_texts.items() if k in EXPLICIT_CORPORATE]
+    if explicit:
+        return explicit
+    personal = any(c.label == "PERSONAL" for c in a.cues)
+    if personal or titled or a.singular_voice:
+        return None
+    if a.display_is_organisation:
+        return ["display name"]
+    implicit = [c.evidence for c in a.cues if c.label == "CORP"]
+    if implicit or a.plural_voice:
+        return implicit or ["we"]
+    return None
+
+
+def _rejection_reason(a: Analysis) -> tuple[str, list[str]]:
+    suppressed = [m for m in a.mentions if m.label in ("ROLE", "FORCE", "EMPLOY") and m.state != "current"]
+    by_state: dict[str, list[Mention]] = {}
+    for m in suppressed:
+        by_state.setdefault(m.state, []).append(m)
+    for state, reason, cue_label in (("past", "retired", "PAST"), ("family", "family", "FAMILY"),
+                                     ("future", "recruit", "FUTURE"), ("fiction", "fiction", "FICTION")):
+        if state in by_state:
+            cue_text = [c.evidence for c in a.cues if c.label == cue_label][:1]
+            return reason, _unique(cue_text + [m.evidence for m in by_state[state]])
+    if a.global_past and any(m.label in ("ROLE", "FORCE", "POLICE") for m in a.mentions):
+        return "retired", _unique(a.global_past[:1] + [m.evidence for m in a.mentions if m.label == "ROLE"][:1])
+    police_family = [c.evidence for c in a.cues if c.label == "FAMILY"
+                     and any(w in c.evidence.lower() for w in ("police", "cop", "blue line"))]
+    if police_family:
+        return "family", police_family[:1]
+    other = [m.evidence for m in a.mentions if m.label == "OTHERPOL" and m.state == "current"]
+    if other:
+        return "other-jurisdiction", other[:1]
+    idioms = [m.evidence for m in a.mentions if m.label == "IDIOM"]
+    if idioms:
+        return "idiom", idioms[:2]
+    return "no-police-claim", []
+
+
+def _attribute(a: Analysis, roles: list[Mention]) -> tuple[str | None, list[Mention], bool]:
+    """(force id or None, the mentions used, True when the evidence is another jurisdiction)."""
+    places = [m for m in a.mentions if m.state == "current" and m.label in PLACE_TIER]
+    role_clauses = {r.clause for r in roles}
+    near = [m for m in places if m.clause in role_clauses]
+    candidates = near or places
+    if not candidates:
+        return None, [], False
+    top = max(PLACE_TIER[m.label] for m in candidates)
+    best = [m for m in candidates if PLACE_TIER[m.label] == top]
+    if top == 0:
+        return None, best[:1], False
+    ours = [m for m in best if m.label in ("FORCE", "AREA")]
+    if not ours:
+        return None, best, True
+    ids = {m.ident for m in ours}
+    if len(ids) == 1:
+        return ours[0].ident, ours, False
+    return None, [], False
+
+
+def decide(a: Analysis, handle: str) -> Decision:
+    if a.actor:
+        roles_any = [m for m in a.mentions if m.label == "ROLE"]
+        if roles_any:
+            return Decision(False, None, None, 0.85, _unique(a.actor[:1] + [roles_any[0].evidence]), "fiction")
+    if a.global_past and not any(c.label in ("NOW", "EMPLOY") for c in a.cues):
+        for m in a.mentions:
+            if m.state == "current":
+                m.state = "past"
+    roles = _valid_roles(a)
+    titled = any(r.label == "ROLE" and r.name_follows for r in roles)
+    corporate = _corporate(a, handle, titled)
+    if corporate is not None:
+        return Decision(False, None, None, 0.9, corporate, "official-account")
+    if not roles:
+        reason, evidence = _rejection_reason(a)
+        confidence = 0.97 if reason == "no-police-claim" and not _police_context(a) else 0.88
+        return Decision(False, None, None, confidence, evidence, reason)
+    force, used, foreign = _attribute(a, roles)
+    if foreign:
+        return Decision(False, None, None, 0.85, _unique([roles[0].evidence] + [m.evidence for m in used]),
+                        "other-jurisdiction")
+    best_tier = max(TIER_RANK.get(r.tier, 3) for r in roles)
+    top_roles = [r for r in roles if TIER_RANK.get(r.tier, 3) == best_tier]
+    role_mentions = [r for r in top_roles if r.label == "ROLE"]
+    role: str | None = None
+    if role_mentions:
+        role = min((r.role for r in role_mentions), key=lambda x: ROLE_ORDER.index(x or "staff"))
+    chosen = [r for r in role_mentions if r.role == role][:1] or top_roles[:1]
+    confidence = 0.55 + {3: 0.25, 2: 0.2, 1: 0.1}[best_tier] + (0.05 if titled else 0.0)
+    if force:
+        confidence += 0.1 if any(m.label == "FORCE" for m in used) else 0.06
+    if a.singular_voice or any(c.label == "PERSONAL" for c in a.cues):
+        confidence += 0.04
+    evidence = _unique([c.evidence for c in chosen] + [m.evidence for m in used[:1]])
+    return Decision(True, force, role, round(min(confidence, 0.99), 3), evidence, "serving")
