@@ -40,6 +40,13 @@ def _ref_view(ref: FakeRef) -> dict[str, Any]:
 
 
 def feed_item(a: FakeAccount, p: FakePost) -> dict[str, Any]:
+    item = _feed_item(a, p)
+    if p.malformed:
+        item["post"]["record"] = {"$type": "app.bsky.feed.post"}  # no text, no createdAt
+    return item
+
+
+def _feed_item(a: FakeAccount, p: FakePost) -> dict[str, Any]:
     author = {"did": a.id, "handle": a.handle, "displayName": a.display_name}
     if p.repost_of:
         original = FakeRef(p.repost_of.post_id, p.repost_of.author_id, p.repost_of.author_handle,
@@ -63,8 +70,6 @@ def feed_item(a: FakeAccount, p: FakePost) -> dict[str, Any]:
                          "record": {"$type": "app.bsky.embed.record#viewRecord", "uri": quoted["uri"],
                                     "author": quoted.get("author", {}),
                                     "value": quoted.get("record", {})} if p.quote_of.available else quoted}
-    if p.malformed:
-        view["record"] = {"$type": "app.bsky.feed.post"}  # no text, no createdAt
     return {"post": view, **item}
 
 

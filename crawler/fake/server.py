@@ -32,7 +32,7 @@ INJECTABLE = ("429", "429-bare", "500", "502", "503", "stall", "usage-capped")
 
 @dataclass
 class Injected:
-    match: str  # substring of the request path
+    match: str  # substring of the request path or of a query parameter's value
     kind: str  # one of INJECTABLE
     times: int = 1
     after: int = 0  # let this many matching requests through first
@@ -88,7 +88,7 @@ class FakePlatform:
         if self.window_start is None or now >= self.window_start + self.faults.rate_window:
             self.window_start, self.window_count = now, 0
         reset_at = self.window_start + self.faults.rate_window
-        injected = self._take_injected(request.url.path)
+        injected = self._take_injected(" ".join([request.url.path, *request.query_params.values()]))
         if injected == "stall":
             await asyncio.sleep(self.faults.stall_seconds)
         if injected == "429-bare":
@@ -108,9 +108,9 @@ class FakePlatform:
         response.headers.update(self.rate_headers(self.faults.rate_limit - self.window_count, reset_at))
         return response
 
-    def _take_injected(self, path: str) -> str | None:
+    def _take_injected(self, target: str) -> str | None:
         for fault in self.faults.inject:
-            if fault.times > 0 and fault.match in path:
+            if fault.times > 0 and fault.match in target:
                 if fault.after > 0:
                     fault.after -= 1
                     continue
@@ -167,6 +167,7 @@ def serve(app: Starlette, host: str = "127.0.0.1", port: int = 0) -> Iterator[st
     """Run an app with uvicorn in a thread on 127.0.0.1; yields its base URL."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     sock.bind((host, port))
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)

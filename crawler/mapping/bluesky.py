@@ -36,7 +36,7 @@ def post(raw: dict[str, Any], account_id: str) -> PostFields:
     created = parse_time(require(record, "createdAt"))
     reason = raw.get("reason") or {}
     context: list[dict[str, Any]] = []
-    if "repost" in str(reason.get("$type", "")):
+    if str(reason.get("$type", "")).endswith("#reasonRepost"):
         context.append(context_entry("repost", uri, author.get("did", ""), author.get("handle", ""),
                                      text, account_id))
         return PostFields(feed_item_key(raw), "", _view_url(uri, author),

@@ -42,9 +42,13 @@ def post(raw: dict[str, Any], account_id: str) -> PostFields:
         context.append({**context_entry("reply", str(raw["in_reply_to_id"]),
                                         str(raw.get("in_reply_to_account_id") or ""), "", "", ""),
                         "is_account_holder": own})
-    quoted = (raw.get("quote") or {}).get("quoted_status")
-    if quoted:
+    quote = raw.get("quote") or {}
+    if quote:
+        # A quote whose original was deleted still shows that the account quoted something.
+        quoted = quote.get("quoted_status") or {}
         qa = quoted.get("account") or {}
-        context.append(context_entry("quote", quoted.get("uri", ""), qa.get("uri", ""), qa.get("acct", ""),
-                                     html_to_text(quoted.get("content") or ""), account_id))
+        context.append({**context_entry("quote", str(quoted.get("uri") or quote.get("quoted_status_id") or ""),
+                                        qa.get("uri", ""), qa.get("acct", ""),
+                                        html_to_text(quoted.get("content") or ""), account_id),
+                        "state": quote.get("state", "")})
     return PostFields(uri, html_to_text(raw["content"]), url, created, False, context)

@@ -48,7 +48,7 @@ def feed_item_key(item: dict[str, Any]) -> str:
     """A feed item's identity: the repost record's uri for a repost, else the post's at-uri."""
     reason = item.get("reason") or {}
     post = item.get("post") or {}
-    if "repost" in str(reason.get("$type", "")):
+    if str(reason.get("$type", "")).endswith("#reasonRepost"):
         if reason.get("uri"):
             return str(reason["uri"])
         by = (reason.get("by") or {}).get("did", "")

@@ -150,13 +150,20 @@ def test_repeated_cursor_stops_the_walk_with_a_warning(platform, world, fake, cl
 def test_server_errors_beyond_the_budget_keep_the_checkpoint_and_resume(platform, world, fake, clock, crawl_engine):
     with fake(platform, world) as (state, url):
         crawl("discover", platform, url, crawl_engine, clock, world)
-        state.faults.inject = [Injected(FEED_PATH[platform], "502", times=5, after=1)]
-        with pytest.raises(TransportError, match="still failing after 4 retries"):
-            crawl("posts", platform, url, crawl_engine, clock)
-        kept = stored_post_ids(crawl_engine, platform)
-        assert 0 < len(kept) <= 5  # the first page of the first account, committed with its checkpoint
         with crawl_engine.connect() as conn:
-            cp = conn.execute(select(CrawlCheckpoint).where(CrawlCheckpoint.scope == "posts")).one()
+            order = list(conn.scalars(select(PlatformAccount.platform_id).order_by(PlatformAccount.id)))
+        victim = next(a for a in world.accounts[platform] if account_key(platform, a) in order and len(a.posts) > 10)
+        earlier = set(order[: order.index(account_key(platform, victim))])
+        state.faults.inject = [Injected(victim.id, "502", times=5, after=1)]  # page 2 of its feed fails
+        with pytest.raises(TransportError, match="HTTP 502, still failing after 4 retries"):
+            crawl("posts", platform, url, crawl_engine, clock)
+        kept = set(stored_post_ids(crawl_engine, platform))
+        first_page = {k for k in expected_posts(world, platform, {account_key(platform, victim)})} & kept
+        assert len(first_page) == 5  # its first page, committed together with its checkpoint
+        assert kept - first_page == expected_posts(world, platform, earlier)
+        with crawl_engine.connect() as conn:
+            cp = conn.execute(select(CrawlCheckpoint).where(
+                CrawlCheckpoint.key == account_key(platform, victim))).one()
         assert cp.complete is False and cp.cursor and cp.pages == 1
         crawl("posts", platform, url, crawl_engine, clock)
     stored = stored_post_ids(crawl_engine, platform)
