@@ -77,6 +77,23 @@ def fresh_database_url(tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
+def database_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[], str]]:
+    """Make extra migrated databases (e.g. one per test module); all are dropped at the end."""
+    drops: list[Callable[[], None]] = []
+
+    def make() -> str:
+        url, drop = _new_database_url(tmp_path_factory.mktemp("db"))
+        drops.append(drop)
+        probity_db.upgrade(url)
+        return url
+
+    yield make
+    for drop in drops:
+        probity_db.get_engine.cache_clear()
+        drop()
+
+
+@pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """One migrated database shared by the session (tests roll back their changes)."""
     url, drop = _new_database_url(tmp_path_factory.mktemp("db"))
