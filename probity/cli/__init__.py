@@ -26,6 +26,7 @@ def _root(verbose: bool = typer.Option(False, "--verbose", "-v", help="Debug log
 app.add_typer(db_cli.app, name="db")
 app.command("forces")(forces_cli.forces)
 app.add_typer(keys_cli.app, name="keys")
+app.command("serve")(__import__("api.cli", fromlist=["serve"]).serve)
 
 
 def main() -> None:
