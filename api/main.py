@@ -32,6 +32,10 @@ API_PREFIX = "/api/v1"
 # "module:attribute" of each APIRouter mounted under /api/v1 — one line per route module.
 API_ROUTERS: list[str] = [
     "api.routes.health:router",
+    "api.routes.flags:router",
+    "api.routes.referrals:router",
+    "api.routes.exports:router",
+    "api.routes.keys:router",
     "api.routes.audit:router",
 ]
 # Server-rendered pages, mounted at the root (their routers carry the /ui prefix).

@@ -18,7 +18,7 @@ class AuditQuery(Strict):
     object_id: str | None = Field(None, max_length=200)
     since: datetime | None = None
     until: datetime | None = None
-    page_size: int = Field(50, ge=1, le=200, description="capped at 200")
+    page_size: int = Field(50, ge=1, description="capped at PROBITY_MAX_PAGE_SIZE (default 200)")
     page_token: str | None = Field(None, max_length=2048)
 
 
