@@ -14,10 +14,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request, routing
 from fastapi.encoders import jsonable_encoder
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.deps import LoginRequired, Principal, get_session
 from api.middleware import AuditMiddleware, BodySizeLimit
@@ -40,6 +42,9 @@ API_ROUTERS: list[str] = [
 ]
 # Server-rendered pages, mounted at the root (their routers carry the /ui prefix).
 UI_ROUTERS: list[str] = [
+    "api.ui.auth_pages:router",
+    "api.ui.review_pages:router",
+    "api.ui.referral_pages:router",
 ]
 # Routes reachable without a credential. The route-walk test fails for any other route that
 # lacks the authentication dependency. Docs are public only outside production.
@@ -132,6 +137,14 @@ def _add_docs(app: FastAPI, settings: Settings) -> None:
 
 
 def _add_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if request.url.path.startswith("/ui/"):
+            from api.ui.render import render
+
+            return render(request, "error.html", status_code=exc.status_code, detail=exc.detail)
+        return await http_exception_handler(request, exc)
+
     @app.exception_handler(NotFoundError)
     def _not_found(_: Request, exc: NotFoundError) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=404)
