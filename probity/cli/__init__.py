@@ -27,6 +27,7 @@ def _root(verbose: bool = typer.Option(False, "--verbose", "-v", help="Debug log
 app.add_typer(db_cli.app, name="db")
 app.command("forces")(forces_cli.forces)
 app.add_typer(keys_cli.app, name="keys")
+app.command("serve")(__import__("api.cli", fromlist=["serve"]).serve)
 app.add_typer(integrity_cli.sample_app, name="sample")
 app.add_typer(integrity_cli.registers_app, name="registers")
 app.add_typer(integrity_cli.report_app, name="report")
