@@ -39,6 +39,9 @@ API_ROUTERS: list[str] = [
     "api.routes.exports:router",
     "api.routes.keys:router",
     "api.routes.audit:router",
+    "api.routes.registers:router",
+    "api.routes.stats:router",
+    "api.routes.reports:router",
 ]
 # Server-rendered pages, mounted at the root (their routers carry the /ui prefix).
 UI_ROUTERS: list[str] = [

@@ -99,13 +99,14 @@ def committed_database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator
 
 @pytest.fixture(scope="session")
 def database_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[], str]]:
-    """Make extra migrated databases (e.g. one per test module); all are dropped at the end."""
+    """Make extra databases (migrated unless ``migrate=False``); all are dropped at the end."""
     drops: list[Callable[[], None]] = []
 
-    def make() -> str:
+    def make(migrate: bool = True) -> str:
         url, drop = _new_database_url(tmp_path_factory.mktemp("db"))
         drops.append(drop)
-        probity_db.upgrade(url)
+        if migrate:
+            probity_db.upgrade(url)
         return url
 
     yield make

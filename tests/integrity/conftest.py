@@ -2,17 +2,26 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy.orm import Session
+from typer.testing import CliRunner
 
 from probity import db
-from probity.integrity.sample import load_sample
+from probity.cli import app
+from probity.settings import reset_settings_cache
 
 
 @pytest.fixture(scope="package")
 def sample_database_url(database_factory) -> str:
-    """A database holding the sample data set, shared (read-only) by the integrity tests."""
-    url = database_factory()
-    with db.session_scope(db.get_engine(url)) as session:
-        load_sample(session)
+    """An empty database set up exactly as the docs say — `probity db upgrade`, then
+    `probity sample load` — shared (read-only) by the integrity tests."""
+    url = database_factory(migrate=False)
+    mp = pytest.MonkeyPatch()
+    mp.setenv("PROBITY_DATABASE_URL", url)
+    reset_settings_cache()
+    for command in (["db", "upgrade"], ["sample", "load"]):
+        result = CliRunner().invoke(app, command)
+        assert result.exit_code == 0, result.output
+    mp.undo()
+    reset_settings_cache()
     return url
 
 

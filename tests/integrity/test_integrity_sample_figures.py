@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from probity import db
 from probity.cli import app
 from probity.integrity.sample import build_sample, figures as F, load_sample
-from probity.models import GiftHospitality, Investigation
+from probity.models import GiftHospitality, Investigation, PlatformAccount, Referral
 from probity.settings import reset_settings_cache
 
 PERIOD = ["--from", "2011-09-01", "--to", "2012-05-31"]
@@ -25,29 +25,18 @@ def _stats(*args: str) -> dict:
 
 
 @pytest.fixture(scope="module")
-def cli_database(database_factory, tmp_path_factory):
-    """An empty database, migrated and loaded by the CLI exactly as the README says."""
-    url = database_factory()
-    return url
-
-
-@pytest.fixture(scope="module")
-def national(cli_database):
+def national(sample_database_url):
     mp = pytest.MonkeyPatch()
-    mp.setenv("PROBITY_DATABASE_URL", cli_database)
+    mp.setenv("PROBITY_DATABASE_URL", sample_database_url)
     reset_settings_cache()
-    runner = CliRunner()
-    for command in (["db", "upgrade"], ["sample", "load"]):
-        result = runner.invoke(app, command)
-        assert result.exit_code == 0, result.output
     yield _stats("--national")
     mp.undo()
     reset_settings_cache()
 
 
 @pytest.fixture
-def force_stats(cli_database, national, monkeypatch):
-    monkeypatch.setenv("PROBITY_DATABASE_URL", cli_database)
+def force_stats(sample_database_url, national, monkeypatch):
+    monkeypatch.setenv("PROBITY_DATABASE_URL", sample_database_url)
     reset_settings_cache()
     return lambda force_id: _stats("--force", force_id)
 
@@ -169,25 +158,26 @@ def test_forces_sum_to_the_national_totals(national, force_stats):
     assert all(_get(s, "investigations.total") > 0 and _get(s, "gifts_hospitality.total") > 0 for s in per_force)
 
 
-def test_a_period_outside_the_return_has_none_of_it(cli_database, national, monkeypatch):
-    monkeypatch.setenv("PROBITY_DATABASE_URL", cli_database)
+def test_a_period_outside_the_return_has_none_of_it(sample_database_url, national, monkeypatch):
+    monkeypatch.setenv("PROBITY_DATABASE_URL", sample_database_url)
     reset_settings_cache()
     result = CliRunner().invoke(app, ["report", "stats", "--national", "--from", "2013-01-01", "--format", "json"])
     stats = json.loads(result.stdout)
     assert stats["investigations"]["total"] == 0 and stats["social_media"]["instances"] == 0
 
 
-def test_loading_twice_changes_nothing(database_factory):
-    url = database_factory()
-    engine = db.get_engine(url)
+def test_loading_again_changes_nothing(sample_database_url):
+    engine = db.get_engine(sample_database_url)
+    tables = (GiftHospitality, Investigation, PlatformAccount, Referral)
     with db.session_scope(engine) as session:
-        first = load_sample(session)
-        snapshot = session.execute(select(GiftHospitality.id, GiftHospitality.imported_at)).all()
+        before = {m.__tablename__: session.execute(select(m.__table__).order_by(m.id)).all() for m in tables}
     with db.session_scope(engine) as session:
-        second = load_sample(session)
-        assert session.execute(select(GiftHospitality.id, GiftHospitality.imported_at)).all() == snapshot
+        again = load_sample(session)
+    with db.session_scope(engine) as session:
+        after = {m.__tablename__: session.execute(select(m.__table__).order_by(m.id)).all() for m in tables}
         assert session.scalar(select(func.count()).select_from(Investigation)) == F.INVESTIGATIONS_TOTAL
-    assert first.social_loaded and not second.social_loaded
+    assert not again.social_loaded
+    assert after == before
 
 
 def test_the_sample_is_deterministic():
