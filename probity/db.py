@@ -84,15 +84,18 @@ def upsert(
     insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}.get(dialect)
     if insert is None:
         raise NotImplementedError(f"upsert is not implemented for {dialect}")
-    stmt = insert(model).values(list(rows))
     columns = list(update) if update is not None else [c for c in rows[0] if c not in keys]
-    if columns:
-        stmt = stmt.on_conflict_do_update(
-            index_elements=list(keys), set_={c: stmt.excluded[c] for c in columns}
-        )
-    else:
-        stmt = stmt.on_conflict_do_nothing(index_elements=list(keys))
-    session.execute(stmt)
+    # chunks keep every statement under both engines' bound-parameter limits
+    chunk = max(1, 30000 // max(1, len(rows[0])))
+    for start in range(0, len(rows), chunk):
+        stmt = insert(model).values(list(rows[start : start + chunk]))
+        if columns:
+            stmt = stmt.on_conflict_do_update(
+                index_elements=list(keys), set_={c: stmt.excluded[c] for c in columns}
+            )
+        else:
+            stmt = stmt.on_conflict_do_nothing(index_elements=list(keys))
+        session.execute(stmt)
 
 
 def alembic_config(url: str) -> Any:

@@ -49,6 +49,11 @@ class Settings(BaseSettings):
     two_person_rule: bool = False
     max_page_size: int = 200
 
+    # API and web UI (api/)
+    max_body_bytes: int = 64 * 1024  # larger request bodies are refused with 413
+    default_page_size: int = 50
+    ui_session_hours: int = 8  # lifetime of the web UI's signed session cookie
+
     @property
     def resolved_database_url(self) -> str:
         if self.database_url:

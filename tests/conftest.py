@@ -76,14 +76,43 @@ def fresh_database_url(tmp_path: Path) -> Iterator[str]:
     drop()
 
 
-@pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """One migrated database shared by the session (tests roll back their changes)."""
-    url, drop = _new_database_url(tmp_path_factory.mktemp("db"))
+def _migrated_database(tmp_dir: Path) -> Iterator[str]:
+    url, drop = _new_database_url(tmp_dir)
     probity_db.upgrade(url)
     yield url
     probity_db.get_engine(url).dispose()
     drop()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One migrated database shared by the session (tests roll back their changes)."""
+    yield from _migrated_database(tmp_path_factory.mktemp("db"))
+
+
+@pytest.fixture(scope="session")
+def committed_database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A second migrated database for tests that must commit (a server in a thread, the audit
+    chain): their rows stay out of ``database_url``, whose tests expect rolled-back state."""
+    yield from _migrated_database(tmp_path_factory.mktemp("committed-db"))
+
+
+@pytest.fixture(scope="session")
+def database_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[], str]]:
+    """Make extra databases (migrated unless ``migrate=False``); all are dropped at the end."""
+    drops: list[Callable[[], None]] = []
+
+    def make(migrate: bool = True) -> str:
+        url, drop = _new_database_url(tmp_path_factory.mktemp("db"))
+        drops.append(drop)
+        if migrate:
+            probity_db.upgrade(url)
+        return url
+
+    yield make
+    for drop in drops:
+        probity_db.get_engine.cache_clear()
+        drop()
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,7 @@ from probity.cli import db as db_cli
 from probity.cli import forces as forces_cli
 from probity.cli import keys as keys_cli
 from probity.errors import ProbityError
+from probity.integrity import cli as integrity_cli
 from probity.logs import setup_logging
 from probity.settings import get_settings
 
@@ -28,6 +29,10 @@ app.add_typer(db_cli.app, name="db")
 app.command("forces")(forces_cli.forces)
 app.add_typer(keys_cli.app, name="keys")
 app.add_typer(crawl_cli.app, name="crawl")
+app.command("serve")(__import__("api.cli", fromlist=["serve"]).serve)
+app.add_typer(integrity_cli.sample_app, name="sample")
+app.add_typer(integrity_cli.registers_app, name="registers")
+app.add_typer(integrity_cli.report_app, name="report")
 
 
 def main() -> None:

@@ -1,0 +1,100 @@
+"""Request-level guards: the body-size limit and the one-audit-event-per-request rule."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from probity import audit as audit_log
+
+
+class BodySizeLimit:
+    """Refuse request bodies over ``max_bytes`` with 413, by Content-Length or while streaming."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int):
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope["headers"]).get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.max_bytes):
+            await self._refuse(send)
+            return
+        received = 0
+        started = False
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise _TooLarge()
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except _TooLarge:
+            if not started:
+                await self._refuse(send)
+
+    async def _refuse(self, send: Send) -> None:
+        body = json.dumps({"detail": f"request body larger than {self.max_bytes} bytes"}).encode()
+        await send({"type": "http.response.start", "status": 413,
+                    "headers": [(b"content-type", b"application/json"),
+                                (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class AuditMiddleware(BaseHTTPMiddleware):
+    """Every authenticated request and every refused one leaves exactly one audit event.
+
+    Routes that read personal data, decide or export record their own, specific event (in their
+    transaction). For the rest this middleware records ``key.use`` (an authenticated request) or
+    ``request.refused`` (401/403) afterwards, in a transaction of its own.
+    """
+
+    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        response = await call_next(request)
+        state = request.state
+        if getattr(state, "audited", False):
+            return response
+        principal = getattr(state, "principal", None)
+        refused = response.status_code in (401, 403)
+        if principal is None and getattr(state, "refused_actor", None) is None:
+            return response  # anonymous public route (health, sign-in page): nothing to log
+        await run_in_threadpool(self._write, request, principal, refused, response.status_code)
+        return response
+
+    def _write(self, request: Request, principal: Any, refused: bool, status_code: int) -> None:
+        factory = request.app.state.session_factory
+        detail = {"method": request.method, "path": request.url.path, "status": status_code}
+        with factory() as session:
+            audit_log.record(
+                session,
+                actor=principal.prefix if principal else request.state.refused_actor,
+                role=principal.role.value if principal else "none",
+                force_id=principal.force_id if principal else None,
+                action="request.refused" if refused or principal is None else "key.use",
+                object_type="route", object_id=request.url.path,
+                purpose=request.headers.get("X-Probity-Purpose", "")[:500], detail=detail,
+            )
+            session.commit()

@@ -1,0 +1,66 @@
+"""Keyset pagination with opaque, signed page tokens bound to the caller's force and filters.
+
+A token carries the last id of the previous page and a hash of (route, force, filters). Using
+it with another force, other filters or another route, or tampering with it, answers 400.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel
+from sqlalchemy import Select
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from api.security import BadToken, sign, unsign
+
+T = TypeVar("T")
+PURPOSE = "page-token"
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    next_page_token: str | None = None
+
+
+def _scope_hash(route: str, force_id: str | None, filters: dict[str, Any]) -> str:
+    body = json.dumps({"route": route, "force": force_id, "filters": filters}, sort_keys=True, default=str)
+    return hashlib.sha256(body.encode()).hexdigest()[:32]
+
+
+class Pager:
+    """Paginate one route's query for one caller with fixed filters."""
+
+    def __init__(self, secret: str, route: str, force_id: str | None, filters: dict[str, Any],
+                 page_size: int):
+        self.secret = secret
+        self.scope = _scope_hash(route, force_id, {k: v for k, v in filters.items() if v is not None})
+        self.page_size = page_size
+
+    def after_id(self, token: str | None) -> int | None:
+        if token is None:
+            return None
+        payload = unsign(self.secret, PURPOSE, token)
+        if payload.get("s") != self.scope:
+            raise BadToken("the token was issued for another force, route or set of filters")
+        after = payload.get("a")
+        if not isinstance(after, int) or isinstance(after, bool):
+            raise BadToken("malformed token")
+        return after
+
+    def token_after(self, last_id: int) -> str:
+        return sign(self.secret, PURPOSE, {"a": last_id, "s": self.scope})
+
+    def fetch(self, session: Session, stmt: Select[Any], id_column: InstrumentedAttribute[int],
+              token: str | None) -> tuple[Sequence[Any], str | None]:
+        """Rows of the page (ordered by ascending id) and the next page's token, if any."""
+        after = self.after_id(token)
+        if after is not None:
+            stmt = stmt.where(id_column > after)
+        rows = list(session.scalars(stmt.order_by(id_column).limit(self.page_size + 1)))
+        more = len(rows) > self.page_size
+        rows = rows[: self.page_size]
+        return rows, (self.token_after(rows[-1].id) if more and rows else None)

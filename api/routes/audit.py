@@ -1,0 +1,49 @@
+"""The audit log: query events and verify the hash chain. Needs the audit permission (admin)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+from sqlalchemy import select
+
+from api.deps import ADMIN, AuditDep, Principal, SessionDep, SettingsDep, parse_time, require
+from api.pagination import Page, Pager
+from api.schemas.audit import AuditEventOut, AuditQuery, ChainOut
+from probity import audit as audit_log
+from probity.models import AuditEvent
+
+router = APIRouter(prefix="/audit", tags=["audit"])
+AuditPermission = Annotated[Principal, Depends(require(ADMIN))]
+
+
+@router.get("/events", response_model=Page[AuditEventOut])
+def list_events(q: Annotated[AuditQuery, Query()], principal: AuditPermission, session: SessionDep,
+                settings: SettingsDep, audit: AuditDep) -> Page[AuditEventOut]:
+    """Audit events, oldest first, filtered; keyset-paginated."""
+    stmt = select(AuditEvent)
+    for column, value in ((AuditEvent.actor, q.actor), (AuditEvent.action, q.action),
+                          (AuditEvent.force_id, q.force_id), (AuditEvent.object_type, q.object_type),
+                          (AuditEvent.object_id, q.object_id)):
+        if value is not None:
+            stmt = stmt.where(column == value)
+    if q.since is not None:
+        stmt = stmt.where(AuditEvent.at >= parse_time(q.since))
+    if q.until is not None:
+        stmt = stmt.where(AuditEvent.at < parse_time(q.until))
+    filters = q.model_dump(exclude={"page_token"}, mode="json")
+    pager = Pager(settings.secret_key.get_secret_value(), "audit.events", principal.force_id, filters,
+                  min(q.page_size, settings.max_page_size))
+    rows, token = pager.fetch(session, stmt, AuditEvent.id, q.page_token)
+    items = [AuditEventOut.model_validate(r, from_attributes=True) for r in rows]
+    audit.record("audit.read", object_type="audit_events", detail={"count": len(items)})
+    session.commit()
+    return Page[AuditEventOut](items=items, next_page_token=token)
+
+
+@router.get("/verify", response_model=ChainOut)
+def verify_chain(principal: AuditPermission, session: SessionDep) -> ChainOut:
+    """Recompute the whole chain; ``first_bad_id`` is the first event that no longer verifies."""
+    report = audit_log.verify(session)
+    return ChainOut(ok=report.ok, checked=report.checked, first_bad_id=report.first_bad_id,
+                    reason=report.reason)

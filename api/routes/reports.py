@@ -1,0 +1,43 @@
+"""Force reports (HTML) that forces fetch for themselves, and the national thematic report."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Query, status
+from fastapi.responses import HTMLResponse
+
+from api.deps import ADMIN, ANALYST, FORCE, AuditDep, Principal, SessionDep, not_found, require
+from api.routes.stats import resolve_force
+from api.schemas.integrity import StatsQuery
+from probity.integrity.report import force_report, national_report
+
+router = APIRouter(prefix="/reports", tags=["reports"])
+Reader = Annotated[Principal, Depends(require(ADMIN, ANALYST, FORCE))]
+National = Annotated[Principal, Depends(require(ADMIN, ANALYST))]
+HTML = {200: {"content": {"text/html": {}}}}
+
+
+@router.get("/force", response_class=HTMLResponse, responses=HTML)
+def get_force_report(q: Annotated[StatsQuery, Query()], principal: Reader, session: SessionDep,
+                     audit: AuditDep) -> HTMLResponse:
+    """A force's report; a force key gets its own, national callers name the force."""
+    force_id = resolve_force(principal, q.force)
+    if force_id is None:
+        raise not_found("force")
+    html = force_report(session, force_id, q.date_from, q.date_to, published=q.published)
+    audit.record("reports.force", object_type="report", object_id=force_id)
+    session.commit()
+    return HTMLResponse(html)
+
+
+@router.get("/national", response_class=HTMLResponse, responses=HTML)
+def get_national_report(q: Annotated[StatsQuery, Query()], principal: National, session: SessionDep,
+                        audit: AuditDep) -> HTMLResponse:
+    """The national thematic report: every force's figures, for national callers only."""
+    if principal.force_id is not None or q.force is not None:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "the national report is for national keys only")
+    html = national_report(session, q.date_from, q.date_to, published=q.published)
+    audit.record("reports.national", object_type="report", object_id="national")
+    session.commit()
+    return HTMLResponse(html)

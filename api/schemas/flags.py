@@ -1,0 +1,125 @@
+"""The review queue: flag filters, summaries, evidence and decisions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, model_validator
+
+from api.schemas.common import Strict
+from probity.models import DecisionAction, FlagStatus, Platform
+
+Label = Literal["offensive", "protocol", "negativity", "government"]
+
+
+class QueueStatus(str, Enum):
+    open = "open"  # pending, claimed or awaiting a second analyst
+    pending = "pending"
+    claimed = "claimed"
+    awaiting_second = "awaiting_second"
+    confirmed = "confirmed"
+    dismissed = "dismissed"
+
+
+class FlagQuery(Strict):
+    status: QueueStatus = QueueStatus.open
+    force_id: str | None = Field(None, max_length=40, description="national callers only narrow by it")
+    label: Label | None = None
+    min_score: float | None = Field(None, ge=0, le=1)
+    max_score: float | None = Field(None, ge=0, le=1)
+    platform: Platform | None = None
+    since: datetime | None = Field(None, description="post created at or after (UTC)")
+    until: datetime | None = Field(None, description="post created before (UTC)")
+    page_size: int = Field(50, ge=1, description="capped at PROBITY_MAX_PAGE_SIZE (default 200)")
+    page_token: str | None = Field(None, max_length=2048)
+
+
+class DecisionIn(Strict):
+    action: DecisionAction
+    labels: list[Label] | None = Field(None, description="only with action 'change': the labels to refer")
+    note: str = Field("", max_length=4000)
+
+    @model_validator(mode="after")
+    def _labels_match_action(self) -> "DecisionIn":
+        if self.action is DecisionAction.change and not self.labels:
+            raise ValueError("action 'change' needs a non-empty 'labels' list (use 'dismiss' to refer nothing)")
+        if self.action is not DecisionAction.change and self.labels is not None:
+            raise ValueError(f"'labels' only goes with action 'change', not '{self.action.value}'")
+        return self
+
+
+class DecisionOut(BaseModel):
+    id: int
+    flag_id: int
+    reviewer: str
+    action: DecisionAction
+    labels: list[str]
+    note: str
+    decided_at: datetime
+
+
+class FlagSummary(BaseModel):
+    id: int
+    status: FlagStatus
+    force_id: str | None
+    labels: list[str]
+    max_score: float
+    platform: Platform
+    post_created_at: datetime | None
+    created_at: datetime
+    claimed_by: str | None
+    excerpt: str
+
+
+class ContextItem(BaseModel):
+    relation: str
+    author_handle: str | None = None
+    text: str = ""
+    is_account_holder: bool = False
+
+
+class PostEvidence(BaseModel):
+    id: int
+    platform: Platform
+    platform_id: str
+    url: str
+    text: str
+    sha256: str
+    created_at: datetime | None
+    captured_at: datetime
+    deleted_at: datetime | None
+    context: list[ContextItem]
+
+
+class AccountOut(BaseModel):
+    id: int
+    platform: Platform
+    handle: str
+    display_name: str
+    url: str
+    force_id: str | None
+    role: str | None
+
+
+class ModelEvidence(BaseModel):
+    model_version: str | None
+    labels: list[str]
+    scores: dict[str, Any]
+    explanation: dict[str, Any] | None
+
+
+class FlagDetail(FlagSummary):
+    post: PostEvidence
+    account: AccountOut
+    model: ModelEvidence
+    decisions: list[DecisionOut]
+    referral_id: int | None
+
+
+class DecisionResult(BaseModel):
+    flag_id: int
+    status: FlagStatus
+    decision: DecisionOut
+    referral_id: int | None

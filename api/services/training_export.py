@@ -1,0 +1,68 @@
+"""Pseudonymised export of decided flags for retraining: post text with handles and URLs
+removed, the model's and the people's labels, the referral outcome, and a keyed pseudonym of the
+account (stable, so posts of one account can be grouped, but not reversible without the secret)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.security import pseudonym
+from api.services.evidence import model_evidence
+from probity.models import Flag, FlagStatus, PlatformAccount, Post, Referral, ReferralItem
+
+BATCH = 500
+_URL = re.compile(r"(?i)\b(?:https?://|www\.)\S+")
+_MENTION = re.compile(r"(?<![\w@])@[\w.\-]+(?:@[\w.\-]+)?")
+
+
+def scrub(text: str, account: PlatformAccount | None = None) -> str:
+    text = _URL.sub("<url>", text)
+    text = _MENTION.sub("@user", text)
+    if account is not None:
+        for own in {account.handle, account.display_name} - {""}:
+            if len(own) >= 3:
+                text = re.sub(re.escape(own), "<account>", text, flags=re.IGNORECASE)
+    return text
+
+
+def training_rows(session: Session, secret: str) -> Iterator[dict[str, Any]]:
+    after = 0
+    while True:
+        flags = list(session.scalars(
+            select(Flag).where(Flag.status.in_((FlagStatus.confirmed, FlagStatus.dismissed)), Flag.id > after)
+            .order_by(Flag.id).limit(BATCH)))
+        if not flags:
+            return
+        for flag in flags:
+            post = session.get(Post, flag.post_id)
+            account = session.get(PlatformAccount, post.account_id)
+            final = flag.decisions[-1] if flag.decisions else None
+            outcome = session.scalar(select(Referral.outcome).join(ReferralItem).where(ReferralItem.flag_id == flag.id))
+            model = model_evidence(session, flag)
+            yield {
+                "example_id": pseudonym(secret, "post", f"{post.platform.value}:{post.platform_id}"),
+                "account": pseudonym(secret, "account", f"{account.platform.value}:{account.platform_id}"),
+                "platform": post.platform.value,
+                "text": scrub(post.text, account),
+                "model_version": model.model_version,
+                "model_labels": model.labels,
+                "scores": model.scores,
+                "decision": flag.status.value,
+                "labels": list(final.labels) if final and flag.status is FlagStatus.confirmed else [],
+                "reviews": len(flag.decisions),
+                "outcome": outcome.value if outcome else None,
+                "decided_on": final.decided_at.date().isoformat() if final else None,
+            }
+        after = flags[-1].id
+        session.expunge_all()
+
+
+def jsonl(rows: Iterator[dict[str, Any]]) -> Iterator[str]:
+    for row in rows:
+        yield json.dumps(row, ensure_ascii=False) + "\n"

@@ -1,0 +1,64 @@
+"""Sign in with an API key (kept in a signed HttpOnly cookie as the key's id, never in a URL),
+sign out, and the role-dependent home page."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from api.deps import ALL_ROLES, Principal, SessionDep, authenticate_key, require_ui
+from api.ui.render import render
+from api.ui.session import check_csrf, clear_session_cookie, set_session_cookie
+from probity import audit as audit_log
+
+router = APIRouter(prefix="/ui", tags=["ui"], include_in_schema=False)
+SignedIn = Annotated[Principal, Depends(require_ui(*ALL_ROLES))]
+
+
+def _safe_next(target: str | None) -> str:
+    # Only same-site paths: never redirect a signed-in user to another origin.
+    if target and target.startswith("/ui/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/ui/"
+
+
+@router.get("/login")
+def login_page(request: Request, next: str | None = None) -> Response:
+    return render(request, "login.html", next=_safe_next(next))
+
+
+@router.post("/login")
+def login(request: Request, session: SessionDep, key: Annotated[str, Form(max_length=200)],
+          next: Annotated[str, Form(max_length=500)] = "/ui/") -> Response:
+    principal = authenticate_key(session, key.strip())
+    if principal is None:
+        request.state.refused_actor = "ui-login"
+        return render(request, "login.html", status_code=401, next=_safe_next(next),
+                      error="That key is not valid, has expired or has been revoked.")
+    audit_log.record(session, actor=principal.prefix, role=principal.role.value, force_id=principal.force_id,
+                     action="ui.login", object_type="api_key", object_id=principal.prefix,
+                     purpose="web UI sign-in")
+    session.commit()
+    request.state.audited = True
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    set_session_cookie(request, response, principal.key_id)
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, principal: SignedIn, csrf: Annotated[str, Form(max_length=100)] = "") -> Response:
+    check_csrf(request, csrf)
+    response = RedirectResponse("/ui/login", status_code=303)
+    clear_session_cookie(response)
+    return response
+
+
+@router.get("/")
+def home(request: Request, principal: SignedIn) -> Response:
+    if principal.role.value in ("admin", "analyst"):
+        return RedirectResponse("/ui/queue", status_code=303)
+    if principal.role.value == "force":
+        return RedirectResponse("/ui/referrals", status_code=303)
+    return render(request, "home.html")

@@ -1,0 +1,115 @@
+"""Referral lists per force, one referral's evidence, the force's acknowledgement and outcome,
+and the export buttons. A force user sees only their own force."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response, StreamingResponse
+
+from api.deps import (
+    ADMIN,
+    ANALYST,
+    FORCE,
+    RESEARCHER,
+    AuditDep,
+    Principal,
+    SessionDep,
+    SettingsDep,
+    get_in_scope,
+    require_ui,
+)
+from api.pagination import Pager
+from api.routes.referrals import MEDIA_TYPES
+from api.schemas.referrals import ExportQuery, ReferralQuery
+from api.services import referrals as service
+from api.services import training_export
+from api.ui.render import render
+from api.ui.review_pages import form_query
+from api.ui.session import check_csrf
+from probity.models import Referral, ReferralOutcome, ReferralStatus
+
+router = APIRouter(prefix="/ui", tags=["ui"], include_in_schema=False)
+Reader = Annotated[Principal, Depends(require_ui(ADMIN, ANALYST, FORCE))]
+ForceUser = Annotated[Principal, Depends(require_ui(FORCE))]
+
+
+@router.get("/referrals")
+def referrals_page(request: Request, principal: Reader, session: SessionDep, settings: SettingsDep,
+                   audit: AuditDep) -> Response:
+    q = form_query(request, ReferralQuery)
+    assert isinstance(q, ReferralQuery)
+    filters = q.model_dump(exclude={"page_token"}, mode="json")
+    pager = Pager(settings.secret_key.get_secret_value(), "referrals", principal.force_id, filters,
+                  min(q.page_size, settings.max_page_size))
+    rows, token = pager.fetch(session, service.referral_query(principal, q), Referral.id, q.page_token)
+    items = [service.summary(session, r) for r in rows]
+    audit.record("referrals.list", object_type="referral", object_id=",".join(str(r.id) for r in rows)[:200],
+                 detail={"count": len(items), "ui": True})
+    session.commit()
+    export_params = {k: v for k, v in filters.items() if v is not None and k not in ("page_size",)}
+    next_params = {**{k: v for k, v in request.query_params.items() if k != "page_token"}, "page_token": token}
+    return render(request, "referrals.html", items=items, q=q, statuses=list(ReferralStatus),
+                  outcomes=list(ReferralOutcome), export_params=export_params,
+                  next_params=next_params if token else None)
+
+
+@router.get("/referrals/export.{fmt}")
+def export(fmt: Literal["csv", "jsonl"], request: Request, principal: Reader, session: SessionDep,
+           audit: AuditDep) -> StreamingResponse:
+    q = form_query(request, ExportQuery)
+    assert isinstance(q, ExportQuery)
+    audit.record("referrals.export", object_type="referral", detail={"format": fmt, "ui": True})
+    session.commit()
+    stmt = service.referral_query(principal, q)
+    body = service.streamed(request.app.state.session_factory,
+                            lambda s: service.stream(service.export_rows(s, stmt), fmt))
+    return StreamingResponse(body, media_type=MEDIA_TYPES[fmt], headers={
+        "Content-Disposition": f'attachment; filename="referrals-{principal.force_id or "all"}.{fmt}"'})
+
+
+@router.get("/exports/training.jsonl")
+def training(request: Request, principal: Annotated[Principal, Depends(require_ui(ADMIN, RESEARCHER))],
+             session: SessionDep, audit: AuditDep) -> StreamingResponse:
+    audit.record("exports.training", object_type="flag", detail={"ui": True})
+    session.commit()
+    secret = request.app.state.settings.secret_key.get_secret_value()
+    body = service.streamed(request.app.state.session_factory,
+                            lambda s: training_export.jsonl(training_export.training_rows(s, secret)))
+    return StreamingResponse(body, media_type="application/x-ndjson",
+                             headers={"Content-Disposition": 'attachment; filename="training.jsonl"'})
+
+
+@router.get("/referrals/{referral_id}")
+def referral_page(referral_id: int, request: Request, principal: Reader, session: SessionDep,
+                  audit: AuditDep) -> Response:
+    referral = get_in_scope(session, Referral, referral_id, principal)
+    detail = service.detail(session, referral)
+    audit.record("referrals.read", object_type="referral", object_id=referral.id, detail={"ui": True})
+    session.commit()
+    return render(request, "referral.html", referral=detail, outcomes=list(ReferralOutcome))
+
+
+@router.post("/referrals/{referral_id}/acknowledge")
+def acknowledge(referral_id: int, request: Request, principal: ForceUser, session: SessionDep, audit: AuditDep,
+                csrf: Annotated[str, Form(max_length=100)] = "") -> Response:
+    check_csrf(request, csrf)
+    referral = get_in_scope(session, Referral, referral_id, principal)
+    service.acknowledge(referral)
+    audit.record("referrals.acknowledge", object_type="referral", object_id=referral.id, detail={"ui": True})
+    session.commit()
+    return RedirectResponse(f"/ui/referrals/{referral.id}", status_code=303)
+
+
+@router.post("/referrals/{referral_id}/outcome")
+def outcome(referral_id: int, request: Request, principal: ForceUser, session: SessionDep, audit: AuditDep,
+            outcome: Annotated[ReferralOutcome, Form()], note: Annotated[str, Form(max_length=4000)] = "",
+            csrf: Annotated[str, Form(max_length=100)] = "") -> Response:
+    check_csrf(request, csrf)
+    referral = get_in_scope(session, Referral, referral_id, principal)
+    service.record_outcome(referral, outcome, note)
+    audit.record("referrals.outcome", object_type="referral", object_id=referral.id,
+                 detail={"outcome": outcome.value, "ui": True})
+    session.commit()
+    return RedirectResponse(f"/ui/referrals/{referral.id}", status_code=303)

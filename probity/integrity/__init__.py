@@ -1,0 +1,1 @@
+"""Integrity registers, investigations, statistics, cross-checks and force reports."""

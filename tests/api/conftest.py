@@ -1,0 +1,65 @@
+"""API fixtures: the app on a committed database, keys per role, and flag fixture data.
+
+Flags here stand in for the classifier's output (Prediction + Flag rows, status pending,
+force from the account) so the API is tested without a trained model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.main import create_app
+from probity import keys
+from probity.db import get_engine, session_scope
+from apifixtures import auth, create_flag
+from probity.models import KeyRole
+from probity.settings import get_settings, reset_settings_cache
+
+@pytest.fixture
+def api_url(committed_database_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("PROBITY_DATABASE_URL", committed_database_url)
+    reset_settings_cache()
+    return committed_database_url
+
+
+@pytest.fixture
+def app(api_url: str):
+    return create_app(get_settings())
+
+
+@pytest.fixture
+def client(app) -> Iterator[TestClient]:
+    with TestClient(app) as c:
+        yield c
+
+
+@pytest.fixture
+def db(api_url: str) -> Callable[[], object]:
+    """``with db() as session:`` a committing session on the app's database."""
+    return lambda: session_scope(get_engine(api_url))
+
+
+@pytest.fixture
+def make_key(db) -> Callable[..., str]:
+    def make(role: str, force_id: str | None = None, **kwargs: object) -> str:
+        with db() as session:
+            return keys.create_key(session, KeyRole(role), force_id=force_id, **kwargs).key
+
+    return make
+
+
+@pytest.fixture
+def headers(make_key) -> Callable[..., dict[str, str]]:
+    return lambda role, force_id=None: auth(make_key(role, force_id))
+
+
+@pytest.fixture
+def make_flag(db) -> Callable[..., int]:
+    def make(force_id: str | None, **kwargs: object) -> int:
+        with db() as session:
+            return create_flag(session, force_id, **kwargs).id
+
+    return make
