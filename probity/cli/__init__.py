@@ -33,6 +33,7 @@ app.command("serve")(__import__("api.cli", fromlist=["serve"]).serve)
 app.add_typer(integrity_cli.sample_app, name="sample")
 app.add_typer(integrity_cli.registers_app, name="registers")
 app.add_typer(integrity_cli.report_app, name="report")
+app.command("demo")(__import__("probity.demo.cli", fromlist=["demo"]).demo)
 
 
 def main() -> None:

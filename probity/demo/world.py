@@ -191,5 +191,6 @@ def describe(sim: SimWorld) -> dict[str, object]:
             "hard_negatives": sum(p.kind in NEGATIVE_KINDS for p in sim.people.values()),
             "posts": sum(len(a.posts) for accs in sim.world.accounts.values() for a in accs),
             "instances": len(sim.post_labels), "instances_by_label": sim.instances(),
-            "accounts_with_instances": len({(pl, pid) for (pl, pid) in sim.post_labels}),
+            "accounts_with_instances": sum(any((p, post.id) in sim.post_labels for post in a.posts)
+                                           for p, accs in sim.world.accounts.items() for a in accs),
             "forces": sorted({p.force_id for p in sim.people.values() if p.force_id} & set(FORCES_BY_ID)).__len__()}

@@ -1,0 +1,160 @@
+"""``probity demo``: the whole pipeline on a simulated world, then the API and review UI.
+
+Stages: set up the database → build the world → start the fake platforms on loopback →
+discover and identify → crawl posts → classify (training the default model if none is active)
+→ load the reference data return → create demo keys → score against the world's truth →
+serve. Every stage is timed and logged. Running again is incremental and idempotent: discovery
+skips known candidates, the crawl asks only for new posts, classification skips classified ones.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+
+from probity import db, keys
+from probity.demo.scoreboard import (
+    Scoreboard,
+    crawled_accounts,
+    minimum_post_requests,
+    render,
+    score_accounts,
+    score_flags,
+)
+from probity.demo.world import SimWorld, build_world, describe
+from probity.models import ApiKey, Flag, KeyRole, Post, utcnow
+from probity.settings import get_settings, reset_settings_cache
+
+log = logging.getLogger(__name__)
+DEMO_KEY_PREFIX = "demo:"
+PLATFORMS = ("bluesky", "mastodon", "x")
+
+
+@dataclass
+class DemoResult:
+    scoreboard: Scoreboard
+    keys: dict[str, str] = field(default_factory=dict)  # name -> key (shown once)
+    base_urls: dict[str, str] = field(default_factory=dict)
+
+
+@contextmanager
+def _stage(name: str, board: Scoreboard) -> Iterator[None]:
+    log.info("▶ %s", name)
+    start = time.perf_counter()
+    yield
+    board.stage_seconds[name] = round(time.perf_counter() - start, 2)
+    log.info("✔ %s (%.1f s)", name, board.stage_seconds[name])
+
+
+def start_platforms(sim: SimWorld, stack: ExitStack, rate_limit: int = 1500, rate_window: float = 15.0) -> dict[str, str]:
+    """One fake server per platform on 127.0.0.1, with real rate-limit headers (polite crawling)."""
+    from crawler.fake import build_app
+    from crawler.fake.server import FakePlatform, Faults, serve
+
+    urls = {}
+    for platform in PLATFORMS:
+        state = FakePlatform(platform, sim.world, faults=Faults(rate_limit=rate_limit, rate_window=rate_window),
+                             require_bearer=platform == "x")
+        urls[platform] = stack.enter_context(contextmanager(serve)(build_app(state)))
+    return urls
+
+
+def _crawl(board: Scoreboard, sim: SimWorld, urls: dict[str, str]) -> None:
+    from crawler.run import run_crawl
+
+    used: dict[str, int] = {}
+    with _stage("discover and identify", board):
+        for platform in PLATFORMS:
+            summary = run_crawl("discover", platform, base_url=urls[platform],
+                                handles=sim.x_candidates if platform == "x" else None)
+            used[f"discover_{platform}"] = summary.stats.requests
+    with _stage("crawl posts", board):
+        posts_used = 0
+        for platform in PLATFORMS:
+            summary = run_crawl("posts", platform, base_url=urls[platform])
+            posts_used += summary.stats.requests
+            used[f"posts_{platform}"] = summary.stats.requests
+    board.requests = {"by_step": used, "posts_used": posts_used, "total_used": sum(used.values())}
+
+
+def _classify(board: Scoreboard) -> None:
+    from classifier.registry import ensure_default, resolve
+    from classifier.store import classify_posts
+
+    with _stage("classify", board):
+        with db.session_scope() as session:
+            version = ensure_default(session)
+        with db.session_scope() as session:
+            stats = classify_posts(session, resolve(session, None))
+        board.requests["model_version"] = version.version
+        log.info("classified %d new post(s); %d flagged", stats.classified, stats.flagged)
+
+
+def _demo_keys(forces: list[str]) -> dict[str, str]:
+    """Fresh demo keys (an analyst and two forces); earlier demo keys are revoked."""
+    created = {}
+    with db.session_scope() as session:
+        for old in session.scalars(select(ApiKey).where(ApiKey.name.like(f"{DEMO_KEY_PREFIX}%"),
+                                                        ApiKey.revoked_at.is_(None))):
+            old.revoked_at = utcnow()
+        created["analyst"] = keys.create_key(session, KeyRole.analyst, name=f"{DEMO_KEY_PREFIX}analyst").key
+        for force_id in forces:
+            created[f"force {force_id}"] = keys.create_key(session, KeyRole.force, force_id=force_id,
+                                                           name=f"{DEMO_KEY_PREFIX}{force_id}").key
+    return created
+
+
+def _busiest_forces(n: int = 2) -> list[str]:
+    from sqlalchemy import func
+
+    with db.session_scope() as session:
+        rows = session.execute(select(Flag.force_id, func.count()).where(Flag.force_id.is_not(None))
+                               .group_by(Flag.force_id).order_by(func.count().desc(), Flag.force_id)).all()
+    forces = [f for f, _ in rows][:n]
+    return forces + [f for f in ("metropolitan", "west-midlands") if f not in forces][: n - len(forces)]
+
+
+def run_demo(seed: int = 2026, scale: float = 1.0, *, load_sample: bool = True,
+             on_stage: Callable[[str], Any] = lambda name: None) -> DemoResult:
+    """Run every stage except serving; returns the scoreboard and the demo keys."""
+    if not get_settings().x_bearer_token:
+        os.environ["PROBITY_X_BEARER_TOKEN"] = "demo-fake-x-token"  # the fake X server checks for one
+        reset_settings_cache()
+    board = Scoreboard()
+    with _stage("database", board):
+        db.upgrade()
+    with _stage("simulated world", board):
+        sim = build_world(seed, scale)
+        board.world = describe(sim)
+    with db.session_scope() as session:
+        first_crawl = session.scalar(select(Post.id).where(~Post.platform_id.like("sample-%")).limit(1)) is None
+    with ExitStack() as stack:
+        with _stage("fake platforms", board):
+            urls = start_platforms(sim, stack)
+        _crawl(board, sim, urls)
+    _classify(board)
+    if load_sample:
+        from probity.integrity.sample import load_sample as load
+
+        with _stage("reference data return", board), db.session_scope() as session:
+            load(session)
+    with _stage("score", board), db.session_scope() as session:
+        board.accounts = score_accounts(session, sim)
+        board.flags = score_flags(session, sim)
+        page_size = get_settings().crawl_page_size
+        board.requests["posts_minimum"] = minimum_post_requests(sim, crawled_accounts(session), page_size,
+                                                                first_crawl)
+        board.requests["first_crawl"] = first_crawl
+        board.requests["page_size"] = page_size
+    result = DemoResult(board, _demo_keys(_busiest_forces()), urls)
+    board.save(get_settings().data_dir / "scoreboard.json")
+    for line in render(board):
+        log.info("%s", line)
+    return result

@@ -1,0 +1,125 @@
+"""How well the run did against the simulated world's truth.
+
+- accounts: serving officers and staff found (self-identified in the database) against the
+  world's serving accounts: precision, recall, and force accuracy on the correctly found ones
+  (a null force is right only where the truth is null);
+- flags: flagged labels against the true instances per label, over the posts collected;
+- requests: requests the post crawl used against the minimum (ceil(posts / page size) + 1 per
+  account on a first crawl, 1 per unchanged account on a re-crawl).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from probity.demo.world import SimWorld
+from probity.models import LABELS, Flag, PlatformAccount, Post
+
+
+def _ratio(num: int, den: int) -> float | None:
+    return round(num / den, 4) if den else None
+
+
+def _handle_key(platform: str, handle: str) -> tuple[str, str]:
+    handle = handle.lower().lstrip("@")
+    return platform, handle.split("@", 1)[0] if platform == "mastodon" else handle
+
+
+@dataclass
+class Scoreboard:
+    accounts: dict[str, Any] = field(default_factory=dict)
+    flags: dict[str, Any] = field(default_factory=dict)
+    requests: dict[str, Any] = field(default_factory=dict)
+    world: dict[str, Any] = field(default_factory=dict)
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"world": self.world, "accounts": self.accounts, "flags": self.flags, "requests": self.requests,
+                "stage_seconds": self.stage_seconds}
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(self.as_dict(), indent=2), encoding="utf-8")
+
+
+def score_accounts(session: Session, sim: SimWorld) -> dict[str, Any]:
+    truth = {_handle_key(p, h): person for (p, h), person in sim.people.items()}
+    found = session.execute(select(PlatformAccount.platform, PlatformAccount.handle, PlatformAccount.force_id)
+                            .where(PlatformAccount.self_identified.is_(True),
+                                   ~PlatformAccount.platform_id.like("sample-%"))).all()
+    correct = force_right = 0
+    for platform, handle, force_id in found:
+        person = truth.get(_handle_key(getattr(platform, "value", platform), handle))
+        if person is not None and person.serving:
+            correct += 1
+            force_right += person.force_id == force_id
+    serving = len(sim.serving)
+    return {"found": len(found), "true_serving": serving, "correct": correct,
+            "precision": _ratio(correct, len(found)), "recall": _ratio(correct, serving),
+            "force_accuracy": _ratio(force_right, correct)}
+
+
+def score_flags(session: Session, sim: SimWorld) -> dict[str, Any]:
+    """Per label: flags proposing it against posts truly carrying it, among the posts collected."""
+    rows = session.execute(select(Post.id, Post.platform, Post.platform_id)
+                           .where(Post.is_repost.is_(False), ~Post.platform_id.like("sample-%"))).all()
+    truth_by_post = {pid: sim.post_labels.get((getattr(pl, "value", pl), ext.rsplit("/", 1)[-1]), ())
+                     for pid, pl, ext in rows}
+    flagged = {post_id: labels for post_id, labels in session.execute(
+        select(Flag.post_id, Flag.labels).where(Flag.post_id.in_(list(truth_by_post))))} if truth_by_post else {}
+    per_label: dict[str, Any] = {}
+    for label in LABELS:
+        tp = sum(label in flagged.get(p, ()) and label in t for p, t in truth_by_post.items())
+        predicted = sum(label in labels for labels in flagged.values())
+        actual = sum(label in t for t in truth_by_post.values())
+        per_label[label] = {"flagged": predicted, "true_instances": actual, "correct": tp,
+                            "precision": _ratio(tp, predicted), "recall": _ratio(tp, actual)}
+    instance_posts = sum(bool(t) for t in truth_by_post.values())
+    caught = sum(bool(t) and p in flagged for p, t in truth_by_post.items())
+    return {"posts_collected": len(truth_by_post), "posts_flagged": len(flagged),
+            "instance_posts_collected": instance_posts, "instance_posts_flagged": caught,
+            "post_recall": _ratio(caught, instance_posts), "per_label": per_label}
+
+
+PLATFORM_MAX_PAGE = {"bluesky": 100, "mastodon": 40, "x": 100}  # each API's own cap on a page
+
+
+def minimum_post_requests(sim: SimWorld, crawled: set[tuple[str, str]], page_size: int, first_crawl: bool) -> int:
+    """First crawl: ceil(posts / page size) + 1 per collected account; re-crawl of an unchanged
+    world: 1 per account."""
+    total = 0
+    for platform, accounts in sim.world.accounts.items():
+        size = min(page_size, PLATFORM_MAX_PAGE[platform])
+        for account in accounts:
+            if _handle_key(platform, account.handle) in crawled:
+                total += math.ceil(len(account.posts) / size) + 1 if first_crawl else 1
+    return total
+
+
+def crawled_accounts(session: Session) -> set[tuple[str, str]]:
+    rows = session.execute(select(PlatformAccount.platform, PlatformAccount.handle)
+                           .where(PlatformAccount.self_identified.is_(True),
+                                  ~PlatformAccount.platform_id.like("sample-%"))).all()
+    return {_handle_key(getattr(p, "value", p), h) for p, h in rows}
+
+
+def render(board: Scoreboard) -> list[str]:
+    """Plain lines for the log and the README."""
+    a, f, r = board.accounts, board.flags, board.requests
+    lines = [f"accounts: {a['correct']}/{a['true_serving']} serving found, precision {a['precision']}, "
+             f"recall {a['recall']}, force accuracy {a['force_accuracy']}",
+             f"flags: {f['instance_posts_flagged']}/{f['instance_posts_collected']} instance posts flagged "
+             f"(post recall {f['post_recall']}); {f['posts_flagged']} posts flagged of {f['posts_collected']}"]
+    for label, s in f["per_label"].items():
+        lines.append(f"  {label:<11} flagged {s['flagged']:>4}  true {s['true_instances']:>4}  "
+                     f"precision {s['precision']}  recall {s['recall']}")
+    lines.append(f"requests (posts step): {r.get('posts_used')} used, minimum {r.get('posts_minimum')}; "
+                 f"all steps {r.get('total_used')}")
+    return lines
