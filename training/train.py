@@ -49,7 +49,7 @@ def new_version(name: str) -> str:
 
 
 def train_from_config(config_path: Path, *, reviewed: list[dict[str, Any]] | None = None,
-                      models_dir: Path | None = None) -> TrainResult:
+                      models_dir: Path | None = None, publish_card: bool = True) -> TrainResult:
     """Train as the config says. ``reviewed`` are analysts' decisions already deduplicated and
     split by account (see ``training.reviewed``); they are added to the corpus rows."""
     cfg = load_config(config_path)
@@ -111,7 +111,7 @@ def train_from_config(config_path: Path, *, reviewed: list[dict[str, Any]] | Non
     shutil.copyfile(cfg.path, folder / "config.toml")
     (folder / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
     card = write_model_card(folder, metrics, cfg)
-    if cfg.card is not None:
+    if publish_card and cfg.card is not None:
         cfg.card.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(card, cfg.card)
     log.info("saved %s: test macro-F1 %.3f%s", folder, metrics["test"]["macro_f1"],

@@ -7,12 +7,14 @@ import sys
 
 import typer
 
+from classifier import cli as classifier_cli
 from probity.cli import db as db_cli
 from probity.cli import forces as forces_cli
 from probity.cli import keys as keys_cli
 from probity.errors import ProbityError
 from probity.logs import setup_logging
 from probity.settings import get_settings
+from training import cli as training_cli
 
 app = typer.Typer(help="Probity: integrity checks for police Professional Standards Departments.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
@@ -26,6 +28,8 @@ def _root(verbose: bool = typer.Option(False, "--verbose", "-v", help="Debug log
 app.add_typer(db_cli.app, name="db")
 app.command("forces")(forces_cli.forces)
 app.add_typer(keys_cli.app, name="keys")
+app.add_typer(classifier_cli.app)  # classify, classify-posts, model …
+app.add_typer(training_cli.app)  # train, evaluate
 
 
 def main() -> None:
