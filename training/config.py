@@ -29,6 +29,7 @@ class TrainConfig:
     max_eval: int | None = None
     target_recall: float = 0.90
     min_precision: float = 0.5
+    throughput_posts: int = 2000  # posts scored to measure throughput at training time
     card: Path | None = None  # also publish the model card here (docs/), relative to the repo
     raw: dict[str, Any] = field(default_factory=dict)
 
@@ -69,5 +70,6 @@ def load_config(path: Path) -> TrainConfig:
         max_eval=_get(data, "max_eval", int, None, f"{path} [data]"),
         target_recall=float(_get(thresholds, "target_recall", (int, float), 0.90, f"{path} [thresholds]")),
         min_precision=float(_get(thresholds, "min_precision", (int, float), 0.5, f"{path} [thresholds]")),
+        throughput_posts=_get(output, "throughput_posts", int, 2000, f"{path} [output]"),
         card=(REPO_ROOT / card) if card else None, raw=raw,
     )

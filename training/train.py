@@ -105,7 +105,7 @@ def train_from_config(config_path: Path, *, reviewed: list[dict[str, Any]] | Non
     if use_olid and model.predict_aux_proba(X_dev[:1]) is not None:
         metrics["olid"] = _olid_metrics(model, cfg)
         envelope["olid_threshold"] = metrics["olid"]["threshold"]
-    metrics["throughput_posts_per_second"] = round(ev.throughput(model, X_test or X_dev), 1)
+    metrics["throughput_posts_per_second"] = round(ev.throughput(model, X_test or X_dev, cfg.throughput_posts), 1)
 
     write_envelope(folder, {**read_envelope(folder), **envelope})
     shutil.copyfile(cfg.path, folder / "config.toml")
@@ -119,24 +119,31 @@ def train_from_config(config_path: Path, *, reviewed: list[dict[str, Any]] | Non
     return TrainResult(version, folder, metrics)
 
 
+def _scores_and_aux(model: PostClassifier, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    both = getattr(model, "predict_both", None)  # the transformer scores both in one pass
+    if both is not None:
+        return both(texts)
+    return model.predict_proba(texts), model.predict_aux_proba(texts)
+
+
 def _olid_metrics(model: PostClassifier, cfg: TrainConfig) -> dict[str, Any]:
-    """Threshold on OLID val; then the test split, once, for the card (never for choices)."""
+    """Thresholds on OLID val; then the test split, once, for the card (never for choices)."""
+    offensive = LABELS.index("offensive")
     val_texts, val_y = load_olid_split("val")
-    val_scores = model.predict_aux_proba(val_texts)
-    threshold = ev.best_binary_threshold(val_y, val_scores)
+    val_codebook, val_aux = _scores_and_aux(model, val_texts)
+    threshold = ev.best_binary_threshold(val_y, val_aux)
+    codebook_threshold = ev.best_binary_threshold(val_y, val_codebook[:, offensive])
     test_texts, test_y = load_olid_split("test")
-    test_scores = model.predict_aux_proba(test_texts)
-    codebook_offensive = model.predict_proba(test_texts)[:, LABELS.index("offensive")]
+    test_codebook, test_aux = _scores_and_aux(model, test_texts)
     return {
         "threshold": threshold,
-        "val_macro_f1": ev.binary_macro_f1(val_y, val_scores, threshold),
-        "test_macro_f1": ev.binary_macro_f1(test_y, test_scores, threshold),
+        "val_macro_f1": ev.binary_macro_f1(val_y, val_aux, threshold),
+        "test_macro_f1": ev.binary_macro_f1(test_y, test_aux, threshold),
         "test_n": int(len(test_y)),
         # How the codebook's narrower `offensive` output fares on OLID's broader notion, at a
         # threshold chosen the same way on val (a robustness figure, not the target).
-        "codebook_offensive_test_macro_f1": ev.binary_macro_f1(
-            test_y, codebook_offensive,
-            ev.best_binary_threshold(val_y, model.predict_proba(val_texts)[:, LABELS.index("offensive")])),
+        "codebook_offensive_test_macro_f1": ev.binary_macro_f1(test_y, test_codebook[:, offensive],
+                                                                codebook_threshold),
     }
 
 
