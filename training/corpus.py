@@ -156,12 +156,12 @@ def counts_markdown(c: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-_COUNTS_BLOCK = re.compile(r"(<!-- counts:start -->\n).*?(\n<!-- counts:end -->)", re.S)
+_COUNTS_BLOCK = re.compile(r"(<!-- counts:start -->\n).*?(<!-- counts:end -->)", re.S)
 
 
 def update_datasheet(c: dict[str, Any], path: Path = DATASHEET_PATH) -> None:
     text = path.read_text(encoding="utf-8")
-    path.write_text(_COUNTS_BLOCK.sub(lambda m: m.group(1) + counts_markdown(c) + m.group(2), text),
+    path.write_text(_COUNTS_BLOCK.sub(lambda m: m.group(1) + counts_markdown(c) + "\n" + m.group(2), text),
                     encoding="utf-8")
 
 
