@@ -8,6 +8,7 @@ import sys
 import typer
 
 from crawler import cli as crawl_cli
+from classifier import cli as classifier_cli
 from probity.cli import db as db_cli
 from probity.cli import forces as forces_cli
 from probity.cli import keys as keys_cli
@@ -15,6 +16,7 @@ from probity.errors import ProbityError
 from probity.integrity import cli as integrity_cli
 from probity.logs import setup_logging
 from probity.settings import get_settings
+from training import cli as training_cli
 
 app = typer.Typer(help="Probity: integrity checks for police Professional Standards Departments.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
@@ -34,6 +36,8 @@ app.add_typer(integrity_cli.sample_app, name="sample")
 app.add_typer(integrity_cli.registers_app, name="registers")
 app.add_typer(integrity_cli.report_app, name="report")
 app.command("demo")(__import__("probity.demo.cli", fromlist=["demo"]).demo)
+app.add_typer(classifier_cli.app)  # classify, classify-posts, model …
+app.add_typer(training_cli.app)  # train, evaluate
 
 
 def main() -> None:

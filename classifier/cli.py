@@ -1,0 +1,78 @@
+"""``probity classify``, ``probity classify-posts`` and ``probity model …`` (list, activate,
+ensure-default). Thin wrappers over classifier.files, classifier.store and classifier.registry."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import typer
+
+from classifier import registry
+from classifier.files import classify_file
+from classifier.store import classify_posts
+from probity.db import session_scope
+
+log = logging.getLogger(__name__)
+app = typer.Typer()
+model_app = typer.Typer(help="Classifier model versions: list, activate (and roll back), ensure a default.",
+                        no_args_is_help=True)
+app.add_typer(model_app, name="model")
+
+
+@app.command("classify")
+def classify(
+    in_path: Path = typer.Option(..., "--in", exists=True, dir_okay=False, help="JSONL: id and text per line."),
+    out_path: Path = typer.Option(..., "--out", dir_okay=False, help="JSONL: id, labels, scores, model_version."),
+    model: str | None = typer.Option(None, "--model", help="Model folder or version (default: the active one)."),
+    explanations: bool = typer.Option(False, "--explain", help="Add the words that drove each label."),
+) -> None:
+    """Classify posts from a JSONL file."""
+    if model is not None and (Path(model) / "model.json").exists():
+        loaded = registry.resolve(None, model)
+    else:
+        with session_scope() as session:
+            loaded = registry.resolve(session, model)
+    n = classify_file(in_path, out_path, loaded, with_explanations=explanations)
+    log.info("classified %d post(s) with %s into %s", n, loaded.version, out_path)
+
+
+@app.command("classify-posts")
+def classify_stored(
+    model: str | None = typer.Option(None, "--model", help="Version or folder (default: the active one)."),
+    limit: int | None = typer.Option(None, min=1, help="Classify at most this many posts."),
+) -> None:
+    """Classify stored posts not yet classified by this version; flag those with labels."""
+    with session_scope() as session:
+        loaded = registry.resolve(session, model)
+        stats = classify_posts(session, loaded, limit=limit)
+    typer.echo(json.dumps({"model_version": loaded.version, "classified": stats.classified,
+                           "flagged": stats.flagged}))
+
+
+@model_app.command("list")
+def list_models() -> None:
+    """Registered versions (JSON lines), the active one marked."""
+    with session_scope() as session:
+        for v in registry.list_versions(session):
+            typer.echo(json.dumps({"version": v.version, "kind": v.kind, "active": v.active,
+                                   "test_macro_f1": v.metrics.get("test", {}).get("macro_f1"),
+                                   "created_at": v.created_at.isoformat(timespec="seconds"),
+                                   "path": v.path}))
+
+
+@model_app.command("activate")
+def activate(version: str = typer.Argument(..., help="A registered version; an older one rolls back.")) -> None:
+    """Make VERSION the active model (the only way a version becomes active)."""
+    with session_scope() as session:
+        registry.activate(session, version)
+    typer.echo(f"active model: {version}")
+
+
+@model_app.command("ensure-default")
+def ensure_default() -> None:
+    """Keep the active model, or train the baseline, register and activate it (under a minute)."""
+    with session_scope() as session:
+        row = registry.ensure_default(session)
+        typer.echo(f"active model: {row.version}")

@@ -1,0 +1,119 @@
+"""Baseline: TF-IDF over word 1–2-grams and character 2–5-grams, one logistic regression per label.
+
+The four per-label regressions are stored as one coefficient matrix so scoring a batch is a
+single sparse matrix product. When OLID is given as auxiliary data, a fifth regression on the
+same features learns "OLID offensive" (OLID's broader notion, mild swearing included) without
+touching the codebook's ``offensive`` weights.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import joblib
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import FeatureUnion
+
+from classifier.base import AuxData, DevData, PostClassifier
+from probity.models.review import LABELS
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+class TfidfLogReg(PostClassifier):
+    kind = "tfidf-logreg"
+
+    def __init__(self, word_ngram_range: tuple[int, int] | list[int] = (1, 2),
+                 char_ngram_range: tuple[int, int] | list[int] = (2, 5), max_features: int = 150_000,
+                 min_df: int = 1, C: float = 8.0, class_weight: str | None = "balanced",
+                 aux_C: float = 1.0, max_aux_examples: int | None = None) -> None:
+        self.word_ngram_range = word_ngram_range
+        self.char_ngram_range = char_ngram_range
+        self.max_features = max_features
+        self.min_df = min_df
+        self.C = C
+        self.class_weight = class_weight
+        self.aux_C = aux_C
+        self.max_aux_examples = max_aux_examples
+
+    def _vectorizer(self) -> FeatureUnion:
+        common = {"sublinear_tf": True, "min_df": self.min_df, "lowercase": True,
+                  "max_features": self.max_features, "dtype": np.float32}
+        return FeatureUnion([
+            ("word", TfidfVectorizer(analyzer="word", ngram_range=tuple(self.word_ngram_range),
+                                     token_pattern=r"(?u)\b\w[\w']*\b", **common)),
+            ("char", TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(self.char_ngram_range),
+                                     **common)),
+        ])
+
+    def fit(self, texts: Sequence[str], Y: np.ndarray, *, dev: DevData | None = None,
+            aux: AuxData | None = None) -> TfidfLogReg:
+        Y = np.asarray(Y)
+        aux_texts: list[str] = []
+        aux_y = np.zeros(0)
+        if aux is not None:
+            aux_texts, aux_y = list(aux[0]), np.asarray(aux[1])
+            if self.max_aux_examples is not None:
+                aux_texts, aux_y = aux_texts[: self.max_aux_examples], aux_y[: self.max_aux_examples]
+        vectorizer = self._vectorizer().fit(list(texts) + aux_texts)
+        X = vectorizer.transform(list(texts))
+        coef = np.zeros((len(LABELS), X.shape[1]), dtype=np.float32)
+        intercept = np.zeros(len(LABELS), dtype=np.float32)
+        for j in range(len(LABELS)):
+            if Y[:, j].min() == Y[:, j].max():  # one class only (tiny data): constant score
+                intercept[j] = 6.0 if Y[0, j] else -6.0
+                continue
+            lr = LogisticRegression(C=self.C, class_weight=self.class_weight, solver="liblinear",
+                                    max_iter=1000)
+            lr.fit(X, Y[:, j])
+            coef[j], intercept[j] = lr.coef_[0], lr.intercept_[0]
+        self.vectorizer_ = vectorizer
+        self.coef_ = coef
+        self.intercept_ = intercept
+        self.aux_coef_: np.ndarray | None = None
+        self.aux_intercept_: float | None = None
+        if len(aux_texts) and len(set(aux_y.tolist())) == 2:
+            lr = LogisticRegression(C=self.aux_C, class_weight="balanced", solver="liblinear",
+                                    max_iter=1000)
+            lr.fit(vectorizer.transform(aux_texts), aux_y)
+            self.aux_coef_ = lr.coef_[0].astype(np.float32)
+            self.aux_intercept_ = float(lr.intercept_[0])
+        return self
+
+    def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        self._check_fitted()
+        return self.vectorizer_.transform(list(texts)).tocsr()
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        X = self.transform(texts)
+        return _sigmoid(np.asarray(X @ self.coef_.T) + self.intercept_).astype(np.float64)
+
+    def predict_aux_proba(self, texts: Sequence[str]) -> np.ndarray | None:
+        self._check_fitted()
+        if self.aux_coef_ is None:
+            return None
+        X = self.transform(texts)
+        return _sigmoid(np.asarray(X @ self.aux_coef_) + self.aux_intercept_).astype(np.float64)
+
+    def _save_state(self, directory: Path) -> None:
+        # The fitted vocabulary is a pickle (joblib); model folders are trusted local files,
+        # written by `probity train`, never accepted from outside.
+        joblib.dump(self.vectorizer_, directory / "vectorizer.joblib", compress=3)
+        arrays = {"coef": self.coef_, "intercept": self.intercept_}
+        if self.aux_coef_ is not None:
+            arrays.update(aux_coef=self.aux_coef_, aux_intercept=np.array([self.aux_intercept_]))
+        np.savez_compressed(directory / "weights.npz", **arrays)
+
+    def _load_state(self, directory: Path) -> None:
+        self.vectorizer_ = joblib.load(directory / "vectorizer.joblib")
+        with np.load(directory / "weights.npz") as arrays:
+            self.coef_ = arrays["coef"]
+            self.intercept_ = arrays["intercept"]
+            self.aux_coef_ = arrays["aux_coef"] if "aux_coef" in arrays else None
+            self.aux_intercept_ = float(arrays["aux_intercept"][0]) if "aux_intercept" in arrays else None
