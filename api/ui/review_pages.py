@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
-from api.deps import ADMIN, ANALYST, AuditDep, Principal, SessionDep, SettingsDep, get_in_scope, require_ui
+from api.deps import ADMIN, ANALYST, AuditDep, ObjectId, Principal, SessionDep, SettingsDep, get_in_scope, require_ui
 from api.pagination import Pager
 from api.schemas.flags import DecisionIn, FlagQuery
 from api.services import evidence, review
@@ -48,7 +48,7 @@ def queue(request: Request, principal: Reviewer, session: SessionDep, settings: 
 
 
 @router.get("/flags/{flag_id}")
-def flag_page(flag_id: int, request: Request, principal: Reviewer, session: SessionDep, audit: AuditDep) -> Response:
+def flag_page(flag_id: ObjectId, request: Request, principal: Reviewer, session: SessionDep, audit: AuditDep) -> Response:
     flag = get_in_scope(session, Flag, flag_id, principal)
     detail = evidence.flag_detail(session, flag)
     audit.record("flags.read", object_type="flag", object_id=flag.id, detail={"ui": True})
@@ -57,7 +57,7 @@ def flag_page(flag_id: int, request: Request, principal: Reviewer, session: Sess
 
 
 @router.post("/flags/{flag_id}/claim")
-def claim(flag_id: int, request: Request, principal: Reviewer, session: SessionDep, audit: AuditDep,
+def claim(flag_id: ObjectId, request: Request, principal: Reviewer, session: SessionDep, audit: AuditDep,
           csrf: Annotated[str, Form(max_length=100)] = "") -> Response:
     check_csrf(request, csrf)
     flag = get_in_scope(session, Flag, flag_id, principal)
@@ -68,7 +68,7 @@ def claim(flag_id: int, request: Request, principal: Reviewer, session: SessionD
 
 
 @router.post("/flags/{flag_id}/decide")
-def decide(flag_id: int, request: Request, principal: Reviewer, session: SessionDep, settings: SettingsDep,
+def decide(flag_id: ObjectId, request: Request, principal: Reviewer, session: SessionDep, settings: SettingsDep,
            audit: AuditDep, action: Annotated[str, Form(max_length=20)],
            labels: Annotated[list[str] | None, Form()] = None, note: Annotated[str, Form(max_length=4000)] = "",
            csrf: Annotated[str, Form(max_length=100)] = "") -> Response:
