@@ -157,7 +157,7 @@ def _add_error_handlers(app: FastAPI) -> None:
         if request.url.path.startswith("/ui/"):
             from api.ui.render import render
 
-            return render(request, "error.html", status_code=exc.status_code, detail=exc.detail)
+            return render(request, "error.html", status_code=exc.status_code, code=exc.status_code, detail=exc.detail)
         return await http_exception_handler(request, exc)
 
     @app.exception_handler(NotFoundError)

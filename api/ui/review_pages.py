@@ -20,9 +20,12 @@ router = APIRouter(prefix="/ui", tags=["ui"], include_in_schema=False)
 Reviewer = Annotated[Principal, Depends(require_ui(ADMIN, ANALYST))]
 
 
+UI_ONLY_PARAMS = frozenset({"decided"})  # page notices, not filters
+
+
 def form_query(request: Request, model: type) -> object:
     """A filter model from a GET form; empty inputs mean 'not set'."""
-    values = {k: v for k, v in request.query_params.items() if v != ""}
+    values = {k: v for k, v in request.query_params.items() if v != "" and k not in UI_ONLY_PARAMS}
     try:
         return model.model_validate(values)
     except ValidationError as exc:
@@ -43,7 +46,8 @@ def queue(request: Request, principal: Reviewer, session: SessionDep, settings: 
     audit.record("flags.list", object_type="flag", object_id=",".join(str(f.id) for f in flags)[:200],
                  detail={"count": len(items), "ui": True})
     session.commit()
-    next_params = {**{k: v for k, v in request.query_params.items() if k != "page_token"}, "page_token": token}
+    next_params = {**{k: v for k, v in request.query_params.items() if k not in ("page_token", *UI_ONLY_PARAMS)},
+                   "page_token": token}
     return render(request, "queue.html", items=items, q=q, labels=LABELS, next_params=next_params if token else None)
 
 
