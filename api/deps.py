@@ -22,10 +22,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
-from fastapi import Depends, HTTPException, Request, Security, status
+from fastapi import Depends, HTTPException, Path, Request, Security, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Select
 from sqlalchemy.orm import InstrumentedAttribute, Session
@@ -180,6 +179,10 @@ def require_ui(*roles: KeyRole) -> Callable[..., Principal]:
     return _role_checker(get_ui_principal, roles)
 
 
+# Primary keys in paths: positive and within a 32-bit INTEGER column (larger is a 422, not a 500).
+ObjectId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+
 # --- force scoping ------------------------------------------------------------------------
 
 def scope_to_force(stmt: Select[Any], force_column: InstrumentedAttribute[Any], principal: Principal) -> Select[Any]:
@@ -250,12 +253,3 @@ def get_auditor(request: Request, session: SessionDep) -> Auditor:
 
 
 AuditDep = Annotated[Auditor, Depends(get_auditor)]
-
-
-def parse_time(value: datetime | None) -> datetime | None:
-    """Query datetimes without a zone are taken as UTC (the database stores aware UTC only)."""
-    from datetime import UTC
-
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=UTC)

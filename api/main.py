@@ -23,6 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.deps import LoginRequired, Principal, get_session
 from api.middleware import AuditMiddleware, BodySizeLimit
+from api.schemas.common import ErrorOut
 from api.security import BadToken
 from probity.db import get_engine, session_factory
 from probity.errors import InvalidTransition, NotFoundError, ProbityError
@@ -63,6 +64,20 @@ DOCS_ROUTES: frozenset[tuple[str, str]] = frozenset({
 })
 
 
+# Documented on every API route, so clients (and the schema tests) know every answer's shape.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorOut, "description": text} for code, text in (
+        (400, "Bad request (for example a malformed or foreign page token)"),
+        (401, "Missing, invalid, expired or revoked API key"),
+        (403, "The key's role may not do this"),
+        (404, "Not found (or belongs to another force: the same answer)"),
+        (409, "The object's state does not allow this"),
+        (413, "Request body too large"),
+        (422, "Invalid input: unknown or malformed fields are named"),
+    )
+}
+
+
 def _load(spec: str) -> APIRouter:
     module, attribute = spec.split(":")
     return getattr(importlib.import_module(module), attribute)
@@ -89,7 +104,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.session_factory = session_factory(get_engine(settings.resolved_database_url))
 
     for spec in API_ROUTERS:
-        app.include_router(_load(spec), prefix=API_PREFIX)
+        app.include_router(_load(spec), prefix=API_PREFIX, responses=ERROR_RESPONSES)
     for spec in UI_ROUTERS:
         app.include_router(_load(spec))
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "ui" / "static"), name="static")
@@ -145,7 +160,7 @@ def _add_error_handlers(app: FastAPI) -> None:
         if request.url.path.startswith("/ui/"):
             from api.ui.render import render
 
-            return render(request, "error.html", status_code=exc.status_code, detail=exc.detail)
+            return render(request, "error.html", status_code=exc.status_code, code=exc.status_code, detail=exc.detail)
         return await http_exception_handler(request, exc)
 
     @app.exception_handler(NotFoundError)

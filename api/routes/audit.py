@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from sqlalchemy import select
 
-from api.deps import ADMIN, AuditDep, Principal, SessionDep, SettingsDep, parse_time, require
+from api.deps import ADMIN, AuditDep, Principal, SessionDep, SettingsDep, require
 from api.pagination import Page, Pager
 from api.schemas.audit import AuditEventOut, AuditQuery, ChainOut
 from probity import audit as audit_log
@@ -28,9 +28,9 @@ def list_events(q: Annotated[AuditQuery, Query()], principal: AuditPermission, s
         if value is not None:
             stmt = stmt.where(column == value)
     if q.since is not None:
-        stmt = stmt.where(AuditEvent.at >= parse_time(q.since))
+        stmt = stmt.where(AuditEvent.at >= q.since)
     if q.until is not None:
-        stmt = stmt.where(AuditEvent.at < parse_time(q.until))
+        stmt = stmt.where(AuditEvent.at < q.until)
     filters = q.model_dump(exclude={"page_token"}, mode="json")
     pager = Pager(settings.secret_key.get_secret_value(), "audit.events", principal.force_id, filters,
                   min(q.page_size, settings.max_page_size))

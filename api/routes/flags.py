@@ -10,6 +10,7 @@ from api.deps import (
     ADMIN,
     ANALYST,
     AuditDep,
+    ObjectId,
     Principal,
     SessionDep,
     SettingsDep,
@@ -41,7 +42,7 @@ def list_flags(q: Annotated[FlagQuery, Query()], principal: Reviewer, session: S
 
 
 @router.get("/{flag_id}", response_model=FlagDetail)
-def get_flag(flag_id: int, principal: Reviewer, session: SessionDep, audit: AuditDep) -> FlagDetail:
+def get_flag(flag_id: ObjectId, principal: Reviewer, session: SessionDep, audit: AuditDep) -> FlagDetail:
     """One flag with its evidence: post, context, model scores and explanation, decision history."""
     flag = get_in_scope(session, Flag, flag_id, principal)
     out = evidence.flag_detail(session, flag)
@@ -51,7 +52,7 @@ def get_flag(flag_id: int, principal: Reviewer, session: SessionDep, audit: Audi
 
 
 @router.post("/{flag_id}/claim", response_model=FlagDetail)
-def claim_flag(flag_id: int, principal: Reviewer, session: SessionDep, audit: AuditDep) -> FlagDetail:
+def claim_flag(flag_id: ObjectId, principal: Reviewer, session: SessionDep, audit: AuditDep) -> FlagDetail:
     """Take a pending flag so no one else reviews it at the same time (409 if someone has it)."""
     flag = get_in_scope(session, Flag, flag_id, principal)
     review.claim(flag, principal)
@@ -63,7 +64,7 @@ def claim_flag(flag_id: int, principal: Reviewer, session: SessionDep, audit: Au
 
 
 @router.post("/{flag_id}/release", response_model=FlagSummary)
-def release_flag(flag_id: int, principal: Reviewer, session: SessionDep, audit: AuditDep) -> FlagSummary:
+def release_flag(flag_id: ObjectId, principal: Reviewer, session: SessionDep, audit: AuditDep) -> FlagSummary:
     """Put a claimed flag back in the queue."""
     flag = get_in_scope(session, Flag, flag_id, principal)
     review.release(flag, principal)
@@ -74,7 +75,7 @@ def release_flag(flag_id: int, principal: Reviewer, session: SessionDep, audit: 
 
 
 @router.post("/{flag_id}/decisions", response_model=DecisionResult, status_code=201)
-def decide_flag(flag_id: int, body: DecisionIn, principal: Reviewer, session: SessionDep,
+def decide_flag(flag_id: ObjectId, body: DecisionIn, principal: Reviewer, session: SessionDep,
                 settings: SettingsDep, audit: AuditDep) -> DecisionResult:
     """Confirm the proposed labels, change them, or dismiss, with a note. Under the two-person
     rule a referral needs two analysts who agree on the labels."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Path
 
 from api.deps import ADMIN, AuditDep, Principal, SessionDep, require
 from api.schemas.keys import KeyIn, KeyOut, NewKeyOut
@@ -33,7 +33,7 @@ def create_key(body: KeyIn, principal: Admin, session: SessionDep, audit: AuditD
 
 
 @router.post("/{prefix}/revoke", response_model=KeyOut)
-def revoke_key(prefix: str, principal: Admin, session: SessionDep, audit: AuditDep) -> KeyOut:
+def revoke_key(prefix: Annotated[str, Path(pattern=r"^pb_[0-9a-f]{8}$")], principal: Admin, session: SessionDep, audit: AuditDep) -> KeyOut:
     """Revoke at once: requests with the key are refused from now on."""
     record = keys.revoke_key(session, prefix)
     audit.record("keys.revoke", object_type="api_key", object_id=prefix)

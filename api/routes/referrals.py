@@ -15,6 +15,7 @@ from api.deps import (
     ANALYST,
     FORCE,
     AuditDep,
+    ObjectId,
     Principal,
     SessionDep,
     SettingsDep,
@@ -63,7 +64,7 @@ def export_referrals(q: Annotated[ExportQuery, Query()], principal: Reader, requ
 
 
 @router.get("/{referral_id}", response_model=ReferralDetail)
-def get_referral(referral_id: int, principal: Reader, session: SessionDep, audit: AuditDep) -> ReferralDetail:
+def get_referral(referral_id: ObjectId, principal: Reader, session: SessionDep, audit: AuditDep) -> ReferralDetail:
     """One referral with its evidence: posts, URLs, capture times, hashes, context, labels,
     the model's explanation and every analyst decision."""
     referral = get_in_scope(session, Referral, referral_id, principal)
@@ -74,7 +75,7 @@ def get_referral(referral_id: int, principal: Reader, session: SessionDep, audit
 
 
 @router.post("/{referral_id}/acknowledge", response_model=ReferralSummary)
-def acknowledge(referral_id: int, principal: ForceUser, session: SessionDep, audit: AuditDep) -> ReferralSummary:
+def acknowledge(referral_id: ObjectId, principal: ForceUser, session: SessionDep, audit: AuditDep) -> ReferralSummary:
     """The force confirms it has received the referral."""
     referral = get_in_scope(session, Referral, referral_id, principal)
     service.acknowledge(referral)
@@ -85,7 +86,7 @@ def acknowledge(referral_id: int, principal: ForceUser, session: SessionDep, aud
 
 
 @router.post("/{referral_id}/outcome", response_model=ReferralSummary)
-def record_outcome(referral_id: int, body: OutcomeIn, principal: ForceUser, session: SessionDep,
+def record_outcome(referral_id: ObjectId, body: OutcomeIn, principal: ForceUser, session: SessionDep,
                    audit: AuditDep) -> ReferralSummary:
     """The force records what it did; outcomes feed the statistics and the model's evaluation."""
     referral = get_in_scope(session, Referral, referral_id, principal)

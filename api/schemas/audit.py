@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from api.schemas.common import Strict
+from api.schemas.common import Strict, Timestamp
 
 
 class AuditQuery(Strict):
@@ -16,8 +16,8 @@ class AuditQuery(Strict):
     force_id: str | None = Field(None, max_length=40)
     object_type: str | None = Field(None, max_length=80)
     object_id: str | None = Field(None, max_length=200)
-    since: datetime | None = None
-    until: datetime | None = None
+    since: Timestamp | None = None
+    until: Timestamp | None = None
     page_size: int = Field(50, ge=1, description="capped at PROBITY_MAX_PAGE_SIZE (default 200)")
     page_token: str | None = Field(None, max_length=2048)
 

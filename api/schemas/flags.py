@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-from api.schemas.common import Strict
+from api.schemas.common import Strict, Timestamp
 from probity.models import DecisionAction, FlagStatus, Platform
 
 Label = Literal["offensive", "protocol", "negativity", "government"]
@@ -30,8 +30,8 @@ class FlagQuery(Strict):
     min_score: float | None = Field(None, ge=0, le=1)
     max_score: float | None = Field(None, ge=0, le=1)
     platform: Platform | None = None
-    since: datetime | None = Field(None, description="post created at or after (UTC)")
-    until: datetime | None = Field(None, description="post created before (UTC)")
+    since: Timestamp | None = Field(None, description="post created at or after (UTC)")
+    until: Timestamp | None = Field(None, description="post created before (UTC)")
     page_size: int = Field(50, ge=1, description="capped at PROBITY_MAX_PAGE_SIZE (default 200)")
     page_token: str | None = Field(None, max_length=2048)
 

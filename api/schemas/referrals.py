@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from api.schemas.common import Strict
+from api.schemas.common import Strict, Timestamp
 from api.schemas.flags import AccountOut, DecisionOut, ModelEvidence, PostEvidence
 from probity.models import ReferralOutcome, ReferralStatus
 
@@ -16,8 +16,8 @@ class ReferralQuery(Strict):
     status: ReferralStatus | None = None
     outcome: ReferralOutcome | None = None
     force_id: str | None = Field(None, max_length=40, description="national callers only narrow by it")
-    since: datetime | None = Field(None, description="referral created at or after (UTC)")
-    until: datetime | None = Field(None, description="referral created before (UTC)")
+    since: Timestamp | None = Field(None, description="referral created at or after (UTC)")
+    until: Timestamp | None = Field(None, description="referral created before (UTC)")
     page_size: int = Field(50, ge=1, description="capped at PROBITY_MAX_PAGE_SIZE (default 200)")
     page_token: str | None = Field(None, max_length=2048)
 
@@ -27,8 +27,8 @@ class ExportQuery(Strict):
     status: ReferralStatus | None = None
     outcome: ReferralOutcome | None = None
     force_id: str | None = Field(None, max_length=40)
-    since: datetime | None = None
-    until: datetime | None = None
+    since: Timestamp | None = None
+    until: Timestamp | None = None
 
 
 class ReferralSummary(BaseModel):

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from api.deps import Principal, parse_time, scope_to_force
+from api.deps import Principal, scope_to_force
 from api.schemas.referrals import ExportQuery, ReferralDetail, ReferralItemOut, ReferralQuery, ReferralSummary
 from api.services.evidence import account_out, decision_out, model_evidence, post_evidence
 from probity.errors import InvalidTransition
@@ -44,9 +44,9 @@ def referral_query(principal: Principal, q: ReferralQuery | ExportQuery) -> Sele
     if q.force_id is not None:
         stmt = stmt.where(Referral.force_id == q.force_id)
     if q.since is not None:
-        stmt = stmt.where(Referral.created_at >= parse_time(q.since))
+        stmt = stmt.where(Referral.created_at >= q.since)
     if q.until is not None:
-        stmt = stmt.where(Referral.created_at < parse_time(q.until))
+        stmt = stmt.where(Referral.created_at < q.until)
     return stmt
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Select, String, cast, select
 from sqlalchemy.orm import Session
 
-from api.deps import Principal, parse_time, scope_to_force
+from api.deps import Principal, scope_to_force
 from api.schemas.flags import DecisionIn, FlagQuery, QueueStatus
 from probity.errors import InvalidTransition
 from probity.models import (
@@ -49,9 +49,9 @@ def queue_query(principal: Principal, q: FlagQuery) -> Select[Any]:
     if q.platform is not None:
         stmt = stmt.where(Post.platform == q.platform)
     if q.since is not None:
-        stmt = stmt.where(Post.created_at >= parse_time(q.since))
+        stmt = stmt.where(Post.created_at >= q.since)
     if q.until is not None:
-        stmt = stmt.where(Post.created_at < parse_time(q.until))
+        stmt = stmt.where(Post.created_at < q.until)
     return stmt
 
 

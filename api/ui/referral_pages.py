@@ -14,6 +14,7 @@ from api.deps import (
     FORCE,
     RESEARCHER,
     AuditDep,
+    ObjectId,
     Principal,
     SessionDep,
     SettingsDep,
@@ -82,7 +83,7 @@ def training(request: Request, principal: Annotated[Principal, Depends(require_u
 
 
 @router.get("/referrals/{referral_id}")
-def referral_page(referral_id: int, request: Request, principal: Reader, session: SessionDep,
+def referral_page(referral_id: ObjectId, request: Request, principal: Reader, session: SessionDep,
                   audit: AuditDep) -> Response:
     referral = get_in_scope(session, Referral, referral_id, principal)
     detail = service.detail(session, referral)
@@ -92,7 +93,7 @@ def referral_page(referral_id: int, request: Request, principal: Reader, session
 
 
 @router.post("/referrals/{referral_id}/acknowledge")
-def acknowledge(referral_id: int, request: Request, principal: ForceUser, session: SessionDep, audit: AuditDep,
+def acknowledge(referral_id: ObjectId, request: Request, principal: ForceUser, session: SessionDep, audit: AuditDep,
                 csrf: Annotated[str, Form(max_length=100)] = "") -> Response:
     check_csrf(request, csrf)
     referral = get_in_scope(session, Referral, referral_id, principal)
@@ -103,7 +104,7 @@ def acknowledge(referral_id: int, request: Request, principal: ForceUser, sessio
 
 
 @router.post("/referrals/{referral_id}/outcome")
-def outcome(referral_id: int, request: Request, principal: ForceUser, session: SessionDep, audit: AuditDep,
+def outcome(referral_id: ObjectId, request: Request, principal: ForceUser, session: SessionDep, audit: AuditDep,
             outcome: Annotated[ReferralOutcome, Form()], note: Annotated[str, Form(max_length=4000)] = "",
             csrf: Annotated[str, Form(max_length=100)] = "") -> Response:
     check_csrf(request, csrf)

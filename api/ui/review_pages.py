@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
-from api.deps import ADMIN, ANALYST, AuditDep, Principal, SessionDep, SettingsDep, get_in_scope, require_ui
+from api.deps import ADMIN, ANALYST, AuditDep, ObjectId, Principal, SessionDep, SettingsDep, get_in_scope, require_ui
 from api.pagination import Pager
 from api.schemas.flags import DecisionIn, FlagQuery
 from api.services import evidence, review
@@ -20,9 +20,12 @@ router = APIRouter(prefix="/ui", tags=["ui"], include_in_schema=False)
 Reviewer = Annotated[Principal, Depends(require_ui(ADMIN, ANALYST))]
 
 
+UI_ONLY_PARAMS = frozenset({"decided"})  # page notices, not filters
+
+
 def form_query(request: Request, model: type) -> object:
     """A filter model from a GET form; empty inputs mean 'not set'."""
-    values = {k: v for k, v in request.query_params.items() if v != ""}
+    values = {k: v for k, v in request.query_params.items() if v != "" and k not in UI_ONLY_PARAMS}
     try:
         return model.model_validate(values)
     except ValidationError as exc:
@@ -43,12 +46,13 @@ def queue(request: Request, principal: Reviewer, session: SessionDep, settings: 
     audit.record("flags.list", object_type="flag", object_id=",".join(str(f.id) for f in flags)[:200],
                  detail={"count": len(items), "ui": True})
     session.commit()
-    next_params = {**{k: v for k, v in request.query_params.items() if k != "page_token"}, "page_token": token}
+    next_params = {**{k: v for k, v in request.query_params.items() if k not in ("page_token", *UI_ONLY_PARAMS)},
+                   "page_token": token}
     return render(request, "queue.html", items=items, q=q, labels=LABELS, next_params=next_params if token else None)
 
 
 @router.get("/flags/{flag_id}")
-def flag_page(flag_id: int, request: Request, principal: Reviewer, session: SessionDep, audit: AuditDep) -> Response:
+def flag_page(flag_id: ObjectId, request: Request, principal: Reviewer, session: SessionDep, audit: AuditDep) -> Response:
     flag = get_in_scope(session, Flag, flag_id, principal)
     detail = evidence.flag_detail(session, flag)
     audit.record("flags.read", object_type="flag", object_id=flag.id, detail={"ui": True})
@@ -57,7 +61,7 @@ def flag_page(flag_id: int, request: Request, principal: Reviewer, session: Sess
 
 
 @router.post("/flags/{flag_id}/claim")
-def claim(flag_id: int, request: Request, principal: Reviewer, session: SessionDep, audit: AuditDep,
+def claim(flag_id: ObjectId, request: Request, principal: Reviewer, session: SessionDep, audit: AuditDep,
           csrf: Annotated[str, Form(max_length=100)] = "") -> Response:
     check_csrf(request, csrf)
     flag = get_in_scope(session, Flag, flag_id, principal)
@@ -68,7 +72,7 @@ def claim(flag_id: int, request: Request, principal: Reviewer, session: SessionD
 
 
 @router.post("/flags/{flag_id}/decide")
-def decide(flag_id: int, request: Request, principal: Reviewer, session: SessionDep, settings: SettingsDep,
+def decide(flag_id: ObjectId, request: Request, principal: Reviewer, session: SessionDep, settings: SettingsDep,
            audit: AuditDep, action: Annotated[str, Form(max_length=20)],
            labels: Annotated[list[str] | None, Form()] = None, note: Annotated[str, Form(max_length=4000)] = "",
            csrf: Annotated[str, Form(max_length=100)] = "") -> Response:

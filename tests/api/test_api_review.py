@@ -19,7 +19,7 @@ def test_queue_filters_by_force_label_score_platform_and_date(client, headers, d
     assert _ids(client.get("/api/v1/flags", params={**base, "label": "protocol"}, headers=h)) == [b]
     assert _ids(client.get("/api/v1/flags", params={**base, "min_score": 0.9}, headers=h)) == [a]
     assert _ids(client.get("/api/v1/flags", params={**base, "platform": "mastodon"}, headers=h)) == [b]
-    assert _ids(client.get("/api/v1/flags", params={**base, "since": "2999-01-01T00:00:00"}, headers=h)) == []
+    assert _ids(client.get("/api/v1/flags", params={**base, "since": "2199-01-01T00:00:00"}, headers=h)) == []
     # an analyst limited to one force sees only that force's flags, whatever they ask for
     limited = headers("analyst", "durham")
     assert _ids(client.get("/api/v1/flags", params=base, headers=limited)) == []
@@ -91,3 +91,10 @@ def test_two_person_rule_needs_two_agreeing_analysts(client, headers, make_flag,
     assert agreed.json()["status"] == "confirmed" and agreed.json()["referral_id"] is not None
     history = c.get(f"/api/v1/flags/{flag}", headers=a).json()["decisions"]
     assert len(history) == 4
+
+
+def test_out_of_range_input_is_a_422_not_a_server_error(client, headers):
+    h = headers("analyst")
+    assert client.get("/api/v1/flags", params={"since": "2999-01-01T00:00:00"}, headers=h).status_code == 422
+    assert client.get("/api/v1/flags", params={"force_id": "ke\x00nt"}, headers=h).status_code == 422
+    assert client.get(f"/api/v1/flags/{2**40}", headers=h).status_code == 422

@@ -1,0 +1,76 @@
+"""Expected status of every route for every kind of caller (the authorisation matrix).
+
+Roles: anonymous (no credential), bad (a wrong key / forged cookie), admin, analyst (national),
+analyst_a (analyst limited to force A), force_a, researcher. Each request is made against a fresh
+object of force A (the caller's own force for the *_a roles). Adding a route to the app without
+a row here fails ``test_every_route_is_in_the_matrix``.
+"""
+
+from __future__ import annotations
+
+ROLES = ("anonymous", "bad", "admin", "analyst", "analyst_a", "force_a", "researcher")
+REVIEWERS = ("admin", "analyst", "analyst_a")
+READERS = ("admin", "analyst", "analyst_a", "force_a")
+
+
+def api(ok: int, *roles: str) -> dict[str, int]:
+    """An API route: ``ok`` for ``roles``, 403 for other roles, 401 without a valid key."""
+    return {"anonymous": 401, "bad": 401, **{r: (ok if r in roles else 403) for r in ROLES[2:]}}
+
+
+def ui(ok: int, *roles: str) -> dict[str, int]:
+    """A UI route: no valid session redirects to sign-in (303)."""
+    return {**api(ok, *roles), "anonymous": 303, "bad": 303}
+
+
+def everyone(status: int) -> dict[str, int]:
+    return dict.fromkeys(ROLES, status)
+
+
+V1 = "/api/v1"
+EXPECTED: dict[tuple[str, str], dict[str, int]] = {
+    ("GET", f"{V1}/health"): everyone(200),
+    ("GET", f"{V1}/whoami"): api(200, *ROLES),
+    ("GET", f"{V1}/flags"): api(200, *REVIEWERS),
+    ("GET", f"{V1}/flags/{{flag_id}}"): api(200, *REVIEWERS),
+    ("POST", f"{V1}/flags/{{flag_id}}/claim"): api(200, *REVIEWERS),
+    ("POST", f"{V1}/flags/{{flag_id}}/release"): api(409, *REVIEWERS),  # a fresh flag is not claimed
+    ("POST", f"{V1}/flags/{{flag_id}}/decisions"): api(201, *REVIEWERS),
+    ("GET", f"{V1}/referrals"): api(200, *READERS),
+    ("GET", f"{V1}/referrals/export"): api(200, *READERS),
+    ("GET", f"{V1}/referrals/{{referral_id}}"): api(200, *READERS),
+    ("POST", f"{V1}/referrals/{{referral_id}}/acknowledge"): api(200, "force_a"),
+    ("POST", f"{V1}/referrals/{{referral_id}}/outcome"): api(200, "force_a"),
+    ("GET", f"{V1}/exports/training.jsonl"): api(200, "admin", "researcher"),
+    ("GET", f"{V1}/keys"): api(200, "admin"),
+    ("POST", f"{V1}/keys"): api(201, "admin"),
+    ("POST", f"{V1}/keys/{{prefix}}/revoke"): api(200, "admin"),
+    ("GET", f"{V1}/audit/events"): api(200, "admin"),
+    ("GET", f"{V1}/audit/verify"): api(200, "admin"),
+    ("GET", f"{V1}/openapi.json"): everyone(200),  # public outside production (see the docs test)
+    ("GET", "/api/docs"): everyone(200),
+    ("GET", "/"): everyone(303),
+    ("GET", "/ui/login"): everyone(200),
+    ("POST", "/ui/login"): everyone(422),  # no key in the form
+    ("POST", "/ui/logout"): ui(303, *ROLES),
+    ("GET", "/ui/"): {**ui(303, *READERS), "researcher": 200},
+    ("GET", "/ui/queue"): ui(200, *REVIEWERS),
+    ("GET", "/ui/flags/{flag_id}"): ui(200, *REVIEWERS),
+    ("POST", "/ui/flags/{flag_id}/claim"): ui(303, *REVIEWERS),
+    ("POST", "/ui/flags/{flag_id}/decide"): ui(303, *REVIEWERS),
+    ("GET", "/ui/referrals"): ui(200, *READERS),
+    ("GET", "/ui/referrals/export.{fmt}"): ui(200, *READERS),
+    ("GET", "/ui/exports/training.jsonl"): ui(200, "admin", "researcher"),
+    ("GET", "/ui/referrals/{referral_id}"): ui(200, *READERS),
+    ("POST", "/ui/referrals/{referral_id}/acknowledge"): ui(303, "force_a"),
+    ("POST", "/ui/referrals/{referral_id}/outcome"): ui(303, "force_a"),
+}
+
+# Request bodies: JSON for the API, form fields for the UI (the CSRF token is added by the test).
+BODIES: dict[tuple[str, str], dict[str, object]] = {
+    ("POST", f"{V1}/flags/{{flag_id}}/decisions"): {"action": "dismiss", "note": "matrix"},
+    ("POST", f"{V1}/referrals/{{referral_id}}/outcome"): {"outcome": "other", "note": "matrix"},
+    ("POST", f"{V1}/keys"): {"role": "researcher", "name": "matrix"},
+    ("POST", "/ui/flags/{flag_id}/decide"): {"action": "dismiss"},
+    ("POST", "/ui/referrals/{referral_id}/outcome"): {"outcome": "other"},
+}
