@@ -43,6 +43,7 @@ API_ROUTERS: list[str] = [
     "api.routes.registers:router",
     "api.routes.stats:router",
     "api.routes.reports:router",
+    "api.routes.scoreboard:router",
 ]
 # Server-rendered pages, mounted at the root (their routers carry the /ui prefix).
 UI_ROUTERS: list[str] = [

@@ -48,7 +48,8 @@ def _pending_posts(session: Session, version_id: int, batch_size: int,
         rows = session.execute(
             select(Post.id, Post.text, PlatformAccount.force_id)
             .join(PlatformAccount, PlatformAccount.id == Post.account_id)
-            .where(Post.id > last_id, ~already, Post.is_repost.is_(False), Post.deleted_at.is_(None))
+            .where(Post.id > last_id, ~already, Post.is_repost.is_(False), Post.deleted_at.is_(None),
+                   Post.reference_only.is_(False))
             .order_by(Post.id).limit(size)
         ).all()
         if not rows:

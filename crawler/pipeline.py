@@ -122,11 +122,13 @@ class Crawler:
     # -- accounts --------------------------------------------------------------------------
     def accounts(self) -> list[PlatformAccount]:
         with session_scope(self.engine) as session:
+            # Only accounts read from this source: a Mastodon id only means something on its
+            # instance, and accounts that arrived otherwise (file imports, the reference data
+            # return) have nothing to crawl here.
             query = select(PlatformAccount).where(
                 PlatformAccount.platform == self.platform, PlatformAccount.self_identified.is_(True),
-                PlatformAccount.deleted_at.is_(None)).order_by(PlatformAccount.id)
-            if self.platform == "mastodon":  # an account's local id only means something on its instance
-                query = query.where(PlatformAccount.source == self.source.base_url)
+                PlatformAccount.deleted_at.is_(None), PlatformAccount.source == self.source.base_url,
+            ).order_by(PlatformAccount.id)
             return list(session.scalars(query))
 
     def refresh_accounts(self) -> dict[str, int]:

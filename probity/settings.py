@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     crawl_timeout: float = 30.0  # per request (seconds)
     crawl_max_empty_pages: int = 3  # empty pages with a cursor followed in a row before stopping
 
+    # demo (probity demo): first of three loopback ports for the fake Bluesky, Mastodon and X
+    demo_port_base: int = 8701
+
     # Review workflow
     two_person_rule: bool = False
     max_page_size: int = 200

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Query, status
 from fastapi.responses import HTMLResponse
 
-from api.deps import ADMIN, ANALYST, FORCE, AuditDep, Principal, SessionDep, not_found, require
+from api.deps import ADMIN, ANALYST, FORCE, AuditDep, Principal, SessionDep, require
 from api.routes.stats import resolve_force
 from api.schemas.integrity import StatsQuery
 from probity.integrity.report import force_report, national_report
@@ -22,9 +22,9 @@ HTML = {200: {"content": {"text/html": {}}}}
 def get_force_report(q: Annotated[StatsQuery, Query()], principal: Reader, session: SessionDep,
                      audit: AuditDep) -> HTMLResponse:
     """A force's report; a force key gets its own, national callers name the force."""
-    force_id = resolve_force(principal, q.force)
+    force_id = resolve_force(principal, q.force_id)
     if force_id is None:
-        raise not_found("force")
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, "a national key must name the force: ?force_id=ID")
     html = force_report(session, force_id, q.date_from, q.date_to, published=q.published)
     audit.record("reports.force", object_type="report", object_id=force_id)
     session.commit()
@@ -35,7 +35,7 @@ def get_force_report(q: Annotated[StatsQuery, Query()], principal: Reader, sessi
 def get_national_report(q: Annotated[StatsQuery, Query()], principal: National, session: SessionDep,
                         audit: AuditDep) -> HTMLResponse:
     """The national thematic report: every force's figures, for national callers only."""
-    if principal.force_id is not None or q.force is not None:
+    if principal.force_id is not None or q.force_id is not None:
         raise HTTPException(status.HTTP_403_FORBIDDEN, "the national report is for national keys only")
     html = national_report(session, q.date_from, q.date_to, published=q.published)
     audit.record("reports.national", object_type="report", object_id="national")

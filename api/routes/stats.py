@@ -34,7 +34,7 @@ def resolve_force(principal: Principal, requested: str | None) -> str | None:
 def get_stats(q: Annotated[StatsQuery, Query()], principal: Reader, session: SessionDep,
               audit: AuditDep) -> dict[str, Any]:
     """The figures of an HMIC force report (or national, for national callers without `force`)."""
-    scope = StatsScope(resolve_force(principal, q.force), q.date_from, q.date_to)
+    scope = StatsScope(resolve_force(principal, q.force_id), q.date_from, q.date_to)
     stats = compute_stats(session, scope, published=q.published)
     audit.record("stats.read", object_type="statistics", object_id=scope.force_id or "national",
                  detail=scope.as_dict())
@@ -46,7 +46,7 @@ def get_stats(q: Annotated[StatsQuery, Query()], principal: Reader, session: Ses
 def get_crosschecks(q: Annotated[CrosscheckQuery, Query()], principal: Reader, session: SessionDep,
                     audit: AuditDep) -> list[FindingOut]:
     """Cross-check findings between registers, each with the rows that raised it."""
-    force_id = resolve_force(principal, q.force)
+    force_id = resolve_force(principal, q.force_id)
     findings = run_crosschecks(session, force_id=force_id, as_of=q.as_of)
     audit.record("crosschecks.read", object_type="crosschecks", object_id=force_id or "national",
                  detail={"findings": len(findings)})

@@ -12,7 +12,8 @@ from api.schemas.common import Strict
 
 
 class ScopeQuery(Strict):
-    force: str | None = Field(None, description="National callers may pick a force; a force key sees only its own.")
+    force_id: str | None = Field(None, max_length=40,
+                                 description="National callers may pick a force; a force key sees only its own.")
     date_from: date | None = None
     date_to: date | None = None
 
@@ -22,7 +23,7 @@ class StatsQuery(ScopeQuery):
 
 
 class CrosscheckQuery(Strict):
-    force: str | None = None
+    force_id: str | None = Field(None, max_length=40)
     as_of: date | None = Field(None, description="Judge review dates as at this day (default today).")
 
 

@@ -23,9 +23,11 @@ EXTRAS = ("Views my own.", "Tweets are personal, not my employer's.", "Dog dad."
           "Rugby on Saturdays.", "Coffee first.", "Parkrun addict.", "Trying to learn Welsh.",
           "Opinions my own.", "Gym, gigs, good food.", "Cyclist.", "Allotment in progress.", "")
 ROLE_PHRASES = {
-    "officer": ("PC", "Police Constable", "Response PC", "Police sergeant", "Sgt", "Detective Constable", "DC",
+    # bare ranks ("Sgt", "DC", "Inspector") are left out: without police context they are
+    # ambiguous (army sergeants, ticket inspectors), and a careful annotator would not count them
+    "officer": ("PC", "Police Constable", "Response PC", "Police sergeant", "Police Sgt", "Detective Constable",
                 "Neighbourhood PC", "Roads policing officer", "Custody sergeant", "Student officer",
-                "Police officer", "Response officer", "Detective Sergeant", "Inspector"),
+                "Police officer", "Response officer", "Detective Sergeant", "Police Inspector"),
     "special": ("Special Constable", "Special constable", "Volunteer special constable", "Special Sergeant"),
     "pcso": ("PCSO", "Police Community Support Officer", "Neighbourhood PCSO"),
     "staff": ("Police staff", "Police staff call handler", "Control room dispatcher (police staff)",

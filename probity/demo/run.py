@@ -53,16 +53,21 @@ def _stage(name: str, board: Scoreboard) -> Iterator[None]:
     log.info("✔ %s (%.1f s)", name, board.stage_seconds[name])
 
 
-def start_platforms(sim: SimWorld, stack: ExitStack, rate_limit: int = 1500, rate_window: float = 15.0) -> dict[str, str]:
-    """One fake server per platform on 127.0.0.1, with real rate-limit headers (polite crawling)."""
+def start_platforms(sim: SimWorld, stack: ExitStack, port_base: int, rate_limit: int = 1500,
+                    rate_window: float = 15.0) -> dict[str, str]:
+    """One fake server per platform on 127.0.0.1, with real rate-limit headers (polite crawling).
+
+    Fixed ports: a platform's base URL is its identity (a Mastodon id means something only on
+    its instance), so a second run must find the same URLs to crawl incrementally.
+    """
     from crawler.fake import build_app
     from crawler.fake.server import FakePlatform, Faults, serve
 
     urls = {}
-    for platform in PLATFORMS:
+    for offset, platform in enumerate(PLATFORMS):
         state = FakePlatform(platform, sim.world, faults=Faults(rate_limit=rate_limit, rate_window=rate_window),
                              require_bearer=platform == "x")
-        urls[platform] = stack.enter_context(contextmanager(serve)(build_app(state)))
+        urls[platform] = stack.enter_context(serve(build_app(state), port=port_base + offset))
     return urls
 
 
@@ -137,7 +142,7 @@ def run_demo(seed: int = 2026, scale: float = 1.0, *, load_sample: bool = True,
         first_crawl = session.scalar(select(Post.id).where(~Post.platform_id.like("sample-%")).limit(1)) is None
     with ExitStack() as stack:
         with _stage("fake platforms", board):
-            urls = start_platforms(sim, stack)
+            urls = start_platforms(sim, stack, get_settings().demo_port_base)
         _crawl(board, sim, urls)
     _classify(board)
     if load_sample:

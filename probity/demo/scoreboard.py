@@ -61,9 +61,15 @@ def score_accounts(session: Session, sim: SimWorld) -> dict[str, Any]:
             correct += 1
             force_right += person.force_id == force_id
     serving = len(sim.serving)
+    found_keys = {_handle_key(getattr(p, "value", p), h) for p, h, _ in found}
+    by_platform = {}
+    for platform in sim.world.accounts:
+        mine = [k for k, person in truth.items() if person.serving and k[0] == platform]
+        by_platform[platform] = {"true_serving": len(mine),
+                                 "recall": _ratio(sum(k in found_keys for k in mine), len(mine))}
     return {"found": len(found), "true_serving": serving, "correct": correct,
             "precision": _ratio(correct, len(found)), "recall": _ratio(correct, serving),
-            "force_accuracy": _ratio(force_right, correct)}
+            "force_accuracy": _ratio(force_right, correct), "by_platform": by_platform}
 
 
 def score_flags(session: Session, sim: SimWorld) -> dict[str, Any]:
@@ -92,14 +98,15 @@ PLATFORM_MAX_PAGE = {"bluesky": 100, "mastodon": 40, "x": 100}  # each API's own
 
 
 def minimum_post_requests(sim: SimWorld, crawled: set[tuple[str, str]], page_size: int, first_crawl: bool) -> int:
-    """First crawl: ceil(posts / page size) + 1 per collected account; re-crawl of an unchanged
-    world: 1 per account."""
+    """The post step's floor: on a first crawl ceil(posts / page size) per collected account (the
+    "+1" of the per-account minimum is the profile request, which discovery makes); on a re-crawl
+    of an unchanged world, 1 per account."""
     total = 0
     for platform, accounts in sim.world.accounts.items():
         size = min(page_size, PLATFORM_MAX_PAGE[platform])
         for account in accounts:
             if _handle_key(platform, account.handle) in crawled:
-                total += math.ceil(len(account.posts) / size) + 1 if first_crawl else 1
+                total += max(1, math.ceil(len(account.posts) / size)) if first_crawl else 1
     return total
 
 

@@ -115,6 +115,9 @@ class Post(Base):
     captured_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen: Mapped[datetime] = mapped_column(default=utcnow)
     is_repost: Mapped[bool] = mapped_column(default=False)
+    # A placeholder standing for a counted instance of a published return (the reference data),
+    # not collected text: never classified, never used for training.
+    reference_only: Mapped[bool] = mapped_column(default=False)
     # [{"relation": "reply"|"quote", "platform_id", "author_id", "author_handle", "text",
     #   "is_account_holder": false}] — other people's words, shown as context only.
     context: Mapped[list[Any] | None]

@@ -47,6 +47,17 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("POST", f"{V1}/keys/{{prefix}}/revoke"): api(200, "admin"),
     ("GET", f"{V1}/audit/events"): api(200, "admin"),
     ("GET", f"{V1}/audit/verify"): api(200, "admin"),
+    ("GET", f"{V1}/stats"): api(200, *READERS),
+    ("GET", f"{V1}/crosschecks"): api(200, *READERS),
+    ("GET", f"{V1}/registers/gifts"): api(200, *READERS),
+    ("GET", f"{V1}/registers/interests"): api(200, *READERS),
+    ("GET", f"{V1}/registers/contracts"): api(200, *READERS),
+    ("GET", f"{V1}/registers/investigations"): api(200, *READERS),
+    # national keys must name the force (400); force-limited keys get their own
+    ("GET", f"{V1}/reports/force"): {**api(200, *READERS), "admin": 400, "analyst": 400},
+    ("GET", f"{V1}/reports/national"): {**api(200, "admin", "analyst"), "analyst_a": 403},
+    # aggregate figures of the last demo run: 404 until `probity demo` has run
+    ("GET", f"{V1}/scoreboard"): api(404, "admin", "analyst", "analyst_a"),
     ("GET", f"{V1}/openapi.json"): everyone(200),  # public outside production (see the docs test)
     ("GET", "/api/docs"): everyone(200),
     ("GET", "/"): everyone(303),

@@ -42,8 +42,8 @@ def test_a_force_gets_its_own_statistics(client, key_for):
 
 def test_another_forces_statistics_are_404_like_an_unknown_force(client, key_for):
     wilts = key_for("force", "wiltshire")
-    other = client.get("/api/v1/stats", params={"force": "kent"}, headers=wilts)
-    unknown = client.get("/api/v1/stats", params={"force": "gotham"}, headers=key_for("admin"))
+    other = client.get("/api/v1/stats", params={"force_id": "kent"}, headers=wilts)
+    unknown = client.get("/api/v1/stats", params={"force_id": "gotham"}, headers=key_for("admin"))
     assert other.status_code == unknown.status_code == 404
     assert other.json() == {"detail": "force not found"} == unknown.json()
 
@@ -52,7 +52,7 @@ def test_national_callers_get_national_or_a_chosen_force(client, key_for):
     analyst = key_for("analyst")
     national = client.get("/api/v1/stats", params=PERIOD, headers=analyst).json()
     assert national["investigations"]["total"] == 2207 and national["social_media"]["instances"] == 357
-    city = client.get("/api/v1/stats", params={**PERIOD, "force": "city-of-london"}, headers=analyst).json()
+    city = client.get("/api/v1/stats", params={**PERIOD, "force_id": "city-of-london"}, headers=analyst).json()
     assert city["investigations"]["media_disclosure"]["total"] == 6
 
 
@@ -96,7 +96,7 @@ def test_force_report_is_html_for_the_keys_force_only(client, key_for):
     response = client.get("/api/v1/reports/force", params=PERIOD, headers=key_for("force", "leicestershire"))
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
     assert "Leicestershire Police" in response.text and "<svg" in response.text
-    assert client.get("/api/v1/reports/force", params={"force": "kent"},
+    assert client.get("/api/v1/reports/force", params={"force_id": "kent"},
                       headers=key_for("force", "leicestershire")).status_code == 404
     assert client.get("/api/v1/reports/national", headers=key_for("force", "kent")).status_code == 403
     assert client.get("/api/v1/reports/national", params=PERIOD, headers=key_for("analyst", "kent")).status_code == 403

@@ -114,6 +114,7 @@ def _load_social(session: Session, accounts: list[dict[str, Any]]) -> bool:
             post_rows.append({"platform": a["platform"], "platform_id": platform_id,
                               "account_id": account_ids[a["platform_id"]], "text": text, "url": "",
                               "text_sha256": hashlib.sha256(text.encode()).hexdigest(), "is_repost": False,
+                              "reference_only": True,
                               "created_at": p["created_at"], "captured_at": p["created_at"],
                               "last_seen": p["created_at"]})
             post_meta[platform_id] = (a, p)

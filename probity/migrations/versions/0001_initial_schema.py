@@ -239,6 +239,7 @@ def upgrade() -> None:
     sa.Column('captured_at', probity.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('last_seen', probity.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('is_repost', sa.Boolean(), nullable=False),
+    sa.Column('reference_only', sa.Boolean(), nullable=False),
     sa.Column('context', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=True),
     sa.Column('raw', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=True),
     sa.Column('edited_at', probity.models.base.UTCDateTime(timezone=True), nullable=True),
