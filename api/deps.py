@@ -237,6 +237,12 @@ class Auditor:
         self.request.state.audited = True
 
 
+    def record_list(self, action: str, object_type: str, ids: list[int], **detail: Any) -> None:
+        """One event for a page of objects: which ones were shown (ids, truncated to fit)."""
+        self.record(action, object_type=object_type, object_id=",".join(map(str, ids))[:200],
+                    detail={"count": len(ids), **detail})
+
+
 def _default_purpose(action: str) -> str:
     area = action.split(".", 1)[0]
     return {

@@ -6,7 +6,6 @@ import json
 
 import pytest
 
-from apifixtures import auth
 
 
 @pytest.fixture
@@ -118,3 +117,13 @@ def test_unknown_query_fields_are_rejected_and_bodies_capped(client, headers):
     big = client.post("/api/v1/referrals/1/outcome", content=b"{" + b" " * 70_000 + b"}",
                       headers={**h, "Content-Type": "application/json"})
     assert big.status_code == 413
+
+
+def test_outcomes_are_counted_for_statistics(client, headers, referred, db):
+    from api.services.referrals import outcome_counts
+
+    ids = referred("wiltshire", 2)
+    force = headers("force", "wiltshire")
+    client.post(f"/api/v1/referrals/{ids[0]}/outcome", json={"outcome": "referred_to_iopc"}, headers=force)
+    with db() as session:
+        assert outcome_counts(session, "wiltshire") == {"referred_to_iopc": 1, "open": 1}
