@@ -29,9 +29,10 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from api.ui.session import read_session_cookie
 from probity import audit as audit_log
 from probity import keys
-from probity.models import KeyRole, utcnow
+from probity.models import ApiKey, KeyRole, utcnow
 from probity.settings import Settings
 
 T = TypeVar("T")
@@ -85,13 +86,8 @@ def _unauthorized(detail: str) -> HTTPException:
 
 def principal_for_key_id(session: Session, key_id: int) -> Principal | None:
     """The live key with this id as a principal (the UI cookie carries the id, not the key)."""
-    from probity.models import ApiKey
-
     record = session.get(ApiKey, key_id)
-    now = utcnow()
-    if record is None or record.revoked_at is not None or (
-        record.expires_at is not None and record.expires_at <= now
-    ):
+    if record is None or not keys.is_live(record):
         return None
     return Principal(record.id, record.prefix, record.role, record.force_id, record.name)
 
@@ -138,8 +134,6 @@ class LoginRequired(Exception):
 
 def get_ui_principal(request: Request, session: SessionDep) -> Principal:
     """The web UI's authentication dependency: the signed session cookie, or a redirect."""
-    from api.ui.session import read_session_cookie
-
     key_id = read_session_cookie(request)
     principal = principal_for_key_id(session, key_id) if key_id is not None else None
     if principal is None:
