@@ -7,6 +7,7 @@ import sys
 
 import typer
 
+from api import cli as api_cli
 from probity.cli import db as db_cli
 from probity.cli import forces as forces_cli
 from probity.cli import keys as keys_cli
@@ -26,7 +27,7 @@ def _root(verbose: bool = typer.Option(False, "--verbose", "-v", help="Debug log
 app.add_typer(db_cli.app, name="db")
 app.command("forces")(forces_cli.forces)
 app.add_typer(keys_cli.app, name="keys")
-app.command("serve")(__import__("api.cli", fromlist=["serve"]).serve)
+app.command("serve")(api_cli.serve)
 
 
 def main() -> None:
