@@ -113,9 +113,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def root() -> RedirectResponse:
         return RedirectResponse("/ui/", status_code=303)
 
-    # Outermost last: the size limit runs before anything reads the body.
-    app.add_middleware(AuditMiddleware)
+    # The size limit sits inside the audit middleware: BaseHTTPMiddleware runs ``receive`` in a
+    # task group, which would wrap the limit's 413 and turn it into a generic 400.
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(AuditMiddleware)
     return app
 
 

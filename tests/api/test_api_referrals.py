@@ -127,3 +127,15 @@ def test_outcomes_are_counted_for_statistics(client, headers, referred, db):
     client.post(f"/api/v1/referrals/{ids[0]}/outcome", json={"outcome": "referred_to_iopc"}, headers=force)
     with db() as session:
         assert outcome_counts(session, "wiltshire") == {"referred_to_iopc": 1, "open": 1}
+
+
+def test_streamed_oversized_body_without_length_is_refused(client, headers):
+    def chunks():
+        yield b'{"outcome": "other", "note": "'
+        for _ in range(100):
+            yield b"x" * 1024
+        yield b'"}'
+
+    r = client.post("/api/v1/referrals/1/outcome", content=chunks(),
+                    headers={**headers("force", "kent"), "Content-Type": "application/json"})
+    assert r.status_code == 413, r.text
