@@ -66,7 +66,7 @@ def test_referral_evidence_outcome_and_force_only_actions(client, headers, refer
     item = detail["items"][0]
     assert item["post"]["url"].startswith("https://") and len(item["post"]["sha256"]) == 64
     assert item["post"]["captured_at"] and item["post"]["context"][0]["relation"] == "reply"
-    assert item["model"]["explanation"] == {"offensive": ["scum"]} and item["decisions"][0]["action"] == "confirm"
+    assert item["model"]["explanation"]["offensive"][0]["text"] == "scum" and item["decisions"][0]["action"] == "confirm"
     assert detail["account"]["handle"].endswith(".bsky.social")
     assert client.post(f"/api/v1/referrals/{rid}/acknowledge", headers=headers("analyst")).status_code == 403
     assert client.post(f"/api/v1/referrals/{rid}/acknowledge", headers=force).json()["status"] == "acknowledged"
