@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, HTTPException, Path, Request, Security, status
@@ -253,3 +254,12 @@ def get_auditor(request: Request, session: SessionDep) -> Auditor:
 
 
 AuditDep = Annotated[Auditor, Depends(get_auditor)]
+
+
+def parse_time(value: datetime | None) -> datetime | None:
+    """Query datetimes without a zone are taken as UTC (the database stores aware UTC only).
+
+    Query models can use ``api.schemas.common.Timestamp`` instead, which also bounds the range."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)
