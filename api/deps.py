@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, HTTPException, Path, Request, Security, status
@@ -29,9 +30,10 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from api.ui.session import read_session_cookie
 from probity import audit as audit_log
 from probity import keys
-from probity.models import KeyRole, utcnow
+from probity.models import ApiKey, KeyRole, utcnow
 from probity.settings import Settings
 
 T = TypeVar("T")
@@ -85,13 +87,8 @@ def _unauthorized(detail: str) -> HTTPException:
 
 def principal_for_key_id(session: Session, key_id: int) -> Principal | None:
     """The live key with this id as a principal (the UI cookie carries the id, not the key)."""
-    from probity.models import ApiKey
-
     record = session.get(ApiKey, key_id)
-    now = utcnow()
-    if record is None or record.revoked_at is not None or (
-        record.expires_at is not None and record.expires_at <= now
-    ):
+    if record is None or not keys.is_live(record):
         return None
     return Principal(record.id, record.prefix, record.role, record.force_id, record.name)
 
@@ -138,8 +135,6 @@ class LoginRequired(Exception):
 
 def get_ui_principal(request: Request, session: SessionDep) -> Principal:
     """The web UI's authentication dependency: the signed session cookie, or a redirect."""
-    from api.ui.session import read_session_cookie
-
     key_id = read_session_cookie(request)
     principal = principal_for_key_id(session, key_id) if key_id is not None else None
     if principal is None:
@@ -237,6 +232,12 @@ class Auditor:
         self.request.state.audited = True
 
 
+    def record_list(self, action: str, object_type: str, ids: list[int], **detail: Any) -> None:
+        """One event for a page of objects: which ones were shown (ids, truncated to fit)."""
+        self.record(action, object_type=object_type, object_id=",".join(map(str, ids))[:200],
+                    detail={"count": len(ids), **detail})
+
+
 def _default_purpose(action: str) -> str:
     area = action.split(".", 1)[0]
     return {
@@ -253,3 +254,12 @@ def get_auditor(request: Request, session: SessionDep) -> Auditor:
 
 
 AuditDep = Annotated[Auditor, Depends(get_auditor)]
+
+
+def parse_time(value: datetime | None) -> datetime | None:
+    """Query datetimes without a zone are taken as UTC (the database stores aware UTC only).
+
+    Query models can use ``api.schemas.common.Timestamp`` instead, which also bounds the range."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)

@@ -10,18 +10,19 @@ import importlib
 import logging
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, FastAPI, Request, routing
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request, routing
 from fastapi.encoders import jsonable_encoder
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.security.utils import get_authorization_scheme_param
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.deps import LoginRequired, Principal, get_session
+from api.deps import LoginRequired, Principal, SessionDep, authenticate_key, get_ui_principal
 from api.middleware import AuditMiddleware, BodySizeLimit
 from api.schemas.common import ErrorOut
 from api.security import BadToken
@@ -116,29 +117,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def root() -> RedirectResponse:
         return RedirectResponse("/ui/", status_code=303)
 
-    # Outermost last: the size limit runs before anything reads the body.
-    app.add_middleware(AuditMiddleware)
+    # The size limit sits inside the audit middleware: BaseHTTPMiddleware runs ``receive`` in a
+    # task group, which would wrap the limit's 413 and turn it into a generic 400.
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(AuditMiddleware)
     return app
 
 
-def get_docs_principal(request: Request, session: Annotated[object, Depends(get_session)]) -> Principal:
+def get_docs_principal(request: Request, session: SessionDep) -> Principal:
     """Docs in production: the UI session cookie (a browser) or a bearer key (a client)."""
-    from fastapi.security.utils import get_authorization_scheme_param
-
-    from api.deps import authenticate_key, get_ui_principal
-
     scheme, key = get_authorization_scheme_param(request.headers.get("Authorization"))
     if scheme.lower() == "bearer" and key:
-        principal = authenticate_key(session, key)  # type: ignore[arg-type]
+        principal = authenticate_key(session, key)
         if principal is not None:
             request.state.principal = principal
             return principal
     try:
-        return get_ui_principal(request, session)  # type: ignore[arg-type]
+        return get_ui_principal(request, session)
     except LoginRequired:
-        from fastapi import HTTPException
-
         raise HTTPException(401, "sign in or send 'Authorization: Bearer <key>' to read the API docs",
                             headers={"WWW-Authenticate": "Bearer"}) from None
 

@@ -31,6 +31,15 @@ def _scope_hash(route: str, force_id: str | None, filters: dict[str, Any]) -> st
     return hashlib.sha256(body.encode()).hexdigest()[:32]
 
 
+def paginate(session: Session, settings: Any, force_id: str | None, route: str, query: Any,
+             stmt: Select[Any], id_column: InstrumentedAttribute[int]) -> tuple[Sequence[Any], str | None]:
+    """One page of ``stmt`` for a query model with ``page_size``/``page_token`` and filter fields."""
+    filters = query.model_dump(exclude={"page_token"}, mode="json")
+    pager = Pager(settings.secret_key.get_secret_value(), route, force_id, filters,
+                  min(query.page_size, settings.max_page_size))
+    return pager.fetch(session, stmt, id_column, query.page_token)
+
+
 class Pager:
     """Paginate one route's query for one caller with fixed filters."""
 

@@ -64,6 +64,12 @@ def create_key(
     return NewKey(key=key, record=record)
 
 
+def is_live(record: ApiKey, now: datetime | None = None) -> bool:
+    """Neither revoked nor expired."""
+    now = now or utcnow()
+    return record.revoked_at is None and (record.expires_at is None or record.expires_at > now)
+
+
 def authenticate(session: Session, key: str, now: datetime | None = None) -> ApiKey | None:
     """The live key matching ``key``, or None (unknown, revoked or expired)."""
     try:
@@ -73,10 +79,7 @@ def authenticate(session: Session, key: str, now: datetime | None = None) -> Api
     record = session.scalar(select(ApiKey).where(ApiKey.prefix == prefix))
     if record is None or not hmac.compare_digest(record.key_hash, hash_key(key)):
         return None
-    now = now or utcnow()
-    if record.revoked_at is not None or (record.expires_at is not None and record.expires_at <= now):
-        return None
-    return record
+    return record if is_live(record, now) else None
 
 
 def revoke_key(session: Session, prefix: str) -> ApiKey:

@@ -54,7 +54,6 @@ class Settings(BaseSettings):
 
     # API and web UI (api/)
     max_body_bytes: int = 64 * 1024  # larger request bodies are refused with 413
-    default_page_size: int = 50
     ui_session_hours: int = 8  # lifetime of the web UI's signed session cookie
 
     @property

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query
 from sqlalchemy import select
 
 from api.deps import ADMIN, AuditDep, Principal, SessionDep, SettingsDep, require
-from api.pagination import Page, Pager
+from api.pagination import Page, paginate
 from api.schemas.audit import AuditEventOut, AuditQuery, ChainOut
 from probity import audit as audit_log
 from probity.models import AuditEvent
@@ -31,10 +31,7 @@ def list_events(q: Annotated[AuditQuery, Query()], principal: AuditPermission, s
         stmt = stmt.where(AuditEvent.at >= q.since)
     if q.until is not None:
         stmt = stmt.where(AuditEvent.at < q.until)
-    filters = q.model_dump(exclude={"page_token"}, mode="json")
-    pager = Pager(settings.secret_key.get_secret_value(), "audit.events", principal.force_id, filters,
-                  min(q.page_size, settings.max_page_size))
-    rows, token = pager.fetch(session, stmt, AuditEvent.id, q.page_token)
+    rows, token = paginate(session, settings, principal.force_id, "audit.events", q, stmt, AuditEvent.id)
     items = [AuditEventOut.model_validate(r, from_attributes=True) for r in rows]
     audit.record("audit.read", object_type="audit_events", detail={"count": len(items)})
     session.commit()

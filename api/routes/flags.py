@@ -17,7 +17,7 @@ from api.deps import (
     get_in_scope,
     require,
 )
-from api.pagination import Page, Pager
+from api.pagination import Page
 from api.schemas.flags import DecisionIn, DecisionResult, FlagDetail, FlagQuery, FlagSummary
 from api.services import evidence, review
 from probity.models import Flag, Post
@@ -30,13 +30,8 @@ Reviewer = Annotated[Principal, Depends(require(ADMIN, ANALYST))]
 def list_flags(q: Annotated[FlagQuery, Query()], principal: Reviewer, session: SessionDep,
                settings: SettingsDep, audit: AuditDep) -> Page[FlagSummary]:
     """The queue (oldest first), filtered by status, force, label, score, platform and post date."""
-    filters = q.model_dump(exclude={"page_token"}, mode="json")
-    pager = Pager(settings.secret_key.get_secret_value(), "flags", principal.force_id, filters,
-                  min(q.page_size, settings.max_page_size))
-    flags, token = pager.fetch(session, review.queue_query(principal, q), Flag.id, q.page_token)
-    items = [evidence.flag_summary(f, session.get(Post, f.post_id)) for f in flags]
-    audit.record("flags.list", object_type="flag", object_id=",".join(str(f.id) for f in flags)[:200],
-                 detail={"count": len(items), "filters": {k: v for k, v in filters.items() if v is not None}})
+    items, token = review.queue_page(session, settings, principal, q, audit,
+                                     filters=q.model_dump(mode="json", exclude_none=True, exclude={"page_token"}))
     session.commit()
     return Page[FlagSummary](items=items, next_page_token=token)
 

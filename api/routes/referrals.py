@@ -22,7 +22,7 @@ from api.deps import (
     get_in_scope,
     require,
 )
-from api.pagination import Page, Pager
+from api.pagination import Page
 from api.schemas.referrals import ExportQuery, OutcomeIn, ReferralDetail, ReferralQuery, ReferralSummary
 from api.services import referrals as service
 from probity.models import Referral
@@ -37,13 +37,7 @@ MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson"
 def list_referrals(q: Annotated[ReferralQuery, Query()], principal: Reader, session: SessionDep,
                    settings: SettingsDep, audit: AuditDep) -> Page[ReferralSummary]:
     """Referrals, oldest first; page tokens are bound to the caller's force and these filters."""
-    filters = q.model_dump(exclude={"page_token"}, mode="json")
-    pager = Pager(settings.secret_key.get_secret_value(), "referrals", principal.force_id, filters,
-                  min(q.page_size, settings.max_page_size))
-    rows, token = pager.fetch(session, service.referral_query(principal, q), Referral.id, q.page_token)
-    items = [service.summary(session, r) for r in rows]
-    audit.record("referrals.list", object_type="referral", object_id=",".join(str(r.id) for r in rows)[:200],
-                 detail={"count": len(items)})
+    items, token = service.referral_page(session, settings, principal, q, audit)
     session.commit()
     return Page[ReferralSummary](items=items, next_page_token=token)
 

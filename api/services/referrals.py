@@ -11,7 +11,8 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from api.deps import Principal, scope_to_force
+from api.deps import Auditor, Principal, scope_to_force
+from api.pagination import paginate
 from api.schemas.referrals import ExportQuery, ReferralDetail, ReferralItemOut, ReferralQuery, ReferralSummary
 from api.services.evidence import account_out, decision_out, model_evidence, post_evidence
 from probity.errors import InvalidTransition
@@ -48,6 +49,15 @@ def referral_query(principal: Principal, q: ReferralQuery | ExportQuery) -> Sele
     if q.until is not None:
         stmt = stmt.where(Referral.created_at < q.until)
     return stmt
+
+
+def referral_page(session: Session, settings: Any, principal: Principal, q: ReferralQuery,
+                  audit: Auditor, **detail: Any) -> tuple[list[ReferralSummary], str | None]:
+    """A page of referrals, audited as one read of the referrals shown."""
+    rows, token = paginate(session, settings, principal.force_id, "referrals", q,
+                           referral_query(principal, q), Referral.id)
+    audit.record_list("referrals.list", "referral", [r.id for r in rows], **detail)
+    return [summary(session, r) for r in rows], token
 
 
 def summary(session: Session, referral: Referral) -> ReferralSummary:

@@ -12,8 +12,10 @@ from typing import Any
 from sqlalchemy import Select, String, cast, select
 from sqlalchemy.orm import Session
 
-from api.deps import Principal, scope_to_force
-from api.schemas.flags import DecisionIn, FlagQuery, QueueStatus
+from api.deps import Auditor, Principal, scope_to_force
+from api.pagination import paginate
+from api.schemas.flags import DecisionIn, FlagQuery, FlagSummary, QueueStatus
+from api.services import evidence
 from probity.errors import InvalidTransition
 from probity.models import (
     DecisionAction,
@@ -53,6 +55,14 @@ def queue_query(principal: Principal, q: FlagQuery) -> Select[Any]:
     if q.until is not None:
         stmt = stmt.where(Post.created_at < q.until)
     return stmt
+
+
+def queue_page(session: Session, settings: Any, principal: Principal, q: FlagQuery,
+               audit: Auditor, **detail: Any) -> tuple[list[FlagSummary], str | None]:
+    """A page of the queue, audited as one read of the flags shown."""
+    flags, token = paginate(session, settings, principal.force_id, "flags", q, queue_query(principal, q), Flag.id)
+    audit.record_list("flags.list", "flag", [f.id for f in flags], **detail)
+    return [evidence.flag_summary(f, session.get(Post, f.post_id)) for f in flags], token
 
 
 def claim(flag: Flag, principal: Principal) -> None:

@@ -21,7 +21,6 @@ from api.deps import (
     get_in_scope,
     require_ui,
 )
-from api.pagination import Pager
 from api.routes.referrals import MEDIA_TYPES
 from api.schemas.referrals import ExportQuery, ReferralQuery
 from api.services import referrals as service
@@ -41,15 +40,9 @@ def referrals_page(request: Request, principal: Reader, session: SessionDep, set
                    audit: AuditDep) -> Response:
     q = form_query(request, ReferralQuery)
     assert isinstance(q, ReferralQuery)
-    filters = q.model_dump(exclude={"page_token"}, mode="json")
-    pager = Pager(settings.secret_key.get_secret_value(), "referrals", principal.force_id, filters,
-                  min(q.page_size, settings.max_page_size))
-    rows, token = pager.fetch(session, service.referral_query(principal, q), Referral.id, q.page_token)
-    items = [service.summary(session, r) for r in rows]
-    audit.record("referrals.list", object_type="referral", object_id=",".join(str(r.id) for r in rows)[:200],
-                 detail={"count": len(items), "ui": True})
+    items, token = service.referral_page(session, settings, principal, q, audit, ui=True)
     session.commit()
-    export_params = {k: v for k, v in filters.items() if v is not None and k not in ("page_size",)}
+    export_params = q.model_dump(mode="json", exclude_none=True, exclude={"page_size", "page_token"})
     next_params = {**{k: v for k, v in request.query_params.items() if k != "page_token"}, "page_token": token}
     return render(request, "referrals.html", items=items, q=q, statuses=list(ReferralStatus),
                   outcomes=list(ReferralOutcome), export_params=export_params,

@@ -12,6 +12,14 @@ from markupsafe import Markup, escape
 
 from api.ui.session import csrf_token
 
+# Pages show personal data: not cached, not framed, no inline or third-party scripts, and no
+# Referer leaking an internal URL when an analyst follows a post's link.
+PAGE_HEADERS = {
+    "Cache-Control": "no-store",
+    "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 
 
@@ -53,7 +61,9 @@ def highlight(text: str, explanation: dict[str, Any] | None) -> Markup:
 
 def render(request: Request, name: str, status_code: int = 200, **context: Any):
     principal = getattr(request.state, "principal", None)
-    return templates.TemplateResponse(
+    response = templates.TemplateResponse(
         request, name, {"principal": principal, "csrf": csrf_token(request), "highlight": highlight, **context},
         status_code=status_code,
     )
+    response.headers.update(PAGE_HEADERS)
+    return response

@@ -9,12 +9,11 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
 from api.deps import ADMIN, ANALYST, AuditDep, ObjectId, Principal, SessionDep, SettingsDep, get_in_scope, require_ui
-from api.pagination import Pager
 from api.schemas.flags import DecisionIn, FlagQuery
 from api.services import evidence, review
 from api.ui.render import render
 from api.ui.session import check_csrf
-from probity.models import LABELS, Flag, Post
+from probity.models import LABELS, Flag
 
 router = APIRouter(prefix="/ui", tags=["ui"], include_in_schema=False)
 Reviewer = Annotated[Principal, Depends(require_ui(ADMIN, ANALYST))]
@@ -38,13 +37,7 @@ def queue(request: Request, principal: Reviewer, session: SessionDep, settings: 
           audit: AuditDep) -> Response:
     q = form_query(request, FlagQuery)
     assert isinstance(q, FlagQuery)
-    filters = q.model_dump(exclude={"page_token"}, mode="json")
-    pager = Pager(settings.secret_key.get_secret_value(), "flags", principal.force_id, filters,
-                  min(q.page_size, settings.max_page_size))
-    flags, token = pager.fetch(session, review.queue_query(principal, q), Flag.id, q.page_token)
-    items = [evidence.flag_summary(f, session.get(Post, f.post_id)) for f in flags]
-    audit.record("flags.list", object_type="flag", object_id=",".join(str(f.id) for f in flags)[:200],
-                 detail={"count": len(items), "ui": True})
+    items, token = review.queue_page(session, settings, principal, q, audit, ui=True)
     session.commit()
     next_params = {**{k: v for k, v in request.query_params.items() if k not in ("page_token", *UI_ONLY_PARAMS)},
                    "page_token": token}

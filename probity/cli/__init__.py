@@ -9,6 +9,7 @@ import typer
 
 from crawler import cli as crawl_cli
 from classifier import cli as classifier_cli
+from api import cli as api_cli
 from probity.cli import db as db_cli
 from probity.cli import forces as forces_cli
 from probity.cli import keys as keys_cli
@@ -31,13 +32,13 @@ app.add_typer(db_cli.app, name="db")
 app.command("forces")(forces_cli.forces)
 app.add_typer(keys_cli.app, name="keys")
 app.add_typer(crawl_cli.app, name="crawl")
-app.command("serve")(__import__("api.cli", fromlist=["serve"]).serve)
 app.add_typer(integrity_cli.sample_app, name="sample")
 app.add_typer(integrity_cli.registers_app, name="registers")
 app.add_typer(integrity_cli.report_app, name="report")
 app.command("demo")(__import__("probity.demo.cli", fromlist=["demo"]).demo)
 app.add_typer(classifier_cli.app)  # classify, classify-posts, model …
 app.add_typer(training_cli.app)  # train, evaluate
+app.command("serve")(api_cli.serve)
 
 
 def main() -> None:

@@ -28,6 +28,14 @@ def _model_version(session: Session) -> ModelVersion:
     return mv
 
 
+def _explanation(text: str, labels: tuple[str, ...]) -> dict | None:
+    """The classifier's shape: {label: [{"text", "start", "end", "weight"}]} (occlusion spans)."""
+    start = text.find("scum")
+    if not labels or start < 0:
+        return None
+    return {labels[0]: [{"text": "scum", "start": start, "end": start + 4, "weight": 0.42}]}
+
+
 def create_flag(session: Session, force_id: str | None, labels: tuple[str, ...] = ("offensive",),
                 text: str = "They are all scum, every last one of them", score: float = 0.91,
                 platform: Platform = Platform.bluesky, account: PlatformAccount | None = None,
@@ -53,7 +61,7 @@ def create_flag(session: Session, force_id: str | None, labels: tuple[str, ...] 
     session.flush()
     scores = {label: (score if label in labels else 0.05) for label in ("offensive", "protocol", "negativity", "government")}
     prediction = Prediction(post_id=post.id, model_version_id=_model_version(session).id, scores=scores,
-                            labels=list(labels), explanation={labels[0]: ["scum"]} if labels else None)
+                            labels=list(labels), explanation=_explanation(text, labels))
     session.add(prediction)
     session.flush()
     flag = Flag(post_id=post.id, prediction_id=prediction.id, force_id=force_id, labels=list(labels),

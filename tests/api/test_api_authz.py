@@ -40,6 +40,8 @@ def test_every_route_requires_authentication_unless_listed_public(app):
         assert calls & set(AUTH_DEPENDENCIES), f"{method} {path} lacks the authentication dependency"
         checked += 1
     assert checked >= 25
+    others = [r for r in app.routes if not hasattr(r, "methods") and type(r).__name__ != "_IncludedRouter"]
+    assert [(type(r).__name__, r.path) for r in others] == [("Mount", "/static")]  # CSS and JS only
 
 
 def test_docs_need_authentication_in_production(api_url, make_key):

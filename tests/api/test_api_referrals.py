@@ -6,7 +6,6 @@ import json
 
 import pytest
 
-from apifixtures import auth
 
 
 @pytest.fixture
@@ -67,7 +66,7 @@ def test_referral_evidence_outcome_and_force_only_actions(client, headers, refer
     item = detail["items"][0]
     assert item["post"]["url"].startswith("https://") and len(item["post"]["sha256"]) == 64
     assert item["post"]["captured_at"] and item["post"]["context"][0]["relation"] == "reply"
-    assert item["model"]["explanation"] == {"offensive": ["scum"]} and item["decisions"][0]["action"] == "confirm"
+    assert item["model"]["explanation"]["offensive"][0]["text"] == "scum" and item["decisions"][0]["action"] == "confirm"
     assert detail["account"]["handle"].endswith(".bsky.social")
     assert client.post(f"/api/v1/referrals/{rid}/acknowledge", headers=headers("analyst")).status_code == 403
     assert client.post(f"/api/v1/referrals/{rid}/acknowledge", headers=force).json()["status"] == "acknowledged"
@@ -118,3 +117,25 @@ def test_unknown_query_fields_are_rejected_and_bodies_capped(client, headers):
     big = client.post("/api/v1/referrals/1/outcome", content=b"{" + b" " * 70_000 + b"}",
                       headers={**h, "Content-Type": "application/json"})
     assert big.status_code == 413
+
+
+def test_outcomes_are_counted_for_statistics(client, headers, referred, db):
+    from api.services.referrals import outcome_counts
+
+    ids = referred("wiltshire", 2)
+    force = headers("force", "wiltshire")
+    client.post(f"/api/v1/referrals/{ids[0]}/outcome", json={"outcome": "referred_to_iopc"}, headers=force)
+    with db() as session:
+        assert outcome_counts(session, "wiltshire") == {"referred_to_iopc": 1, "open": 1}
+
+
+def test_streamed_oversized_body_without_length_is_refused(client, headers):
+    def chunks():
+        yield b'{"outcome": "other", "note": "'
+        for _ in range(100):
+            yield b"x" * 1024
+        yield b'"}'
+
+    r = client.post("/api/v1/referrals/1/outcome", content=chunks(),
+                    headers={**headers("force", "kent"), "Content-Type": "application/json"})
+    assert r.status_code == 413, r.text

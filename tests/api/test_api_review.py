@@ -98,3 +98,33 @@ def test_out_of_range_input_is_a_422_not_a_server_error(client, headers):
     assert client.get("/api/v1/flags", params={"since": "2999-01-01T00:00:00"}, headers=h).status_code == 422
     assert client.get("/api/v1/flags", params={"force_id": "ke\x00nt"}, headers=h).status_code == 422
     assert client.get(f"/api/v1/flags/{2**40}", headers=h).status_code == 422
+
+
+def test_expired_and_revoked_keys_are_refused(client, make_key, headers):
+    from datetime import UTC, datetime, timedelta
+
+    from apifixtures import auth
+
+    expired = make_key("analyst", expires_at=datetime.now(UTC) - timedelta(seconds=1))
+    assert client.get("/api/v1/whoami", headers=auth(expired)).status_code == 401
+    admin = headers("admin")
+    created = client.post("/api/v1/keys", json={"role": "force", "force_id": "kent", "name": "Kent PSD"}, headers=admin)
+    assert created.status_code == 201
+    new = created.json()
+    assert new["key"].startswith(new["prefix"] + "_")
+    assert client.get("/api/v1/whoami", headers=auth(new["key"])).json()["force_id"] == "kent"
+    listed = client.get("/api/v1/keys", headers=admin).text
+    assert new["prefix"] in listed and new["key"] not in listed
+    assert client.post(f"/api/v1/keys/{new['prefix']}/revoke", headers=admin).json()["revoked_at"]
+    assert client.get("/api/v1/whoami", headers=auth(new["key"])).status_code == 401
+    bad = client.post("/api/v1/keys", json={"role": "force"}, headers=admin)
+    assert bad.status_code == 400 and "needs --force" in bad.json()["detail"]
+
+
+def test_probity_serve_is_registered():
+    from typer.testing import CliRunner
+
+    from probity.cli import app as cli
+
+    result = CliRunner().invoke(cli, ["serve", "--help"])
+    assert result.exit_code == 0 and "--port" in result.output and "--host" in result.output

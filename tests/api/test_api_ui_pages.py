@@ -21,6 +21,8 @@ def test_sign_in_queue_decide_and_force_scoping(client, make_key, make_flag):
     page = client.get("/ui/queue", params={"force_id": "suffolk", "min_score": ""})
     assert page.status_code == 200 and f'data-flag-id="{flag}"' in page.text
     detail = client.get(f"/ui/flags/{flag}")
+    assert detail.headers["cache-control"] == "no-store" and "frame-ancestors 'none'" in detail.headers[
+        "content-security-policy"]
     assert '<mark class="ev ev-offensive" title="offensive">scum</mark> &amp; worse' in detail.text
     csrf = re.search(r'name="csrf" value="([^"]+)"', detail.text).group(1)
     forged = client.post(f"/ui/flags/{flag}/decide", data={"action": "confirm", "csrf": "nope"})
