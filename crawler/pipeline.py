@@ -43,10 +43,6 @@ class Crawler:
     identifier_version: str = ""
     advance: Callable[[], None] = lambda: None
 
-    def __post_init__(self) -> None:
-        if self.identifier is None:
-            self.identifier, self.identifier_version = mapping.default_identifier()
-
     @property
     def platform(self) -> str:
         return self.source.platform
@@ -122,7 +118,8 @@ class Crawler:
 
     @property
     def _identifier(self) -> mapping.Identifier:
-        assert self.identifier is not None
+        if self.identifier is None:  # loaded on first use: collecting posts needs no identifier
+            self.identifier, self.identifier_version = mapping.default_identifier()
         return self.identifier
 
     # -- accounts --------------------------------------------------------------------------
