@@ -4,18 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from crawler.sources import AccountGone, Page, SourceError, json_body
-from crawler.transport import Transport
+from crawler.sources import AccountGone, BaseSource, Page, SourceError, json_body
 
 GONE_ERRORS = {"AccountDeactivated", "AccountTakedown", "ActorNotFound", "InvalidRequest"}
 
 
-class BlueskySource:
+class BlueskySource(BaseSource):
     platform = "bluesky"
-
-    def __init__(self, transport: Transport):
-        self.transport = transport
-        self.base_url = transport.base_url
 
     def _get(self, method: str, params: dict[str, Any]) -> Any:
         response = self.transport.get(f"/xrpc/{method}", params)

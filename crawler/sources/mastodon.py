@@ -5,16 +5,11 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from crawler.sources import AccountGone, Page, SourceError, json_body
-from crawler.transport import Transport
+from crawler.sources import AccountGone, BaseSource, Page, SourceError, json_body
 
 
-class MastodonSource:
+class MastodonSource(BaseSource):
     platform = "mastodon"
-
-    def __init__(self, transport: Transport):
-        self.transport = transport
-        self.base_url = transport.base_url
 
     def search_accounts(self, query: str, cursor: str | None, limit: int) -> Page:
         offset = int(cursor or 0)
