@@ -22,7 +22,7 @@ class BlueskySource(BaseSource):
         return body
 
     def search_accounts(self, query: str, cursor: str | None, limit: int) -> Page:
-        body = self._get("app.bsky.actor.searchActors", {"q": query, "limit": limit, "cursor": cursor})
+        body = self._get("app.bsky.actor.searchActors", {"q": query, "limit": min(limit, 100), "cursor": cursor})
         return Page(items=list(body.get("actors", [])), cursor=body.get("cursor"))
 
     def get_profile(self, key: str) -> dict[str, Any]:
@@ -31,7 +31,7 @@ class BlueskySource(BaseSource):
     def feed(self, account: dict[str, Any], cursor: str | None, since: str | None, limit: int) -> Page:
         # getAuthorFeed has no since parameter: the walk stops at the newest item it already has.
         body = self._get("app.bsky.feed.getAuthorFeed",
-                         {"actor": account["did"], "limit": limit, "cursor": cursor,
+                         {"actor": account["did"], "limit": min(limit, 100), "cursor": cursor,
                           "filter": "posts_with_replies"})
         return Page(items=list(body.get("feed", [])), cursor=body.get("cursor"))
 
