@@ -90,6 +90,7 @@ def _role_patterns(p: _Patterns) -> None:
         for phrase in phrases:
             p.add("ROLE", phrase, f"{role}|strong")
     p.add("ROLE", "pcso", "pcso|strong", exact=False)
+    p.add("ROLE", "bobby", "officer|strong", exact=True)  # lower case: the name Bobby is capitalised
     p.add("ROLE", "pcsos", "pcso|strong", exact=False)
     for role, phrases in lx.TITLE_ROLES.items():
         for phrase in phrases:
@@ -108,6 +109,10 @@ def _cue_patterns(p: _Patterns) -> None:
         p.add("ACTOR", phrase)
     for phrase in lx.FICTION:
         p.add("FICTION", phrase)
+    for phrase in lx.FICTION_SHOWS:
+        p.add("FICTION", phrase)
+    for phrase in lx.BAND:
+        p.add("IDIOM", phrase, exact=True)
     for phrase in lx.OTHER_POLICE:
         p.add("OTHERPOL", phrase)
     for phrase in lx.FAMILY_PHRASES:

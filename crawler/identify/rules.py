@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
+from crawler.identify import lexicon as lx
 from crawler.identify.analysis import Analysis, Mention
 from crawler.identify.pipeline import OFFICIAL_HANDLES
 
@@ -86,22 +88,24 @@ def _corporate(a: Analysis, handle: str, titled: bool) -> list[str] | None:
     return None
 
 
+_POLICE_ISH = re.compile(r"polic|\bcops?\b|copper|bobby|\bPCSO|\bPC\b|\bDCI?\b|\bDS\b|\bDI\b|Sgt|"
+                        r"sergeant|detective|constab|special|blue line|job", re.IGNORECASE)
+_SHOWS = frozenset(s.lower() for s in lx.FICTION_SHOWS)
+
+
 def _rejection_reason(a: Analysis) -> tuple[str, list[str]]:
-    suppressed = [m for m in a.mentions if m.label in ("ROLE", "FORCE", "EMPLOY") and m.state != "current"]
-    by_state: dict[str, list[Mention]] = {}
-    for m in suppressed:
-        by_state.setdefault(m.state, []).append(m)
+    """Why a profile without a current claim is out of scope, with the spans that show it."""
+    suppressed = [m for m in a.mentions if m.label in ("ROLE", "FORCE", "EMPLOY", "POLICE")
+                  and m.state != "current"]
     for state, reason, cue_label in (("past", "retired", "PAST"), ("family", "family", "FAMILY"),
                                      ("future", "recruit", "FUTURE"), ("fiction", "fiction", "FICTION")):
-        if state in by_state:
-            cue_text = [c.evidence for c in a.cues if c.label == cue_label][:1]
-            return reason, _unique(cue_text + [m.evidence for m in by_state[state]])
+        hidden = [m.evidence for m in suppressed if m.state == state]
+        cues = [c.evidence for c in a.cues if c.label == cue_label]
+        police_cues = [c for c in cues if _POLICE_ISH.search(c) or c.lower() in _SHOWS]
+        if hidden or police_cues:
+            return reason, _unique((police_cues or cues)[:1] + hidden[:2])
     if a.global_past and any(m.label in ("ROLE", "FORCE", "POLICE") for m in a.mentions):
         return "retired", _unique(a.global_past[:1] + [m.evidence for m in a.mentions if m.label == "ROLE"][:1])
-    police_family = [c.evidence for c in a.cues if c.label == "FAMILY"
-                     and any(w in c.evidence.lower() for w in ("police", "cop", "blue line"))]
-    if police_family:
-        return "family", police_family[:1]
     other = [m.evidence for m in a.mentions if m.label == "OTHERPOL" and m.state == "current"]
     if other:
         return "other-jurisdiction", other[:1]
@@ -142,7 +146,7 @@ def decide(a: Analysis, handle: str) -> Decision:
             if m.state == "current":
                 m.state = "past"
     roles = _valid_roles(a)
-    titled = any(r.label == "ROLE" and r.name_follows for r in roles)
+    titled = any(r.label == "ROLE" and r.tier == "title" and r.name_follows for r in roles)
     corporate = _corporate(a, handle, titled)
     if corporate is not None:
         return Decision(False, None, None, 0.9, corporate, "official-account")
