@@ -130,7 +130,7 @@ def analyse_field(doc: Doc, norm: Normalised, field_name: str, clause_base: int,
     cues: list[Mention] = []
     for ent in doc.ents:
         evidence = norm.original_span(ent.start_char, ent.end_char)
-        m = Mention(ent.label_, ent.ent_id_, field_name, clause_base + clause_of[ent.start], ent.start,
+        m = Mention(ent.label_, ent.kb_id_, field_name, clause_base + clause_of[ent.start], ent.start,
                     ent.end, evidence)
         if ent.label_ in MENTION_LABELS:
             if ent.label_ == "ROLE":

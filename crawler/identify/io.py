@@ -62,7 +62,7 @@ def read_profiles(path: Path) -> list[ProfileRow]:
             try:
                 obj = json.loads(line)
             except json.JSONDecodeError as exc:
-                errors.append(RowError(n, None, f"not valid JSON ({exc.msg} at column {exc.colno})"))
+                errors.append(RowError(n, None, f"not valid JSON: {exc.msg} (column {exc.colno})"))
                 continue
             row = _check_row(n, obj, errors)
             if row is None:

@@ -7,6 +7,7 @@ import sys
 
 import typer
 
+from crawler.identify import cli as identify_cli
 from probity.cli import db as db_cli
 from probity.cli import forces as forces_cli
 from probity.cli import keys as keys_cli
@@ -26,6 +27,8 @@ def _root(verbose: bool = typer.Option(False, "--verbose", "-v", help="Debug log
 app.add_typer(db_cli.app, name="db")
 app.command("forces")(forces_cli.forces)
 app.add_typer(keys_cli.app, name="keys")
+app.command("identify")(identify_cli.identify_command)
+app.command("identify-score")(identify_cli.score_command)
 
 
 def main() -> None:
