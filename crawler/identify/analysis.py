@@ -135,6 +135,8 @@ def analyse_field(doc: Doc, norm: Normalised, field_name: str, clause_base: int,
         if ent.label_ in MENTION_LABELS:
             if ent.label_ == "ROLE":
                 m.name_follows = _name_follows(doc, ent.end)
+            elif ent.label_ == "EMPLOY":  # "serving with", "work for" also end a past clause
+                cues.append(Mention("EMPLOY", "", field_name, m.clause, m.start, m.end, evidence))
             mentions.append(m)
         elif ent.label_ in ("PAST", "NPAST"):
             if _past_cue_valid(doc, ent, narrow=ent.label_ == "NPAST"):

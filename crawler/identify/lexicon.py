@@ -92,7 +92,7 @@ PAST_CUES = (
     "retired", "retd", "rtd", "ret'd", "retire", "former", "formerly", "previously", "used to be",
     "once a", "served", "pension", "pensioner", "retirement", "retiree", "left the job",
     "left the police", "left policing", "now retired", "recently retired", "medically retired",
-    "happily retired", "resigned", "police veteran", "was a", "ex police",
+    "happily retired", "now happily retired", "resigned", "police veteran", "was a", "ex police",
     "ex-police", "ex cop", "ex-cop", "ex copper", "ex-copper", "years service", "years' service",
     "years of service", "in a previous life", "previous life", "past life", "retiring",
 )

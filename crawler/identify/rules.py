@@ -136,12 +136,19 @@ def _attribute(a: Analysis, roles: list[Mention]) -> tuple[str | None, list[Ment
     return None, [], False
 
 
+def _present_claim(a: Analysis) -> bool:
+    """A "now"/"serving" cue followed by a role in its clause ("retired from the Army, now a PC")."""
+    return any(m.clause == c.clause and m.start >= c.start and m.label in ("ROLE", "EMPLOY", "FORCE")
+               and m.state == "current"
+               for c in a.cues if c.label in ("NOW", "EMPLOY") for m in a.mentions)
+
+
 def decide(a: Analysis, handle: str) -> Decision:
     if a.actor:
         roles_any = [m for m in a.mentions if m.label == "ROLE"]
         if roles_any:
             return Decision(False, None, None, 0.85, _unique(a.actor[:1] + [roles_any[0].evidence]), "fiction")
-    if a.global_past and not any(c.label in ("NOW", "EMPLOY") for c in a.cues):
+    if a.global_past and not _present_claim(a):
         for m in a.mentions:
             if m.state == "current":
                 m.state = "past"
