@@ -24,7 +24,7 @@ STRONG_ROLES: dict[str, tuple[str, ...]] = {
         "neighbourhood sergeant", "beat officer", "roads policing officer", "traffic cop",
         "firearms officer", "authorised firearms officer", "ARV officer", "custody sergeant",
         "tutor constable", "tutor officer", "public order officer", "TSG officer", "police dog handler",
-        "trainee detective constable", "trainee detective", "detective", "police detective",
+        "trainee detective constable", "trainee detective", "police detective",
         "PolSA", "police constable degree apprentice", "PCDA student", "DHEP student",
         "officer in the Met", "CID officer", "response sergeant", "patrol sergeant", "patrol officer",
         "cop in", "serving officer", "serving police officer", "warranted officer", "bobby on the beat",
@@ -62,7 +62,8 @@ TITLE_ROLES: dict[str, tuple[str, ...]] = {
 }
 
 WEAK_ROLES: dict[str, tuple[str, ...]] = {
-    "officer": ("constable", "sergeant", "inspector", "sgt", "response", "officer on response",
+    "officer": ("constable", "sergeant", "inspector", "sgt", "detective", "response", "TSG",
+                "officer on response",
                 "traffic officer", "dog handler", "firearms", "AFO", "CID", "custody officer",
                 "roads policing", "neighbourhood policing", "response and patrol"),
     "special": ("specials", "special", "volunteer officer"),
@@ -71,7 +72,7 @@ WEAK_ROLES: dict[str, tuple[str, ...]] = {
               "comms operator", "communications officer", "contact handler", "investigator",
               "intelligence analyst", "crime analyst", "CSI", "forensic investigator", "analyst",
               "enquiry officer", "civilian", "staff", "999 call handler", "101 call handler",
-              "999 operator", "radio operator"),
+              "999 operator", "radio operator", "contact centre", "contact center", "public service centre"),
 }
 
 # Employment without a role ("I work for Kent Police"): in scope, role unknown.
@@ -146,8 +147,7 @@ CORPORATE_CUES = (
     "official account of", "official X account", "team account", "account of the", "run by the",
     "run by", "managed by", "monitored by", "follow us", "contact us", "we are", "we're",
     "our team", "our officers", "our area", "news from", "updates from", "news and updates",
-    "news & updates", "latest news", "news and appeals", "keeping you updated", "your local",
-    "your neighbourhood", "serving the communities", "covering the", "we cover", "our community",
+    "news & updates", "latest news", "news and appeals", "keeping you updated", "serving the communities", "covering the", "we cover", "our community",
     "tweets from", "posts from", "tweeting about", "updates and appeals", "appeals and updates",
     "news, appeals", "information and appeals", "account for the",
 )
@@ -164,7 +164,7 @@ IDIOMS = (
     "vibe police", "party police", "punctuation police", "apostrophe police", "comma police",
     "emoji police", "grammar cop", "fashion cop", "spelling cop", "grammar nazi", "parking police",
     "noise police", "sock police", "tea police", "fun sponge", "banter police", "PC brigade",
-    "PC gone mad", "not PC", "politically correct", "PC culture", "woke police", "dress code police",
+    "PC gone mad", "not PC", "not very PC", "very PC", "un-PC", "politically correct", "PC culture", "woke police", "dress code police",
     "mum police", "chocolate police", "biscuit police", "diet police", "cake police", "font police",
     "hashtag police", "mood police", "Police Academy", "keyboard cop",
     # other senses of police abbreviations and words
@@ -202,6 +202,7 @@ NOT_POLICE = (
     "neighbourhood warden", "street warden", "community warden", "SEN", "network rail", "railway enforcement officer", "TfL enforcement", "revenue protection",
     "revenue protection inspector", "store security", "bouncer", "door supervisor", "CPS",
     "crown prosecution service", "barrister", "solicitor", "magistrate", "court usher",
+    "amateur detective", "armchair detective", "cop watcher", "copwatch", "cop watch", "police watch", "army sergeant", "RAF sergeant",
     "custody of", "in custody", "the job centre", "Police Federation rep",
 )
 
@@ -231,6 +232,15 @@ FICTION_SHOWS = (
 ACTOR = ("actor", "actress", "actor and", "voice actor", "voiceover artist", "performer",
          "crime writer", "novelist", "crime novelist", "thriller writer", "screenwriter",
          "cosplayer", "cosplay")
+
+# Armed forces: their ranks (Sgt, Cpl, Insp) are not police ranks without a police context.
+MILITARY = (
+    "army", "british army", "RAF", "royal air force", "royal navy", "navy", "royal marines",
+    "marines", "regiment", "royal engineers", "corps", "battalion", "squadron", "platoon",
+    "soldier", "military", "armed forces", "reservist", "army reserve", "territorial army",
+    "paras", "parachute regiment", "rifles", "royal signals", "REME", "RLC", "Catterick",
+    "Sandhurst", "Aldershot garrison", "HM forces", "veteran",
+)
 
 # Other police services: not among the 44 forces of England and Wales.
 OTHER_POLICE = (

@@ -139,6 +139,8 @@ def _cue_patterns(p: IdentifyRuler) -> None:
         p.add("FICTION", phrase)
     for phrase in lx.BAND:
         p.add("IDIOM", phrase, exact=True)
+    for phrase in lx.MILITARY:
+        p.add("MILITARY", phrase)
     for phrase in lx.OTHER_POLICE:
         p.add("OTHERPOL", phrase)
     for phrase in lx.FAMILY_PHRASES:

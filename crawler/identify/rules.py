@@ -46,6 +46,8 @@ def _police_context(a: Analysis) -> bool:
 
 def _valid_roles(a: Analysis) -> list[Mention]:
     context = _police_context(a)
+    # an army sergeant's "Sgt Baker" is not a police title unless something else says police
+    names_suffice = not a.military or context
     placed_clauses = {m.clause for m in a.mentions if m.state == "current"
                       and m.label in ("FORCE", "AREA", "POLICE", "OTHERPOL", "SHARED", "FOREIGN")}
     roles: list[Mention] = []
@@ -54,7 +56,8 @@ def _valid_roles(a: Analysis) -> list[Mention]:
             continue
         if m.label == "ROLE":
             ok = (m.tier == "strong"
-                  or (m.tier == "title" and (m.name_follows or context or m.clause in placed_clauses))
+                  or (m.tier == "title" and ((m.name_follows and names_suffice) or context
+                                             or m.clause in placed_clauses))
                   or (m.tier == "weak" and context))
             if ok:
                 roles.append(m)
@@ -136,6 +139,18 @@ def _attribute(a: Analysis, roles: list[Mention]) -> tuple[str | None, list[Ment
     return None, [], False
 
 
+def _handle_follows_bio(a: Analysis) -> None:
+    """A handle is a label the bio explains: "old_met_dc" with "Ex Met DC" in the bio is past too."""
+    claims = [m for m in a.mentions if m.label in ("ROLE", "EMPLOY")]
+    if any(m.state == "current" for m in claims if m.field != "handle"):
+        return
+    explained = [m.state for m in claims if m.field != "handle" and m.state != "current"]
+    if explained:
+        for m in a.mentions:
+            if m.field == "handle" and m.state == "current":
+                m.state = explained[0]
+
+
 def _present_claim(a: Analysis) -> bool:
     """A "now"/"serving" cue followed by a role in its clause ("retired from the Army, now a PC")."""
     return any(m.clause == c.clause and m.start >= c.start and m.label in ("ROLE", "EMPLOY", "FORCE")
@@ -152,6 +167,7 @@ def decide(a: Analysis, handle: str) -> Decision:
         for m in a.mentions:
             if m.state == "current":
                 m.state = "past"
+    _handle_follows_bio(a)
     roles = _valid_roles(a)
     titled = any(r.label == "ROLE" and r.tier == "title" and r.name_follows for r in roles)
     corporate = _corporate(a, handle, titled)

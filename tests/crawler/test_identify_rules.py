@@ -285,3 +285,40 @@ def test_empty_profile_is_not_serving() -> None:
 
 def test_version_is_a_non_empty_string() -> None:
     assert isinstance(IDENTIFIER_VERSION, str) and IDENTIFIER_VERSION
+
+
+# --- cases found on held-out profiles (see docs/identification.md, "History") ----------------
+
+def test_a_handle_is_read_the_way_the_bio_explains_it() -> None:
+    v = identify(ProfileText("old_met_dc", "Les", "Ex Met DC. Writes about old cases."))
+    assert not v.self_identified and v.reason == "retired"
+    v = identify(ProfileText("pcsos_mum", "Val", "Very proud. Two grandchildren."))
+    assert not v.self_identified
+
+
+def test_a_military_rank_is_not_a_police_title() -> None:
+    v = identify(ProfileText("sgt_baker", "Sgt Baker", "Army sergeant. Royal Engineers. Catterick."))
+    assert not v.self_identified
+    v = identify(ProfileText("sgt_baker", "Sgt Baker", "Ex-Army. Now a custody sergeant with Kent Police."))
+    assert (v.self_identified, v.force) == (True, "kent")
+
+
+def test_a_cue_before_a_colon_governs_what_follows() -> None:
+    v = verdict("Dream job: police officer. Working towards it.")
+    assert not v.self_identified and v.reason == "recruit"
+
+
+def test_your_local_pcso_is_a_person_not_a_team() -> None:
+    v = verdict("Your local PCSO for Bedminster, Bristol. Not monitored 24/7.", "Kim", "pcso_kim")
+    assert (v.self_identified, v.force, v.role) == (True, "avon-and-somerset", "pcso")
+
+
+def test_a_place_name_after_a_retirement_does_not_keep_the_role_current() -> None:
+    v = verdict("Met Police sergeant for 28 years, now happily retired in Spain")
+    assert not v.self_identified and v.reason == "retired"
+
+
+def test_words_that_look_like_roles_but_are_not() -> None:
+    assert not verdict("Amateur detective. Puzzle lover.").self_identified
+    assert not verdict("Not very PC. Tells it straight. Essex.").self_identified
+    assert not identify(ProfileText("cop_watcher", "Mike", "I watch the police so you don't have to")).self_identified
