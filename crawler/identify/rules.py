@@ -122,7 +122,9 @@ def _attribute(a: Analysis, roles: list[Mention]) -> tuple[str | None, list[Ment
     """(force id or None, the mentions used, True when the evidence is another jurisdiction)."""
     places = [m for m in a.mentions if m.state == "current" and m.label in PLACE_TIER]
     role_clauses = {r.clause for r in roles}
-    near = [m for m in places if m.clause in role_clauses]
+    # prefer evidence in the role's own clause, unless that is only a shared area
+    # ("Special in the Cotswolds (Cirencester)" -> Cirencester)
+    near = [m for m in places if m.clause in role_clauses and PLACE_TIER[m.label] > 0]
     candidates = near or places
     if not candidates:
         return None, [], False

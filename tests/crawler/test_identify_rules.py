@@ -322,3 +322,8 @@ def test_words_that_look_like_roles_but_are_not() -> None:
     assert not verdict("Amateur detective. Puzzle lover.").self_identified
     assert not verdict("Not very PC. Tells it straight. Essex.").self_identified
     assert not identify(ProfileText("cop_watcher", "Mike", "I watch the police so you don't have to")).self_identified
+
+
+def test_a_unique_town_beside_a_shared_area_attributes_the_force() -> None:
+    v = verdict("Special Constable in the Cotswolds (Cirencester).")
+    assert (v.self_identified, v.force, v.role) == (True, "gloucestershire", "special")
