@@ -8,6 +8,7 @@ import sys
 import typer
 
 from crawler import cli as crawl_cli
+from crawler.identify import cli as identify_cli
 from probity.cli import db as db_cli
 from probity.cli import forces as forces_cli
 from probity.cli import keys as keys_cli
@@ -28,6 +29,8 @@ app.add_typer(db_cli.app, name="db")
 app.command("forces")(forces_cli.forces)
 app.add_typer(keys_cli.app, name="keys")
 app.add_typer(crawl_cli.app, name="crawl")
+app.command("identify")(identify_cli.identify_command)
+app.command("identify-score")(identify_cli.score_command)
 
 
 def main() -> None:
