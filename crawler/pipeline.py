@@ -25,7 +25,6 @@ from probity.db import session_scope
 from probity.models import CrawlCheckpoint, PlatformAccount
 
 log = logging.getLogger(__name__)
-Progress = Callable[[str, int | None], None]  # (description, total) on start; (None, advance) after
 
 
 def now() -> datetime:
