@@ -22,10 +22,9 @@ from crawler.sources import AccountGone, Page, Source
 from crawler.storage import load_checkpoint, save_checkpoint
 from crawler.transport import CrawlStats
 from probity.db import session_scope
-from probity.models import PlatformAccount
+from probity.models import CrawlCheckpoint, PlatformAccount
 
 log = logging.getLogger(__name__)
-Progress = Callable[[str, int | None], None]  # (description, total) on start; (None, advance) after
 
 
 def now() -> datetime:
@@ -43,10 +42,6 @@ class Crawler:
     identifier_version: str = ""
     advance: Callable[[], None] = lambda: None
 
-    def __post_init__(self) -> None:
-        if self.identifier is None:
-            self.identifier, self.identifier_version = mapping.default_identifier()
-
     @property
     def platform(self) -> str:
         return self.source.platform
@@ -56,11 +51,14 @@ class Crawler:
         """Search each query; identify each new candidate once; keep in-scope ones only."""
         counts = {"candidates": 0, "in_scope": 0, "excluded": 0, "known": 0}
         seen: set[str] = set()
+        with session_scope(self.engine) as session:
+            checkpoints = {cp.key: cp for cp in session.scalars(select(CrawlCheckpoint).where(
+                CrawlCheckpoint.platform == self.platform, CrawlCheckpoint.scope == "discover"))}
         for query in queries:
-            with session_scope(self.engine) as session:
-                cp = load_checkpoint(session, self.platform, "discover", query)
-                cursor = cp.cursor if cp and not cp.complete else None
-                pages, items = (cp.pages, cp.items) if cp and not cp.complete else (0, 0)
+            cp = checkpoints.get(query)
+            resume = cp is not None and not cp.complete
+            cursor = cp.cursor if cp and resume else None
+            pages, items = (cp.pages, cp.items) if cp and resume else (0, 0)
 
             def fetch(c: str | None, q: str = query) -> Page:
                 return self.source.search_accounts(q, c, self.page_size)
@@ -68,13 +66,16 @@ class Crawler:
             for step in walk(fetch, cursor, max_empty_pages=self.max_empty_pages, what=f"search {query!r}"):
                 pages, items = pages + 1, items + len(step.items)
                 self.stats.pages += 1
+                finished = step.done and step.complete
+                if not step.items and finished and cp is None:
+                    continue  # nothing found and nothing to resume: no write needed
                 with session_scope(self.engine) as session:
                     for raw in step.items:
                         self._candidate(session, raw, seen, counts)
                     save_checkpoint(session, self.platform, "discover", query,
-                                    cursor=None if step.complete and step.done else step.next_cursor,
+                                    cursor=None if finished else step.next_cursor,
                                     newest_id=None, pending_newest_id=None,
-                                    complete=step.done and step.complete, pages=pages, items=items, now=now())
+                                    complete=finished, pages=pages, items=items, now=now())
             self.advance()
         return counts
 
@@ -116,7 +117,8 @@ class Crawler:
 
     @property
     def _identifier(self) -> mapping.Identifier:
-        assert self.identifier is not None
+        if self.identifier is None:  # loaded on first use: collecting posts needs no identifier
+            self.identifier, self.identifier_version = mapping.default_identifier()
         return self.identifier
 
     # -- accounts --------------------------------------------------------------------------

@@ -73,7 +73,6 @@ class CrawlStats:
     retries: int = 0
     sleeps: int = 0
     slept_seconds: float = 0.0
-    warnings: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

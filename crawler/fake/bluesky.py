@@ -8,7 +8,6 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
 from crawler.fake.server import FakePlatform, bad_request, decode_cursor, encode_cursor, matches, plan_page
 from crawler.fake.world import FakeAccount, FakePost, FakeRef
@@ -118,11 +117,7 @@ def build_app(state: FakePlatform) -> Starlette:
             body["cursor"] = encode_cursor(nxt)
         return JSONResponse(body)
 
-    def route(path: str, fn: Any) -> Route:
-        async def endpoint(request: Request) -> Response:
-            return await state.handle(request, fn)
-        return Route(path, endpoint)
-
+    route = state.route
     return Starlette(routes=[
         route("/xrpc/app.bsky.actor.searchActors", search),
         route("/xrpc/app.bsky.actor.getProfile", get_profile),

@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
 from crawler.fake.server import FakePlatform, matches, plan_page
 from crawler.fake.world import FakeAccount, FakePost, FakeRef
@@ -103,11 +102,7 @@ def build_app(state: FakePlatform) -> Starlette:
             response.headers["Link"] = f'<{base}{request.url.path}?{urlencode(query)}>; rel="next"'
         return response
 
-    def route(path: str, fn: Any) -> Route:
-        async def endpoint(request: Request) -> Response:
-            return await state.handle(request, fn)
-        return Route(path, endpoint)
-
+    route = state.route
     return Starlette(routes=[
         route("/api/v2/search", search),
         route("/api/v1/accounts/lookup", lookup),

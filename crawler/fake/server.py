@@ -23,6 +23,7 @@ import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
 
 from crawler.fake.world import World
 from crawler.transport import Clock, SystemClock
@@ -107,6 +108,12 @@ class FakePlatform:
         response = respond(request)
         response.headers.update(self.rate_headers(self.faults.rate_limit - self.window_count, reset_at))
         return response
+
+    def route(self, path: str, answer: Callable[[Request], Response]) -> Route:
+        """A route whose every request goes through the fault, rate-limit and logging layer."""
+        async def endpoint(request: Request) -> Response:
+            return await self.handle(request, answer)
+        return Route(path, endpoint)
 
     def _take_injected(self, target: str) -> str | None:
         for fault in self.faults.inject:

@@ -7,7 +7,6 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
 from crawler.fake.server import FakePlatform, decode_cursor, encode_cursor, plan_page
 from crawler.fake.world import FakeAccount, FakePost
@@ -98,11 +97,7 @@ def build_app(state: FakePlatform) -> Starlette:
                 body["errors"] = [_not_found("tweet", r.post_id, "referenced_tweets.id") for r in missing]
         return JSONResponse(body)
 
-    def route(path: str, fn: Any) -> Route:
-        async def endpoint(request: Request) -> Response:
-            return await state.handle(request, fn)
-        return Route(path, endpoint)
-
+    route = state.route
     return Starlette(routes=[
         route("/2/users/by/username/{username}", by_username),
         route("/2/users/{id}/tweets", tweets),

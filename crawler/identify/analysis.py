@@ -31,6 +31,10 @@ GOAL_FUTURE = frozenset({"becoming", "become", "to become", "hoping to", "hope t
                          "on my way to", "going to be", "training to be", "will be", "aspire to be",
                          "want to be", "wants to be", "next year", "fingers crossed"})
 STATE_LABELS = {"PAST": "past", "FAMILY": "family", "FUTURE": "future", "FICTION": "fiction"}
+_RELATIVES = frozenset(r.lower() for r in lx.RELATIVES if " " not in r) - {"family", "oh", "parent",
+                                                                          "parents", "child", "kids"}
+# Places and context words do not stop a lone "retired" from meaning the whole profile.
+_CLAIM_LABELS = frozenset({"ROLE", "FORCE", "EMPLOY"})
 
 
 @dataclass
@@ -65,6 +69,7 @@ class Analysis:
     actor: list[str] = field(default_factory=list)
     global_past: list[str] = field(default_factory=list)
     display_is_organisation: bool = False
+    military: list[str] = field(default_factory=list)
 
 
 def _clause_ids(doc: Doc, *, single: bool) -> list[int]:
@@ -130,11 +135,13 @@ def analyse_field(doc: Doc, norm: Normalised, field_name: str, clause_base: int,
     cues: list[Mention] = []
     for ent in doc.ents:
         evidence = norm.original_span(ent.start_char, ent.end_char)
-        m = Mention(ent.label_, ent.ent_id_, field_name, clause_base + clause_of[ent.start], ent.start,
+        m = Mention(ent.label_, ent.kb_id_, field_name, clause_base + clause_of[ent.start], ent.start,
                     ent.end, evidence)
         if ent.label_ in MENTION_LABELS:
             if ent.label_ == "ROLE":
                 m.name_follows = _name_follows(doc, ent.end)
+            elif ent.label_ == "EMPLOY":  # "serving with", "work for" also end a past clause
+                cues.append(Mention("EMPLOY", "", field_name, m.clause, m.start, m.end, evidence))
             mentions.append(m)
         elif ent.label_ in ("PAST", "NPAST"):
             if _past_cue_valid(doc, ent, narrow=ent.label_ == "NPAST"):
@@ -142,12 +149,23 @@ def analyse_field(doc: Doc, norm: Normalised, field_name: str, clause_base: int,
                 cues.append(m)
         elif ent.label_ == "ACTOR":
             out.actor.append(evidence)
+        elif ent.label_ == "MILITARY":
+            out.military.append(evidence)
         else:
             cues.append(m)
     for tok in doc:
         low = tok.lower_
         out.singular_voice += low in lx.SINGULAR_VOICE
         out.plural_voice += low in lx.PLURAL_VOICE
+    for cue in cues:
+        # "Dream job: police officer" - a cue ending in a colon governs the next clause
+        if cue.label in STATE_LABELS and cue.end < len(doc) and doc[cue.end].text == ":":
+            cue.clause += 2
+            cue.start = cue.end = doc[cue.end].i + 1
+    if field_name == "handle" and any(t.lower_ in _RELATIVES for t in doc):
+        # a handle is one clause with no grammar: "pcsos_mum", "copperswife", "MetPCsDad"
+        for m in mentions:
+            m.state = "family"
     _scope(mentions, cues, out)
     out.mentions.extend(mentions)
     out.cues.extend(cues)
@@ -163,7 +181,7 @@ def _scope(mentions: list[Mention], cues: list[Mention], out: Analysis) -> None:
             continue
         state = STATE_LABELS[cue.label]
         in_clause = [m for m in mentions if m.clause == cue.clause]
-        if cue.label == "PAST" and not in_clause:
+        if cue.label == "PAST" and not any(m.label in _CLAIM_LABELS for m in in_clause):
             out.global_past.append(cue.evidence)
             continue
         resets = [c.start for c in cues if c.clause == cue.clause and c.label in ("NOW", "EMPLOY")

@@ -24,7 +24,7 @@ STRONG_ROLES: dict[str, tuple[str, ...]] = {
         "neighbourhood sergeant", "beat officer", "roads policing officer", "traffic cop",
         "firearms officer", "authorised firearms officer", "ARV officer", "custody sergeant",
         "tutor constable", "tutor officer", "public order officer", "TSG officer", "police dog handler",
-        "trainee detective constable", "trainee detective", "detective", "police detective",
+        "trainee detective constable", "trainee detective", "police detective",
         "PolSA", "police constable degree apprentice", "PCDA student", "DHEP student",
         "officer in the Met", "CID officer", "response sergeant", "patrol sergeant", "patrol officer",
         "cop in", "serving officer", "serving police officer", "warranted officer", "bobby on the beat",
@@ -62,7 +62,8 @@ TITLE_ROLES: dict[str, tuple[str, ...]] = {
 }
 
 WEAK_ROLES: dict[str, tuple[str, ...]] = {
-    "officer": ("constable", "sergeant", "inspector", "sgt", "response", "officer on response",
+    "officer": ("constable", "sergeant", "inspector", "sgt", "detective", "response", "TSG",
+                "officer on response",
                 "traffic officer", "dog handler", "firearms", "AFO", "CID", "custody officer",
                 "roads policing", "neighbourhood policing", "response and patrol"),
     "special": ("specials", "special", "volunteer officer"),
@@ -71,7 +72,7 @@ WEAK_ROLES: dict[str, tuple[str, ...]] = {
               "comms operator", "communications officer", "contact handler", "investigator",
               "intelligence analyst", "crime analyst", "CSI", "forensic investigator", "analyst",
               "enquiry officer", "civilian", "staff", "999 call handler", "101 call handler",
-              "999 operator", "radio operator"),
+              "999 operator", "radio operator", "contact centre", "contact center", "public service centre"),
 }
 
 # Employment without a role ("I work for Kent Police"): in scope, role unknown.
@@ -92,7 +93,7 @@ PAST_CUES = (
     "retired", "retd", "rtd", "ret'd", "retire", "former", "formerly", "previously", "used to be",
     "once a", "served", "pension", "pensioner", "retirement", "retiree", "left the job",
     "left the police", "left policing", "now retired", "recently retired", "medically retired",
-    "happily retired", "resigned", "police veteran", "was a", "ex police",
+    "happily retired", "now happily retired", "resigned", "police veteran", "was a", "ex police",
     "ex-police", "ex cop", "ex-cop", "ex copper", "ex-copper", "years service", "years' service",
     "years of service", "in a previous life", "previous life", "past life", "retiring",
 )
@@ -146,8 +147,7 @@ CORPORATE_CUES = (
     "official account of", "official X account", "team account", "account of the", "run by the",
     "run by", "managed by", "monitored by", "follow us", "contact us", "we are", "we're",
     "our team", "our officers", "our area", "news from", "updates from", "news and updates",
-    "news & updates", "latest news", "news and appeals", "keeping you updated", "your local",
-    "your neighbourhood", "serving the communities", "covering the", "we cover", "our community",
+    "news & updates", "latest news", "news and appeals", "keeping you updated", "serving the communities", "covering the", "we cover", "our community",
     "tweets from", "posts from", "tweeting about", "updates and appeals", "appeals and updates",
     "news, appeals", "information and appeals", "account for the",
 )
@@ -164,10 +164,21 @@ IDIOMS = (
     "vibe police", "party police", "punctuation police", "apostrophe police", "comma police",
     "emoji police", "grammar cop", "fashion cop", "spelling cop", "grammar nazi", "parking police",
     "noise police", "sock police", "tea police", "fun sponge", "banter police", "PC brigade",
-    "PC gone mad", "not PC", "politically correct", "PC culture", "woke police", "dress code police",
+    "PC gone mad", "not PC", "not very PC", "very PC", "un-PC", "politically correct", "PC culture", "woke police", "dress code police",
     "mum police", "chocolate police", "biscuit police", "diet police", "cake police", "font police",
-    "hashtag police", "mood police", "the police", "Police Academy", "keyboard cop",
+    "hashtag police", "mood police", "Police Academy", "keyboard cop",
+    # other senses of police abbreviations and words
+    "PC gamer", "PC gaming", "gaming PC", "PC games", "PC game", "PC build", "PC builder",
+    "PC repair", "PC repairs", "PC specialist", "PC World", "PC master race", "PC and console",
+    "PC support", "PC technician", "desktop PC", "Special K", "special needs",
+    "special educational needs", "special effects", "special offer", "Special Brew", "special edition",
+    "Washington DC", "DC Comics", "DC comics", "DC Universe", "DC United", "DS Smith", "Nintendo DS",
+    "Sgt Pepper", "Sgt. Pepper", "PC Plod", "Inspector Gadget", "Detective Pikachu", "special school",
+    "special interest", "special days", "special moments", "special someone", "something special",
+    "special place", "very special", "special occasion", "special events",
 )
+# The band: only with its capital T, so "the police" in a sentence stays police.
+BAND = ("The Police",)
 
 # Role words used for something that is not police (swallowed silently).
 NOT_POLICE = (
@@ -181,47 +192,55 @@ NOT_POLICE = (
     "ticket inspector", "revenue inspector", "insurance investigator", "fraud investigator",
     "private investigator", "private detective", "store detective", "DWP", "HMRC", "HMRC officer",
     "ambulance call handler", "ambulance dispatcher", "ambulance control", "fire control",
-    "NHS 111", "111 call handler", "ambulance", "PC gamer", "PC gaming", "gaming PC", "PC games",
-    "PC game", "PC build", "PC builder", "PC repair", "PC repairs", "PC specialist", "PC World",
-    "PC master race", "PC and console", "Special K", "special needs", "special educational needs",
-    "special effects", "special offer", "Special Brew", "special edition", "Washington DC", "DC Comics",
-    "DC comics", "DC Universe", "DC United", "DS Smith", "Nintendo DS", "Sgt Pepper", "Sgt. Pepper",
-    "Met Office", "the Met Office", "Met Opera", "Met Gala", "the Met Gala", "the Met Opera",
+    "NHS 111", "111 call handler", "ambulance", "Met Office", "the Met Office", "Met Opera", "Met Gala", "the Met Gala", "the Met Opera",
     "Met Éireann", "data protection officer", "compliance officer", "press officer",
     "medical officer", "environmental health officer", "council officer", "housing officer",
     "planning officer", "youth offending officer", "youth justice", "chief executive officer",
     "chief operating officer", "chief financial officer", "welfare officer", "safeguarding officer",
     "PCC", "police and crime commissioner", "deputy police and crime commissioner",
     "community safety officer", "licensing officer", "trading standards", "trading standards officer",
-    "neighbourhood warden", "street warden", "community warden", "PCSO's mum", "special interest",
-    "special school", "SEN", "special days", "special moments", "special someone", "something special",
-    "special place", "very special", "special occasion", "special events", "PC Plod",
-    "Inspector Gadget", "Detective Pikachu", "PC support", "PC technician", "desktop PC",
-    "network rail", "railway enforcement officer", "TfL enforcement", "revenue protection",
+    "neighbourhood warden", "street warden", "community warden", "SEN", "network rail", "railway enforcement officer", "TfL enforcement", "revenue protection",
     "revenue protection inspector", "store security", "bouncer", "door supervisor", "CPS",
     "crown prosecution service", "barrister", "solicitor", "magistrate", "court usher",
+    "amateur detective", "armchair detective", "cop watcher", "copwatch", "cop watch", "police watch", "army sergeant", "RAF sergeant",
     "custody of", "in custody", "the job centre", "Police Federation rep",
 )
 
 FICTION = (
-    "starring", "fan of", "fans of", "big fan",
-    "biggest fan", "superfan", "obsessed with", "love watching", "watching", "addicted to",
-    "Line of Duty", "The Bill", "Happy Valley", "Inspector Morse", "Midsomer",
+    "starring", "fan of", "fans of", "big fan", "biggest fan", "superfan", "obsessed with",
+    "love watching", "watching", "addicted to", "author of", "crime fiction", "true crime", "series",
+    "out now", "mysteries", "novel", "novels", "my book", "latest book", "paperback", "audiobook",
+    "episode", "episodes", "role of", "crime novels", "detective novels", "crime drama",
+    "police dramas", "police drama", "police procedurals", "podcast about", "drama school",
+    "stage and screen", "Spotlight", "agent:", "represented by", "extra in", "supporting artist",
+    "background artist",
+)
+# Police shows and their characters: a mention of one is fiction, whatever surrounds it.
+FICTION_SHOWS = (
+    "Line of Duty", "The Bill", "Happy Valley", "Vera", "Inspector Morse", "Midsomer",
     "Midsomer Murders", "Bodyguard", "Broadchurch", "Luther", "Police Interceptors", "Traffic Cops",
     "24 Hours in Police Custody", "Brooklyn Nine-Nine", "Brooklyn 99", "Brooklyn Nine Nine",
-    "cosplay", "cosplayer", "novelist", "author of", "crime writer", "crime fiction", "true crime",
-    "role of", "Ted Hastings", "Steve Arnott", "Kate Fleming", "AC-12", "AC12", "Reg Hollis",
-    "Jack Frost", "Gene Hunt", "Life on Mars", "Ashes to Ashes", "Dixon of Dock Green", "Heartbeat",
-    "The Sweeney", "Juliet Bravo", "Silent Witness", "Unforgotten", "Shetland", "Taggart",
-    "Rebus", "Endeavour", "Scott & Bailey", "Prime Suspect", "Waking the Dead", "New Tricks",
-    "Blue Lights", "The Wire", "Blue Bloods", "crime novels", "detective novels", "crime drama",
-    "police dramas", "police drama", "police procedurals", "podcast about", "screenwriter",
-    "drama school", "stage and screen", "Spotlight", "agent:", "represented by", "extra in",
-    "supporting artist", "background artist", "Cawood", "Sgt Cawood", "Mother of God",
+    "Ted Hastings", "Steve Arnott", "Kate Fleming", "AC-12", "AC12", "Reg Hollis", "Jack Frost",
+    "Gene Hunt", "Life on Mars", "Ashes to Ashes", "Dixon of Dock Green", "Heartbeat", "The Sweeney",
+    "Juliet Bravo", "Silent Witness", "Unforgotten", "Shetland", "Taggart", "Rebus", "Endeavour",
+    "Scott & Bailey", "Prime Suspect", "Waking the Dead", "New Tricks", "Blue Lights", "The Wire",
+    "Blue Bloods", "Cawood", "Sgt Cawood", "Mother of God",
 )
 
 # Being an actor makes every role in the profile a part played.
-ACTOR = ("actor", "actress", "actor and", "voice actor", "voiceover artist", "performer")
+# Writers and cosplayers likewise: their ranks are characters.
+ACTOR = ("actor", "actress", "actor and", "voice actor", "voiceover artist", "performer",
+         "crime writer", "novelist", "crime novelist", "thriller writer", "screenwriter",
+         "cosplayer", "cosplay")
+
+# Armed forces: their ranks (Sgt, Cpl, Insp) are not police ranks without a police context.
+MILITARY = (
+    "army", "british army", "RAF", "royal air force", "royal navy", "navy", "royal marines",
+    "marines", "regiment", "royal engineers", "corps", "battalion", "squadron", "platoon",
+    "soldier", "military", "armed forces", "reservist", "army reserve", "territorial army",
+    "paras", "parachute regiment", "rifles", "royal signals", "REME", "RLC", "Catterick",
+    "Sandhurst", "Aldershot garrison", "HM forces", "veteran",
+)
 
 # Other police services: not among the 44 forces of England and Wales.
 OTHER_POLICE = (
@@ -258,7 +277,7 @@ ORGANISATION_NAME_WORDS = frozenset({
     "town", "safer", "neighbourhood", "community", "partnership", "hub", "cid", "marine", "mounted",
     "horses", "drone", "drones", "air", "support", "wildlife", "cyber", "fraud", "force", "control",
     "room", "contact", "centre", "volunteers", "volunteer", "the", "of", "for", "in", "on", "at",
-    "news", "service", "services", "local", "rpu", "tsg", "armed", "response", "uk", "online",
+    "news", "events", "media", "appeals", "service", "services", "local", "rpu", "tsg", "armed", "response", "uk", "online",
     "heddlu", "yr", "a", "intel", "intelligence", "investigation", "investigations", "team.",
     "officers", "pcsos", "department", "division", "district", "borough", "area", "unit.", "(",
     ")", "·", "•", "🚔", "👮", "specials.", "road", "safety", "victims", "cops", "&amp;",

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
+from crawler.identify import lexicon as lx
 from crawler.identify.analysis import Analysis, Mention
 from crawler.identify.pipeline import OFFICIAL_HANDLES
 
@@ -44,6 +46,8 @@ def _police_context(a: Analysis) -> bool:
 
 def _valid_roles(a: Analysis) -> list[Mention]:
     context = _police_context(a)
+    # an army sergeant's "Sgt Baker" is not a police title unless something else says police
+    names_suffice = not a.military or context
     placed_clauses = {m.clause for m in a.mentions if m.state == "current"
                       and m.label in ("FORCE", "AREA", "POLICE", "OTHERPOL", "SHARED", "FOREIGN")}
     roles: list[Mention] = []
@@ -52,7 +56,8 @@ def _valid_roles(a: Analysis) -> list[Mention]:
             continue
         if m.label == "ROLE":
             ok = (m.tier == "strong"
-                  or (m.tier == "title" and (m.name_follows or context or m.clause in placed_clauses))
+                  or (m.tier == "title" and ((m.name_follows and names_suffice) or context
+                                             or m.clause in placed_clauses))
                   or (m.tier == "weak" and context))
             if ok:
                 roles.append(m)
@@ -86,22 +91,24 @@ def _corporate(a: Analysis, handle: str, titled: bool) -> list[str] | None:
     return None
 
 
+_POLICE_ISH = re.compile(r"polic|\bcops?\b|copper|bobby|\bPCSO|\bPC\b|\bDCI?\b|\bDS\b|\bDI\b|Sgt|"
+                        r"sergeant|detective|constab|special|blue line|job", re.IGNORECASE)
+_SHOWS = frozenset(s.lower() for s in lx.FICTION_SHOWS)
+
+
 def _rejection_reason(a: Analysis) -> tuple[str, list[str]]:
-    suppressed = [m for m in a.mentions if m.label in ("ROLE", "FORCE", "EMPLOY") and m.state != "current"]
-    by_state: dict[str, list[Mention]] = {}
-    for m in suppressed:
-        by_state.setdefault(m.state, []).append(m)
+    """Why a profile without a current claim is out of scope, with the spans that show it."""
+    suppressed = [m for m in a.mentions if m.label in ("ROLE", "FORCE", "EMPLOY", "POLICE")
+                  and m.state != "current"]
     for state, reason, cue_label in (("past", "retired", "PAST"), ("family", "family", "FAMILY"),
                                      ("future", "recruit", "FUTURE"), ("fiction", "fiction", "FICTION")):
-        if state in by_state:
-            cue_text = [c.evidence for c in a.cues if c.label == cue_label][:1]
-            return reason, _unique(cue_text + [m.evidence for m in by_state[state]])
+        hidden = [m.evidence for m in suppressed if m.state == state]
+        cues = [c.evidence for c in a.cues if c.label == cue_label]
+        police_cues = [c for c in cues if _POLICE_ISH.search(c) or c.lower() in _SHOWS]
+        if hidden or police_cues:
+            return reason, _unique((police_cues or cues)[:1] + hidden[:2])
     if a.global_past and any(m.label in ("ROLE", "FORCE", "POLICE") for m in a.mentions):
         return "retired", _unique(a.global_past[:1] + [m.evidence for m in a.mentions if m.label == "ROLE"][:1])
-    police_family = [c.evidence for c in a.cues if c.label == "FAMILY"
-                     and any(w in c.evidence.lower() for w in ("police", "cop", "blue line"))]
-    if police_family:
-        return "family", police_family[:1]
     other = [m.evidence for m in a.mentions if m.label == "OTHERPOL" and m.state == "current"]
     if other:
         return "other-jurisdiction", other[:1]
@@ -115,7 +122,9 @@ def _attribute(a: Analysis, roles: list[Mention]) -> tuple[str | None, list[Ment
     """(force id or None, the mentions used, True when the evidence is another jurisdiction)."""
     places = [m for m in a.mentions if m.state == "current" and m.label in PLACE_TIER]
     role_clauses = {r.clause for r in roles}
-    near = [m for m in places if m.clause in role_clauses]
+    # prefer evidence in the role's own clause, unless that is only a shared area
+    # ("Special in the Cotswolds (Cirencester)" -> Cirencester)
+    near = [m for m in places if m.clause in role_clauses and PLACE_TIER[m.label] > 0]
     candidates = near or places
     if not candidates:
         return None, [], False
@@ -132,17 +141,37 @@ def _attribute(a: Analysis, roles: list[Mention]) -> tuple[str | None, list[Ment
     return None, [], False
 
 
+def _handle_follows_bio(a: Analysis) -> None:
+    """A handle is a label the bio explains: "old_met_dc" with "Ex Met DC" in the bio is past too."""
+    claims = [m for m in a.mentions if m.label in ("ROLE", "EMPLOY")]
+    if any(m.state == "current" for m in claims if m.field != "handle"):
+        return
+    explained = [m.state for m in claims if m.field != "handle" and m.state != "current"]
+    if explained:
+        for m in a.mentions:
+            if m.field == "handle" and m.state == "current":
+                m.state = explained[0]
+
+
+def _present_claim(a: Analysis) -> bool:
+    """A "now"/"serving" cue followed by a role in its clause ("retired from the Army, now a PC")."""
+    return any(m.clause == c.clause and m.start >= c.start and m.label in ("ROLE", "EMPLOY", "FORCE")
+               and m.state == "current"
+               for c in a.cues if c.label in ("NOW", "EMPLOY") for m in a.mentions)
+
+
 def decide(a: Analysis, handle: str) -> Decision:
     if a.actor:
         roles_any = [m for m in a.mentions if m.label == "ROLE"]
         if roles_any:
             return Decision(False, None, None, 0.85, _unique(a.actor[:1] + [roles_any[0].evidence]), "fiction")
-    if a.global_past and not any(c.label in ("NOW", "EMPLOY") for c in a.cues):
+    if a.global_past and not _present_claim(a):
         for m in a.mentions:
             if m.state == "current":
                 m.state = "past"
+    _handle_follows_bio(a)
     roles = _valid_roles(a)
-    titled = any(r.label == "ROLE" and r.name_follows for r in roles)
+    titled = any(r.label == "ROLE" and r.tier == "title" and r.name_follows for r in roles)
     corporate = _corporate(a, handle, titled)
     if corporate is not None:
         return Decision(False, None, None, 0.9, corporate, "official-account")

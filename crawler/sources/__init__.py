@@ -33,6 +33,14 @@ class SourceError(ProbityError):
     """The platform answered with something the source cannot read."""
 
 
+class BaseSource:
+    platform = ""
+
+    def __init__(self, transport: Any):  # a crawler.transport.Transport
+        self.transport = transport
+        self.base_url: str = transport.base_url
+
+
 class Source(Protocol):
     platform: str
     base_url: str

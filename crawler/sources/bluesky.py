@@ -4,18 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from crawler.sources import AccountGone, Page, SourceError, json_body
-from crawler.transport import Transport
+from crawler.sources import AccountGone, BaseSource, Page, SourceError, json_body
 
 GONE_ERRORS = {"AccountDeactivated", "AccountTakedown", "ActorNotFound", "InvalidRequest"}
 
 
-class BlueskySource:
+class BlueskySource(BaseSource):
     platform = "bluesky"
-
-    def __init__(self, transport: Transport):
-        self.transport = transport
-        self.base_url = transport.base_url
 
     def _get(self, method: str, params: dict[str, Any]) -> Any:
         response = self.transport.get(f"/xrpc/{method}", params)
@@ -27,7 +22,7 @@ class BlueskySource:
         return body
 
     def search_accounts(self, query: str, cursor: str | None, limit: int) -> Page:
-        body = self._get("app.bsky.actor.searchActors", {"q": query, "limit": limit, "cursor": cursor})
+        body = self._get("app.bsky.actor.searchActors", {"q": query, "limit": min(limit, 100), "cursor": cursor})
         return Page(items=list(body.get("actors", [])), cursor=body.get("cursor"))
 
     def get_profile(self, key: str) -> dict[str, Any]:
@@ -36,7 +31,7 @@ class BlueskySource:
     def feed(self, account: dict[str, Any], cursor: str | None, since: str | None, limit: int) -> Page:
         # getAuthorFeed has no since parameter: the walk stops at the newest item it already has.
         body = self._get("app.bsky.feed.getAuthorFeed",
-                         {"actor": account["did"], "limit": limit, "cursor": cursor,
+                         {"actor": account["did"], "limit": min(limit, 100), "cursor": cursor,
                           "filter": "posts_with_replies"})
         return Page(items=list(body.get("feed", [])), cursor=body.get("cursor"))
 

@@ -5,19 +5,17 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from crawler.sources import AccountGone, Page, SourceError, json_body
-from crawler.transport import Transport
+from crawler.sources import AccountGone, BaseSource, Page, SourceError, json_body
 
 
-class MastodonSource:
+MAX_LIMIT = 40  # Mastodon's own cap for statuses and search
+
+
+class MastodonSource(BaseSource):
     platform = "mastodon"
 
-    def __init__(self, transport: Transport):
-        self.transport = transport
-        self.base_url = transport.base_url
-
     def search_accounts(self, query: str, cursor: str | None, limit: int) -> Page:
-        offset = int(cursor or 0)
+        offset, limit = int(cursor or 0), min(limit, MAX_LIMIT)
         response = self.transport.get("/api/v2/search",
                                       {"q": query, "type": "accounts", "limit": limit, "offset": offset})
         body = json_body(response, "search")
@@ -42,7 +40,7 @@ class MastodonSource:
     def feed(self, account: dict[str, Any], cursor: str | None, since: str | None, limit: int) -> Page:
         # The cursor is the query string of the previous Link rel="next". since_id is sent on every
         # page, so the walk stops at what we already have, not at the account's first status.
-        params: dict[str, Any] = {"limit": limit}
+        params: dict[str, Any] = {"limit": min(limit, MAX_LIMIT)}
         if cursor:
             params = dict(pair.split("=", 1) for pair in cursor.split("&") if "=" in pair)
         if since:

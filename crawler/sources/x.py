@@ -5,8 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from crawler.sources import AccountGone, Page, SourceError, json_body
-from crawler.transport import Transport
+from crawler.sources import AccountGone, BaseSource, Page, SourceError, json_body
 
 log = logging.getLogger(__name__)
 
@@ -15,12 +14,8 @@ TWEET_FIELDS = "created_at,author_id,conversation_id,referenced_tweets,in_reply_
 EXPANSIONS = "referenced_tweets.id,referenced_tweets.id.author_id"
 
 
-class XSource:
+class XSource(BaseSource):
     platform = "x"
-
-    def __init__(self, transport: Transport):
-        self.transport = transport
-        self.base_url = transport.base_url
 
     def search_accounts(self, query: str, cursor: str | None, limit: int) -> Page:
         raise SourceError("X API v2 offers no account search in the endpoints Probity uses: "

@@ -10,6 +10,7 @@ import typer
 from crawler import cli as crawl_cli
 from classifier import cli as classifier_cli
 from api import cli as api_cli
+from crawler.identify import cli as identify_cli
 from probity.cli import db as db_cli
 from probity.cli import forces as forces_cli
 from probity.cli import keys as keys_cli
@@ -39,6 +40,8 @@ app.command("demo")(__import__("probity.demo.cli", fromlist=["demo"]).demo)
 app.add_typer(classifier_cli.app)  # classify, classify-posts, model …
 app.add_typer(training_cli.app)  # train, evaluate
 app.command("serve")(api_cli.serve)
+app.command("identify")(identify_cli.identify_command)
+app.command("identify-score")(identify_cli.score_command)
 
 
 def main() -> None:
