@@ -29,15 +29,18 @@ STRONG_ROLES: dict[str, tuple[str, ...]] = {
         "officer in the Met", "CID officer", "response sergeant", "patrol sergeant", "patrol officer",
         "cop in", "serving officer", "serving police officer", "warranted officer", "bobby on the beat",
         "Police Federation rep", "Fed rep", "federation rep", "police federation representative",
+        "heddwas", "heddferch", "plismon",  # Welsh: policeman, policewoman
     ),
     "special": (
         "special constable", "special constabulary", "special sergeant",
         "special inspector", "special chief inspector", "special superintendent", "special chief officer",
         "volunteer police officer", "volunteer police constable", "special PC", "special police constable",
         "volunteer special", "special officer", "specials officer", "special sgt", "special insp",
+        "cwnstabl gwirfoddol", "heddwas gwirfoddol",  # Welsh: special constable
     ),
     "pcso": (
         "PCSO", "police community support officer", "community support officer", "police CSO",
+        "SCCH", "swyddog cymorth cymunedol yr heddlu",  # Welsh: PCSO
     ),
     "staff": (
         "police staff", "police staff member", "member of police staff", "civilian staff",
@@ -46,7 +49,7 @@ STRONG_ROLES: dict[str, tuple[str, ...]] = {
         "force control room", "police control room", "police staff investigator", "PSI",
         "crime scene investigator", "scenes of crime officer", "SOCO", "police intelligence analyst",
         "police analyst", "station enquiry officer", "front counter", "police staffer",
-        "civilian police staff", "police civilian",
+        "civilian police staff", "police civilian", "staff heddlu",
     ),
 }
 
@@ -72,6 +75,7 @@ TITLE_ROLES: dict[str, tuple[str, ...]] = {
 
 WEAK_ROLES: dict[str, tuple[str, ...]] = {
     "officer": ("constable", "sergeant", "inspector", "sgt", "detective", "response", "TSG",
+                "cwnstabl", "rhingyll", "arolygydd", "ditectif",  # Welsh: constable, sergeant, inspector
                 "officer on response",
                 "traffic officer", "dog handler", "firearms", "AFO", "CID", "custody officer",
                 "roads policing", "neighbourhood policing", "response and patrol"),
@@ -92,7 +96,7 @@ EMPLOYMENT = ("work for", "working for", "work at", "employed by", "member of st
 
 POLICE_CONTEXT = (
     "police", "policing", "constabulary", "cop", "cops", "copper", "coppers", "thin blue line",
-    "thinblueline", "blue line", "warrant card", "collar number", "attested", "bobby",
+    "thinblueline", "blue line", "warrant card", "collar number", "attested", "bobby", "heddlu",
     "blues and twos", "custody suite", "TBL",
 )
 

@@ -95,7 +95,7 @@ def _corporate(a: Analysis, handle: str, titled: bool) -> list[str] | None:
 
 
 _POLICE_ISH = re.compile(r"polic|\bcops?\b|copper|bobby|\bPCSO|\bPC\b|\bDCI?\b|\bDS\b|\bDI\b|Sgt|"
-                        r"sergeant|detective|constab|special|blue line|job", re.IGNORECASE)
+                        r"sergeant|detective|constab|special|blue line|the job|heddlu", re.IGNORECASE)
 _SHOWS = frozenset(s.lower() for s in lx.FICTION_SHOWS)
 
 

@@ -371,3 +371,14 @@ def test_a_role_in_a_sentence_about_someone_else_is_not_a_claim(bio: str) -> Non
 def test_title_inside_a_longer_hashtag_or_after_a_preposition_is_not_a_rank() -> None:
     assert not verdict("Moving to DC next year #DCCircuit").self_identified
     assert verdict("#PCSO in Brixton. Views my own.").role == "pcso"
+
+
+@pytest.mark.parametrize("bio, force, role", [
+    ("Heddwas yn Aberystwyth. Heddlu Dyfed-Powys.", "dyfed-powys", "officer"),
+    ("SCCH yng Nghaerdydd, Heddlu De Cymru", "south-wales", "pcso"),
+    ("Cwnstabl gwirfoddol, Heddlu Gogledd Cymru", "north-wales", "special"),
+    ("Rhingyll, Heddlu Gwent", "gwent", "officer"),
+])
+def test_welsh_role_terms(bio: str, force: str, role: str) -> None:
+    v = verdict(bio)
+    assert (v.self_identified, v.force, v.role) == (True, force, role)
