@@ -142,7 +142,7 @@ FAMILY_PHRASES = (
 )
 
 FUTURE_CUES = (
-    "aspiring", "aspire", "aspire to be", "future", "wannabe", "want to be", "wants to be",
+    "aspiring", "aspire", "aspire to be", "future", "wannabe", "hopeful", "in waiting", "want to be", "wants to be",
     "hoping to", "hope to", "hopefully", "soon to be", "soon-to-be", "applying", "applied",
     "application", "applicant", "assessment centre", "awaiting", "waiting for", "start date",
     "starting", "joining", "one day", "dream", "dreams", "dream job",

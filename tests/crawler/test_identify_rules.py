@@ -212,6 +212,7 @@ def test_a_foreign_birthplace_does_not_override_a_named_force() -> None:
     "Hoping to join the Met one day",
     "Applied to be a Special with GMP. Fingers crossed",
     "Volunteer Police Cadet, age 15",
+    "PCSO hopeful. Applying to Gwent Police.",
 ])
 def test_recruits_not_yet_serving_are_rejected(bio: str) -> None:
     v = verdict(bio)
