@@ -9,6 +9,7 @@ past cue starts the present again ("ex-Army, now a PC" / "ex-Met, now Kent").
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
@@ -70,6 +71,8 @@ class Analysis:
     global_past: list[str] = field(default_factory=list)
     display_is_organisation: bool = False
     military: list[str] = field(default_factory=list)
+    plural_words: list[str] = field(default_factory=list)  # "we", "our" as written
+    display_name: str = ""
 
 
 def _clause_ids(doc: Doc, *, single: bool) -> list[int]:
@@ -101,6 +104,44 @@ def _name_follows(doc: Doc, end: int) -> bool:
         tok = doc[end + 1]
     return (tok.is_alpha and len(tok.text) > 1 and tok.text[0].isupper()
             and tok.lower_ not in NOT_NAMES and tok.ent_type_ in ("", "AREA"))
+
+
+_HASHTAG = re.compile(r"#\w+")
+_PLACE_PREPOSITIONS = frozenset({"in", "to", "from", "near", "visiting", "washington", "via"})
+
+
+def _not_a_title(doc: Doc, ent: Span, norm: Normalised) -> bool:
+    """A title abbreviation that is part of a longer hashtag ("#DCCircuit", "#meDIAtoo") or a
+    place after a preposition ("back in DC") is not a rank."""
+    if ent.start > 0 and doc[ent.start - 1].lower_ in _PLACE_PREPOSITIONS:
+        return True
+    at = norm.index[ent.start_char] if ent.start_char < len(norm.index) else -1
+    for tag in _HASHTAG.finditer(norm.original):
+        if tag.start() < at < tag.end():
+            return len(tag.group()) - 1 > len(ent.text)
+    return False
+
+
+_OTHER_DETERMINERS = frozenset({"that", "this", "some", "any", "every", "the", "another", "no",
+                                "his", "her", "their", "your", "armed"})
+_THIRD_PERSON = frozenset({"he", "she", "they", "him", "her", "his", "their", "someone", "somebody",
+                           "anyone", "everyone", "nobody", "he's", "she's", "they're"})
+_SELF_VERBS = frozenset({"serving", "working", "being", "training", "proud", "qualified"})
+
+
+def _someone_else(doc: Doc, ent: Span, clause_of: list[int]) -> bool:
+    """A role in a sentence about another person: "that cop", "she is a cop", "asked a cop"."""
+    if ent.start == 0:
+        return False
+    prev = doc[ent.start - 1].lower_
+    if prev in _OTHER_DETERMINERS:
+        return True
+    if prev in ("a", "an") and ent.start >= 2:
+        verb = doc[ent.start - 2].lower_
+        if verb.endswith(("ed", "ing")) and verb not in _SELF_VERBS and verb not in lx.PAST_CUES:
+            return True
+    clause = clause_of[ent.start]
+    return any(t.lower_ in _THIRD_PERSON for t in doc[: ent.start] if clause_of[t.i] == clause)
 
 
 def _next_content(doc: Doc, end: int, limit: int = 4) -> list[Token]:
@@ -139,6 +180,10 @@ def analyse_field(doc: Doc, norm: Normalised, field_name: str, clause_base: int,
                     ent.end, evidence)
         if ent.label_ in MENTION_LABELS:
             if ent.label_ == "ROLE":
+                if m.tier == "title" and field_name != "handle" and _not_a_title(doc, ent, norm):
+                    continue
+                if field_name == "bio" and _someone_else(doc, ent, clause_of):
+                    m.ident = f"{m.role}|plural"  # police context, not a claim about the author
                 m.name_follows = _name_follows(doc, ent.end)
             elif ent.label_ == "EMPLOY":  # "serving with", "work for" also end a past clause
                 cues.append(Mention("EMPLOY", "", field_name, m.clause, m.start, m.end, evidence))
@@ -156,7 +201,9 @@ def analyse_field(doc: Doc, norm: Normalised, field_name: str, clause_base: int,
     for tok in doc:
         low = tok.lower_
         out.singular_voice += low in lx.SINGULAR_VOICE
-        out.plural_voice += low in lx.PLURAL_VOICE
+        if low in lx.PLURAL_VOICE:
+            out.plural_voice += 1
+            out.plural_words.append(norm.original_span(tok.idx, tok.idx + len(tok.text)))
     for cue in cues:
         # "Dream job: police officer" - a cue ending in a colon governs the next clause
         if cue.label in STATE_LABELS and cue.end < len(doc) and doc[cue.end].text == ":":
@@ -171,6 +218,7 @@ def analyse_field(doc: Doc, norm: Normalised, field_name: str, clause_base: int,
     out.cues.extend(cues)
     if field_name == "display_name":
         out.display_is_organisation = _looks_like_organisation(doc)
+        out.display_name = norm.original
     return clause_base + (max(clause_of) + 1 if clause_of else 1)
 
 

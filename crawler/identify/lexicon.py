@@ -14,7 +14,7 @@ ROLES = ("officer", "special", "pcso", "staff")
 
 STRONG_ROLES: dict[str, tuple[str, ...]] = {
     "officer": (
-        "police officer", "police officers", "police constable", "police sergeant", "police inspector",
+        "police officer", "police constable", "police sergeant", "police inspector",
         "detective constable", "detective sergeant", "detective inspector", "detective chief inspector",
         "detective superintendent", "detective chief superintendent", "chief inspector",
         "superintendent", "chief superintendent", "copper", "cop", "student officer",
@@ -28,16 +28,19 @@ STRONG_ROLES: dict[str, tuple[str, ...]] = {
         "PolSA", "police constable degree apprentice", "PCDA student", "DHEP student",
         "officer in the Met", "CID officer", "response sergeant", "patrol sergeant", "patrol officer",
         "cop in", "serving officer", "serving police officer", "warranted officer", "bobby on the beat",
+        "Police Federation rep", "Fed rep", "federation rep", "police federation representative",
+        "heddwas", "heddferch", "plismon",  # Welsh: policeman, policewoman
     ),
     "special": (
-        "special constable", "special constables", "special constabulary", "special sergeant",
+        "special constable", "special constabulary", "special sergeant",
         "special inspector", "special chief inspector", "special superintendent", "special chief officer",
         "volunteer police officer", "volunteer police constable", "special PC", "special police constable",
         "volunteer special", "special officer", "specials officer", "special sgt", "special insp",
+        "cwnstabl gwirfoddol", "heddwas gwirfoddol",  # Welsh: special constable
     ),
     "pcso": (
-        "PCSO", "PCSOs", "police community support officer", "community support officer",
-        "police community support officers", "police CSO",
+        "PCSO", "police community support officer", "community support officer", "police CSO",
+        "SCCH", "swyddog cymorth cymunedol yr heddlu",  # Welsh: PCSO
     ),
     "staff": (
         "police staff", "police staff member", "member of police staff", "civilian staff",
@@ -46,23 +49,33 @@ STRONG_ROLES: dict[str, tuple[str, ...]] = {
         "force control room", "police control room", "police staff investigator", "PSI",
         "crime scene investigator", "scenes of crime officer", "SOCO", "police intelligence analyst",
         "police analyst", "station enquiry officer", "front counter", "police staffer",
-        "civilian police staff", "police civilian",
+        "civilian police staff", "police civilian", "staff heddlu",
     ),
+}
+
+# Plural role words describe other people or a team ("supporting our police officers"): police
+# context, never a claim about oneself.
+PLURAL_ROLES: dict[str, tuple[str, ...]] = {
+    "officer": ("police officers", "PCs", "DCs", "DSs", "coppers", "cops", "detectives",
+                "police constables", "sergeants", "response officers"),
+    "special": ("special constables", "SCs"),
+    "pcso": ("PCSOs", "pcsos", "police community support officers"),
+    "staff": ("call handlers", "police staff members", "detention officers"),
 }
 
 # Case-sensitive titles, by role.
 TITLE_ROLES: dict[str, tuple[str, ...]] = {
     "officer": ("PC", "DC", "PS", "DS", "DI", "DCI", "DSI", "DSupt", "Supt", "Ch Supt", "C/Supt",
                 "Ch Insp", "C/Insp", "Insp", "Sgt", "Sgt.", "Det Sgt", "DSgt", "Det Con", "TDC",
-                "TDS", "A/Sgt", "A/PS", "A/Insp", "T/Sgt", "T/Insp", "PC's", "PCs", "Pc", "Dc",
-                "DCs", "DSs"),
-    "special": ("SC", "SPC", "SSgt", "SInsp", "S/Sgt", "S/Insp", "SCI", "MSC", "SCs", "Spc"),
+                "TDS", "A/Sgt", "A/PS", "A/Insp", "T/Sgt", "T/Insp", "Pc", "Dc"),
+    "special": ("SC", "SPC", "SSgt", "SInsp", "S/Sgt", "S/Insp", "SCI", "MSC", "Spc"),
     "pcso": (),
     "staff": ("PSE", "CDO"),
 }
 
 WEAK_ROLES: dict[str, tuple[str, ...]] = {
     "officer": ("constable", "sergeant", "inspector", "sgt", "detective", "response", "TSG",
+                "cwnstabl", "rhingyll", "arolygydd", "ditectif",  # Welsh: constable, sergeant, inspector
                 "officer on response",
                 "traffic officer", "dog handler", "firearms", "AFO", "CID", "custody officer",
                 "roads policing", "neighbourhood policing", "response and patrol"),
@@ -83,7 +96,7 @@ EMPLOYMENT = ("work for", "working for", "work at", "employed by", "member of st
 
 POLICE_CONTEXT = (
     "police", "policing", "constabulary", "cop", "cops", "copper", "coppers", "thin blue line",
-    "thinblueline", "blue line", "warrant card", "collar number", "attested", "bobby",
+    "thinblueline", "blue line", "warrant card", "collar number", "attested", "bobby", "heddlu",
     "blues and twos", "custody suite", "TBL",
 )
 
@@ -129,7 +142,7 @@ FAMILY_PHRASES = (
 )
 
 FUTURE_CUES = (
-    "aspiring", "aspire", "aspire to be", "future", "wannabe", "want to be", "wants to be",
+    "aspiring", "aspire", "aspire to be", "future", "wannabe", "hopeful", "in waiting", "want to be", "wants to be",
     "hoping to", "hope to", "hopefully", "soon to be", "soon-to-be", "applying", "applied",
     "application", "applicant", "assessment centre", "awaiting", "waiting for", "start date",
     "starting", "joining", "one day", "dream", "dreams", "dream job",
@@ -202,8 +215,13 @@ NOT_POLICE = (
     "neighbourhood warden", "street warden", "community warden", "SEN", "network rail", "railway enforcement officer", "TfL enforcement", "revenue protection",
     "revenue protection inspector", "store security", "bouncer", "door supervisor", "CPS",
     "crown prosecution service", "barrister", "solicitor", "magistrate", "court usher",
+    "police station representative", "police station rep", "police station adviser",
+    "police misconduct", "actions against the police", "claims against the police",
+    "police accountability", "police interpreter", "police chaplain", "custody nurse",
+    "appropriate adult", "police and crime panel", "police surgeon", "forensic physician",
+    "police scanner", "police history", "police museum", "police memorabilia",
     "amateur detective", "armchair detective", "cop watcher", "copwatch", "cop watch", "police watch", "army sergeant", "RAF sergeant",
-    "custody of", "in custody", "the job centre", "Police Federation rep",
+    "custody of", "in custody", "the job centre",
 )
 
 FICTION = (
@@ -211,7 +229,8 @@ FICTION = (
     "love watching", "watching", "addicted to", "author of", "crime fiction", "true crime", "series",
     "out now", "mysteries", "novel", "novels", "my book", "latest book", "paperback", "audiobook",
     "episode", "episodes", "role of", "crime novels", "detective novels", "crime drama",
-    "police dramas", "police drama", "police procedurals", "podcast about", "drama school",
+    "police dramas", "police drama", "police procedurals", "cop shows", "cop show", "police shows",
+    "cop drama", "cop dramas", "cop films", "cop movies", "podcast about", "drama school",
     "stage and screen", "Spotlight", "agent:", "represented by", "extra in", "supporting artist",
     "background artist",
 )

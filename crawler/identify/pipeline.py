@@ -112,6 +112,9 @@ def _force_patterns(p: IdentifyRuler) -> None:
 
 
 def _role_patterns(p: IdentifyRuler) -> None:
+    for role, phrases in lx.PLURAL_ROLES.items():
+        for phrase in phrases:
+            p.add("ROLE", phrase, f"{role}|plural", exact=phrase in ("PCs", "DCs", "DSs", "SCs"))
     for role, phrases in lx.STRONG_ROLES.items():
         for phrase in phrases:
             p.add("ROLE", phrase, f"{role}|strong")

@@ -167,7 +167,7 @@ SHARED_AREAS: tuple[str, ...] = (
     "Teesside", "Peak District", "Cotswolds", "the Cotswolds", "Chilterns", "Pennines", "the Fens",
     "Fens", "Severn", "Exmoor", "West Country", "the West Country", "Lincolnshire Wolds",
     "North Wales Coast", "Mid Wales", "West Wales", "East of England", "Northern England",
-    "the Valleys", "Merseyside and Cheshire", "M25", "M6", "M1", "M4", "Heddlu", "England and Wales",
+    "the Valleys", "Merseyside and Cheshire", "M25", "M6", "M1", "M4", "England and Wales",
 )
 
 # Places outside the 44 forces' areas: a role placed only here is another jurisdiction.

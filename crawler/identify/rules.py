@@ -40,7 +40,7 @@ def _unique(items: list[str]) -> list[str]:
 
 def _police_context(a: Analysis) -> bool:
     return any(m.state == "current" and (m.label in ("FORCE", "POLICE", "OTHERPOL")
-                                         or (m.label == "ROLE" and m.tier == "strong"))
+                                         or (m.label == "ROLE" and m.tier in ("strong", "plural")))
                for m in a.mentions)
 
 
@@ -84,15 +84,18 @@ def _corporate(a: Analysis, handle: str, titled: bool) -> list[str] | None:
     if personal or titled or a.singular_voice:
         return None
     if a.display_is_organisation:
-        return ["display name"]
+        return [a.display_name.strip()]
     implicit = [c.evidence for c in a.cues if c.label == "CORP"]
-    if implicit or a.plural_voice:
-        return implicit or ["we"]
+    if implicit:
+        return implicit[:2]
+    # "we"/"our" more than once with no "I"/"my": an organisation speaking ("our members" once is not)
+    if a.plural_voice >= 2:
+        return a.plural_words[:2]
     return None
 
 
 _POLICE_ISH = re.compile(r"polic|\bcops?\b|copper|bobby|\bPCSO|\bPC\b|\bDCI?\b|\bDS\b|\bDI\b|Sgt|"
-                        r"sergeant|detective|constab|special|blue line|job", re.IGNORECASE)
+                        r"sergeant|detective|constab|special|blue line|the job|heddlu", re.IGNORECASE)
 _SHOWS = frozenset(s.lower() for s in lx.FICTION_SHOWS)
 
 

@@ -212,6 +212,7 @@ def test_a_foreign_birthplace_does_not_override_a_named_force() -> None:
     "Hoping to join the Met one day",
     "Applied to be a Special with GMP. Fingers crossed",
     "Volunteer Police Cadet, age 15",
+    "PCSO hopeful. Applying to Gwent Police.",
 ])
 def test_recruits_not_yet_serving_are_rejected(bio: str) -> None:
     v = verdict(bio)
@@ -327,3 +328,58 @@ def test_words_that_look_like_roles_but_are_not() -> None:
 def test_a_unique_town_beside_a_shared_area_attributes_the_force() -> None:
     v = verdict("Special Constable in the Cotswolds (Cirencester).")
     assert (v.self_identified, v.force, v.role) == (True, "gloucestershire", "special")
+
+
+@pytest.mark.parametrize("bio", [
+    "Police station representative. Defending your rights in custody.",
+    "Solicitor specialising in actions against the police",
+    "Police chaplain, Lincolnshire. Vicar of St Mary's.",
+    "Custody nurse. Nights. Essex.",
+    "Back in DC for the conference. #DCCircuit watcher. Cop shows fan",
+])
+def test_people_who_work_around_the_police_are_not_serving(bio: str) -> None:
+    assert not verdict(bio).self_identified
+
+
+def test_a_federation_rep_is_a_serving_officer() -> None:
+    v = verdict("Police Federation rep, Hampshire. Here for our members.")
+    assert (v.self_identified, v.force, v.role) == (True, "hampshire", "officer")
+
+
+def test_plural_roles_describe_others_not_oneself() -> None:
+    v = verdict("Supporting our police officers and PCSOs. #BackThePolice", "Blue Line Support", "bls")
+    assert not v.self_identified
+    assert verdict("PC with Kent Police, proud to work alongside great PCSOs").role == "officer"
+
+
+def test_corporate_evidence_is_quoted_from_the_input() -> None:
+    for profile in (ProfileText("dartfordpol", "Dartford Police", "Local updates."),
+                    ProfileText("team_x", "Team", "We patrol the town centre. Our officers are here to help.")):
+        v = identify(profile)
+        assert v.reason == "official-account" and v.evidence
+        assert_evidence_quoted(v, profile)
+
+
+@pytest.mark.parametrize("bio", [
+    "She is a cop and he is a nurse. Parents of two. Leeds.",
+    "Asked a police officer for directions once. Still lost.",
+    "That cop on the telly was brilliant",
+])
+def test_a_role_in_a_sentence_about_someone_else_is_not_a_claim(bio: str) -> None:
+    assert not verdict(bio).self_identified
+
+
+def test_title_inside_a_longer_hashtag_or_after_a_preposition_is_not_a_rank() -> None:
+    assert not verdict("Moving to DC next year #DCCircuit").self_identified
+    assert verdict("#PCSO in Brixton. Views my own.").role == "pcso"
+
+
+@pytest.mark.parametrize("bio, force, role", [
+    ("Heddwas yn Aberystwyth. Heddlu Dyfed-Powys.", "dyfed-powys", "officer"),
+    ("SCCH yng Nghaerdydd, Heddlu De Cymru", "south-wales", "pcso"),
+    ("Cwnstabl gwirfoddol, Heddlu Gogledd Cymru", "north-wales", "special"),
+    ("Rhingyll, Heddlu Gwent", "gwent", "officer"),
+])
+def test_welsh_role_terms(bio: str, force: str, role: str) -> None:
+    v = verdict(bio)
+    assert (v.self_identified, v.force, v.role) == (True, force, role)
