@@ -41,11 +41,19 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
-@lru_cache(maxsize=8)
 def get_engine(url: str | None = None) -> Engine:
+    """The shared engine for ``url`` (default: the configured database, resolved on each call)."""
     from probity.settings import get_settings
 
-    return make_engine(url or get_settings().resolved_database_url)
+    return _engine_for(url or get_settings().resolved_database_url)
+
+
+@lru_cache(maxsize=16)
+def _engine_for(url: str) -> Engine:
+    return make_engine(url)
+
+
+get_engine.cache_clear = _engine_for.cache_clear  # type: ignore[attr-defined]
 
 
 def session_factory(engine: Engine | None = None) -> sessionmaker[Session]:

@@ -64,3 +64,16 @@ def test_naive_datetimes_are_refused(db_session):
     account.last_seen = datetime(2012, 1, 1)
     with pytest.raises(Exception, match="naive datetime"):
         db_session.flush()
+
+
+def test_the_default_engine_follows_the_configured_database(tmp_path, monkeypatch):
+    from probity.db import get_engine
+    from probity.settings import reset_settings_cache
+
+    monkeypatch.setenv("PROBITY_DATABASE_URL", f"sqlite:///{tmp_path}/a.db")
+    reset_settings_cache()
+    first = get_engine()
+    monkeypatch.setenv("PROBITY_DATABASE_URL", f"sqlite:///{tmp_path}/b.db")
+    reset_settings_cache()
+    assert str(get_engine().url).endswith("b.db") and str(first.url).endswith("a.db")
+    assert get_engine() is get_engine()
