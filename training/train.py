@@ -155,7 +155,7 @@ def _model_specific(model: PostClassifier, X_dev: list[str], Y_dev: np.ndarray,
     float_scores = model.predict_proba(X_dev, quantize=False)  # type: ignore[call-arg]
     return {"dev_macro_f1_without_quantisation":
             ev.per_label_metrics(Y_dev, float_scores, thresholds)["macro_f1"],
-            "best_epoch": getattr(model, "best_epoch_", None),
+            "best_step": getattr(model, "best_step_", None),
             "history": getattr(model, "history_", [])}
 
 
