@@ -111,3 +111,12 @@ def test_evaluate_command_reports_metrics_for_a_labelled_file(tmp_path, monkeypa
 
 def result_version(folder):
     return read_envelope(folder)["version"]
+
+
+def test_reviewed_examples_join_the_training_data(tmp_path, monkeypatch):
+    monkeypatch.setenv("PROBITY_SHARED_DATA_DIR", str(tmp_path / "absent"))
+    reviewed = [{"id": f"reviewed-{i}", "text": f"Reviewed post number {i} about a shift", "labels": [],
+                 "platform": "x", "kind": "negative", "split": "train"} for i in range(5)]
+    result = train_from_config(TINY, reviewed=reviewed, models_dir=tmp_path / "m", publish_card=False)
+    assert result.metrics["data"]["reviewed"] == 5
+    assert "reviewed decisions added: 5" in (result.path / "model_card.md").read_text()
