@@ -122,10 +122,9 @@ def train_from_config(config_path: Path, *, reviewed: list[dict[str, Any]] | Non
 
 
 def _scores_and_aux(model: PostClassifier, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    both = getattr(model, "predict_both", None)  # the transformer scores both in one pass
-    if both is not None:
-        return both(texts)
-    return model.predict_proba(texts), model.predict_aux_proba(texts)
+    scores, aux = model.predict_both(texts)  # one pass where the model can
+    assert aux is not None
+    return scores, aux
 
 
 def _olid_metrics(model: PostClassifier, cfg: TrainConfig) -> dict[str, Any]:
