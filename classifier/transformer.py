@@ -188,10 +188,13 @@ class TransformerClassifier(PostClassifier):
                 step += 1
                 running += loss.item()
                 elapsed = time.monotonic() - started
-                if budget is not None and step == 10:
-                    # size the schedule to what fits in the budget (leaving a tenth for evaluation)
-                    plan["total"] = max(20, min(plan["total"], int(0.9 * budget / (elapsed / step))))
-                    log.info("time budget %.0f min: planning %d steps", budget / 60, plan["total"])
+                if budget is not None and step % 10 == 0:
+                    # size the schedule to what fits in the budget at the speed measured so far
+                    # (re-planned as the machine's load changes; a tenth is left for evaluation)
+                    fits = step + int((0.9 * budget - elapsed) / (elapsed / step))
+                    plan["total"] = max(step + 1, min(total, fits))
+                    if step % 50 == 10:
+                        log.info("time budget %.0f min: planning %d steps", budget / 60, plan["total"])
                 if step % 20 == 0:
                     log.info("epoch %d step %d/%d loss %.4f (%.1f examples/s)", epoch, step, plan["total"],
                              running / 20, step * self.batch_size / elapsed)
