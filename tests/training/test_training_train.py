@@ -120,3 +120,17 @@ def test_reviewed_examples_join_the_training_data(tmp_path, monkeypatch):
     result = train_from_config(TINY, reviewed=reviewed, models_dir=tmp_path / "m", publish_card=False)
     assert result.metrics["data"]["reviewed"] == 5
     assert "reviewed decisions added: 5" in (result.path / "model_card.md").read_text()
+
+
+def test_ensemble_members_resolve_to_the_newest_trained_model_of_a_kind(tmp_path):
+    from training.train import resolve_member
+
+    for version in ("tiny-20260101T000000", "tiny-20260301T000000", "other-20260201T000000"):
+        d = tmp_path / version
+        d.mkdir()
+        (d / "model.json").write_text(json.dumps({"kind": "tfidf-logreg", "version": version}))
+        (d / "metrics.json").write_text("{}")
+    assert resolve_member("latest:tfidf-logreg", tmp_path) == str(tmp_path / "tiny-20260301T000000")
+    assert resolve_member("other-20260201T000000", tmp_path) == str(tmp_path / "other-20260201T000000")
+    with pytest.raises(ConfigurationError, match="no trained transformer"):
+        resolve_member("latest:transformer", tmp_path)
