@@ -84,6 +84,10 @@ class PostClassifier:
     def predict_aux_proba(self, texts: Sequence[str]) -> np.ndarray | None:
         return None
 
+    def predict_both(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray | None]:
+        """Codebook scores and the auxiliary score (models that can, do it in one pass)."""
+        return self.predict_proba(texts), self.predict_aux_proba(texts)
+
     def save(self, directory: Path) -> None:
         self._check_fitted()
         directory = Path(directory)

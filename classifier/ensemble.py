@@ -58,18 +58,30 @@ class CalibratedEnsemble(PostClassifier):
         """(n, labels, members) logits."""
         return np.stack([_logit(m.predict_proba(texts)) for m in self.members_], axis=2)
 
-    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        self._check_fitted()
-        Z = self._features(list(texts))
+    def _combine(self, Z: np.ndarray) -> np.ndarray:
         z = np.einsum("nlm,lm->nl", Z, self.coef_) + self.intercept_
         return 1.0 / (1.0 + np.exp(-z))
 
+    @staticmethod
+    def _mean_aux(aux: list[np.ndarray | None]) -> np.ndarray | None:
+        present = [a for a in aux if a is not None]
+        if not present:
+            return None
+        return 1.0 / (1.0 + np.exp(-np.mean([_logit(a) for a in present], axis=0)))
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        self._check_fitted()
+        return self._combine(self._features(list(texts)))
+
     def predict_aux_proba(self, texts: Sequence[str]) -> np.ndarray | None:
         self._check_fitted()
-        aux = [a for a in (m.predict_aux_proba(list(texts)) for m in self.members_) if a is not None]
-        if not aux:
-            return None
-        return 1.0 / (1.0 + np.exp(-np.mean([_logit(a) for a in aux], axis=0)))
+        return self._mean_aux([m.predict_aux_proba(list(texts)) for m in self.members_])
+
+    def predict_both(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray | None]:
+        self._check_fitted()
+        both = [m.predict_both(list(texts)) for m in self.members_]
+        Z = np.stack([_logit(scores) for scores, _ in both], axis=2)
+        return self._combine(Z), self._mean_aux([aux for _, aux in both])
 
     def _save_state(self, directory: Path) -> None:
         for i, member in enumerate(self.members_):

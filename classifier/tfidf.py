@@ -19,6 +19,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion
 
 from classifier.base import AuxData, DevData, PostClassifier
+from classifier.features import FastTfidf
 from probity.models.review import LABELS
 
 
@@ -32,7 +33,7 @@ class TfidfLogReg(PostClassifier):
     def __init__(self, word_ngram_range: tuple[int, int] | list[int] = (1, 2),
                  char_ngram_range: tuple[int, int] | list[int] = (2, 5), max_features: int = 150_000,
                  min_df: int = 1, C: float = 8.0, class_weight: str | None = "balanced",
-                 aux_C: float = 1.0, max_aux_examples: int | None = None) -> None:
+                 aux_C: float = 1.0, max_aux_examples: int | None = None, featurizer: str = "fast") -> None:
         self.word_ngram_range = word_ngram_range
         self.char_ngram_range = char_ngram_range
         self.max_features = max_features
@@ -41,8 +42,14 @@ class TfidfLogReg(PostClassifier):
         self.class_weight = class_weight
         self.aux_C = aux_C
         self.max_aux_examples = max_aux_examples
+        self.featurizer = featurizer  # "fast" (classifier.features) or "sklearn" (TfidfVectorizer)
 
-    def _vectorizer(self) -> FeatureUnion:
+    def _vectorizer(self) -> FeatureUnion | FastTfidf:
+        if self.featurizer == "fast":
+            return FastTfidf(tuple(self.word_ngram_range), tuple(self.char_ngram_range),
+                             self.max_features, self.min_df)
+        if self.featurizer != "sklearn":
+            raise ValueError(f"featurizer must be 'fast' or 'sklearn', not {self.featurizer!r}")
         common = {"sublinear_tf": True, "min_df": self.min_df, "lowercase": True,
                   "max_features": self.max_features, "dtype": np.float32}
         return FeatureUnion([
@@ -90,16 +97,27 @@ class TfidfLogReg(PostClassifier):
         self._check_fitted()
         return self.vectorizer_.transform(list(texts)).tocsr()
 
+    def _linear(self, texts: Sequence[str], weights: np.ndarray) -> np.ndarray:
+        """X @ weights.T, block by block for the fast featurizer (no matrix concatenation)."""
+        self._check_fitted()
+        texts = list(texts)
+        if isinstance(self.vectorizer_, FastTfidf):
+            split = len(self.vectorizer_.vocabulary_)
+            words = self.vectorizer_._word_block(texts) @ weights[:, :split].T
+            chars = self.vectorizer_._char_block(texts) @ weights[:, split:].T
+            return np.asarray(words + chars)
+        return np.asarray(self.transform(texts) @ weights.T)
+
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        X = self.transform(texts)
-        return _sigmoid(np.asarray(X @ self.coef_.T) + self.intercept_).astype(np.float64)
+        self._check_fitted()
+        return _sigmoid(self._linear(texts, self.coef_) + self.intercept_).astype(np.float64)
 
     def predict_aux_proba(self, texts: Sequence[str]) -> np.ndarray | None:
         self._check_fitted()
         if self.aux_coef_ is None:
             return None
-        X = self.transform(texts)
-        return _sigmoid(np.asarray(X @ self.aux_coef_) + self.aux_intercept_).astype(np.float64)
+        z = self._linear(texts, self.aux_coef_[None, :])[:, 0] + self.aux_intercept_
+        return _sigmoid(z).astype(np.float64)
 
     def _save_state(self, directory: Path) -> None:
         # The fitted vocabulary is a pickle (joblib); model folders are trusted local files,

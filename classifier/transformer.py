@@ -82,7 +82,8 @@ class TransformerClassifier(PostClassifier):
                  batch_size: int = 32, learning_rate: float = 6e-5, weight_decay: float = 0.01,
                  warmup_ratio: float = 0.06, dropout: float = 0.1, aux_per_epoch: int = 3000,
                  aux_weight: float = 1.0, max_steps: int | None = None, seed: int = 13,
-                 quantize: bool = True, num_threads: int = 2, eval_batch_size: int = 64) -> None:
+                 quantize: bool = True, num_threads: int = 2, eval_batch_size: int = 64,
+                 time_budget_minutes: float | None = None, evals_per_epoch: int = 1) -> None:
         self.encoder = encoder
         self.max_length = max_length
         self.epochs = epochs
@@ -98,12 +99,17 @@ class TransformerClassifier(PostClassifier):
         self.quantize = quantize
         self.num_threads = num_threads
         self.eval_batch_size = eval_batch_size
+        # On a shared CPU the same config can run 3x slower one hour than the next: with a time
+        # budget, the step count (and so the learning-rate schedule) is sized from the speed
+        # measured over the first steps, and training stops when the budget is spent.
+        self.time_budget_minutes = time_budget_minutes
+        self.evals_per_epoch = evals_per_epoch
 
     # -- training -----------------------------------------------------------------------------
     def fit(self, texts: Sequence[str], Y: np.ndarray, *, dev: DevData | None = None,
             aux: AuxData | None = None) -> TransformerClassifier:
         import torch
-        from transformers import AutoModel, AutoTokenizer, get_linear_schedule_with_warmup
+        from transformers import AutoModel, AutoTokenizer
 
         _offline()
         torch.set_num_threads(self.num_threads)
@@ -127,7 +133,17 @@ class TransformerClassifier(PostClassifier):
             total = min(total, self.max_steps)
         optimiser = torch.optim.AdamW(module.parameters(), lr=self.learning_rate,
                                       weight_decay=self.weight_decay)
-        schedule = get_linear_schedule_with_warmup(optimiser, int(total * self.warmup_ratio), total)
+        plan = {"total": total}
+
+        def lr_factor(step_now: int) -> float:  # linear warm-up and decay over plan["total"]
+            warm = max(1, int(plan["total"] * self.warmup_ratio))
+            if step_now < warm:
+                return (step_now + 1) / warm
+            return max(0.0, (plan["total"] - step_now) / max(1, plan["total"] - warm))
+
+        schedule = torch.optim.lr_scheduler.LambdaLR(optimiser, lr_factor)
+        steps_per_epoch = -(-per_epoch // self.batch_size)
+        eval_every = max(1, steps_per_epoch // max(1, self.evals_per_epoch))
         loss_fn = torch.nn.BCEWithLogitsLoss(reduction="none")
 
         self.tokenizer_ = tokenizer
@@ -136,11 +152,27 @@ class TransformerClassifier(PostClassifier):
         self._quantized = None
         best: tuple[float, int, dict[str, Any]] | None = None
         history: list[dict[str, float]] = []
-        step, started = 0, time.monotonic()
+        step, started, running = 0, time.monotonic(), 0.0
+        budget = self.time_budget_minutes * 60 if self.time_budget_minutes else None
+
+        def evaluate(epoch: int) -> None:
+            nonlocal best
+            record: dict[str, float] = {"epoch": epoch, "step": step,
+                                        "minutes": round((time.monotonic() - started) / 60, 1)}
+            if dev is not None and len(dev[0]):
+                module.eval()
+                score = _mean_average_precision(np.asarray(dev[1]), self._predict_all(dev[0], False)[:, :AUX])
+                module.train()
+                record["dev_mean_average_precision"] = score
+                log.info("step %d (epoch %d): dev mean average precision %.4f", step, epoch, score)
+                if best is None or score > best[0]:
+                    best = (score, step, copy.deepcopy(module.state_dict()))
+            history.append(record)
+
+        done = False
         for epoch in range(1, self.epochs + 1):
             module.train()
             examples = corpus + rng.sample(olid, min(len(olid), self.aux_per_epoch))
-            running = 0.0
             for batch in self._train_batches(examples, rng):
                 enc = tokenizer([e[0] for e in batch], truncation=True, max_length=self.max_length,
                                 padding=True, return_tensors="pt")
@@ -155,27 +187,31 @@ class TransformerClassifier(PostClassifier):
                 optimiser.zero_grad()
                 step += 1
                 running += loss.item()
+                elapsed = time.monotonic() - started
+                if budget is not None and step % 10 == 0:
+                    # size the schedule to what fits in the budget at the speed measured so far
+                    # (re-planned as the machine's load changes; a tenth is left for evaluation)
+                    fits = step + int((0.9 * budget - elapsed) / (elapsed / step))
+                    plan["total"] = max(step + 1, min(total, fits))
+                    if step % 50 == 10:
+                        log.info("time budget %.0f min: planning %d steps", budget / 60, plan["total"])
                 if step % 20 == 0:
-                    log.info("epoch %d step %d/%d loss %.4f (%.1f examples/s)", epoch, step, total,
-                             running / 20, step * self.batch_size / (time.monotonic() - started))
+                    log.info("epoch %d step %d/%d loss %.4f (%.1f examples/s)", epoch, step, plan["total"],
+                             running / 20, step * self.batch_size / elapsed)
                     running = 0.0
-                if step >= total:
+                if step % eval_every == 0 and self.evals_per_epoch > 1:
+                    evaluate(epoch)
+                if step >= plan["total"] or (budget is not None and elapsed > 0.9 * budget):
+                    done = True
                     break
-            record: dict[str, float] = {"epoch": epoch, "step": step}
-            if dev is not None and len(dev[0]):
-                module.eval()
-                score = _mean_average_precision(np.asarray(dev[1]), self._predict_all(dev[0], False)[:, :AUX])
-                record["dev_mean_average_precision"] = score
-                log.info("epoch %d: dev mean average precision %.4f", epoch, score)
-                if best is None or score > best[0]:
-                    best = (score, epoch, copy.deepcopy(module.state_dict()))
-            history.append(record)
-            if step >= total:
+            if not history or history[-1]["step"] != step:
+                evaluate(epoch)
+            if done:
                 break
         if best is not None:
             module.load_state_dict(best[2])
         module.eval()
-        self.best_epoch_ = best[1] if best is not None else len(history)
+        self.best_step_ = best[1] if best is not None else step  # the step of the kept weights
         self.history_ = history
         return self
 
@@ -244,7 +280,7 @@ class TransformerClassifier(PostClassifier):
         self.tokenizer_.save_pretrained(directory / "encoder")
         head = {k: v.contiguous() for k, v in self.model_.head.state_dict().items()}
         save_file(head, str(directory / "head.safetensors"),
-                  metadata={"has_aux": str(self.has_aux_), "best_epoch": str(self.best_epoch_)})
+                  metadata={"has_aux": str(self.has_aux_), "best_step": str(self.best_step_)})
 
     def _load_state(self, directory: Path) -> None:
         import torch
@@ -265,7 +301,7 @@ class TransformerClassifier(PostClassifier):
             meta = handle.metadata() or {}
         self.model_ = module
         self.has_aux_ = meta.get("has_aux") == "True"
-        self.best_epoch_ = int(meta.get("best_epoch", "0"))
+        self.best_step_ = int(meta.get("best_step", "0"))
         self.history_ = []
         self._quantized = None
 

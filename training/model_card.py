@@ -102,7 +102,7 @@ def render(metrics: dict[str, Any], cfg: TrainConfig | None = None) -> str:
               "(2 threads, shared machine). See `docs/classifier.md` for the benchmark."]
     if "dev_macro_f1_without_quantisation" in ms:
         lines.append(f"Dev macro-F1 with int8 quantisation {metrics['dev']['macro_f1']:.3f}, without "
-                     f"{ms['dev_macro_f1_without_quantisation']:.3f}. Best epoch: {ms['best_epoch']}.")
+                     f"{ms['dev_macro_f1_without_quantisation']:.3f}. Weights kept from step {ms['best_step']} (best dev mean average precision).")
     lines += ["", "## Known limitations", "",
               "- The corpus is written, not collected: real posts are messier (typos, threads, images, "
               "links). Expect lower precision in production; the review queue absorbs it.",

@@ -53,10 +53,12 @@ def train_from_config(config_path: Path, *, reviewed: list[dict[str, Any]] | Non
     """Train as the config says. ``reviewed`` are analysts' decisions already deduplicated and
     split by account (see ``training.reviewed``); they are added to the corpus rows."""
     cfg = load_config(config_path)
-    rows = load_corpus(cfg.corpus) + list(reviewed or [])
-    train_rows = _split(rows, "train", cfg.max_train)
-    dev_rows = _split(rows, "dev", cfg.max_eval)
-    test_rows = _split(rows, "test", cfg.max_eval)
+    corpus = load_corpus(cfg.corpus)
+    reviewed = list(reviewed or [])
+    rows = corpus + reviewed
+    train_rows = _split(corpus, "train", cfg.max_train) + _split(reviewed, "train", None)
+    dev_rows = _split(corpus, "dev", cfg.max_eval) + _split(reviewed, "dev", None)
+    test_rows = _split(corpus, "test", cfg.max_eval) + _split(reviewed, "test", None)
     X_train, Y_train = texts_and_matrix(train_rows)
     X_dev, Y_dev = texts_and_matrix(dev_rows)
     X_test, Y_test = texts_and_matrix(test_rows)
@@ -92,7 +94,7 @@ def train_from_config(config_path: Path, *, reviewed: list[dict[str, Any]] | Non
         "fit_seconds": round(fit_seconds, 1),
         "data": {"corpus": str(cfg.corpus.name), "counts": counts(rows),
                  "train": len(X_train), "dev": len(X_dev), "test": len(X_test),
-                 "reviewed": len(reviewed or []),
+                 "reviewed": len(reviewed),
                  "olid_train": len(aux[0]) if aux else 0},
         "thresholds": {label: t.as_dict() for label, t in chosen.items()},
         "dev": ev.per_label_metrics(Y_dev, dev_scores, thresholds),
@@ -120,10 +122,9 @@ def train_from_config(config_path: Path, *, reviewed: list[dict[str, Any]] | Non
 
 
 def _scores_and_aux(model: PostClassifier, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    both = getattr(model, "predict_both", None)  # the transformer scores both in one pass
-    if both is not None:
-        return both(texts)
-    return model.predict_proba(texts), model.predict_aux_proba(texts)
+    scores, aux = model.predict_both(texts)  # one pass where the model can
+    assert aux is not None
+    return scores, aux
 
 
 def _olid_metrics(model: PostClassifier, cfg: TrainConfig) -> dict[str, Any]:
@@ -155,7 +156,7 @@ def _model_specific(model: PostClassifier, X_dev: list[str], Y_dev: np.ndarray,
     float_scores = model.predict_proba(X_dev, quantize=False)  # type: ignore[call-arg]
     return {"dev_macro_f1_without_quantisation":
             ev.per_label_metrics(Y_dev, float_scores, thresholds)["macro_f1"],
-            "best_epoch": getattr(model, "best_epoch_", None),
+            "best_step": getattr(model, "best_step_", None),
             "history": getattr(model, "history_", [])}
 
 

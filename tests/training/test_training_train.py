@@ -111,3 +111,26 @@ def test_evaluate_command_reports_metrics_for_a_labelled_file(tmp_path, monkeypa
 
 def result_version(folder):
     return read_envelope(folder)["version"]
+
+
+def test_reviewed_examples_join_the_training_data(tmp_path, monkeypatch):
+    monkeypatch.setenv("PROBITY_SHARED_DATA_DIR", str(tmp_path / "absent"))
+    reviewed = [{"id": f"reviewed-{i}", "text": f"Reviewed post number {i} about a shift", "labels": [],
+                 "platform": "x", "kind": "negative", "split": "train"} for i in range(5)]
+    result = train_from_config(TINY, reviewed=reviewed, models_dir=tmp_path / "m", publish_card=False)
+    assert result.metrics["data"]["reviewed"] == 5
+    assert "reviewed decisions added: 5" in (result.path / "model_card.md").read_text()
+
+
+def test_ensemble_members_resolve_to_the_newest_trained_model_of_a_kind(tmp_path):
+    from training.train import resolve_member
+
+    for version in ("tiny-20260101T000000", "tiny-20260301T000000", "other-20260201T000000"):
+        d = tmp_path / version
+        d.mkdir()
+        (d / "model.json").write_text(json.dumps({"kind": "tfidf-logreg", "version": version}))
+        (d / "metrics.json").write_text("{}")
+    assert resolve_member("latest:tfidf-logreg", tmp_path) == str(tmp_path / "tiny-20260301T000000")
+    assert resolve_member("other-20260201T000000", tmp_path) == str(tmp_path / "other-20260201T000000")
+    with pytest.raises(ConfigurationError, match="no trained transformer"):
+        resolve_member("latest:transformer", tmp_path)

@@ -1,0 +1,139 @@
+"""Classifier throughput and peak memory on 2 CPU cores (a benchmark, not a test).
+
+    python benchmarks/classifier_throughput.py [MODEL_DIR ...] [--posts N]
+
+Without folders it takes the newest trained model of each kind under the models folder. Each
+model is measured in a fresh subprocess (so peak RSS is that model's alone):
+
+- tfidf-logreg: one process scoring batches of 4,096, and two worker processes (one per core)
+  each scoring half;
+- transformer: length-bucketed batches of 64, 2 threads, int8 dynamic quantisation on and off;
+- ensemble: as used in production (its members in one process).
+
+Posts are the corpus's texts, repeated. Results go to benchmarks/results/classifier.json; the
+load average is recorded because the machine is shared and contention lowers the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+RESULTS = ROOT / "benchmarks" / "results" / "classifier.json"
+
+
+def _texts(n: int) -> list[str]:
+    from training.corpus import load_corpus
+
+    base = [r["text"] for r in load_corpus()]
+    return (base * (n // len(base) + 1))[:n]
+
+
+_WORKER_MODEL = None
+
+
+def _load_in_worker(folder: str) -> None:
+    global _WORKER_MODEL
+    from classifier.base import load_model
+
+    _WORKER_MODEL = load_model(Path(folder))
+
+
+def _score_chunk(texts: list[str]) -> int:
+    for i in range(0, len(texts), 4096):
+        _WORKER_MODEL.predict_proba(texts[i : i + 4096])  # type: ignore[union-attr]
+    return len(texts)
+
+
+def measure_one(folder: Path, posts: int) -> dict[str, object]:
+    """Runs inside the subprocess."""
+    import torch
+
+    from classifier.base import load_model, read_envelope
+
+    torch.set_num_threads(2)
+    kind = read_envelope(folder)["kind"]
+    started = time.perf_counter()
+    model = load_model(folder)
+    load_seconds = time.perf_counter() - started
+    n = posts if kind == "tfidf-logreg" else min(posts, 3000)
+    texts = _texts(n)
+    result: dict[str, object] = {"kind": kind, "version": read_envelope(folder).get("version"),
+                                 "posts": n, "load_seconds": round(load_seconds, 2)}
+    model.predict_proba(texts[:64])  # warm-up (lazy quantisation, allocator)
+    batch = 4096 if kind == "tfidf-logreg" else len(texts)
+    start = time.perf_counter()
+    for i in range(0, len(texts), batch):
+        model.predict_proba(texts[i : i + batch])
+    result["posts_per_second_1_process"] = round(n / (time.perf_counter() - start), 1)
+    if kind == "tfidf-logreg":
+        import multiprocessing as mp
+
+        with mp.get_context("spawn").Pool(2, initializer=_load_in_worker, initargs=(str(folder),)) as pool:
+            pool.map(_score_chunk, [texts[:256]] * 2, chunksize=1)  # both workers loaded and warm
+            start = time.perf_counter()
+            pool.map(_score_chunk, [texts[: n // 2], texts[n // 2 :]], chunksize=1)
+            elapsed = time.perf_counter() - start
+        result["posts_per_second_2_processes"] = round(n / elapsed, 1)
+    if kind == "transformer":
+        start = time.perf_counter()
+        model.predict_proba(texts, quantize=not model.quantize)  # type: ignore[call-arg]
+        result["posts_per_second_other_precision"] = round(n / (time.perf_counter() - start), 1)
+        result["quantized"] = model.quantize  # type: ignore[attr-defined]
+    result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    if children:
+        result["peak_rss_mb_worker"] = round(children, 1)
+    return result
+
+
+def newest_models() -> list[Path]:
+    from classifier.base import read_envelope
+    from probity.settings import get_settings
+
+    base = Path(get_settings().resolved_models_dir)
+    newest: dict[str, tuple[str, Path]] = {}
+    for d in base.glob("*/"):
+        if (d / "metrics.json").exists():
+            env = read_envelope(d)
+            stamp = env.get("version", "").rsplit("-", 1)[-1]
+            if env["kind"] not in newest or stamp > newest[env["kind"]][0]:
+                newest[env["kind"]] = (stamp, d)
+    return [p for _, p in sorted(newest.values(), key=lambda v: str(v[1]))]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("models", nargs="*", type=Path)
+    parser.add_argument("--posts", type=int, default=40_000)
+    parser.add_argument("--one", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(measure_one(args.one, args.posts)))
+        return 0
+    results = []
+    for folder in args.models or newest_models():
+        out = subprocess.run([sys.executable, __file__, "--one", str(folder), "--posts", str(args.posts)],
+                             capture_output=True, text=True, check=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        results.append(json.loads(out.stdout.strip().splitlines()[-1]))
+        print(json.dumps(results[-1]), file=sys.stderr)
+    report = {"measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+              "cpu_count": os.cpu_count(), "load_average_at_start": os.getloadavg(),
+              "python": platform.python_version(), "results": results}
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(RESULTS)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,137 @@
+"""Fast TF-IDF features: word 1–2-grams by vocabulary lookup, character n-grams by hashing in numpy.
+
+scikit-learn's character analyzer builds every n-gram as a Python string, which caps scoring at a
+few thousand posts a second. Here the character n-grams of a whole batch are hashed at once over
+the UTF-8 bytes (one vectorised pass per n), kept only if they were seen in training (a lookup
+table from hash bucket to column), then weighted like scikit-learn's TfidfVectorizer with
+sublinear tf, smooth idf and l2 normalisation per block. Same features in spirit, an order of
+magnitude faster; hashing collisions at 2**22 buckets are rare and harmless for a linear model.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+from scipy import sparse
+
+_TOKEN = re.compile(r"(?u)\b\w[\w']*\b")
+_SPACE = re.compile(r"\s+")
+N_BUCKETS = 1 << 22
+_PRIME = np.uint64(1099511628211)
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _normalise(text: str) -> str:
+    return " " + _SPACE.sub(" ", text.lower()).strip() + " "
+
+
+def hashed_char_ngrams(texts: Sequence[str], n_range: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """(post index, hash bucket) of every byte n-gram (n in n_range), never crossing posts."""
+    blob = "\x00".join(_normalise(t) for t in texts).encode("utf-8") + b"\x00"
+    arr = np.frombuffer(blob, dtype=np.uint8)
+    is_sep = arr == 0
+    doc_of = np.cumsum(is_sep) - is_sep  # each byte's post index
+    zeros_before = np.r_[0, np.cumsum(is_sep)]
+    rows, cols = [], []
+    h = arr.astype(np.uint64)
+    with np.errstate(over="ignore"):
+        for n in range(2, n_range[1] + 1):
+            m = len(arr) - n + 1
+            if m <= 0:
+                break
+            h = (h[:m] * _PRIME) ^ arr[n - 1 :].astype(np.uint64)  # rolling: n-gram from (n-1)-gram
+            if n < n_range[0]:
+                continue
+            valid = (zeros_before[n : n + m] - zeros_before[:m]) == 0
+            rows.append(doc_of[:m][valid])
+            cols.append((((h[valid] ^ np.uint64(n)) * _MIX) >> np.uint64(64 - 22)).astype(np.int64))
+    r = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+    c = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
+    return r, c
+
+
+def word_ngrams(text: str, n_range: tuple[int, int]) -> list[str]:
+    tokens = _TOKEN.findall(text.lower())
+    grams = list(tokens) if n_range[0] <= 1 else []
+    for n in range(max(2, n_range[0]), n_range[1] + 1):
+        grams += [" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
+    return grams
+
+
+def _tfidf(counts: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
+    """sublinear tf × idf, then l2-normalise each row (as TfidfVectorizer does)."""
+    counts = counts.tocsr()
+    counts.sum_duplicates()
+    counts.data = (1.0 + np.log(counts.data)) * idf[counts.indices]
+    norms = np.sqrt(np.asarray(counts.multiply(counts).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    counts.data /= np.repeat(norms, np.diff(counts.indptr)).astype(counts.data.dtype)
+    return counts
+
+
+def _idf(df: np.ndarray, n_docs: int) -> np.ndarray:
+    return (np.log((1 + n_docs) / (1 + df)) + 1.0).astype(np.float32)
+
+
+class FastTfidf:
+    """fit/transform like a TfidfVectorizer union of a word block and a char block."""
+
+    def __init__(self, word_ngram_range: tuple[int, int] = (1, 2), char_ngram_range: tuple[int, int] = (2, 5),
+                 max_features: int = 150_000, min_df: int = 1) -> None:
+        self.word_ngram_range = tuple(word_ngram_range)
+        self.char_ngram_range = tuple(char_ngram_range)
+        self.max_features = max_features
+        self.min_df = min_df
+
+    def fit(self, texts: Sequence[str]) -> FastTfidf:
+        n = len(texts)
+        df: Counter[str] = Counter()
+        for t in texts:
+            df.update(set(word_ngrams(t, self.word_ngram_range)))
+        kept = [g for g, c in df.most_common() if c >= self.min_df][: self.max_features]
+        self.vocabulary_ = {g: i for i, g in enumerate(kept)}
+        self.word_idf_ = _idf(np.array([df[g] for g in kept], dtype=np.float64), n)
+
+        r, c = hashed_char_ngrams(texts, self.char_ngram_range)
+        counts = sparse.csr_matrix((np.ones(len(r), dtype=np.float32), (r, c)), shape=(n, N_BUCKETS))
+        counts.sum_duplicates()
+        bucket_df = np.bincount(counts.indices, minlength=N_BUCKETS)
+        candidates = np.nonzero(bucket_df >= self.min_df)[0]
+        if len(candidates) > self.max_features:
+            order = np.argsort(-bucket_df[candidates], kind="stable")[: self.max_features]
+            candidates = np.sort(candidates[order])
+        column = np.full(N_BUCKETS, -1, dtype=np.int32)
+        column[candidates] = np.arange(len(candidates), dtype=np.int32)
+        self.char_column_ = column
+        self.char_idf_ = _idf(bucket_df[candidates].astype(np.float64), n)
+        return self
+
+    @property
+    def n_features(self) -> int:
+        return len(self.vocabulary_) + len(self.char_idf_)
+
+    def _word_block(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        vocab = self.vocabulary_
+        indptr, indices = [0], []
+        for t in texts:
+            indices += [j for j in (vocab.get(g) for g in word_ngrams(t, self.word_ngram_range)) if j is not None]
+            indptr.append(len(indices))
+        data = np.ones(len(indices), dtype=np.float32)
+        counts = sparse.csr_matrix((data, np.array(indices, dtype=np.int32), np.array(indptr)),
+                                   shape=(len(texts), len(vocab)))
+        return _tfidf(counts, self.word_idf_)
+
+    def _char_block(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        rows, buckets = hashed_char_ngrams(texts, self.char_ngram_range)
+        mapped = self.char_column_[buckets]
+        keep = mapped >= 0
+        counts = sparse.csr_matrix((np.ones(int(keep.sum()), dtype=np.float32), (rows[keep], mapped[keep])),
+                                   shape=(len(texts), len(self.char_idf_)))
+        return _tfidf(counts, self.char_idf_)
+
+    def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        texts = list(texts)
+        return sparse.hstack([self._word_block(texts), self._char_block(texts)], format="csr")
