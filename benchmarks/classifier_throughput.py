@@ -7,10 +7,11 @@ model is measured in a fresh subprocess (so peak RSS is that model's alone):
 
 - tfidf-logreg: one process scoring batches of 4,096, and two worker processes (one per core)
   each scoring half;
-- transformer: length-bucketed batches of 64, 2 threads, int8 dynamic quantisation on and off;
+- transformer: length-bucketed batches of 64, one process with 2 threads (int8 dynamic
+  quantisation on and off), and two single-threaded worker processes;
 - ensemble: as used in production (its members in one process).
 
-Posts are the corpus's texts, repeated. Results go to benchmarks/results/classifier.json; the
+Posts are the corpus's texts, repeated; each figure is the best of three runs. Results go to benchmarks/results/classifier.json; the
 load average is recorded because the machine is shared and contention lowers the figures.
 """
 
@@ -29,6 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 RESULTS = ROOT / "benchmarks" / "results" / "classifier.json"
+REPEATS = 3  # each figure is the best of three runs
 
 
 def _texts(n: int) -> list[str]:
@@ -43,9 +45,14 @@ _WORKER_MODEL = None
 
 def _load_in_worker(folder: str) -> None:
     global _WORKER_MODEL
+    import torch
+
     from classifier.base import load_model
 
+    torch.set_num_threads(1)  # one core per worker process
     _WORKER_MODEL = load_model(Path(folder))
+    if hasattr(_WORKER_MODEL, "num_threads"):
+        _WORKER_MODEL.num_threads = 1  # type: ignore[attr-defined]
 
 
 def _score_chunk(texts: list[str]) -> int:
@@ -71,19 +78,24 @@ def measure_one(folder: Path, posts: int) -> dict[str, object]:
                                  "posts": n, "load_seconds": round(load_seconds, 2)}
     model.predict_proba(texts[:64])  # warm-up (lazy quantisation, allocator)
     batch = 4096 if kind == "tfidf-logreg" else len(texts)
-    start = time.perf_counter()
-    for i in range(0, len(texts), batch):
-        model.predict_proba(texts[i : i + batch])
-    result["posts_per_second_1_process"] = round(n / (time.perf_counter() - start), 1)
-    if kind == "tfidf-logreg":
+    best = 0.0
+    for _ in range(REPEATS):  # the machine is shared: keep the least-disturbed run
+        start = time.perf_counter()
+        for i in range(0, len(texts), batch):
+            model.predict_proba(texts[i : i + batch])
+        best = max(best, n / (time.perf_counter() - start))
+    result["posts_per_second_1_process"] = round(best, 1)
+    if kind in ("tfidf-logreg", "transformer"):
         import multiprocessing as mp
 
         with mp.get_context("spawn").Pool(2, initializer=_load_in_worker, initargs=(str(folder),)) as pool:
             pool.map(_score_chunk, [texts[:256]] * 2, chunksize=1)  # both workers loaded and warm
-            start = time.perf_counter()
-            pool.map(_score_chunk, [texts[: n // 2], texts[n // 2 :]], chunksize=1)
-            elapsed = time.perf_counter() - start
-        result["posts_per_second_2_processes"] = round(n / elapsed, 1)
+            best = 0.0
+            for _ in range(REPEATS):
+                start = time.perf_counter()
+                pool.map(_score_chunk, [texts[: n // 2], texts[n // 2 :]], chunksize=1)
+                best = max(best, n / (time.perf_counter() - start))
+        result["posts_per_second_2_processes"] = round(best, 1)
     if kind == "transformer":
         start = time.perf_counter()
         model.predict_proba(texts, quantize=not model.quantize)  # type: ignore[call-arg]

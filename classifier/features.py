@@ -113,7 +113,63 @@ class FastTfidf:
     def n_features(self) -> int:
         return len(self.vocabulary_) + len(self.char_idf_)
 
+    def _word_index(self) -> tuple[dict[str, int], np.ndarray, np.ndarray, np.ndarray]:
+        """Derived from vocabulary_ on first use (so saved models stay compatible): token ids,
+        unigram column per token id, and sorted bigram keys (id1 * T + id2) with their columns."""
+        cached = getattr(self, "_index_cache", None)
+        if cached is not None:
+            return cached
+        token_id: dict[str, int] = {}
+        for gram in self.vocabulary_:
+            for token in gram.split(" "):
+                token_id.setdefault(token, len(token_id))
+        n_tokens = max(len(token_id), 1)
+        unigram_col = np.full(n_tokens, -1, dtype=np.int64)
+        keys, cols = [], []
+        for gram, col in self.vocabulary_.items():
+            parts = gram.split(" ")
+            if len(parts) == 1:
+                unigram_col[token_id[parts[0]]] = col
+            elif len(parts) == 2:
+                keys.append(token_id[parts[0]] * n_tokens + token_id[parts[1]])
+                cols.append(col)
+        order = np.argsort(np.array(keys, dtype=np.int64), kind="stable")
+        cache = (token_id, unigram_col, np.array(keys, dtype=np.int64)[order], np.array(cols, dtype=np.int64)[order])
+        self._index_cache = cache
+        return cache
+
+    def __getstate__(self) -> dict[str, object]:
+        return {k: v for k, v in self.__dict__.items() if k != "_index_cache"}
+
     def _word_block(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        if tuple(self.word_ngram_range) != (1, 2):
+            return self._word_block_generic(texts)
+        token_id, unigram_col, bigram_keys, bigram_cols = self._word_index()
+        get = token_id.get
+        ids: list[int] = []
+        lengths = np.zeros(len(texts), dtype=np.int64)
+        for i, t in enumerate(texts):
+            tokens = _TOKEN.findall(t.lower())
+            lengths[i] = len(tokens)
+            ids += [get(tok, -1) for tok in tokens]
+        tid = np.array(ids, dtype=np.int64)
+        doc = np.repeat(np.arange(len(texts)), lengths)
+        known = tid >= 0
+        uni = np.where(known, unigram_col[np.where(known, tid, 0)], -1)
+        rows, cols = [doc[uni >= 0]], [uni[uni >= 0]]
+        if len(tid) > 1 and len(bigram_keys):
+            pair_ok = known[:-1] & known[1:] & (doc[:-1] == doc[1:])
+            key = tid[:-1] * len(unigram_col) + tid[1:]
+            pos = np.clip(np.searchsorted(bigram_keys, key), 0, len(bigram_keys) - 1)
+            hit = pair_ok & (bigram_keys[pos] == key)
+            rows.append(doc[:-1][hit])
+            cols.append(bigram_cols[pos[hit]])
+        r, c = np.concatenate(rows), np.concatenate(cols)
+        counts = sparse.csr_matrix((np.ones(len(r), dtype=np.float32), (r, c)),
+                                   shape=(len(texts), len(self.vocabulary_)))
+        return _tfidf(counts, self.word_idf_)
+
+    def _word_block_generic(self, texts: Sequence[str]) -> sparse.csr_matrix:
         vocab = self.vocabulary_
         indptr, indices = [0], []
         for t in texts:
