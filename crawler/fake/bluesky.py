@@ -32,7 +32,7 @@ def profile_view(a: FakeAccount, detailed: bool = False) -> dict[str, Any]:
 def _ref_view(ref: FakeRef) -> dict[str, Any]:
     uri = f"at://{ref.author_id}/app.bsky.feed.post/{ref.post_id}"
     if not ref.available:
-        return {"$type": "app.bsky.feed.defs#notFoundPost", "uri": uri, "notFound": True}
+        return {"$type": "app.bsky.embed.record#viewNotFound", "uri": uri, "notFound": True}
     return {"uri": uri, "cid": _cid(uri), "author": {"did": ref.author_id, "handle": ref.author_handle},
             "record": {"$type": "app.bsky.feed.post", "text": ref.text, "createdAt": "2025-01-01T00:00:00Z"},
             "indexedAt": "2025-01-01T00:00:00Z"}
@@ -57,7 +57,9 @@ def _feed_item(a: FakeAccount, p: FakePost) -> dict[str, Any]:
     record: dict[str, Any] = {"$type": "app.bsky.feed.post", "text": p.text, "createdAt": _iso(p.created_at)}
     item: dict[str, Any] = {}
     if p.reply_to:
+        # In a feed item's reply, a parent is a feed.defs#postView or #notFoundPost
         parent = _ref_view(p.reply_to)
+        parent["$type"] = "app.bsky.feed.defs#" + ("notFoundPost" if parent.get("notFound") else "postView")
         ref = {"uri": parent["uri"], "cid": _cid(parent["uri"])}
         record["reply"] = {"parent": ref, "root": ref}
         item["reply"] = {"parent": parent, "root": parent}
@@ -77,7 +79,7 @@ def build_app(state: FakePlatform) -> Starlette:
 
     def gone(a: FakeAccount | None, actor: str) -> Response | None:
         if a is None:
-            return bad_request(f"Profile not found: {actor}")
+            return bad_request("Profile not found")  # the AppView's exact words
         if a.deleted:
             return JSONResponse({"error": "AccountDeactivated", "message": "Account is deactivated"}, 400)
         if a.suspended:

@@ -49,6 +49,7 @@ class Faults:
     empty_page_mid: bool = False  # feeds: an empty page with a cursor after the first page
     empty_tail: bool = False  # feeds: past the end, endless empty pages that carry a cursor
     repeat_cursor: bool = False  # feeds: from the second page on, hand back the cursor received
+    timeline_cap: int = 3200  # X: a user timeline reaches only this many newest posts
 
 
 @dataclass

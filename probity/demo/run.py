@@ -60,7 +60,7 @@ def start_platforms(sim: SimWorld, stack: ExitStack, port_base: int, rate_limit:
     Fixed ports: a platform's base URL is its identity (a Mastodon id means something only on
     its instance), so a second run must find the same URLs to crawl incrementally.
     """
-    from crawler.fake import build_app
+    from crawler.fake.apps import build_app
     from crawler.fake.server import FakePlatform, Faults, serve
 
     urls = {}

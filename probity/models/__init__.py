@@ -37,6 +37,7 @@ from probity.models.social import (
     Platform,
     PlatformAccount,
     Post,
+    PostVersion,
     RawItem,
     Role,
 )
@@ -46,7 +47,7 @@ __all__ = [
     "DecisionAction", "DisclosureRecipient", "ExcludedAccount", "FLAG_TRANSITIONS", "Flag",
     "FlagStatus", "ForceRow", "GiftHospitality", "GiftKind", "InterestCategory", "InterestStatus",
     "Investigation", "InvestigationStatus", "InvestigationType", "KeyRole", "LABELS", "MediaScope",
-    "ModelVersion", "OfferorType", "Platform", "PlatformAccount", "Post", "Prediction", "RawItem",
+    "ModelVersion", "OfferorType", "Platform", "PlatformAccount", "Post", "PostVersion", "Prediction", "RawItem",
     "Referral", "ReferralItem", "ReferralOutcome", "ReferralStatus", "ReviewDecision", "Role",
     "utcnow",
 ]

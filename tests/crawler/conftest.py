@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
-from crawler.fake import build_app
+from crawler.fake.apps import build_app
 from crawler.fake.server import FakePlatform, Faults, serve
 from crawler.fake.world import World, generate_world
 from crawl_helpers import FakeClock

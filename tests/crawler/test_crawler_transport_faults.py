@@ -108,6 +108,12 @@ def test_deleted_or_suspended_account_is_reported_gone(platform, how, world, fak
         source = make_source(platform, url, CrawlStats(), clock)
         with pytest.raises(AccountGone):
             source.get_profile(profile_key(platform, account))
+        if platform == "mastodon" and how == "suspended":
+            # Mastodon hides a suspended account's statuses behind a 200 []: the walk just ends
+            # (the profile, above, is what says it is gone).
+            page = source.feed(raw_account(platform, account), None, None, 5)
+            assert page.items == [] and page.cursor is None
+            return
         with pytest.raises(AccountGone):
             source.feed(raw_account(platform, account), None, None, 5)
 
