@@ -19,6 +19,14 @@ log = logging.getLogger(__name__)
 PLATFORM = typer.Option(..., "--platform", "-p", help="bluesky | mastodon | x")
 BASE_URL = typer.Option(None, "--base-url", help="API base URL (default: from settings)")
 PAGE_SIZE = typer.Option(None, "--page-size", help="Items per page (default: PROBITY_CRAWL_PAGE_SIZE)")
+HANDLES = typer.Option(None, "--handles", help="File of usernames, one a line (X)")
+QUERY = typer.Option([], "--query", "-q", help="Search this instead of the generated force and role "
+                     "queries (repeatable)")
+REWALK = typer.Option(False, "--rewalk", help="Walk every feed again: record edits (new versions) and "
+                      "posts deleted after capture")
+IMPORT_PATH = typer.Argument(..., exists=True, dir_okay=False)
+IMPORT_PLATFORM = typer.Option("other", "--platform", "-p")
+IMPORT_MAP = typer.Option([], "--map", help="our_field=their_column (repeatable)")
 
 
 def _run(step: str, platform: str, base_url: str | None, page_size: int | None,
@@ -52,9 +60,7 @@ def show_summary(summary: CrawlSummary) -> None:
 
 @app.command("discover")
 def discover(platform: str = PLATFORM, base_url: str | None = BASE_URL, page_size: int | None = PAGE_SIZE,
-             handles: Path | None = typer.Option(None, "--handles", help="File of usernames, one a line (X)"),
-             query: list[str] = typer.Option([], "--query", "-q", help="Search this instead of the "
-                                             "generated force and role queries (repeatable)")) -> None:
+             handles: Path | None = HANDLES, query: list[str] = QUERY) -> None:
     """Find candidate accounts; identify each; keep only in-scope ones."""
     _run("discover", platform, base_url, page_size, handles, query)
 
@@ -67,8 +73,7 @@ def accounts(platform: str = PLATFORM, base_url: str | None = BASE_URL, page_siz
 
 @app.command("posts")
 def posts(platform: str = PLATFORM, base_url: str | None = BASE_URL, page_size: int | None = PAGE_SIZE,
-          rewalk: bool = typer.Option(False, "--rewalk", help="Walk every feed again: record edits "
-                                      "(new versions) and posts deleted after capture")) -> None:
+          rewalk: bool = REWALK) -> None:
     """Collect new posts of every in-scope account (resumes unfinished walks)."""
     _run("posts", platform, base_url, page_size, rewalk=rewalk)
 
@@ -86,9 +91,8 @@ def remap(platform: str = PLATFORM) -> None:
 
 
 @app.command("import")
-def import_file(path: Path = typer.Argument(..., exists=True, dir_okay=False),
-                platform: str = typer.Option("other", "--platform", "-p"),
-                mapping: list[str] = typer.Option([], "--map", help="our_field=their_column (repeatable)")) -> None:
+def import_file(path: Path = IMPORT_PATH, platform: str = IMPORT_PLATFORM,
+                mapping: list[str] = IMPORT_MAP) -> None:
     """Import posts from a JSONL or CSV file (platforms without an API); all or nothing."""
     from crawler.imports import import_posts_file
 

@@ -14,9 +14,9 @@ from typing import Any
 from sqlalchemy import Engine
 
 from crawler import ingest
+from crawler.crawl import now
 from crawler.mapping import files as file_mapping
 from crawler.mapping.fields import Holder, MalformedItem
-from crawler.crawl import now
 from crawler.sources.files import read_rows
 from probity.db import get_engine, session_scope
 from probity.errors import InputFileError, RowError

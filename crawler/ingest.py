@@ -156,7 +156,7 @@ def _store_posts(session: Session, platform: str, account_id: int,
     for post_id, digest in session.execute(select(PostVersion.post_id, PostVersion.text_sha256).where(
             PostVersion.post_id.in_([p.id for p in known.values()])).order_by(PostVersion.seen_at, PostVersion.id)):
         hashes.setdefault(post_id, []).append(digest)
-    new_rows = []
+    new_rows: list[dict[str, Any]] = []
     for fields, raw in mapped:
         # X: an edit is a new id whose history starts at a post we hold: a version of that post.
         target = known.get(fields.platform_id) or (known.get(fields.edit_of) if fields.edit_of else None)

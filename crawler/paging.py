@@ -58,7 +58,7 @@ def walk(fetch: Callable[[str | None], Page], cursor: str | None, *, since: str 
             empty_run = 0 if page.items else empty_run + 1
         yield Step(items, cursor if not complete else nxt, done, complete, page.errors, page.includes,
                    page.truncated)
-        if done:
+        if done or nxt is None:
             return
         seen.add(nxt)
         cursor = nxt

@@ -20,7 +20,7 @@ from crawler.fake import x as fake_x
 from crawler.fake.server import FakePlatform
 from crawler.mapping import bluesky, files, mastodon, x
 from crawler.mapping.fields import Holder, PostFields, ProfileFields
-from crawler.sources import BaseSource
+from crawler.sources import SourceFactory
 from crawler.sources.bluesky import BlueskySource
 from crawler.sources.mastodon import MastodonSource
 from crawler.sources.x import TIMELINE_CAP, XSource
@@ -77,7 +77,7 @@ def _mastodon_headers(settings: Settings, base_url: str) -> dict[str, str]:
 class PlatformSpec:
     platform: Platform
     mapper: Mapper
-    source: type[BaseSource] | None = None  # None: file import only
+    source: SourceFactory | None = None  # None: file import only
     fake: Callable[[FakePlatform], Starlette] | None = None
     account_search: bool = False  # False: discovery takes a list of handles
     profile_key: Callable[[PlatformAccount], str] = _by_handle  # what get_profile is asked with

@@ -16,7 +16,6 @@ from crawler.evidence import payload_sha256
 from probity.db import upsert
 from probity.models import CrawlCheckpoint, RawItem
 
-
 RawRow = tuple[str, str | None, dict[str, Any], dict[str, Any] | None]  # key, account, payload, includes
 
 

@@ -15,7 +15,15 @@ from api.schemas.flags import (
     PostEvidence,
     PostVersionOut,
 )
-from probity.models import Flag, ModelVersion, PlatformAccount, Post, Prediction, ReferralItem, ReviewDecision
+from probity.models import (
+    Flag,
+    ModelVersion,
+    PlatformAccount,
+    Post,
+    Prediction,
+    ReferralItem,
+    ReviewDecision,
+)
 
 EXCERPT_CHARS = 160
 

@@ -9,7 +9,14 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from crawler.fake.server import FakePlatform, bad_request, decode_cursor, encode_cursor, matches, plan_page
+from crawler.fake.server import (
+    FakePlatform,
+    bad_request,
+    decode_cursor,
+    encode_cursor,
+    matches,
+    plan_page,
+)
 from crawler.fake.world import FakeAccount, FakePost, FakeRef
 
 
@@ -22,7 +29,7 @@ def _cid(*parts: str) -> str:
 
 
 def profile_view(a: FakeAccount, detailed: bool = False) -> dict[str, Any]:
-    view = {"did": a.id, "handle": a.handle, "displayName": a.display_name, "description": a.bio,
+    view: dict[str, Any] = {"did": a.id, "handle": a.handle, "displayName": a.display_name, "description": a.bio,
             "createdAt": _iso(a.created_at), "indexedAt": _iso(a.created_at)}
     if detailed:
         view |= {"postsCount": len(a.posts), "followersCount": 10, "followsCount": 20}

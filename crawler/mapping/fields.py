@@ -61,7 +61,7 @@ def parse_time(value: Any) -> datetime | None:
     if not value:
         return None
     try:
-        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        parsed = datetime.fromisoformat(str(value))  # Python 3.11+ reads a trailing Z
     except ValueError as exc:
         raise MalformedItem(f"unreadable timestamp {value!r}") from exc
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from crawler.mapping.fields import Holder, MalformedItem, PostFields, ProfileFields, context_entry, parse_time
+from crawler.mapping.fields import (
+    Holder,
+    MalformedItem,
+    PostFields,
+    ProfileFields,
+    context_entry,
+    parse_time,
+)
 
 REQUIRED = ("account_id", "handle", "post_id", "text", "created_at")
 OPTIONAL = ("display_name", "bio", "account_url", "post_url", "is_repost", "reply_to_id", "reply_to_author",

@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from crawler.mapping.fields import Holder, PostFields, ProfileFields, context_entry, parse_time, require
+from crawler.mapping.fields import (
+    Holder,
+    PostFields,
+    ProfileFields,
+    context_entry,
+    parse_time,
+    require,
+)
 
 RELATIONS = {"replied_to": "reply", "quoted": "quote", "retweeted": "repost", "reposted": "repost"}
 

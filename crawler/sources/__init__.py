@@ -75,6 +75,12 @@ class Source(Protocol):
         ...
 
 
+class SourceFactory(Protocol):
+    """A source class: built on a transport, told whether a user token is sent."""
+
+    def __call__(self, transport: Transport, *, authenticated: bool = False) -> Source: ...
+
+
 def json_body(response: httpx.Response, what: str) -> Any:
     try:
         return response.json()

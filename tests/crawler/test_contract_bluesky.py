@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from real_payloads import body, doc, paths, replay
 
 from crawler.fake.bluesky import feed_item, profile_view
 from crawler.fake.world import FakeRef
@@ -14,7 +15,6 @@ from crawler.mapping.fields import Holder
 from crawler.run import make_source
 from crawler.sources import AccountGone, SourceError
 from crawler.transport import CrawlStats
-from real_payloads import body, doc, paths, replay
 
 ALICE = Holder("user(0)", "alice.test")
 # The AppView's errors (bsky/src/api/app/bsky/actor/getProfile.ts, feed/getAuthorFeed.ts):
@@ -69,8 +69,8 @@ def test_gone_errors_mean_gone(error, clock):
 
 
 def test_a_parameter_error_is_not_a_deletion(clock):
-    with replay({"/xrpc/app.bsky.feed.getAuthorFeed": {"status": 400, "body": BAD_PARAM}}) as url:
-        with pytest.raises(SourceError, match="400"):
+    with (replay({"/xrpc/app.bsky.feed.getAuthorFeed": {"status": 400, "body": BAD_PARAM}}) as url,
+          pytest.raises(SourceError, match="400")):
             make_source("bluesky", url, CrawlStats(), clock).feed({"did": "did:plc:x"}, None, None, 5)
 
 

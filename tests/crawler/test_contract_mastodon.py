@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import httpx
 import pytest
-
 from crawl_helpers import raw_account
+from real_payloads import body, doc, paths, replay
+
 from crawler.evidence import text_sha256
 from crawler.fake.mastodon import account_json, status_json
 from crawler.fake.server import Faults
@@ -16,7 +17,6 @@ from crawler.mapping.fields import Holder
 from crawler.run import make_source
 from crawler.sources import AccountGone, SourceError
 from crawler.transport import CrawlStats
-from real_payloads import body, doc, paths, replay
 
 HOLDER = Holder("http://localhost:3000/ap/users/117020565966271181", "mastodonpy_test")
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
+from real_payloads import body, doc, paths, replay
 
 from crawler.fake.world import FakeRef
 from crawler.fake.x import tweet_json, user_json
@@ -16,7 +17,6 @@ from crawler.mapping.fields import Holder
 from crawler.run import make_source
 from crawler.sources import AccountGone, AccountProtected
 from crawler.transport import CrawlStats
-from real_payloads import body, doc, paths, replay
 
 HOLDER = Holder("1352661060663336960", "user04")
 PROTECTED = {"errors": [{"resource_id": "9", "parameter": "id", "resource_type": "user", "section": "data",

@@ -5,10 +5,10 @@ still verifies."""
 from __future__ import annotations
 
 import pytest
+from crawl_helpers import account_key, crawl, first_crawl, in_scope_keys
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from crawl_helpers import account_key, crawl, first_crawl, in_scope_keys
 from crawler.evidence import text_sha256
 from crawler.fake.world import FakeAccount, FakePost, delete_post, edit_post
 from probity import keys

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import dataclasses
 
+from crawl_helpers import account_key, crawl, first_crawl, in_scope_keys, stored_post_ids
 from sqlalchemy import select
 
-from crawl_helpers import account_key, crawl, first_crawl, in_scope_keys, stored_post_ids
 from crawler.fake.server import Faults
 from crawler.platforms import SPECS
 from probity.db import session_scope
