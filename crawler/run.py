@@ -65,12 +65,13 @@ def run_crawl(step: str, platform: str, *, base_url: str | None = None, engine: 
               handles: list[str] | None = None, queries: list[str] | None = None,
               page_size: int | None = None, clock: Clock | None = None,
               identifier: Identifier | None = None, identifier_version: str = "", rewalk: bool = False,
+              settings: Settings | None = None,
               on_start: Callable[[str, int | None], None] = lambda d, t: None,
               advance: Callable[[], None] = lambda: None) -> CrawlSummary:
     """Run one crawl step against each configured base URL of the platform."""
     if step not in STEPS:
         raise ConfigurationError(f"unknown crawl step {step!r}: expected one of {', '.join(STEPS)}")
-    settings = get_settings()
+    settings = settings or get_settings()
     spec = crawlable(platform)
     stats = CrawlStats()
     urls = base_urls(platform, base_url)
