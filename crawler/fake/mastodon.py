@@ -10,7 +10,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from crawler.fake.server import FakePlatform, matches, plan_page
+from crawler.fake.server import FakePlatform, mastodon_rate_headers, matches, plan_page
 from crawler.fake.world import FakeAccount, FakePost, FakeRef
 
 DOMAIN = "mastodon.example"  # ActivityPub ids live on the instance's domain, not the API address
@@ -64,6 +64,7 @@ def status_json(a: FakeAccount, p: FakePost) -> dict[str, Any]:
 
 def build_app(state: FakePlatform) -> Starlette:
     world = state.world
+    state.rate_style = mastodon_rate_headers
 
     def search(request: Request) -> Response:
         params = request.query_params

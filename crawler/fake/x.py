@@ -8,7 +8,13 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from crawler.fake.server import FakePlatform, decode_cursor, encode_cursor, plan_page
+from crawler.fake.server import (
+    FakePlatform,
+    decode_cursor,
+    encode_cursor,
+    plan_page,
+    x_rate_headers,
+)
 from crawler.fake.world import FakeAccount, FakePost
 
 NOT_FOUND = "https://api.twitter.com/2/problems/resource-not-found"
@@ -53,6 +59,7 @@ def _not_found(kind: str, value: str, parameter: str) -> dict[str, Any]:
 def build_app(state: FakePlatform) -> Starlette:
     world = state.world
     state.require_bearer = True
+    state.rate_style = x_rate_headers
 
     def by_username(request: Request) -> Response:
         name = request.path_params["username"]
