@@ -92,3 +92,18 @@ def test_edits_and_deletions_between_two_crawls_are_evidence(platform, world, fa
     assert deleted_flag["deleted_at"] is not None and deleted_flag["text"] == gone.text
     assert 'data-testid="edited"' in page and "Edited after capture" in page
     assert "deleted after capture" in dead_page and 'data-testid="edited"' not in dead_page
+
+
+def test_an_x_edit_arrives_on_an_ordinary_crawl_as_a_version(world, fake, clock, crawl_engine):
+    with fake("x", world) as (state, url):
+        first_crawl("x", world, url, crawl_engine, clock)
+        account, edited, _, _ = _victims(world, "x", crawl_engine)
+        held = _stored(crawl_engine, "x", edited)
+        edit_post("x", account, edited, "Second thoughts, same post.")
+        state.requests.clear()
+        summary = crawl("posts", "x", url, crawl_engine, clock)
+    assert summary.counts["edited"] == 1 and summary.counts["new_posts"] == 0
+    assert summary.stats.requests == len(in_scope_keys(crawl_engine, "x"))  # still one request each
+    with session_scope(crawl_engine) as session:
+        versions = session.scalars(select(PostVersion.text).where(PostVersion.post_id == held.id)).all()
+    assert versions == ["Second thoughts, same post."]
