@@ -97,7 +97,9 @@ def test_the_fake_answers_in_the_real_shapes(world, fake):
     assert paths(profile_view(account, detailed=True)) - (paths(body("bluesky/profile")) | {
         "description", "displayName", "createdAt", "indexedAt"}) == set()  # profileViewDetailed fields
     account.suspended = True
+    other = next(a for a in world.accounts["bluesky"] if a is not account)
+    other.deleted = True
     with fake("bluesky", world) as (_, url):
         answers = [httpx.get(f"{url}/xrpc/app.bsky.actor.getProfile", params={"actor": actor})
-                   for actor in (account.id, "did:plc:nobody")]
-    assert [(r.status_code, r.json()) for r in answers] == [(400, TAKEDOWN), (400, NOT_FOUND)]
+                   for actor in (account.id, other.id, "did:plc:nobody")]
+    assert [(r.status_code, r.json()) for r in answers] == [(400, TAKEDOWN), (400, DEACTIVATED), (400, NOT_FOUND)]
