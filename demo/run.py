@@ -20,7 +20,6 @@ from typing import Any
 from pydantic import SecretStr
 from sqlalchemy import select
 
-from probity import db, keys
 from demo.scoreboard import (
     Scoreboard,
     crawled_accounts,
@@ -30,6 +29,7 @@ from demo.scoreboard import (
     score_flags,
 )
 from demo.world import SimWorld, build_world, describe
+from probity import db, keys
 from probity.models import ApiKey, Flag, KeyRole, Post, utcnow
 from probity.settings import get_settings, reset_settings_cache
 
@@ -126,7 +126,7 @@ def _busiest_forces(n: int = 2) -> list[str]:
     with db.session_scope() as session:
         rows = session.execute(select(Flag.force_id, func.count()).where(Flag.force_id.is_not(None))
                                .group_by(Flag.force_id).order_by(func.count().desc(), Flag.force_id)).all()
-    forces = [f for f, _ in rows][:n]
+    forces = [f for f, _ in rows if f is not None][:n]
     return forces + [f for f in ("metropolitan", "west-midlands") if f not in forces][: n - len(forces)]
 
 
