@@ -49,6 +49,7 @@ class Mention:
     evidence: str
     state: str = "current"
     name_follows: bool = False  # a title directly before a name or collar number ("PC Smith")
+    alone: bool = False  # the only words of its clause ("DC" in "DC, Salford.")
 
     @property
     def role(self) -> str | None:
@@ -73,6 +74,8 @@ class Analysis:
     military: list[str] = field(default_factory=list)
     plural_words: list[str] = field(default_factory=list)  # "we", "our" as written
     display_name: str = ""
+    # clauses that only name a place or force ("Salford.", "the Potteries", "@ Kent Police")
+    place_clauses: set[int] = field(default_factory=set)
 
 
 def _clause_ids(doc: Doc, *, single: bool) -> list[int]:
@@ -198,6 +201,11 @@ def analyse_field(doc: Doc, norm: Normalised, field_name: str, clause_base: int,
             out.military.append(evidence)
         else:
             cues.append(m)
+    out.place_clauses |= {clause_base + c for c in _place_only_clauses(doc, clause_of)}
+    for m in mentions:
+        if m.label == "ROLE":
+            words = [t for t in doc if clause_of[t.i] == clause_of[m.start] and not t.is_punct]
+            m.alone = all(m.start <= t.i < m.end for t in words)
     for tok in doc:
         low = tok.lower_
         out.singular_voice += low in lx.SINGULAR_VOICE
@@ -220,6 +228,27 @@ def analyse_field(doc: Doc, norm: Normalised, field_name: str, clause_base: int,
         out.display_is_organisation = _looks_like_organisation(doc)
         out.display_name = norm.original
     return clause_base + (max(clause_of) + 1 if clause_of else 1)
+
+
+_PLACE_FILLER = frozenset({"in", "at", "@", "the", "based", "with", "for", "of", "and", "&", "area",
+                           "county", "city", "town", "centre", "borough", "division", "district",
+                           "north", "south", "east", "west", "central", "on", "y", "yn"})
+
+
+def _place_only_clauses(doc: Doc, clause_of: list[int]) -> set[int]:
+    """Clauses whose words are all a force, a place or filler ("Salford", "in the Potteries")."""
+    placed: dict[int, bool] = {}
+    for tok in doc:
+        if tok.is_punct or tok.is_space or not tok.text.strip():
+            continue
+        clause = clause_of[tok.i]
+        ok = tok.ent_type_ in ("FORCE", "AREA", "SHARED") or tok.lower_ in _PLACE_FILLER
+        has_place = tok.ent_type_ in ("FORCE", "AREA", "SHARED")
+        before = placed.get(clause)
+        placed[clause] = ok if before is None else (before and ok)
+        if has_place:
+            placed.setdefault(-1 - clause, True)
+    return {c for c, ok in placed.items() if c >= 0 and ok and -1 - c in placed}
 
 
 def _scope(mentions: list[Mention], cues: list[Mention], out: Analysis) -> None:

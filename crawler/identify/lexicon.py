@@ -10,7 +10,7 @@ Cue phrases change what the role and force mentions around them mean (see ``rule
 
 from __future__ import annotations
 
-ROLES = ("officer", "special", "pcso", "staff")
+ROLES = ("officer", "special", "pcso", "staff", "volunteer")
 
 STRONG_ROLES: dict[str, tuple[str, ...]] = {
     "officer": (

@@ -17,6 +17,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from crawler.identify import lexicon as lx
+from crawler.identify import workforce as wf
 from crawler.identify.places import CASE_SENSITIVE_PLACES, FOREIGN_PLACES, PLACES, SHARED_AREAS
 from probity.forces import FORCES
 
@@ -127,6 +128,20 @@ def _role_patterns(p: IdentifyRuler) -> None:
     for role, phrases in lx.WEAK_ROLES.items():
         for phrase in phrases:
             p.add("ROLE", phrase, f"{role}|weak")
+    # the workforce lexicon (staff job families, abbreviations, Welsh) after the older lists, so
+    # a phrase both lists hold keeps its older meaning
+    for role, phrases in wf.PLURAL_ROLES.items():
+        for phrase in phrases:
+            p.add("ROLE", phrase, f"{role}|plural")
+    for role, phrases in wf.STRONG_ROLES.items():
+        for phrase in phrases:
+            p.add("ROLE", phrase, f"{role}|strong")
+    for role, phrases in wf.TITLE_ROLES.items():
+        for phrase in phrases:
+            p.add("ROLE", phrase, f"{role}|title", exact=True)
+    for role, phrases in wf.WEAK_ROLES.items():
+        for phrase in phrases:
+            p.add("ROLE", phrase, f"{role}|weak")
 
 
 def _cue_patterns(p: IdentifyRuler) -> None:
@@ -195,6 +210,6 @@ def get_nlp() -> Language:
     _role_patterns(p)
     _force_patterns(p)
     _place_patterns(p)
-    for phrase in lx.POLICE_CONTEXT:
+    for phrase in (*lx.POLICE_CONTEXT, *wf.POLICE_CONTEXT):
         p.add("POLICE", phrase)
     return nlp

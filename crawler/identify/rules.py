@@ -9,7 +9,8 @@ from crawler.identify import lexicon as lx
 from crawler.identify.analysis import Analysis, Mention
 from crawler.identify.pipeline import OFFICIAL_HANDLES
 
-ROLE_ORDER = ("special", "pcso", "officer", "staff")
+# a special constable is also a volunteer; a volunteer who is also staff is reported as staff
+ROLE_ORDER = ("special", "pcso", "officer", "staff", "volunteer")
 TIER_RANK = {"strong": 3, "title": 2, "weak": 1}
 EXPLICIT_CORPORATE = frozenset({
     "official account", "official twitter", "official page", "official feed", "the official",
@@ -50,6 +51,9 @@ def _valid_roles(a: Analysis) -> list[Mention]:
     names_suffice = not a.military or context
     placed_clauses = {m.clause for m in a.mentions if m.state == "current"
                       and m.label in ("FORCE", "AREA", "POLICE", "OTHERPOL", "SHARED", "FOREIGN")}
+    # "DC, Salford." / "Insp | Norwich": a title standing alone next to a clause that only names
+    # a place is as good as "DC in Salford"
+    next_to_place = {c + d for c in a.place_clauses for d in (-2, 2)} if names_suffice else set()
     roles: list[Mention] = []
     for m in a.mentions:
         if m.state != "current":
@@ -57,7 +61,8 @@ def _valid_roles(a: Analysis) -> list[Mention]:
         if m.label == "ROLE":
             ok = (m.tier == "strong"
                   or (m.tier == "title" and ((m.name_follows and names_suffice) or context
-                                             or m.clause in placed_clauses))
+                                             or m.clause in placed_clauses
+                                             or (m.alone and m.clause in next_to_place)))
                   or (m.tier == "weak" and context))
             if ok:
                 roles.append(m)
@@ -191,7 +196,7 @@ def decide(a: Analysis, handle: str) -> Decision:
     role_mentions = [r for r in top_roles if r.label == "ROLE"]
     role: str | None = None
     if role_mentions:
-        role = min((r.role for r in role_mentions), key=lambda x: ROLE_ORDER.index(x or "staff"))
+        role = min((r.role for r in role_mentions), key=lambda x: ROLE_ORDER.index(x or "volunteer"))
     chosen = [r for r in role_mentions if r.role == role][:1] or top_roles[:1]
     confidence = 0.55 + {3: 0.25, 2: 0.2, 1: 0.1}[best_tier] + (0.05 if titled else 0.0)
     if force:

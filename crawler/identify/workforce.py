@@ -1,0 +1,125 @@
+"""The whole police workforce, as people describe their jobs in a bio (issue #17).
+
+Forces employ police officers, special constables, PCSOs, police staff and police support
+volunteers. Staff often name their job and their force but never the word "police" on its own
+("Control room operator, Kent Police"; "Digital forensic examiner at GMP"), and officers often
+write only a rank abbreviation and a town ("DC, Salford"). These phrases extend ``lexicon.py``
+with the staff job families forces advertise, the rank and role abbreviations in the forms people
+type them, and their Welsh equivalents. Tiers mean the same as there:
+
+- strong: police by itself;
+- title: an exact-case abbreviation, a rank before a name or next to a force or place;
+- weak: a job that exists outside the police too, counted only with police context (a force name,
+  "police", "heddlu"), so "Digital forensic examiner at KPMG" is not a claim.
+"""
+
+from __future__ import annotations
+
+STRONG_ROLES: dict[str, tuple[str, ...]] = {
+    "officer": (
+        "chief constable", "deputy chief constable", "assistant chief constable",
+        "police superintendent", "police chief inspector", "detective chief superintendent",
+        "detective superintendent", "detective chief inspector", "detective inspector",
+        "detective sergeant", "detective constable", "trainee investigator (PIP1)",
+        # Welsh: police officer, policewoman, detective constable, chief inspector, superintendent
+        "swyddog heddlu", "swyddog yr heddlu", "plismones", "ditectif gwnstabl",
+        "ditectif ringyll", "prif arolygydd", "uwch-arolygydd", "uwcharolygydd", "cwnstabl yr heddlu",
+        "cwnstabl heddlu",
+    ),
+    "special": (
+        "special constable", "specials sergeant", "specials inspector", "special chief inspector",
+        "cwnstabl arbennig", "heddwas arbennig",  # Welsh: special constable
+    ),
+    "pcso": (
+        "swyddog cymorth cymunedol", "police community support officer", "PCSO",
+    ),
+    "staff": (
+        "police staff", "police staff investigator", "police investigator", "police forensic",
+        "police digital forensic examiner", "police radio operator", "police communications officer",
+        "police contact officer", "police CCTV operator", "police detention officer",
+        "police enquiry officer", "police station enquiry officer", "police fingerprint officer",
+        "police intelligence officer", "police intelligence researcher", "police crime analyst",
+        "police control room operator", "police call taker", "police communications operator",
+        "police financial investigator", "police caseworker", "police HR", "police civilian staff",
+        # Welsh: member of police staff, police call handler, police control room
+        "aelod o staff yr heddlu", "staff yr heddlu", "triniwr galwadau'r heddlu",
+        "ystafell reoli'r heddlu",
+    ),
+    "volunteer": (
+        "police support volunteer", "police volunteer", "volunteer with the police",
+        "volunteer police cadet leader", "VPC leader", "cadet leader", "police cadet leader",
+        "citizens in policing volunteer", "chaplaincy volunteer",
+        "gwirfoddolwr heddlu", "gwirfoddolwr yr heddlu",  # Welsh: police volunteer
+    ),
+}
+
+# Exact-case abbreviations, in the forms people write them.
+TITLE_ROLES: dict[str, tuple[str, ...]] = {
+    "officer": (
+        "D/Sgt", "D/S", "D/C", "D/Insp", "D/I", "D/Supt", "Det Insp", "Det Supt", "Det Ch Insp",
+        "Det Ch Supt", "DetCon", "Det Con", "Det Sgt", "Det", "T/DC", "T/DS", "A/DS", "A/DI", "T/DI",
+        "A/DCI", "T/DCI", "TDC", "DSU", "DCS", "Ch Insp", "Ch. Insp", "ChInsp", "Chief Insp", "C/I",
+        "Ch Supt", "Ch. Supt", "Chief Supt", "Supt.", "Insp.", "Sgt.", "SGT", "INSP", "P/S", "P.C.",
+        "D.C.", "D.S.", "D.I.", "DCC", "ACC", "T/Supt", "T/Ch Supt", "T/Ch Insp", "PC/DC", "Sgt/DS",
+    ),
+    "special": ("S/C", "S/PC", "Spl Sgt", "Spec Sgt", "SSgt", "S/Sgt"),
+    "pcso": ("P.C.S.O.",),
+    "staff": ("PSE", "CDO", "DDO", "DMI"),
+    "volunteer": ("PSV",),
+}
+
+WEAK_ROLES: dict[str, tuple[str, ...]] = {
+    "officer": ("sarge", "detective", "superintendent", "chief inspector", "PIP2", "PIP 2",
+                "arolygydd", "rhingyll", "cwnstabl"),
+    "special": ("specials", "volunteer officer"),
+    "pcso": ("CSO", "community support"),
+    "staff": (
+        # control room and contact
+        "control room", "control room operator", "control room supervisor", "force control room",
+        "FCR", "contact management", "contact centre", "contact handler", "public contact officer",
+        "contact officer", "call handler", "call handling", "call taker", "999 call handler",
+        "101 call handler", "999 operator", "dispatcher", "radio dispatcher", "despatcher",
+        "radio operator", "comms operator", "communications officer", "communications operator",
+        "force incident manager", "resolution centre", "switchboard operator",
+        # custody
+        "detention officer", "custody detention officer", "detention officer in custody",
+        "custody assistant", "custody officer (PSE)", "DDO",
+        # investigation
+        "investigator", "civilian investigator", "police staff investigator", "PIP1 investigator",
+        "investigation officer", "investigative officer", "investigations officer",
+        "financial investigator", "accredited financial investigator", "fraud investigator",
+        "cyber crime investigator", "cyber investigator", "digital media investigator",
+        "digital investigator", "disclosure officer", "case builder", "case file officer",
+        "file preparation", "witness care officer", "statement taker", "interview adviser",
+        # intelligence and analysis
+        "intelligence analyst", "intel analyst", "crime analyst", "analyst", "intelligence officer",
+        "intelligence researcher", "intelligence development officer", "performance analyst",
+        "intel officer",
+        # forensic and digital forensic
+        "forensic examiner", "forensic investigator", "forensic scientist",
+        "forensic practitioner", "forensic officer", "forensic collision investigator",
+        "collision investigator", "digital forensic examiner", "digital forensics examiner",
+        "digital forensic investigator", "digital forensic analyst", "digital forensic technician",
+        "digital forensics", "digital forensics unit", "DFU", "high tech crime unit", "HTCU",
+        "fingerprint expert", "fingerprint examiner", "fingerprint officer", "fingerprints",
+        "crime scene examiner", "crime scene investigator", "CSI", "scenes of crime",
+        "SOCO", "imaging technician", "forensic photographer", "e-fit",
+        # front counter, support
+        "enquiry officer", "station enquiry officer", "public enquiry officer", "front counter",
+        "property officer", "property store", "exhibits officer", "CCTV operator",
+        "firearms licensing", "firearms licensing officer", "firearms enquiry officer",
+        "vetting officer", "HR advisor", "HR adviser", "civilian", "staff", "support staff",
+        # Welsh: call handler, control room, investigator, analyst, detention officer
+        "triniwr galwadau", "ystafell reoli", "ymchwilydd", "dadansoddwr", "swyddog cadw",
+    ),
+    "volunteer": ("volunteer", "volunteering", "gwirfoddolwr"),
+}
+
+# Plurals are context about others ("our call handlers"), never a claim.
+PLURAL_ROLES: dict[str, tuple[str, ...]] = {
+    "staff": ("dispatchers", "investigators", "analysts", "control room staff"),
+    "volunteer": ("police support volunteers", "volunteers"),
+}
+
+# Words of a police context the lexicon did not have: Welsh and workforce words.
+POLICE_CONTEXT = ("yr heddlu", "police service", "police force")
