@@ -18,7 +18,7 @@ from crawler.identify import lexicon as lx
 from crawler.identify.text import Normalised
 
 MENTION_LABELS = frozenset({"ROLE", "FORCE", "AREA", "SHARED", "FOREIGN", "OTHERPOL", "POLICE",
-                            "EMPLOY", "IDIOM"})
+                            "EMPLOY", "IDIOM", "MAYBE", "NAMEPLACE"})
 # Words after a title that are not a name ("PC World" is caught earlier; these are the rest).
 NOT_NAMES = frozenset({
     "world", "gamer", "games", "game", "build", "repair", "specialist", "user", "master", "support",
@@ -109,6 +109,23 @@ def _name_follows(doc: Doc, end: int) -> bool:
             and tok.lower_ not in NOT_NAMES and tok.ent_type_ in ("", "AREA"))
 
 
+_TITLE_WORDS = frozenset({"PC", "DC", "DS", "PS", "DI", "DCI", "Sgt", "Insp", "Supt", "SC", "PCSO", "Det"})
+
+
+def _after_a_name(doc: Doc, ent: Span) -> bool:
+    """A place written straight after a capitalised word that is not itself a place, role or
+    cue, with nothing after it but punctuation: the shape of "First Surname"."""
+    if ent.start == 0:
+        return False
+    prev = doc[ent.start - 1]
+    # "Sam Stafford"; a title before it too ("PC Preston" is far more often a surname)
+    named = prev.is_alpha and prev.text[0].isupper() and prev.ent_type_ == ""
+    titled = prev.ent_type_ == "ROLE" and prev.text in _TITLE_WORDS
+    if not (named or titled):
+        return False
+    return all(t.is_punct or t.is_space or not t.is_alpha for t in doc[ent.end:])
+
+
 _HASHTAG = re.compile(r"#\w+")
 _PLACE_PREPOSITIONS = frozenset({"in", "to", "from", "near", "visiting", "washington", "via"})
 
@@ -188,6 +205,9 @@ def analyse_field(doc: Doc, norm: Normalised, field_name: str, clause_base: int,
                 if field_name == "bio" and _someone_else(doc, ent, clause_of):
                     m.ident = f"{m.role}|plural"  # police context, not a claim about the author
                 m.name_follows = _name_follows(doc, ent.end)
+            elif ent.label_ in ("AREA", "MAYBE") and field_name == "display_name" and _after_a_name(doc, ent):
+                # "Sam Stafford", "Jack Preston": a surname that is also a place names no force
+                m.label = "NAMEPLACE"
             elif ent.label_ == "EMPLOY":  # "serving with", "work for" also end a past clause
                 cues.append(Mention("EMPLOY", "", field_name, m.clause, m.start, m.end, evidence))
             mentions.append(m)
@@ -242,8 +262,8 @@ def _place_only_clauses(doc: Doc, clause_of: list[int]) -> set[int]:
         if tok.is_punct or tok.is_space or not tok.text.strip():
             continue
         clause = clause_of[tok.i]
-        ok = tok.ent_type_ in ("FORCE", "AREA", "SHARED") or tok.lower_ in _PLACE_FILLER
-        has_place = tok.ent_type_ in ("FORCE", "AREA", "SHARED")
+        ok = tok.ent_type_ in ("FORCE", "AREA", "SHARED", "MAYBE") or tok.lower_ in _PLACE_FILLER
+        has_place = tok.ent_type_ in ("FORCE", "AREA", "SHARED", "MAYBE")
         before = placed.get(clause)
         placed[clause] = ok if before is None else (before and ok)
         if has_place:

@@ -32,10 +32,13 @@ class ProfileText:
 class Verdict:
     self_identified: bool
     force: str | None  # data.police.uk id from probity.forces, or None
-    role: str | None  # "officer" | "special" | "pcso" | "staff" | None
+    role: str | None  # "officer" | "special" | "pcso" | "staff" | "volunteer" | None
     confidence: float  # 0..1: how sure the identifier is of this verdict
     evidence: list[str] = field(default_factory=list)  # exact substrings of the input
     reason: str = ""  # "serving", "retired", "family", "official-account", ...
+    role_evidence: str | None = None  # the exact span the role was read from ("DC", "Call handler")
+    # forces an ambiguous place could mean ("Newport", a surname such as "Stafford"); force is None
+    force_candidates: tuple[str, ...] = ()
 
 
 def _normalised(profile: ProfileText) -> list[Normalised]:
@@ -67,7 +70,8 @@ def _run_batch(nlp, batch: list[ProfileText]) -> Iterator[Verdict]:  # type: ign
         for j, name in enumerate(_FIELDS):
             clause = analyse_field(docs[3 * i + j], norms[i][j], name, clause, analysis)
         d = decide(analysis, profile.handle or "")
-        yield Verdict(d.self_identified, d.force, d.role, d.confidence, d.evidence, d.reason)
+        yield Verdict(d.self_identified, d.force, d.role, d.confidence, d.evidence, d.reason,
+                      d.role_evidence, d.force_candidates)
 
 
 def identify(profile: ProfileText) -> Verdict:

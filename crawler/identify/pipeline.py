@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Span
 from crawler.identify import lexicon as lx
 from crawler.identify import workforce as wf
 from crawler.identify.places import CASE_SENSITIVE_PLACES, FOREIGN_PLACES, PLACES, SHARED_AREAS
+from crawler.identify.towns import AMBIGUOUS_PLACES, MORE_PLACES
 from probity.forces import FORCES
 
 # Abbreviations in probity.forces that are mostly something else in a bio (BP the oil company,
@@ -194,6 +195,12 @@ def _place_patterns(p: IdentifyRuler) -> None:
     for force_id, places in PLACES.items():
         for place in places:
             p.add("AREA", place, force_id, exact=place in CASE_SENSITIVE_PLACES)
+    for force_id, places in MORE_PLACES.items():
+        for place in places:
+            p.add("AREA", place, force_id, exact=True)
+    # a name several forces' areas share: a place, but never a force on its own
+    for place, force_ids in AMBIGUOUS_PLACES.items():
+        p.add("MAYBE", place, "|".join(force_ids), exact=True)
     for area in SHARED_AREAS:
         p.add("SHARED", area, exact=area in ("UK", "M1", "M4", "M6", "M25") or None)
     for place in FOREIGN_PLACES:

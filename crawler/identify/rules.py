@@ -18,7 +18,7 @@ EXPLICIT_CORPORATE = frozenset({
     "run by", "managed by", "monitored by", "tweets from", "posts from", "account for the",
 })
 DENIES_CORPORATE = frozenset({"not an official", "not official", "unofficial", "personal account"})
-PLACE_TIER = {"FORCE": 2, "OTHERPOL": 2, "AREA": 1, "FOREIGN": 1, "SHARED": 0}
+PLACE_TIER = {"FORCE": 2, "OTHERPOL": 2, "AREA": 1, "FOREIGN": 1, "SHARED": 0, "MAYBE": 0, "NAMEPLACE": 0}
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,8 @@ class Decision:
     confidence: float
     evidence: list[str]
     reason: str
+    role_evidence: str | None = None
+    force_candidates: tuple[str, ...] = ()
 
 
 def _unique(items: list[str]) -> list[str]:
@@ -50,7 +52,7 @@ def _valid_roles(a: Analysis) -> list[Mention]:
     # an army sergeant's "Sgt Baker" is not a police title unless something else says police
     names_suffice = not a.military or context
     placed_clauses = {m.clause for m in a.mentions if m.state == "current"
-                      and m.label in ("FORCE", "AREA", "POLICE", "OTHERPOL", "SHARED", "FOREIGN")}
+                      and m.label in ("FORCE", "AREA", "POLICE", "OTHERPOL", "SHARED", "FOREIGN", "MAYBE")}
     # "DC, Salford." / "Insp | Norwich": a title standing alone next to a clause that only names
     # a place is as good as "DC in Salford"
     next_to_place = {c + d for c in a.place_clauses for d in (-2, 2)} if names_suffice else set()
@@ -126,6 +128,15 @@ def _rejection_reason(a: Analysis) -> tuple[str, list[str]]:
     return "no-police-claim", []
 
 
+def _candidates(mentions: list[Mention]) -> tuple[str, ...]:
+    """Forces an unresolved verdict could mean: kept for the analyst, never picked."""
+    found: list[str] = []
+    for m in mentions:
+        if m.label in ("FORCE", "AREA", "MAYBE", "NAMEPLACE") and m.state == "current":
+            found += [f for f in m.ident.split("|") if f and f not in found]
+    return tuple(found)
+
+
 def _attribute(a: Analysis, roles: list[Mention]) -> tuple[str | None, list[Mention], bool]:
     """(force id or None, the mentions used, True when the evidence is another jurisdiction)."""
     places = [m for m in a.mentions if m.state == "current" and m.label in PLACE_TIER]
@@ -188,6 +199,7 @@ def decide(a: Analysis, handle: str) -> Decision:
         confidence = 0.97 if reason == "no-police-claim" and not _police_context(a) else 0.88
         return Decision(False, None, None, confidence, evidence, reason)
     force, used, foreign = _attribute(a, roles)
+    candidates = () if force else _candidates(a.mentions)
     if foreign:
         return Decision(False, None, None, 0.85, _unique([roles[0].evidence] + [m.evidence for m in used]),
                         "other-jurisdiction")
@@ -201,7 +213,11 @@ def decide(a: Analysis, handle: str) -> Decision:
     confidence = 0.55 + {3: 0.25, 2: 0.2, 1: 0.1}[best_tier] + (0.05 if titled else 0.0)
     if force:
         confidence += 0.1 if any(m.label == "FORCE" for m in used) else 0.06
+    elif candidates:
+        confidence -= 0.05  # a place that could be more than one force: say so, do not guess
     if a.singular_voice or any(c.label == "PERSONAL" for c in a.cues):
         confidence += 0.04
     evidence = _unique([c.evidence for c in chosen] + [m.evidence for m in used[:1]])
-    return Decision(True, force, role, round(min(confidence, 0.99), 3), evidence, "serving")
+    role_evidence = chosen[0].evidence if chosen and role else None
+    return Decision(True, force, role, round(min(confidence, 0.99), 3), evidence, "serving",
+                    role_evidence, candidates)
