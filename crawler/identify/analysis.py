@@ -26,6 +26,7 @@ NOT_NAMES = frozenset({
     "a", "an", "my", "is", "views", "police", "officer", "constable", "sergeant", "retired",
     "former", "team", "fan", "lover", "life", "nerd", "geek", "culture", "version", "port", "setup",
     "monitor", "parts", "tech", "help", "love", "please", "thanks", "also", "but", "or", "not",
+    "why", "what", "who", "yes", "no",
 })
 GOAL_FUTURE = frozenset({"becoming", "become", "to become", "hoping to", "hope to", "one day",
                          "dream", "dreams", "dream job", "working towards", "work towards",
@@ -74,8 +75,9 @@ class Analysis:
     military: list[str] = field(default_factory=list)
     plural_words: list[str] = field(default_factory=list)  # "we", "our" as written
     display_name: str = ""
-    # clauses that only name a place or force ("Salford.", "the Potteries", "@ Kent Police")
-    place_clauses: set[int] = field(default_factory=set)
+    # clauses that only name a place or force ("Salford.", "the Potteries", "@ Kent Police"),
+    # each with the clauses on either side of it in the same field
+    place_clauses: dict[int, set[int]] = field(default_factory=dict)
 
 
 def _clause_ids(doc: Doc, *, single: bool) -> list[int]:
@@ -196,7 +198,8 @@ def analyse_field(doc: Doc, norm: Normalised, field_name: str, clause_base: int,
     cues: list[Mention] = []
     for ent in doc.ents:
         evidence = norm.original_span(ent.start_char, ent.end_char)
-        m = Mention(ent.label_, ent.kb_id_, field_name, clause_base + clause_of[ent.start], ent.start,
+        # a mention spanning a separator ("D/Sgt") belongs to the clause it ends in
+        m = Mention(ent.label_, ent.kb_id_, field_name, clause_base + clause_of[ent.end - 1], ent.start,
                     ent.end, evidence)
         if ent.label_ in MENTION_LABELS:
             if ent.label_ == "ROLE":
@@ -221,10 +224,14 @@ def analyse_field(doc: Doc, norm: Normalised, field_name: str, clause_base: int,
             out.military.append(evidence)
         else:
             cues.append(m)
-    out.place_clauses |= {clause_base + c for c in _place_only_clauses(doc, clause_of)}
+    word_clauses = sorted({clause_of[t.i] for t in doc
+                           if not (t.is_punct or t.is_space or t.text in lx.CLAUSE_BREAKS or "\n" in t.text)})
+    for c in _place_only_clauses(doc, clause_of):
+        i = word_clauses.index(c)
+        out.place_clauses[clause_base + c] = {clause_base + n for n in word_clauses[max(0, i - 1): i + 2]}
     for m in mentions:
         if m.label == "ROLE":
-            words = [t for t in doc if clause_of[t.i] == clause_of[m.start] and not t.is_punct]
+            words = [t for t in doc if clause_of[t.i] == clause_of[m.end - 1] and not t.is_punct]
             m.alone = all(m.start <= t.i < m.end for t in words)
     for tok in doc:
         low = tok.lower_

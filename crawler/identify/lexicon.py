@@ -77,7 +77,7 @@ WEAK_ROLES: dict[str, tuple[str, ...]] = {
     "officer": ("constable", "sergeant", "inspector", "sgt", "detective", "response", "TSG",
                 "cwnstabl", "rhingyll", "arolygydd", "ditectif",  # Welsh: constable, sergeant, inspector
                 "officer on response",
-                "traffic officer", "dog handler", "firearms", "AFO", "CID", "custody officer",
+                "traffic officer", "dog handler", "firearms", "AFO", "custody officer",
                 "roads policing", "neighbourhood policing", "response and patrol"),
     "special": ("specials", "special", "volunteer officer"),
     "pcso": ("CSO",),

@@ -126,6 +126,9 @@ def _role_patterns(p: IdentifyRuler) -> None:
     for role, phrases in lx.TITLE_ROLES.items():
         for phrase in phrases:
             p.add("ROLE", phrase, f"{role}|title", exact=True)
+    for role, phrases in wf.TITLE_ROLES.items():  # before the weak words: "Special" beats "special"
+        for phrase in phrases:
+            p.add("ROLE", phrase, f"{role}|title", exact=True)
     for role, phrases in lx.WEAK_ROLES.items():
         for phrase in phrases:
             p.add("ROLE", phrase, f"{role}|weak")
@@ -137,18 +140,15 @@ def _role_patterns(p: IdentifyRuler) -> None:
     for role, phrases in wf.STRONG_ROLES.items():
         for phrase in phrases:
             p.add("ROLE", phrase, f"{role}|strong")
-    for role, phrases in wf.TITLE_ROLES.items():
-        for phrase in phrases:
-            p.add("ROLE", phrase, f"{role}|title", exact=True)
     for role, phrases in wf.WEAK_ROLES.items():
         for phrase in phrases:
             p.add("ROLE", phrase, f"{role}|weak")
 
 
 def _cue_patterns(p: IdentifyRuler) -> None:
-    for phrase in lx.NOT_POLICE:
+    for phrase in (*lx.NOT_POLICE, *wf.NOT_POLICE):
         p.add("NOTPOLICE", phrase)
-    for phrase in lx.IDIOMS:
+    for phrase in (*lx.IDIOMS, *wf.IDIOMS):
         p.add("IDIOM", phrase)
     for phrase in lx.ACTOR:
         p.add("ACTOR", phrase)
@@ -164,7 +164,7 @@ def _cue_patterns(p: IdentifyRuler) -> None:
         p.add("OTHERPOL", phrase)
     for phrase in lx.FAMILY_PHRASES:
         p.add("FAMILY", phrase)
-    relatives = [r.lower() for r in lx.RELATIVES if " " not in r and "-" not in r]
+    relatives = [r.lower() for r in (*lx.RELATIVES, *wf.RELATIVES) if " " not in r and "-" not in r]
     rel = {"LOWER": {"IN": relatives}}
     p.add_tokens("FAMILY", [rel, {"LOWER": {"IN": ["of", "to"]}}, {"LOWER": {"IN": ["a", "an", "the", "my", "two"]}}])
     p.add_tokens("FAMILY", [rel, {"LOWER": {"IN": ["of", "to"]}}, {"ORTH": {"IN": ["PC", "DC", "DS", "DI", "Sgt", "PCSO", "DCI", "Insp"]}}])
@@ -173,7 +173,7 @@ def _cue_patterns(p: IdentifyRuler) -> None:
     p.add_tokens("FAMILY", [rel, {"LOWER": {"IN": ["is", "'s", "was", "are"]}}, {"LOWER": {"IN": ["a", "an", "in", "with", "the"]}}])
     p.add_tokens("FAMILY", [{"LOWER": {"IN": ["wife", "husband", "partner", "girlfriend", "boyfriend", "fiancee", "fiance"]}}, {"LOWER": {"IN": ["of", "to"]}}])
     p.add_tokens("FAMILY", [{"ORTH": {"IN": ["'s", "’s"]}}, rel])
-    for phrase in lx.PAST_CUES:
+    for phrase in (*lx.PAST_CUES, *wf.PAST_CUES):
         p.add("PAST", phrase)
     for phrase in lx.NARROW_PAST_CUES:
         p.add("NPAST", phrase, exact=True)
@@ -185,7 +185,7 @@ def _cue_patterns(p: IdentifyRuler) -> None:
         p.add("CORP", phrase)
     for phrase in lx.PERSONAL_CUES:
         p.add("PERSONAL", phrase)
-    for phrase in lx.EMPLOYMENT:
+    for phrase in (*lx.EMPLOYMENT, *wf.EMPLOYMENT):
         p.add("EMPLOY", phrase)
     for phrase in lx.NOW_CUES:
         p.add("NOW", phrase)

@@ -6,8 +6,10 @@ import re
 from dataclasses import dataclass
 
 from crawler.identify import lexicon as lx
+from crawler.identify import workforce as wf
 from crawler.identify.analysis import Analysis, Mention
 from crawler.identify.pipeline import OFFICIAL_HANDLES
+from probity.forces import FORCES
 
 # a special constable is also a volunteer; a volunteer who is also staff is reported as staff
 ROLE_ORDER = ("special", "pcso", "officer", "staff", "volunteer")
@@ -18,6 +20,9 @@ EXPLICIT_CORPORATE = frozenset({
     "run by", "managed by", "monitored by", "tweets from", "posts from", "account for the",
 })
 DENIES_CORPORATE = frozenset({"not an official", "not official", "unofficial", "personal account"})
+# A force's area named as the force names itself ("Essex", "Notts", "Beds"), without "Police".
+COUNTY_NAMES = frozenset(a.lower() for f in FORCES for a in f.aliases
+                         if not any(w in a.lower() for w in ("police", "constabulary", "cops", "heddlu", "met")))
 PLACE_TIER = {"FORCE": 2, "OTHERPOL": 2, "AREA": 1, "FOREIGN": 1, "SHARED": 0, "MAYBE": 0, "NAMEPLACE": 0}
 
 
@@ -55,17 +60,25 @@ def _valid_roles(a: Analysis) -> list[Mention]:
                       and m.label in ("FORCE", "AREA", "POLICE", "OTHERPOL", "SHARED", "FOREIGN", "MAYBE")}
     # "DC, Salford." / "Insp | Norwich": a title standing alone next to a clause that only names
     # a place is as good as "DC in Salford"
-    next_to_place = {c + d for c in a.place_clauses for d in (-2, 2)} if names_suffice else set()
+    next_to_place = {n for near in a.place_clauses.values() for n in near} if names_suffice else set()
+    county_clauses = {m.clause for m in a.mentions if m.state == "current" and m.label == "AREA"
+                      and m.evidence.lower() in COUNTY_NAMES}
+    near_county = county_clauses | {n for c in county_clauses for n in a.place_clauses.get(c, ())}
+    # "Analyst at the Home Office", "Civilian investigator for the DWP": another employer
+    other_employer = {c.clause for c in a.cues if c.label == "NOTPOLICE"}
     roles: list[Mention] = []
     for m in a.mentions:
         if m.state != "current":
+            continue
+        if m.label == "ROLE" and m.role in ("staff", "volunteer") and m.clause in other_employer:
             continue
         if m.label == "ROLE":
             ok = (m.tier == "strong"
                   or (m.tier == "title" and ((m.name_follows and names_suffice) or context
                                              or m.clause in placed_clauses
                                              or (m.alone and m.clause in next_to_place)))
-                  or (m.tier == "weak" and context))
+                  or (m.tier == "weak" and context)
+                  or (m.tier == "weak" and m.role in wf.COUNTY_SUFFICES and m.clause in near_county))
             if ok:
                 roles.append(m)
         elif m.label == "EMPLOY":

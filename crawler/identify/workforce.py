@@ -20,7 +20,8 @@ STRONG_ROLES: dict[str, tuple[str, ...]] = {
         "chief constable", "deputy chief constable", "assistant chief constable",
         "police superintendent", "police chief inspector", "detective chief superintendent",
         "detective superintendent", "detective chief inspector", "detective inspector",
-        "detective sergeant", "detective constable", "trainee investigator (PIP1)",
+        "detective sergeant", "detective constable", "trainee investigator (PIP1)", "CID",
+        "Special Branch",
         # Welsh: police officer, policewoman, detective constable, chief inspector, superintendent
         "swyddog heddlu", "swyddog yr heddlu", "plismones", "ditectif gwnstabl",
         "ditectif ringyll", "prif arolygydd", "uwch-arolygydd", "uwcharolygydd", "cwnstabl yr heddlu",
@@ -62,15 +63,16 @@ TITLE_ROLES: dict[str, tuple[str, ...]] = {
         "Ch Supt", "Ch. Supt", "Chief Supt", "Supt.", "Insp.", "Sgt.", "SGT", "INSP", "P/S", "P.C.",
         "D.C.", "D.S.", "D.I.", "DCC", "ACC", "T/Supt", "T/Ch Supt", "T/Ch Insp", "PC/DC", "Sgt/DS",
     ),
-    "special": ("S/C", "S/PC", "Spl Sgt", "Spec Sgt", "SSgt", "S/Sgt"),
+    # "Special in Hull", "Special, Leics": capital S, next to a place like any title
+    "special": ("Special", "S/C", "S/PC", "Spl Sgt", "Spec Sgt", "SSgt", "S/Sgt"),
     "pcso": ("P.C.S.O.",),
     "staff": ("PSE", "CDO", "DDO", "DMI"),
     "volunteer": ("PSV",),
 }
 
 WEAK_ROLES: dict[str, tuple[str, ...]] = {
-    "officer": ("sarge", "detective", "superintendent", "chief inspector", "PIP2", "PIP 2",
-                "arolygydd", "rhingyll", "cwnstabl"),
+    "officer": ("sarge", "detective", "superintendent", "chief inspector", "arolygydd", "rhingyll",
+                "cwnstabl"),
     "special": ("specials", "volunteer officer"),
     "pcso": ("CSO", "community support"),
     "staff": (
@@ -122,4 +124,28 @@ PLURAL_ROLES: dict[str, tuple[str, ...]] = {
 }
 
 # Words of a police context the lexicon did not have: Welsh and workforce words.
-POLICE_CONTEXT = ("yr heddlu", "police service", "police force")
+POLICE_CONTEXT = ("yr heddlu", "police service", "police force", "999/101", "101/999", "999 & 101",
+                  "999 and 101", "101 and 999", "PIP2", "PIP 2", "PIP1", "PIP 1", "PIP3", "PIP 3")
+
+# Employers that are not one of the 44 forces: staff job words next to them are not police staff.
+NOT_POLICE = ("Home Office", "the Home Office", "IOPC", "Independent Office for Police Conduct",
+              "Police Ombudsman", "College of Policing", "HMICFRS", "HMIC", "National Crime Agency", "NCA",
+              "Department for Work and Pensions", "Financial Conduct Authority", "FCA", "Environment Agency",
+              "RSPCA", "Serious Fraud Office", "SFO", "local authority", "council", "NHS", "insurance",
+              "Royal Mail", "Post Office", "bank", "university")
+
+# Senses of "Special" that are not a special constable.
+IDIOMS = ("Special Olympics", "Special Agent", "Special Projects", "Special Adviser", "Special Advisor",
+          "special collections", "Special Collections", "special guest", "special interest group")
+
+# Welsh cues: retired (wedi ymddeol), former (cyn-), work for (gweithio i), proud to be (balch o fod).
+PAST_CUES = ("wedi ymddeol", "ymddeolodd", "ymddeol", "cyn-heddwas", "cyn heddwas", "cyn-swyddog",
+             "cyn swyddog", "cyn-blismon")
+EMPLOYMENT = ("gweithio i", "gweithio gyda", "yn gweithio i", "gweithio yn")
+RELATIVES = ("gwraig", "gŵr", "tad", "mab", "merch")
+
+# Job families a force advertises that are police work when the force is named by its county
+# alone ("Crime analyst. Notts."; "Call handler, Essex"), though not with a town ("call handler
+# in Leeds" may be any call centre).
+COUNTY_SUFFICES = frozenset({"staff", "volunteer", "special", "pcso"})
+
