@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from crawler.identify import lexicon as lx
+from crawler.identify import workforce as wf
 from crawler.identify.text import Normalised
 
 MENTION_LABELS = frozenset({"ROLE", "FORCE", "AREA", "SHARED", "FOREIGN", "OTHERPOL", "POLICE",
@@ -114,6 +115,49 @@ def _name_follows(doc: Doc, end: int) -> bool:
 _TITLE_WORDS = frozenset({"PC", "DC", "DS", "PS", "DI", "DCI", "Sgt", "Insp", "Supt", "SC", "PCSO", "Det"})
 
 
+def _jobs_at_forces(doc: Doc, norm: Normalised, field_name: str, base: int, clause_of: list[int],
+                    mentions: list[Mention]) -> list[Mention]:
+    """Staff roles the lexicon does not name: "Software developer at Leicestershire Police",
+    "Media & comms, City of London Police" - a job ending in a job word, next to a named force."""
+    found: list[Mention] = []
+    role_clauses = {m.clause for m in mentions if m.label in ("ROLE", "EMPLOY")}
+    words = [t for t in doc if not (t.is_punct or t.is_space or t.text in lx.CLAUSE_BREAKS)]
+    for ent in doc.ents:
+        if ent.label_ != "FORCE":
+            continue
+        start = ent.start + (doc[ent.start].lower_ == "the")
+        before = [t for t in words if t.i < ent.start]
+        head: Token | None = None
+        if (len(before) >= 2 and before[-1].lower_ in wf.EMPLOY_PREPOSITIONS
+                and clause_of[before[-1].i] == clause_of[ent.start] == clause_of[before[-2].i]
+                and before[-2].i == before[-1].i - 1):
+            head = before[-2]
+        elif before and clause_of[before[-1].i] != clause_of[ent.start] and all(
+                clause_of[t.i] != clause_of[ent.start] for t in before):
+            head = before[-1]  # "Media & comms, City of London Police"
+        if head is None or head.lower_.strip(".") not in wf.JOB_HEADS or head.ent_type_ not in ("", "NOTPOLICE"):
+            continue
+        clause = clause_of[head.i]
+        if base + clause in role_clauses:
+            continue
+        first = min(t.i for t in words if clause_of[t.i] == clause)
+        evidence = norm.original_span(doc[first].idx, head.idx + len(head.text))
+        found.append(Mention("ROLE", "staff|weak", field_name, base + clause, first, head.i + 1, evidence))
+    return found
+
+
+_COLLECTIVE = frozenset({"we", "they", "who", "which", "that"})
+_NEGATIONS = frozenset({"not", "never", "no", "nor", "isn't", "not a", "definitely"})
+
+
+def _negated(doc: Doc, ent: Span) -> bool:
+    """"Not a police officer", "never a cop": the role is denied."""
+    before = [t.lower_ for t in doc[max(0, ent.start - 3): ent.start]]
+    while before and before[-1] in ("a", "an", "the"):
+        before.pop()
+    return bool(before) and before[-1] in _NEGATIONS
+
+
 def _after_a_name(doc: Doc, ent: Span) -> bool:
     """A place written straight after a capitalised word that is not itself a place, role or
     cue, with nothing after it but punctuation: the shape of "First Surname"."""
@@ -156,6 +200,8 @@ def _someone_else(doc: Doc, ent: Span, clause_of: list[int]) -> bool:
     if ent.start == 0:
         return False
     prev = doc[ent.start - 1].lower_
+    if prev == "the" and ent.start >= 2 and doc[ent.start - 2].lower_ in ("in", "at", "on", "within"):
+        return False  # a workplace: "in the control room", "on the front counter"
     if prev in _OTHER_DETERMINERS:
         return True
     if prev in ("a", "an") and ent.start >= 2:
@@ -177,6 +223,17 @@ def _next_content(doc: Doc, end: int, limit: int = 4) -> list[Token]:
         if len(out) >= limit:
             break
     return out
+
+
+_OBJECT_PAST = frozenset({"former", "formerly", "ex", "ex-", "previously", "once a", "was a", "used to be"})
+
+
+def _past_of_something_else(doc: Doc, ent: Span) -> bool:
+    """"Former chemist", "previously a teacher": the past cue has its own, non-police object."""
+    if ent.text.lower() not in _OBJECT_PAST:
+        return False
+    following = _next_content(doc, ent.end, limit=1)
+    return bool(following) and following[0].is_alpha and following[0].ent_type_ == ""
 
 
 def _past_cue_valid(doc: Doc, ent: Span, narrow: bool) -> bool:
@@ -205,18 +262,26 @@ def analyse_field(doc: Doc, norm: Normalised, field_name: str, clause_base: int,
             if ent.label_ == "ROLE":
                 if m.tier == "title" and field_name != "handle" and _not_a_title(doc, ent, norm):
                     continue
+                if (field_name == "display_name" and ent.text.lower() in wf.SURNAME_ROLES
+                        and ent.text[0].isupper() and _after_a_name(doc, ent)):
+                    continue  # "Lucy Copper": a surname
+                if _negated(doc, ent):
+                    m.state = "denied"  # "Not a special constable": neither a claim nor context
                 if field_name == "bio" and _someone_else(doc, ent, clause_of):
                     m.ident = f"{m.role}|plural"  # police context, not a claim about the author
                 m.name_follows = _name_follows(doc, ent.end)
             elif ent.label_ in ("AREA", "MAYBE") and field_name == "display_name" and _after_a_name(doc, ent):
                 # "Sam Stafford", "Jack Preston": a surname that is also a place names no force
                 m.label = "NAMEPLACE"
+            elif ent.label_ == "EMPLOY" and ent.start > 0 and doc[ent.start - 1].lower_ in _COLLECTIVE:
+                continue  # "We work for police & defence": a firm speaking, not an employee
             elif ent.label_ == "EMPLOY":  # "serving with", "work for" also end a past clause
                 cues.append(Mention("EMPLOY", "", field_name, m.clause, m.start, m.end, evidence))
             mentions.append(m)
         elif ent.label_ in ("PAST", "NPAST"):
             if _past_cue_valid(doc, ent, narrow=ent.label_ == "NPAST"):
                 m.label = "PAST"
+                m.ident = "object" if _past_of_something_else(doc, ent) else ""
                 cues.append(m)
         elif ent.label_ == "ACTOR":
             out.actor.append(evidence)
@@ -232,13 +297,16 @@ def analyse_field(doc: Doc, norm: Normalised, field_name: str, clause_base: int,
     for m in mentions:
         if m.label == "ROLE":
             words = [t for t in doc if clause_of[t.i] == clause_of[m.end - 1] and not t.is_punct]
-            m.alone = all(m.start <= t.i < m.end for t in words)
+            m.alone = all(m.start <= t.i < m.end or t.lower_ in wf.RANK_MODIFIERS
+                          or t.ent_type_ in ("ROLE", "POLICE") for t in words)
     for tok in doc:
         low = tok.lower_
         out.singular_voice += low in lx.SINGULAR_VOICE
         if low in lx.PLURAL_VOICE:
             out.plural_voice += 1
             out.plural_words.append(norm.original_span(tok.idx, tok.idx + len(tok.text)))
+    if field_name != "handle":
+        mentions += _jobs_at_forces(doc, norm, field_name, clause_base, clause_of, mentions)
     for cue in cues:
         # "Dream job: police officer" - a cue ending in a colon governs the next clause
         if cue.label in STATE_LABELS and cue.end < len(doc) and doc[cue.end].text == ":":
@@ -269,7 +337,8 @@ def _place_only_clauses(doc: Doc, clause_of: list[int]) -> set[int]:
         if tok.is_punct or tok.is_space or not tok.text.strip():
             continue
         clause = clause_of[tok.i]
-        ok = tok.ent_type_ in ("FORCE", "AREA", "SHARED", "MAYBE") or tok.lower_ in _PLACE_FILLER
+        ok = (tok.ent_type_ in ("FORCE", "AREA", "SHARED", "MAYBE") or tok.lower_ in _PLACE_FILLER
+              or tok.lower_ in wf.PLACE_UNITS)
         has_place = tok.ent_type_ in ("FORCE", "AREA", "SHARED", "MAYBE")
         before = placed.get(clause)
         placed[clause] = ok if before is None else (before and ok)
@@ -286,7 +355,8 @@ def _scope(mentions: list[Mention], cues: list[Mention], out: Analysis) -> None:
         state = STATE_LABELS[cue.label]
         in_clause = [m for m in mentions if m.clause == cue.clause]
         if cue.label == "PAST" and not any(m.label in _CLAIM_LABELS for m in in_clause):
-            out.global_past.append(cue.evidence)
+            if cue.ident != "object":  # "Former chemist" is about chemistry, not the whole profile
+                out.global_past.append(cue.evidence)
             continue
         resets = [c.start for c in cues if c.clause == cue.clause and c.label in ("NOW", "EMPLOY")
                   and c.start > cue.start]
@@ -311,7 +381,7 @@ def _looks_like_organisation(doc: Doc) -> bool:
     """A display name made only of force/place names and team words ("Kent Police Dartford")."""
     has_place = False
     for tok in doc:
-        if tok.ent_type_ in ("FORCE", "AREA"):
+        if tok.ent_type_ in ("FORCE", "AREA", "MAYBE"):
             has_place = True
             continue
         if tok.ent_type_ in ("SHARED", "POLICE") or tok.is_punct or tok.is_space:

@@ -15,7 +15,7 @@ from crawler.identify.pipeline import OFFICIAL_HANDLES, get_nlp
 from crawler.identify.rules import decide
 from crawler.identify.text import Normalised, normalise
 
-IDENTIFIER_VERSION = "rules-2026.11.30.1"
+IDENTIFIER_VERSION = "rules-2026.11.30.2"
 _KEEP = frozenset(OFFICIAL_HANDLES)
 _FIELDS = ("display_name", "bio", "handle")
 
@@ -44,7 +44,14 @@ class Verdict:
 def _normalised(profile: ProfileText) -> list[Normalised]:
     return [normalise(profile.display_name or "", keep=_KEEP),
             normalise(profile.bio or "", keep=_KEEP),
-            normalise(profile.handle or "", is_handle=True, keep=_KEEP)]
+            normalise(_local_part(profile.handle or ""), is_handle=True, keep=_KEEP)]
+
+
+def _local_part(handle: str) -> str:
+    """"@bobby_dazzler@mastodon.world" -> "@bobby_dazzler": the server's name says nothing about
+    its user (and "mastodon.world" must not be read as words)."""
+    head, sep, _ = handle.lstrip("@").partition("@")
+    return handle[: len(handle) - len(handle.lstrip("@"))] + head if sep else handle
 
 
 def identify_many(profiles: Iterable[ProfileText], batch_size: int = 256) -> Iterator[Verdict]:

@@ -150,7 +150,7 @@ def _cue_patterns(p: IdentifyRuler) -> None:
         p.add("NOTPOLICE", phrase)
     for phrase in (*lx.IDIOMS, *wf.IDIOMS):
         p.add("IDIOM", phrase)
-    for phrase in lx.ACTOR:
+    for phrase in (*lx.ACTOR, *wf.ACTOR):
         p.add("ACTOR", phrase)
     for phrase in lx.FICTION:
         p.add("FICTION", phrase)
@@ -179,9 +179,9 @@ def _cue_patterns(p: IdentifyRuler) -> None:
         p.add("NPAST", phrase, exact=True)
     p.add_tokens("PAST", [{"SHAPE": "dddd"}, {"ORTH": {"IN": ["-", "–", "to"]}}, {"SHAPE": "dddd"}])
     p.add_tokens("PAST", [{"SHAPE": "dddd"}, {"ORTH": {"IN": ["-", "–"]}}, {"SHAPE": "dd"}])
-    for phrase in lx.FUTURE_CUES:
+    for phrase in (*lx.FUTURE_CUES, *wf.FUTURE_CUES):
         p.add("FUTURE", phrase)
-    for phrase in lx.CORPORATE_CUES:
+    for phrase in (*lx.CORPORATE_CUES, *wf.CORPORATE_CUES):
         p.add("CORP", phrase)
     for phrase in lx.PERSONAL_CUES:
         p.add("PERSONAL", phrase)
@@ -217,6 +217,6 @@ def get_nlp() -> Language:
     _role_patterns(p)
     _force_patterns(p)
     _place_patterns(p)
-    for phrase in (*lx.POLICE_CONTEXT, *wf.POLICE_CONTEXT):
+    for phrase in (*lx.POLICE_CONTEXT, *wf.POLICE_CONTEXT, *wf.UNIT_CONTEXT):
         p.add("POLICE", phrase)
     return nlp

@@ -17,6 +17,7 @@ TIER_RANK = {"strong": 3, "title": 2, "weak": 1}
 EXPLICIT_CORPORATE = frozenset({
     "official account", "official twitter", "official page", "official feed", "the official",
     "official account of", "official x account", "team account", "account of the", "run by the",
+    "cyfrif swyddogol",
     "run by", "managed by", "monitored by", "tweets from", "posts from", "account for the",
 })
 DENIES_CORPORATE = frozenset({"not an official", "not official", "unofficial", "personal account"})
@@ -153,7 +154,12 @@ def _candidates(mentions: list[Mention]) -> tuple[str, ...]:
 def _attribute(a: Analysis, roles: list[Mention]) -> tuple[str | None, list[Mention], bool]:
     """(force id or None, the mentions used, True when the evidence is another jurisdiction)."""
     places = [m for m in a.mentions if m.state == "current" and m.label in PLACE_TIER]
+    # a handle is a squeezed label ("sgt_kendal_lancs"): where the bio or name places the person,
+    # the handle's places do not count
+    if any(m.field != "handle" and PLACE_TIER[m.label] > 0 for m in places):
+        places = [m for m in places if m.field != "handle" or m.label not in ("AREA", "MAYBE")]
     role_clauses = {r.clause for r in roles}
+    role_clauses |= {c for c, near in a.place_clauses.items() if role_clauses & near}
     # prefer evidence in the role's own clause, unless that is only a shared area
     # ("Special in the Cotswolds (Cirencester)" -> Cirencester)
     near = [m for m in places if m.clause in role_clauses and PLACE_TIER[m.label] > 0]
@@ -192,6 +198,14 @@ def _present_claim(a: Analysis) -> bool:
                for c in a.cues if c.label in ("NOW", "EMPLOY") for m in a.mentions)
 
 
+def _surnames_in_handle(a: Analysis) -> None:
+    """A handle repeating a surname that is also a place ("sgt_kendal" for "Sgt Kendal")."""
+    names = {m.evidence.lower() for m in a.mentions if m.label == "NAMEPLACE"}
+    for m in a.mentions:
+        if m.field == "handle" and m.label in ("AREA", "MAYBE") and m.evidence.lower() in names:
+            m.label = "NAMEPLACE"
+
+
 def decide(a: Analysis, handle: str) -> Decision:
     if a.actor:
         roles_any = [m for m in a.mentions if m.label == "ROLE"]
@@ -202,6 +216,7 @@ def decide(a: Analysis, handle: str) -> Decision:
             if m.state == "current":
                 m.state = "past"
     _handle_follows_bio(a)
+    _surnames_in_handle(a)
     roles = _valid_roles(a)
     titled = any(r.label == "ROLE" and r.tier == "title" and r.name_follows for r in roles)
     corporate = _corporate(a, handle, titled)
@@ -219,6 +234,10 @@ def decide(a: Analysis, handle: str) -> Decision:
     best_tier = max(TIER_RANK.get(r.tier, 3) for r in roles)
     top_roles = [r for r in roles if TIER_RANK.get(r.tier, 3) == best_tier]
     role_mentions = [r for r in top_roles if r.label == "ROLE"]
+    if not role_mentions:  # "Working for GMP in the contact centre": the job names the role
+        named = [r for r in roles if r.label == "ROLE"]
+        top_named = max((TIER_RANK.get(r.tier, 3) for r in named), default=0)
+        role_mentions = [r for r in named if TIER_RANK.get(r.tier, 3) == top_named]
     role: str | None = None
     if role_mentions:
         role = min((r.role for r in role_mentions), key=lambda x: ROLE_ORDER.index(x or "volunteer"))

@@ -93,7 +93,7 @@ MORE_PLACES: dict[str, tuple[str, ...]] = {
                      "Purley", "Coulsdon", "Penge", "Beckenham", "Sidcup", "Erith", "Eltham",
                      "Thamesmead", "Plumstead", "Forest Hill", "Sydenham", "Brockley", "Leyton",
                      "Leytonstone", "Chingford", "Woodford", "Wanstead", "Forest Gate", "East Ham",
-                     "West Ham", "Canning Town", "Beckton", "Plaistow", "Hornchurch", "Upminster",
+                     "Canning Town", "Beckton", "Plaistow", "Hornchurch", "Upminster",
                      "Harold Hill", "Hainault", "Barkingside", "Chadwell Heath", "Muswell Hill",
                      "Crouch End", "Hornsey", "Highgate", "Kentish Town", "Marylebone", "Mayfair",
                      "Belgravia", "Pimlico", "Covent Garden", "Lippitts Hill", "South London",

@@ -28,6 +28,8 @@ STRONG_ROLES: dict[str, tuple[str, ...]] = {
         "cwnstabl heddlu",
     ),
     "special": (
+        "specials chief inspector", "specials ch insp", "specials superintendent", "specials chief officer",
+        "specials sgt", "specials insp", "specials inspector", "special constabulary chief officer",
         "special constable", "specials sergeant", "specials inspector", "special chief inspector",
         "cwnstabl arbennig", "heddwas arbennig",  # Welsh: special constable
     ),
@@ -66,7 +68,7 @@ TITLE_ROLES: dict[str, tuple[str, ...]] = {
     # "Special in Hull", "Special, Leics": capital S, next to a place like any title
     "special": ("Special", "S/C", "S/PC", "Spl Sgt", "Spec Sgt", "SSgt", "S/Sgt"),
     "pcso": ("P.C.S.O.",),
-    "staff": ("PSE", "CDO", "DDO", "DMI"),
+    "staff": ("PSE", "CDO", "DDO", "DMI", "CSI"),
     "volunteer": ("PSV",),
 }
 
@@ -110,7 +112,7 @@ WEAK_ROLES: dict[str, tuple[str, ...]] = {
         "enquiry officer", "station enquiry officer", "public enquiry officer", "front counter",
         "property officer", "property store", "exhibits officer", "CCTV operator",
         "firearms licensing", "firearms licensing officer", "firearms enquiry officer",
-        "vetting officer", "HR advisor", "HR adviser", "civilian", "staff", "support staff",
+        "vetting officer", "vetting unit", "force vetting unit", "vetting team", "HR advisor", "HR adviser", "civilian", "staff", "support staff",
         # Welsh: call handler, control room, investigator, analyst, detention officer
         "triniwr galwadau", "ystafell reoli", "ymchwilydd", "dadansoddwr", "swyddog cadw",
     ),
@@ -131,18 +133,56 @@ POLICE_CONTEXT = ("yr heddlu", "police service", "police force", "999/101", "101
 NOT_POLICE = ("Home Office", "the Home Office", "IOPC", "Independent Office for Police Conduct",
               "Police Ombudsman", "College of Policing", "HMICFRS", "HMIC", "National Crime Agency", "NCA",
               "Department for Work and Pensions", "Financial Conduct Authority", "FCA", "Environment Agency",
-              "RSPCA", "Serious Fraud Office", "SFO", "local authority", "council", "NHS", "insurance",
+              "RSPCA", "private lab", "private company", "private sector", "Serious Fraud Office", "SFO", "local authority", "council", "NHS", "insurance",
               "Royal Mail", "Post Office", "bank", "university")
 
 # Senses of "Special" that are not a special constable.
-IDIOMS = ("Special Olympics", "Special Agent", "Special Projects", "Special Adviser", "Special Advisor",
+IDIOMS = ("CSI Miami", "CSI: Miami", "CSI Vegas", "CSI NY", "CSI: Crime Scene", "bobby dazzler",
+          "copper kettle", "copper jewellery", "copper & silver", "copper and silver", "copper wire",
+          "copper pipe", "copper beech", "copper hair", "copper pans", "copper top", "copper-haired",
+          "Special Olympics", "Special Agent", "Special Projects", "Special Adviser", "Special Advisor",
           "special collections", "Special Collections", "special guest", "special interest group")
 
 # Welsh cues: retired (wedi ymddeol), former (cyn-), work for (gweithio i), proud to be (balch o fod).
 PAST_CUES = ("wedi ymddeol", "ymddeolodd", "ymddeol", "cyn-heddwas", "cyn heddwas", "cyn-swyddog",
              "cyn swyddog", "cyn-blismon")
+# Whole-profile fiction and role play: every rank in the profile is a character.
+ACTOR = ("fictional", "fictional detective", "RP account", "roleplay", "role play account", "role-play",
+         "parody account", "parody", "novel-in-progress", "my novel", "fan account", "not a real")
+FUTURE_CUES = ("until I start", "till I start", "start as", "starting as", "days until", "weeks until",
+               "days to go", "weeks to go", "start in", "counting down")
+CORPORATE_CUES = ("cyfrif swyddogol",)
+# Police work named by its unit: context for a bare rank ("DS on a murder team").
+UNIT_CONTEXT = ("murder team", "murder squad", "major crime", "major investigation team", "homicide team",
+                "serious crime", "public protection", "response team", "neighbourhood team", "NPT", "SNT",
+                "custody suite", "CID office")
 EMPLOYMENT = ("gweithio i", "gweithio gyda", "yn gweithio i", "gweithio yn")
 RELATIVES = ("gwraig", "gŵr", "tad", "mab", "merch")
+
+# "Software developer at Leicestershire Police", "Media & comms, City of London Police": a job
+# ending in one of these words next to a named force is police staff, whatever the job.
+JOB_HEADS = frozenset({
+    "officer", "manager", "analyst", "advisor", "adviser", "partner", "developer", "engineer",
+    "technician", "assistant", "coordinator", "co-ordinator", "lead", "specialist", "administrator",
+    "clerk", "support", "desk", "team", "unit", "centre", "center", "comms", "communications",
+    "services", "service", "worker", "researcher", "scientist", "designer", "accountant", "planner",
+    "buyer", "auditor", "protection", "foi", "disclosure", "care", "hr", "it", "finance", "payroll",
+    "procurement", "estates", "fleet", "mechanic", "trainer", "consultant", "architect", "editor",
+    "apprentice", "administration", "admin", "receptionist", "cleaner", "caterer", "chef", "driver",
+    "handler", "operator", "examiner", "investigator", "supervisor", "director", "head", "controller",
+    "secretary", "pa", "officer.", "tech", "programmer", "tester", "statistician",
+})
+EMPLOY_PREPOSITIONS = frozenset({"at", "for", "with", "@", "in"})
+# Words that may stand next to a rank in its clause and still leave it "alone" ("Neighbourhood Sgt").
+RANK_MODIFIERS = frozenset({"neighbourhood", "response", "custody", "acting", "temporary", "patrol",
+                            "traffic", "roads", "dog", "firearms", "proud", "serving", "uniform",
+                            "community", "local", "detective", "cid", "rural", "night", "nights", "the"})
+# Unit words that may follow a place in a clause that only says where ("Cheltenham NPT").
+PLACE_UNITS = frozenset({"npt", "snt", "nht", "lpa", "team", "neighbourhood", "policing", "response",
+                         "custody", "station", "nick", "patch", "beat", "towns", "land", "cid", "lpu",
+                         "division", "area", "borough", "ward", "force"})
+# Role words that are also surnames: "Lucy Copper", "John Constable" in a display name.
+SURNAME_ROLES = frozenset({"copper", "constable", "sergeant", "bobby", "special", "officer", "cop"})
 
 # Job families a force advertises that are police work when the force is named by its county
 # alone ("Crime analyst. Notts."; "Call handler, Essex"), though not with a town ("call handler
