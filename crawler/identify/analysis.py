@@ -125,7 +125,6 @@ def _jobs_at_forces(doc: Doc, norm: Normalised, field_name: str, base: int, clau
     for ent in doc.ents:
         if ent.label_ != "FORCE":
             continue
-        start = ent.start + (doc[ent.start].lower_ == "the")
         before = [t for t in words if t.i < ent.start]
         head: Token | None = None
         if (len(before) >= 2 and before[-1].lower_ in wf.EMPLOY_PREPOSITIONS

@@ -16,7 +16,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from crawler.fake.world import FakeAccount, FakePost, FakeRef, World, _Ids
-from probity.demo.people import NEGATIVE_KINDS, Person, negative_person, ordinary_person, serving_person
+from probity.demo.people import (
+    NEGATIVE_KINDS,
+    Person,
+    negative_person,
+    ordinary_person,
+    serving_person,
+)
 from probity.forces import FORCES, FORCES_BY_ID
 from probity.integrity.sample.apportion import apportion
 from probity.integrity.sample.figures import FORCE_WEIGHTS, SOCIAL_CATEGORIES

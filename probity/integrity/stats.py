@@ -11,7 +11,7 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Select, distinct, func, select
 from sqlalchemy.orm import Session
@@ -79,7 +79,7 @@ def _value(key: Any) -> Any:
 
 
 def investigation_stats(session: Session, scope: StatsScope) -> dict[str, Any]:
-    I = Investigation  # noqa: E741
+    I = Investigation
     rows = session.execute(_where(
         select(I.type, I.recipient, I.media_scope, I.status, I.suspended, func.count())
         .group_by(I.type, I.recipient, I.media_scope, I.status, I.suspended), scope, I.force_id, I.opened_on))
@@ -163,10 +163,10 @@ def social_media_stats(session: Session, scope: StatsScope) -> dict[str, Any]:
     profiles = session.scalar(_where(select(func.count()).select_from(A).where(A.self_identified.is_(True)),
                                      scope, A.force_id, A.first_seen, is_datetime=True)) or 0
     # role (issue #17): officers, specials, PCSOs, staff and volunteers are counted apart
-    role_rows = _where(select(A.role, func.count()).where(A.self_identified.is_(True)).group_by(A.role),
-                       scope, A.force_id, A.first_seen, is_datetime=True)
+    by_role = cast("Select[Any]", select(A.role, func.count()).where(A.self_identified.is_(True)).group_by(A.role))
+    role_rows = _where(by_role, scope, A.force_id, A.first_seen, is_datetime=True)
     profiles_by_role = dict.fromkeys([*(r.value for r in Role), "unknown"], 0)
-    for role, n in session.execute(role_rows):
+    for role, n in session.execute(role_rows).tuples():
         profiles_by_role[_value(role) if role is not None else "unknown"] += int(n)
     items = _where(select(ReferralItem.labels, Post.platform, Post.account_id, A.role)
                    .join(Flag, Flag.id == ReferralItem.flag_id).join(Post, Post.id == Flag.post_id)

@@ -4,6 +4,7 @@ and on the flag page."""
 from __future__ import annotations
 
 from apifixtures import auth, create_flag
+
 from probity.models import Platform, PlatformAccount, Role
 
 
