@@ -27,7 +27,7 @@ NOT_NAMES = frozenset({
     "a", "an", "my", "is", "views", "police", "officer", "constable", "sergeant", "retired",
     "former", "team", "fan", "lover", "life", "nerd", "geek", "culture", "version", "port", "setup",
     "monitor", "parts", "tech", "help", "love", "please", "thanks", "also", "but", "or", "not",
-    "why", "what", "who", "yes", "no",
+    "why", "what", "who", "yes", "no", "education", "needs", "offer", "offers", "edition", "guest",
 })
 GOAL_FUTURE = frozenset({"becoming", "become", "to become", "hoping to", "hope to", "one day",
                          "dream", "dreams", "dream job", "working towards", "work towards",
@@ -172,7 +172,7 @@ def _after_a_name(doc: Doc, ent: Span) -> bool:
 
 
 _HASHTAG = re.compile(r"#\w+")
-_PLACE_PREPOSITIONS = frozenset({"in", "to", "from", "near", "visiting", "washington", "via"})
+_PLACE_PREPOSITIONS = frozenset({"in", "to", "from", "near", "visiting", "washington", "via", "the"})
 
 
 def _not_a_title(doc: Doc, ent: Span, norm: Normalised) -> bool:

@@ -63,7 +63,7 @@ TITLE_ROLES: dict[str, tuple[str, ...]] = {
         "Det Ch Supt", "DetCon", "Det Con", "Det Sgt", "Det", "T/DC", "T/DS", "A/DS", "A/DI", "T/DI",
         "A/DCI", "T/DCI", "TDC", "DSU", "DCS", "Ch Insp", "Ch. Insp", "ChInsp", "Chief Insp", "C/I",
         "Ch Supt", "Ch. Supt", "Chief Supt", "Supt.", "Insp.", "Sgt.", "SGT", "INSP", "P/S", "P.C.",
-        "D.C.", "D.S.", "D.I.", "DCC", "ACC", "T/Supt", "T/Ch Supt", "T/Ch Insp", "PC/DC", "Sgt/DS",
+        "D.S.", "D.I.", "DCC", "ACC", "T/Supt", "T/Ch Supt", "T/Ch Insp", "PC/DC", "Sgt/DS",
     ),
     # "Special in Hull", "Special, Leics": capital S, next to a place like any title
     "special": ("Special", "S/C", "S/PC", "Spl Sgt", "Spec Sgt", "SSgt", "S/Sgt"),
@@ -137,7 +137,7 @@ NOT_POLICE = ("Home Office", "the Home Office", "IOPC", "Independent Office for 
               "Royal Mail", "Post Office", "bank", "university")
 
 # Senses of "Special" that are not a special constable.
-IDIOMS = ("CSI Miami", "CSI: Miami", "CSI Vegas", "CSI NY", "CSI: Crime Scene", "bobby dazzler",
+IDIOMS = ("Special Education", "Special Ed", "CSI Miami", "CSI: Miami", "CSI Vegas", "CSI NY", "CSI: Crime Scene", "bobby dazzler",
           "copper kettle", "copper jewellery", "copper & silver", "copper and silver", "copper wire",
           "copper pipe", "copper beech", "copper hair", "copper pans", "copper top", "copper-haired",
           "Special Olympics", "Special Agent", "Special Projects", "Special Adviser", "Special Advisor",
