@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from probity.integrity.stats import StatsScope, compute_stats, social_media_stats
+from registers.stats import StatsScope, compute_stats, social_media_stats
 from probity.models import Platform, PlatformAccount, Role
 
 
