@@ -166,8 +166,8 @@ def social_media_stats(session: Session, scope: StatsScope) -> dict[str, Any]:
     by_role = cast("Select[Any]", select(A.role, func.count()).where(A.self_identified.is_(True)).group_by(A.role))
     role_rows = _where(by_role, scope, A.force_id, A.first_seen, is_datetime=True)
     profiles_by_role = dict.fromkeys([*(r.value for r in Role), "unknown"], 0)
-    for role, n in session.execute(role_rows).tuples():
-        profiles_by_role[_value(role) if role is not None else "unknown"] += int(n)
+    for row in session.execute(role_rows):
+        profiles_by_role[_value(row[0]) if row[0] is not None else "unknown"] += int(row[1])
     items = _where(select(ReferralItem.labels, Post.platform, Post.account_id, A.role)
                    .join(Flag, Flag.id == ReferralItem.flag_id).join(Post, Post.id == Flag.post_id)
                    .join(A, A.id == Post.account_id),
