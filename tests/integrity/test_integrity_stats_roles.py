@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from registers.stats import StatsScope, compute_stats, social_media_stats
 from probity.models import Platform, PlatformAccount, Role
+from registers.stats import StatsScope, compute_stats, social_media_stats
 
 
 def _account(n: int, role: Role | None, self_identified: bool = True) -> PlatformAccount:
