@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Span
 from crawler.identify import lexicon as lx
 from crawler.identify import workforce as wf
 from crawler.identify.places import CASE_SENSITIVE_PLACES, FOREIGN_PLACES, PLACES, SHARED_AREAS
-from crawler.identify.towns import AMBIGUOUS_PLACES, MORE_PLACES
+from crawler.identify.towns import AMBIGUOUS_PLACES, MORE_PLACES, WELSH_PLACES
 from probity.forces import FORCES
 
 # Abbreviations in probity.forces that are mostly something else in a bio (BP the oil company,
@@ -195,7 +195,7 @@ def _place_patterns(p: IdentifyRuler) -> None:
     for force_id, places in PLACES.items():
         for place in places:
             p.add("AREA", place, force_id, exact=place in CASE_SENSITIVE_PLACES)
-    for force_id, places in MORE_PLACES.items():
+    for force_id, places in (*MORE_PLACES.items(), *WELSH_PLACES.items()):
         for place in places:
             p.add("AREA", place, force_id, exact=True)
     # a name several forces' areas share: a place, but never a force on its own

@@ -168,6 +168,19 @@ MORE_PLACES: dict[str, tuple[str, ...]] = {
                   "Highworth", "Pewsey", "Cricklade", "Tisbury", "Ludgershall", "Durrington", "Moonrakers", "Swindonian"),
 }
 
+# Welsh names of Welsh towns and counties (Caerdydd and Abertawe are in places.py).
+WELSH_PLACES: dict[str, tuple[str, ...]] = {
+    "dyfed-powys": ("Sir Benfro", "Sir Gaerfyrddin", "Caerfyrddin", "Aberhonddu", "Hwlffordd",
+                    "Aberteifi", "Y Drenewydd", "Y Trallwng", "Llanfair-ym-Muallt", "Dinbych-y-pysgod",
+                    "Abergwaun", "Llanbedr Pont Steffan"),
+    "gwent": ("Caerffili", "Sir Fynwy", "Y Fenni", "Cas-gwent", "Pont-y-pŵl", "Trefynwy", "Glynebwy",
+              "Blaenau Gwent"),
+    "north-wales": ("Sir Ddinbych", "Sir y Fflint", "Caergybi", "Yr Wyddgrug", "Y Rhyl", "Bae Colwyn",
+                    "Dinbych", "Rhuthun", "Y Fflint", "Caernarfon", "Gwynedd"),
+    "south-wales": ("Pen-y-bont ar Ogwr", "Castell-nedd", "Rhondda Cynon Taf", "Bro Morgannwg",
+                    "Port Talbot", "Penarth", "Y Barri", "Pontypridd", "Aberdâr"),
+}
+
 AMBIGUOUS_PLACES: dict[str, tuple[str, ...]] = {
     "Richmond": ("metropolitan", "north-yorkshire"),
     "Kingston": ("metropolitan", "humberside"),

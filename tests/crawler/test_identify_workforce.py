@@ -40,6 +40,8 @@ def _v(bio: str, display: str = "Alex", handle: str = "someone123"):
     ("Swyddog cymorth cymunedol, Heddlu Gogledd Cymru", "north-wales", "pcso", "Swyddog cymorth cymunedol"),
     ("Ditectif Gwnstabl, Heddlu Gogledd Cymru", "north-wales", "officer", "Ditectif Gwnstabl"),
     ("Triniwr galwadau, Heddlu Dyfed-Powys", "dyfed-powys", "staff", "Triniwr galwadau"),
+    ("Heddwas yn Hwlffordd.", "dyfed-powys", "officer", "Heddwas"),  # Welsh place names too
+    ("Swyddog heddlu, Caergybi.", "north-wales", "officer", "Swyddog heddlu"),
 ])
 def test_the_workforce_with_force_role_and_role_evidence(bio, force, role, role_span):
     v = _v(bio)
