@@ -47,7 +47,7 @@ def _load_in_worker(folder: str) -> None:
     global _WORKER_MODEL
     import torch
 
-    from classifier.base import load_model
+    from classifier.kinds import load_model
 
     torch.set_num_threads(1)  # one core per worker process
     _WORKER_MODEL = load_model(Path(folder))
@@ -65,7 +65,8 @@ def measure_one(folder: Path, posts: int) -> dict[str, object]:
     """Runs inside the subprocess."""
     import torch
 
-    from classifier.base import load_model, read_envelope
+    from classifier.base import read_envelope
+    from classifier.kinds import load_model
 
     torch.set_num_threads(2)
     kind = read_envelope(folder)["kind"]

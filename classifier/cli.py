@@ -1,5 +1,6 @@
-"""``probity classify``, ``probity classify-posts`` and ``probity model …`` (list, activate,
-ensure-default). Thin wrappers over classifier.files, classifier.store and classifier.registry."""
+"""``probity classify``, ``probity classify-posts`` and ``probity model …`` (list, activate;
+``ensure-default`` is added by training.cli, since it trains). Thin wrappers over
+classifier.files, classifier.store and classifier.registry."""
 
 from __future__ import annotations
 
@@ -68,11 +69,3 @@ def activate(version: str = typer.Argument(..., help="A registered version; an o
     with session_scope() as session:
         registry.activate(session, version)
     typer.echo(f"active model: {version}")
-
-
-@model_app.command("ensure-default")
-def ensure_default() -> None:
-    """Keep the active model, or train the baseline, register and activate it (under a minute)."""
-    with session_scope() as session:
-        row = registry.ensure_default(session)
-        typer.echo(f"active model: {row.version}")

@@ -16,7 +16,8 @@ from pathlib import Path
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from classifier.base import PostClassifier, load_model, read_envelope
+from classifier.base import PostClassifier, read_envelope
+from classifier.kinds import load_model
 from probity.errors import NotFoundError, ProbityError
 from probity.models import ModelVersion, utcnow
 
@@ -113,21 +114,3 @@ def resolve(session: Session | None, model: str | Path | None) -> LoadedModel:
     loaded = load_folder(Path(row.path))
     loaded.row = row
     return loaded
-
-
-def ensure_default(session: Session, config: Path | None = None) -> ModelVersion:
-    """Make sure a model is active: keep the active one, else train the baseline and activate it.
-
-    This is what the README's main command relies on: a fresh clone has no model, and training
-    the baseline takes under a minute on two cores.
-    """
-    row = active_version(session)
-    if row is not None and (Path(row.path) / "model.json").exists():
-        return row
-    from training.config import REPO_ROOT
-    from training.train import train_from_config
-
-    config = config or REPO_ROOT / "training" / "configs" / "baseline.toml"
-    log.info("no active model: training the default baseline from %s", config)
-    result = train_from_config(config, publish_card=False)
-    return activate(session, register(session, result.path).version)

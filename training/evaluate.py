@@ -15,10 +15,12 @@ from typing import Any
 import numpy as np
 from sklearn.metrics import average_precision_score, f1_score, precision_recall_fscore_support
 
-from classifier.base import PostClassifier, labels_to_matrix, load_model, read_envelope
+from classifier.base import PostClassifier, labels_to_matrix, read_envelope
+from classifier.kinds import load_model
 from classifier.thresholds import apply_thresholds
 from probity.models.review import LABELS
-from training.corpus import load_corpus
+from probity.errors import InputFileError, RowError
+from training.corpus import load_corpus, read_jsonl, validate_row
 
 
 def per_label_metrics(Y: np.ndarray, scores: np.ndarray, thresholds: dict[str, float]) -> dict[str, Any]:
@@ -97,9 +99,6 @@ def throughput(model: PostClassifier, texts: Sequence[str], minimum: int = 2000)
 
 def evaluate_model_dir(model_dir: Path, data_path: Path) -> dict[str, Any]:
     """`probity evaluate`: a saved model on a labelled JSONL file (id, text, labels)."""
-    from training.corpus import read_jsonl, validate_row
-    from probity.errors import InputFileError, RowError
-
     envelope = read_envelope(model_dir)
     rows = read_jsonl(data_path)
     errors: list[RowError] = []

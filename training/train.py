@@ -19,8 +19,10 @@ from typing import Any
 
 import numpy as np
 
-from classifier.base import PostClassifier, make_model, read_envelope, write_envelope
+from classifier.base import PostClassifier, read_envelope, write_envelope
+from classifier.kinds import make_model
 from classifier.thresholds import choose_thresholds
+from probity.errors import ConfigurationError
 from probity.models.review import LABELS
 from probity.settings import get_settings
 from training import evaluate as ev
@@ -170,8 +172,6 @@ def resolve_member(ref: str, models_dir: Path | None = None) -> str:
                        key=lambda d: read_envelope(d).get("version", "").rsplit("-", 1)[-1])
         found = [d for d in found if (d / "metrics.json").exists()]
         if not found:
-            from probity.errors import ConfigurationError
-
             raise ConfigurationError(f"ensemble member {ref!r}: no trained {kind} model in {base}")
         return str(found[-1])
     path = Path(ref) if Path(ref).is_absolute() else base / ref
