@@ -35,8 +35,9 @@ def classify(
     else:
         with session_scope() as session:
             loaded = registry.resolve(session, model)
-    n = classify_file(in_path, out_path, loaded, with_explanations=explanations)
-    log.info("classified %d post(s) with %s into %s", n, loaded.version, out_path)
+    stats = classify_file(in_path, out_path, loaded, with_explanations=explanations)
+    log.info("wrote %d post(s) (%d unscored: another language) with %s into %s; %d skipped", stats.written,
+             stats.unscored, loaded.version, out_path, len(stats.failed))
 
 
 @app.command("classify-posts")
@@ -49,7 +50,8 @@ def classify_stored(
         loaded = registry.resolve(session, model)
         stats = classify_posts(session, loaded, limit=limit)
     typer.echo(json.dumps({"model_version": loaded.version, "classified": stats.classified,
-                           "flagged": stats.flagged}))
+                           "flagged": stats.flagged, "audit": stats.audit, "unscored": stats.unscored,
+                           "skipped": stats.failed}))
 
 
 @model_app.command("list")

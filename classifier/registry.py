@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from classifier.base import PostClassifier, read_envelope
 from classifier.kinds import load_model
+from classifier.scoring import Calibration
 from probity.errors import NotFoundError, ProbityError
 from probity.models import ModelVersion, utcnow
 
@@ -87,6 +88,7 @@ class LoadedModel:
     thresholds: dict[str, float]
     folder: Path
     row: ModelVersion | None = None
+    calibration: Calibration | None = None  # None for models trained before calibration existed
 
 
 def load_folder(folder: Path) -> LoadedModel:
@@ -94,7 +96,8 @@ def load_folder(folder: Path) -> LoadedModel:
     if "thresholds" not in envelope:
         raise ProbityError(f"{folder}: model has no saved thresholds (was it trained with `probity train`?)")
     return LoadedModel(load_model(Path(folder)), envelope.get("version") or Path(folder).name,
-                       envelope["thresholds"], Path(folder))
+                       envelope["thresholds"], Path(folder),
+                       calibration=Calibration.from_dict(envelope.get("calibration")))
 
 
 def resolve(session: Session | None, model: str | Path | None) -> LoadedModel:

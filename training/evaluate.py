@@ -17,10 +17,12 @@ from sklearn.metrics import average_precision_score, f1_score, precision_recall_
 
 from classifier.base import PostClassifier, labels_to_matrix, read_envelope
 from classifier.kinds import load_model
+from classifier.scoring import Calibration, score_texts
 from classifier.thresholds import apply_thresholds
 from probity.models.review import LABELS
 from probity.errors import InputFileError, RowError
 from training.corpus import load_corpus, read_jsonl, validate_row
+from training.realtext import real_text_block
 
 
 def per_label_metrics(Y: np.ndarray, scores: np.ndarray, thresholds: dict[str, float]) -> dict[str, Any]:
@@ -97,9 +99,16 @@ def throughput(model: PostClassifier, texts: Sequence[str], minimum: int = 2000)
     return len(batch) / (time.perf_counter() - start)
 
 
-def evaluate_model_dir(model_dir: Path, data_path: Path) -> dict[str, Any]:
-    """`probity evaluate`: a saved model on a labelled JSONL file (id, text, labels)."""
+def evaluate_model_dir(model_dir: Path, data_path: Path | None = None) -> dict[str, Any]:
+    """`probity evaluate`: the real-text block of a saved model and, given a labelled JSONL file
+    (id, text, labels), its metrics there, scored exactly as classification scores posts."""
     envelope = read_envelope(model_dir)
+    model = load_model(model_dir)
+    calibration = Calibration.from_dict(envelope.get("calibration"))
+    result: dict[str, Any] = {"model_version": envelope.get("version"),
+                              "real_text": real_text_block(model, calibration, envelope["thresholds"])}
+    if data_path is None:
+        return result
     rows = read_jsonl(data_path)
     errors: list[RowError] = []
     for n, row in enumerate(rows, 1):
@@ -107,11 +116,9 @@ def evaluate_model_dir(model_dir: Path, data_path: Path) -> dict[str, Any]:
                                             "negative", **row}, n) if e.column in ("id", "text", "labels")]
     if errors:
         raise InputFileError(str(data_path), errors)
-    model = load_model(model_dir)
     Y = labels_to_matrix([r["labels"] for r in rows])
-    scores = model.predict_proba([r["text"] for r in rows])
-    result = per_label_metrics(Y, scores, envelope["thresholds"])
-    result["model_version"] = envelope.get("version")
+    scores = score_texts(model, [r["text"] for r in rows], calibration)
+    result.update(per_label_metrics(Y, scores, envelope["thresholds"]))
     result["data"] = str(data_path)
     return result
 
