@@ -40,7 +40,8 @@ def register(session: Session, folder: Path) -> ModelVersion:
     metrics_path, config_path = folder / "metrics.json", folder / "config.toml"
     metrics = json.loads(metrics_path.read_text(encoding="utf-8")) if metrics_path.exists() else {}
     config = tomllib.loads(config_path.read_text(encoding="utf-8")) if config_path.exists() else {}
-    headline = {k: metrics[k] for k in ("dev", "test", "olid", "throughput_posts_per_second") if k in metrics}
+    headline = {k: metrics[k] for k in ("dev", "test", "olid", "throughput_posts_per_second", "real_text",
+                                        "operating_point") if k in metrics}
     for split in ("dev", "test"):  # the database keeps the headline figures; the folder has all
         if split in headline:
             headline[split] = {"macro_f1": headline[split]["macro_f1"], "micro_f1": headline[split]["micro_f1"],

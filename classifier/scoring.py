@@ -34,7 +34,7 @@ HANDLE = re.compile(r"(?<![\w@])@\w{1,30}")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 SURROGATE = re.compile(r"[\ud800-\udfff]")
 SENTENCE = re.compile(r"(?<=[.!?…])\s+|\n+")
-WINDOW_WORDS = 40  # posts longer than this are also scored window by window
+WINDOW_WORDS = 60  # posts longer than this are also scored window by window
 EPS = 1e-6
 
 

@@ -87,11 +87,11 @@ def render(metrics: dict[str, Any], cfg: TrainConfig | None = None) -> str:
                   "`[operating_point]`). Scores are calibrated per label by Platt scaling on dev positives "
                   "and negatives plus real everyday dev negatives (Davidson dev part, OLID val), weighted "
                   "to that prevalence: a score is the probability of the label at that prevalence.",
-                  f"One risk threshold for every label, **{op['threshold']:.4f}**: the lowest whose expected "
-                  f"volume `1000·(p·R + (1−p)·FPR)` fits the capacity, with R = {op['dev_recall_any']:.3f} "
-                  f"(any-label recall on {op['dev_positives']} dev positives) and FPR = "
-                  f"{op['dev_real_flag_rate_any']:.4f} (on {op['dev_real_negatives']} real dev negatives): "
-                  f"{op['expected_flags_per_1000']:.1f} flags per 1,000 posts expected.", ""]
+                  f"Per-label thresholds ({op['rule']}): expected volume `1000·(p·R + (1−p)·FPR)` = "
+                  f"{op['expected_flags_per_1000']:.1f} flags per 1,000 posts, with R = {op['dev_recall_any']:.3f} "
+                  f"(any-label recall on {op['dev_positives']} dev positives; floor {op['min_recall_any']:.2f}) and "
+                  f"FPR = {op['dev_real_flag_rate_any']:.4f} (any label, on {op['dev_real_negatives']} real "
+                  f"everyday dev posts); dev macro-F1 {op['dev_macro_f1']:.3f}.", ""]
     lines += ["| label | threshold | dev precision | dev recall | rule |", "| --- | ---: | ---: | ---: | --- |"]
     for label in LABELS:
         t = metrics["thresholds"][label]

@@ -31,7 +31,7 @@ from training.config import TrainConfig, load_config
 from training.corpus import counts, load_corpus, texts_and_matrix
 from training.model_card import write_model_card
 from training.olid import load_olid_split, olid_available
-from training.operating_point import choose_operating_point, fit_calibration, thresholds_for
+from training.operating_point import choose_operating_point, fit_calibration
 from training.realtext import real_text_block
 
 log = logging.getLogger(__name__)
@@ -98,8 +98,9 @@ def train_from_config(config_path: Path, *, reviewed: list[dict[str, Any]] | Non
     raw_real_dev = raw_scores(model, real_dev_texts)
     calibration = fit_calibration(raw_dev, Y_dev, raw_real_dev, cfg.prevalence)
     cal_dev, cal_real_dev = calibration.apply(raw_dev), calibration.apply(raw_real_dev)
-    op = choose_operating_point(cal_dev, Y_dev, cal_real_dev, cfg.prevalence, cfg.capacity_per_1000)
-    thresholds = thresholds_for(op)
+    op = choose_operating_point(cal_dev, Y_dev, cal_real_dev, cfg.prevalence, cfg.capacity_per_1000,
+                                cfg.min_recall_any)
+    thresholds = op.thresholds
     version = new_version(cfg.name)
     folder = Path(models_dir or get_settings().resolved_models_dir) / version
     model.save(folder)
@@ -118,7 +119,7 @@ def train_from_config(config_path: Path, *, reviewed: list[dict[str, Any]] | Non
                  "olid_train": len(aux[0]) if aux else 0},
         "operating_point": op.as_dict(),
         "calibration": calibration.as_dict(),
-        "thresholds": _threshold_table(Y_dev, cal_dev, op.threshold),
+        "thresholds": _threshold_table(Y_dev, cal_dev, thresholds, op.rule),
         "dev": ev.per_label_metrics(Y_dev, cal_dev, thresholds),
         "test": ev.per_label_metrics(Y_test, test_scores, thresholds),
         "real_text": real_text_block(model, calibration, thresholds, project_test=(X_test, Y_test),
@@ -150,14 +151,15 @@ def _cleaned(pair: tuple[list[str], np.ndarray]) -> tuple[list[str], np.ndarray]
     return [clean(t) for t in pair[0]], pair[1]
 
 
-def _threshold_table(Y: np.ndarray, scores: np.ndarray, threshold: float) -> dict[str, dict[str, Any]]:
-    """Per-label dev precision and recall at the common risk threshold (for the card)."""
+def _threshold_table(Y: np.ndarray, scores: np.ndarray, thresholds: dict[str, float],
+                     rule: str) -> dict[str, dict[str, Any]]:
+    """Per-label dev precision and recall at the operating point (for the card)."""
     out: dict[str, dict[str, Any]] = {}
     for j, label in enumerate(LABELS):
-        pred = scores[:, j] >= threshold
+        pred = scores[:, j] >= thresholds[label]
         tp = int((pred & (Y[:, j] == 1)).sum())
-        out[label] = {"threshold": threshold, "precision": tp / max(int(pred.sum()), 1),
-                      "recall": tp / max(int(Y[:, j].sum()), 1), "rule": "operating-point"}
+        out[label] = {"threshold": thresholds[label], "precision": tp / max(int(pred.sum()), 1),
+                      "recall": tp / max(int(Y[:, j].sum()), 1), "rule": rule}
     return out
 
 
