@@ -97,7 +97,7 @@ def linear_word_weights(model: TfidfLogReg, text: str, label_index: int) -> dict
 
 
 def _span_in(original: str, word: str, used: set[tuple[int, int]]) -> tuple[int, int] | None:
-    for m in re.finditer(re.escape(word), original, re.I):
+    for m in re.finditer(re.escape(word), original, re.IGNORECASE):
         if m.span() not in used:
             return m.span()
     return None
@@ -109,7 +109,8 @@ def _explain_linear(model: TfidfLogReg, text: str, wanted: Sequence[str], top_k:
     for label in wanted:
         weights = linear_word_weights(model, cleaned, LABELS.index(label))
         ranked = sorted(((w, word) for word, w in weights.items() if w > 0 and is_content_word(word)), reverse=True)
-        items, used = [], set()
+        items: list[dict[str, Any]] = []
+        used: set[tuple[int, int]] = set()
         for w, word in ranked:
             span = _span_in(text, word, used)
             if span is None:
@@ -153,11 +154,13 @@ def explain(model: PostClassifier, texts: Sequence[str], labels: Sequence[Sequen
         for label in labels[i]:
             j = LABELS.index(label)
             weighted = sorted(((float(raw[i, j] - row[j]), cleaned[i][s:e]) for (s, e), row in items), reverse=True)
-            shown, used = [], set()
+            shown: list[dict[str, Any]] = []
+            used: set[tuple[int, int]] = set()
             for w, word in weighted:
-                span = _span_in(texts[i], word, used) if w > 0 else None
-                if span is None:
+                found = _span_in(texts[i], word, used) if w > 0 else None
+                if found is None:
                     continue
+                span = found
                 used.add(span)
                 shown.append({"text": texts[i][span[0]:span[1]], "start": span[0], "end": span[1], "weight": round(w, 4)})
                 if len(shown) == top_k:

@@ -29,7 +29,7 @@ from classifier.base import PostClassifier
 from classifier.language import detect_language
 from probity.models.review import LABELS
 
-URL = re.compile(r"(?:https?://|www\.)\S+|\bt\.co/\S+|\bURL\b", re.I)
+URL = re.compile(r"(?:https?://|www\.)\S+|\bt\.co/\S+|\bURL\b", re.IGNORECASE)
 HANDLE = re.compile(r"(?<![\w@])@\w{1,30}")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 SURROGATE = re.compile(r"[\ud800-\udfff]")
@@ -59,7 +59,8 @@ def windows(text: str, max_words: int = WINDOW_WORDS) -> list[str]:
     for sentence in SENTENCE.split(text):
         sw = sentence.split()
         pieces += [" ".join(sw[i : i + max_words]) for i in range(0, len(sw), max_words)]
-    out, current = [text], []
+    out: list[str] = [text]
+    current: list[str] = []
     for piece in pieces:
         if current and len(current) + len(piece.split()) > max_words:
             out.append(" ".join(current))

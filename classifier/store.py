@@ -15,6 +15,7 @@ import hashlib
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from sqlalchemy import exists, select
@@ -22,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from classifier.explain import explain
 from classifier.registry import LoadedModel, register
-from classifier.scoring import classify_texts
+from classifier.scoring import Outcome, classify_texts
 from classifier.thresholds import apply_thresholds
 from probity.db import upsert
 from probity.models import Flag, FlagStatus, PlatformAccount, Post, Prediction
@@ -68,6 +69,13 @@ def _pending_posts(session: Session, version_id: int, batch_size: int,
         yield [(r[0], r[1], r[2]) for r in rows]
 
 
+def _explanation(words: dict[str, Any], outcome: Outcome) -> dict[str, Any] | None:
+    """The words behind the labels; for an unscored post, the language that kept it unscored."""
+    if outcome.scores is None:
+        return {"language": outcome.language}
+    return words or None
+
+
 def in_audit_sample(post_id: int, share: float) -> bool:
     """A fixed pseudo-random share of posts (stable across runs and versions, so re-running
     never draws a new sample)."""
@@ -103,8 +111,7 @@ def classify_posts(session: Session, loaded: LoadedModel, *, batch_size: int = 5
              "scores": {} if outcomes[i].scores is None else
              {label: round(float(s), 6) for label, s in zip(LABELS, outcomes[i].scores, strict=True)},  # type: ignore[arg-type]
              "labels": labels[i],
-             "explanation": explanations[i] or ({"language": outcomes[i].language}
-                                                if outcomes[i].scores is None else None)}
+             "explanation": _explanation(explanations[i], outcomes[i])}
             for i in done
         ], keys=["post_id", "model_version_id"], update=[])
         to_flag: list[tuple[int, str]] = []

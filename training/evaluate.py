@@ -19,8 +19,8 @@ from classifier.base import PostClassifier, labels_to_matrix, read_envelope
 from classifier.kinds import load_model
 from classifier.scoring import Calibration, score_texts
 from classifier.thresholds import apply_thresholds
-from probity.models.review import LABELS
 from probity.errors import InputFileError, RowError
+from probity.models.review import LABELS
 from training.corpus import load_corpus, read_jsonl, validate_row
 from training.realtext import real_text_block
 
@@ -38,7 +38,7 @@ def per_label_metrics(Y: np.ndarray, scores: np.ndarray, thresholds: dict[str, f
                          "threshold": float(thresholds[label])}
     none_true = Y.sum(1) == 0
     return {
-        "n": int(len(Y)),
+        "n": len(Y),
         "labels": labels,
         "macro_f1": float(f1_score(Y, pred, average="macro", zero_division=0)),
         "micro_f1": float(f1_score(Y, pred, average="micro", zero_division=0)),

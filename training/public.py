@@ -37,7 +37,7 @@ POLITICAL_TERMS = re.compile(
     r"conservatives?|congress|senate|senator|minister|parliament|brexit|tories|tory|labour|"
     r"maga|antifa|socialis[mt]s?|communis[mt]s?|fascis[mt]s?|nazis?|traitors?|treason|hang|"
     r"execute|kill|shoot|gun|guns|nra|terroris[mt]s?|immigra\w*|illegals?|deport\w*|"
-    r"police|cops?|riot\w*|war|vote|voters?|election)\b", re.I)
+    r"police|cops?|riot\w*|war|vote|voters?|election)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

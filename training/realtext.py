@@ -88,10 +88,10 @@ def summary_lines(block: dict[str, Any]) -> list[str]:
     for name, r in rates.items():
         lines.append(f"| {name} | {r['n']} | **{r['any']:.1%}** | "
                      + " | ".join(f"{r['labels'][label]:.1%}" for label in LABELS) + " |")
-    lines += ["", f"Any-label recall on the project test split's {block['project_test_positives']} positives: "
-              f"**{block['project_test_recall_any']:.3f}**.", "",
-              "Queue precision at prevalence p, `p·R / (p·R + (1−p)·FPR)`, with R the recall above and "
-              "FPR the pooled any-label flag rate:", "",
+    lines += ["", (f"Any-label recall on the project test split's {block['project_test_positives']} positives: "
+                   f"**{block['project_test_recall_any']:.3f}**."), "",
+              ("Queue precision at prevalence p, `p·R / (p·R + (1−p)·FPR)`, with R the recall above and "
+               "FPR the pooled any-label flag rate:"), "",
               "| prevalence p | R | FPR | queue precision |", "| ---: | ---: | ---: | ---: |"]
     for q in block["queue_precision"].values():
         prec = "–" if q["precision"] is None else f"**{q['precision']:.3f}**"

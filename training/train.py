@@ -182,7 +182,7 @@ def _olid_metrics(model: PostClassifier, cfg: TrainConfig) -> dict[str, Any]:
         "threshold": threshold,
         "val_macro_f1": ev.binary_macro_f1(val_y, val_aux, threshold),
         "test_macro_f1": ev.binary_macro_f1(test_y, test_aux, threshold),
-        "test_n": int(len(test_y)),
+        "test_n": len(test_y),
         # How the codebook's narrower `offensive` output fares on OLID's broader notion, at a
         # threshold chosen the same way on val (a robustness figure, not the target).
         "codebook_offensive_test_macro_f1": ev.binary_macro_f1(test_y, test_codebook[:, offensive],

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from apifixtures import _model_version, create_flag
 from sqlalchemy import update
 
-from apifixtures import _model_version, create_flag
 from probity.models import Flag, FlagStatus, ModelVersion
 
 
