@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from classifier import registry
 from classifier.base import read_envelope
 from classifier.kinds import load_model
-from probity.cli import app
+from cli import app
 from probity.db import session_scope
 from probity.errors import ConfigurationError
 from probity.models.review import LABELS

@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from classifier.recall_estimate import recall_from_counts
-from probity.demo.world import SimWorld
+from demo.world import SimWorld
 from probity.models import LABELS, Flag, PlatformAccount, Post
 
 
