@@ -7,7 +7,8 @@ through ``score_texts`` so that what was measured is what runs:
    tokenisers and JSON writers); HTML entities are decoded; URLs are dropped and @-handles become
    ``@user``, so neither a link nor a handle can carry a label (the corpus's authors wrote
    almost none, while real everyday posts are full of them).
-2. ``windows``: a long post is also scored sentence window by sentence window and the label's
+2. a post with no words left (an emoji, a link or a handle alone) scores 0 for every label;
+   ``windows``: a long post is also scored sentence window by sentence window and the label's
    score is the maximum, so 300 harmless characters after a slur do not dilute it.
 3. ``Calibration``: per-label Platt scaling fitted on a realistic mix (dev positives and real
    everyday negatives, weighted to a stated prevalence), so a score reads as the probability of
@@ -71,11 +72,20 @@ def windows(text: str, max_words: int = WINDOW_WORDS) -> list[str]:
     return out
 
 
+def has_words(text: str) -> bool:
+    """Whether a cleaned text has anything to read: a letter outside ``@user`` handles."""
+    return any(ch.isalpha() for ch in text.replace("@user", ""))
+
+
 def raw_scores(model: PostClassifier, texts: Sequence[str]) -> np.ndarray:
-    """Uncalibrated scores of cleaned texts: the maximum over each text's windows."""
+    """Uncalibrated scores of cleaned texts: the maximum over each text's windows. A text with
+    no words (emoji, punctuation, a removed link or a handle alone) scores 0 for every label:
+    the codebook judges what a post says, and a lone emoji says nothing a person would refer."""
     owners: list[int] = []
     variants: list[str] = []
     for i, text in enumerate(texts):
+        if not has_words(text):
+            continue
         for w in windows(text):
             owners.append(i)
             variants.append(w)
