@@ -103,6 +103,7 @@ def load_folder(folder: Path) -> LoadedModel:
 
 def resolve(session: Session | None, model: str | Path | None) -> LoadedModel:
     """A model folder, a registered version name, or (None) the active version."""
+    row: ModelVersion | None
     if model is not None:
         path = Path(model)
         if (path / "model.json").exists():
