@@ -31,6 +31,8 @@ def test_queue_is_ordered_by_risk_highest_first_across_pages(client, headers, db
         if not token:
             break
     assert seen == expected
+    first = client.get("/api/v1/flags", params={"force_id": "dyfed-powys"}, headers=h).json()["items"][0]
+    assert (first["risk"], first["reason"], first["language"]) == (0.9, "model", None)
 
 
 def test_model_route_reports_the_active_version_and_audit_recall(client, headers, db):
