@@ -1,29 +1,37 @@
 """Register imports from CSV or XLSX: all or nothing, every bad row reported, idempotent.
 
-Row numbers are spreadsheet rows: the header is row 1, the first entry row 2.
+Row numbers are spreadsheet rows: the header is row 1, the first entry row 2. The file streams:
+rows are read, checked and staged one at a time (registers/reader.py, registers/staging.py), so a
+million-row register imports in bounded memory; the register itself is written only after every
+row has passed, in the caller's transaction.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
-from dataclasses import dataclass
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import String
 from sqlalchemy.orm import Session
 
-from probity.db import upsert
 from probity.errors import InputFileError, RowError
 from probity.forces import FORCE_IDS
+from registers.reader import MAX_CELL_CHARS, Cells, ReadAbort, read_rows
+from registers.staging import Staging
 from registers.templates import Column, Kind, Template, get_template
 
 YES = {"yes", "y", "true", "1"}
 NO = {"no", "n", "false", "0", ""}
+MAX_AMOUNT = Decimal("999999999999.99")  # the Numeric(14, 2) money columns
+# C0 controls and DEL, except tab, line feed and carriage return (legitimate inside a cell):
+# PostgreSQL refuses NUL in text and the others are invisible in every report.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -33,30 +41,6 @@ class ImportSummary:
     inserted: int
     updated: int
     unchanged: int
-
-
-def read_table(path: Path) -> list[list[Any]]:
-    """Rows of cells, header first. CSV must be UTF-8 (a BOM is fine); XLSX uses the first sheet."""
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
-
-        try:
-            workbook = load_workbook(path, read_only=True, data_only=True)
-        except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for a bad file
-            raise InputFileError(str(path), [RowError(1, None, f"not a readable XLSX workbook: {exc}")]) from exc
-        sheet = workbook.worksheets[0]
-        rows = [["" if v is None else v for v in row] for row in sheet.iter_rows(values_only=True)]
-        workbook.close()
-        return rows
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise InputFileError(str(path), [RowError(line, None, (
-            f"not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
-            "save the file as 'CSV UTF-8' and import it again"))]) from exc
-    return [row for row in csv.reader(io.StringIO(text))]
 
 
 def _parse(column: Column, value: Any) -> Any:
@@ -92,6 +76,8 @@ def _parse(column: Column, value: Any) -> Any:
             raise ValueError(f"not an amount: {value!r}") from None
         if amount < 0:
             raise ValueError(f"negative value {value!r}: amounts must be 0 or more")
+        if amount > MAX_AMOUNT:
+            raise ValueError(f"{value!r} is too large: at most {MAX_AMOUNT:,}")
         return amount.quantize(Decimal("0.01"))
     if column.kind is Kind.yes_no:
         text = str(value).lower()
@@ -132,76 +118,141 @@ def _check_row(template: Template, row: dict[str, Any]) -> list[tuple[str, str]]
     return problems
 
 
-def parse_register(template: Template, rows: list[list[Any]], source: str,
-                   force_id: str | None = None) -> list[dict[str, Any]]:
-    """Typed rows ready for upsert, or InputFileError listing every problem."""
-    if not rows or not any(str(c).strip() for c in rows[0]):
+
+
+@dataclass
+class _Problems:
+    """The first ``cap`` problems (in row order, as rows are read) and how many there were."""
+
+    cap: int = InputFileError.SHOWN
+    shown: list[RowError] = field(default_factory=list)
+    total: int = 0
+
+    def add(self, row: int, column: str | None, reason: str) -> None:
+        self.total += 1
+        if len(self.shown) < self.cap:
+            self.shown.append(RowError(row, column, reason))
+
+
+def _control_character(text: str) -> str | None:
+    found = CONTROL.search(text)
+    if found is None:
+        return None
+    char = found.group()
+    name = {"\x00": "NUL"}.get(char) or unicodedata.name(char, "control character")
+    return f"contains a control character (U+{ord(char):04X} {name}) at character {found.start() + 1}: remove it"
+
+
+def _header(template: Template, rows: Iterator[tuple[int, Cells]], source: str, force_id: str | None) -> list[str]:
+    """Column names by position ('' for a blank heading), or InputFileError naming each problem."""
+    try:
+        _, cells = next(rows)
+    except StopIteration:
+        cells = []
+    except ReadAbort as exc:
+        raise InputFileError(source, [RowError(exc.row, None, exc.reason)]) from None
+    header = [str(h).strip().lower() for h in cells]
+    if not any(header):
         raise InputFileError(source, [RowError(1, None, "the file is empty: expected a header row")])
-    header = [str(h).strip().lower() for h in rows[0]]
     errors: list[RowError] = []
     known = set(template.column_names)
-    for name in header:
-        if name and name not in known:
+    first: dict[str, int] = {}
+    for position, name in enumerate(header, start=1):
+        if not name:
+            continue
+        if (problem := _control_character(name)) is not None:
+            errors.append(RowError(1, repr(name), problem))
+        elif name in first:
+            errors.append(RowError(1, name, f"appears twice (columns {first[name]} and {position}): "
+                                            "keep one, or the later would silently win"))
+        elif name not in known:
             errors.append(RowError(1, name, f"unknown column; the {template.name} template has: "
-                                             f"{', '.join(template.column_names)}"))
+                                            f"{', '.join(template.column_names)}"))
+        first.setdefault(name, position)
     for column in template.columns:
-        if column.name not in header and column.required and not (column.kind is Kind.force and force_id):
+        if column.name not in first and column.required and not (column.kind is Kind.force and force_id):
             errors.append(RowError(1, column.name, "missing required column"))
     if errors:
         raise InputFileError(source, errors)
-    parsed: list[dict[str, Any]] = []
-    first_seen: dict[tuple[Any, ...], int] = {}
-    for number, cells in enumerate(rows[1:], start=2):
-        if not any(str(c).strip() for c in cells):
-            continue  # blank lines are not entries
-        record = dict(zip(header, list(cells) + [""] * (len(header) - len(cells)), strict=False))
-        if force_id and not record.get("force"):
-            record["force"] = force_id
-        row: dict[str, Any] = {}
-        for column in template.columns:
-            try:
-                row[column.attribute] = _parse(column, record.get(column.name, ""))
-            except ValueError as exc:
-                errors.append(RowError(number, column.name, str(exc)))
-                row[column.attribute] = None
-        if force_id and row.get("force_id") and row["force_id"] != force_id:
-            errors.append(RowError(number, "force", f"{row['force_id']!r}, but this import is for {force_id!r}"))
-        if any(v is None and c.required for c in template.columns for v in [row[c.attribute]]):
-            continue
-        errors.extend(RowError(number, col, why) for col, why in _check_row(template, row))
-        key = tuple(row[k] for k in template.key)
-        if key in first_seen:
-            errors.append(RowError(number, template.key[-1], f"duplicate of row {first_seen[key]} ({key[-1]!r})"))
-        first_seen.setdefault(key, number)
-        parsed.append(row)
-    if errors:
-        raise InputFileError(source, errors)
-    if not parsed:
-        raise InputFileError(source, [RowError(2, None, "no entries below the header")])
-    return parsed
+    return header
+
+
+def _entries(template: Template, header: list[str], rows: Iterator[tuple[int, Cells]], problems: _Problems,
+             force_id: str | None) -> Iterator[tuple[Any, ...]]:
+    """``(row number, *typed values)`` for each entry whose key could be read; every problem goes
+    to ``problems`` (a row with a problem is still staged, so its duplicates are found too)."""
+    model_columns = template.model.__table__.c
+    lengths = {c.attribute: model_columns[c.attribute].type.length for c in template.columns
+               if c.kind is Kind.text and isinstance(model_columns[c.attribute].type, String)
+               and model_columns[c.attribute].type.length}
+    positions = [(column, header.index(column.name) if column.name in header else None)
+                 for column in template.columns]
+    width = len(header)
+    try:
+        for number, cells in rows:
+            texts = [c if isinstance(c, str) else str(c) for c in cells]
+            if not any(t.strip() for t in texts):
+                continue  # blank lines are not entries
+            if len(cells) > width and any(t.strip() for t in texts[width:]):
+                problems.add(number, None, f"{len(cells)} cells, but the header names {width} columns")
+            values: dict[str, Any] = {}
+            for column, position in positions:
+                value = cells[position] if position is not None and position < len(cells) else ""
+                values[column.attribute] = None
+                if isinstance(value, str):
+                    if len(value) > MAX_CELL_CHARS:
+                        problems.add(number, column.name, f"{len(value):,} characters; a cell holds at most "
+                                                          f"{MAX_CELL_CHARS:,}")
+                        continue
+                    if CONTROL.search(value) and (problem := _control_character(value)):
+                        problems.add(number, column.name, problem)
+                        continue
+                if column.kind is Kind.force and force_id and not str(value).strip():
+                    value = force_id
+                try:
+                    parsed = _parse(column, value)
+                except ValueError as exc:
+                    problems.add(number, column.name, str(exc))
+                    continue
+                limit = lengths.get(column.attribute)
+                if limit and len(parsed) > limit:
+                    problems.add(number, column.name, f"{len(parsed):,} characters; at most {limit} fit")
+                    continue
+                values[column.attribute] = parsed
+            if force_id and values.get("force_id") and values["force_id"] != force_id:
+                problems.add(number, "force", f"{values['force_id']!r}, but this import is for {force_id!r}")
+            if any(values[c.attribute] is None and c.required for c in template.columns):
+                continue  # cross-column rules and the key need every required value
+            for column, why in _check_row(template, values):
+                problems.add(number, column, why)
+            yield (number, *[values[c.attribute] for c in template.columns])
+    except ReadAbort as exc:
+        column = None if exc.column is None else (header[exc.column] if exc.column < width and header[exc.column]
+                                                  else f"#{exc.column + 1}")
+        problems.add(exc.row, column, exc.reason)
 
 
 def import_register(session: Session, register: str, path: Path, force_id: str | None = None) -> ImportSummary:
-    """Parse the whole file, then upsert it; nothing is written unless every row is valid."""
+    """Check every row, then write them all; nothing is written unless every row is valid.
+
+    Runs in the caller's transaction (the caller commits, or rolls back on an error).
+    """
     template = get_template(register)
+    source = str(path)
     if force_id is not None and force_id not in FORCE_IDS:
-        raise InputFileError(str(path), [RowError(1, "force", f"unknown force {force_id!r}")])
-    rows = parse_register(template, read_table(path), str(path), force_id)
-    model = template.model
-    key_cols = [getattr(model, k) for k in template.key]
-    fields = [c.attribute for c in template.columns]
-    existing = {tuple(r[: len(key_cols)]): tuple(r[len(key_cols):]) for r in session.execute(
-        select(*key_cols, *[getattr(model, f) for f in fields])
-        .where(tuple_(*key_cols).in_([tuple(r[k] for k in template.key) for r in rows])))}
-    inserted = updated = unchanged = 0
-    for row in rows:
-        before = existing.get(tuple(row[k] for k in template.key))
-        if before is None:
-            inserted += 1
-        elif before == tuple(row[f] for f in fields):
-            unchanged += 1
-        else:
-            updated += 1
-    # imported_at is not refreshed on conflict, so re-importing an identical file changes nothing
-    upsert(session, model, rows, keys=list(template.key), update=[f for f in fields if f not in template.key])
-    return ImportSummary(register, len(rows), inserted, updated, unchanged)
+        raise InputFileError(source, [RowError(1, "force", f"unknown force {force_id!r}")])
+    rows = read_rows(path)
+    header = _header(template, rows, source, force_id)
+    problems = _Problems()
+    staging = Staging(session, template)
+    staging.load(_entries(template, header, rows, problems, force_id))
+    staged = staging.finish_loading()
+    duplicates, repeated = staging.duplicates(problems.cap)
+    if problems.total or repeated:
+        shown = sorted(problems.shown + duplicates, key=lambda e: e.row)[: problems.cap]
+        raise InputFileError(source, shown, problems.total + repeated)
+    if not staged:
+        raise InputFileError(source, [RowError(2, None, "no entries below the header")])
+    inserted, updated, unchanged = staging.merge()
+    staging.drop()
+    return ImportSummary(register, staged, inserted, updated, unchanged)
