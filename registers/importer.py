@@ -232,13 +232,15 @@ def _entries(template: Template, header: list[str], rows: Iterator[tuple[int, Ce
         problems.add(exc.row, column, exc.reason)
 
 
-def import_register(session: Session, register: str, path: Path, force_id: str | None = None) -> ImportSummary:
+def import_register(session: Session, register: str, path: Path, force_id: str | None = None,
+                    source: str | None = None) -> ImportSummary:
     """Check every row, then write them all; nothing is written unless every row is valid.
 
-    Runs in the caller's transaction (the caller commits, or rolls back on an error).
+    Runs in the caller's transaction (the caller commits, or rolls back on an error). ``source``
+    names the file in error reports (default: the path).
     """
     template = get_template(register)
-    source = str(path)
+    source = source or str(path)
     if force_id is not None and force_id not in FORCE_IDS:
         raise InputFileError(source, [RowError(1, "force", f"unknown force {force_id!r}")])
     rows = read_rows(path)
@@ -253,6 +255,6 @@ def import_register(session: Session, register: str, path: Path, force_id: str |
         raise InputFileError(source, shown, problems.total + repeated)
     if not staged:
         raise InputFileError(source, [RowError(2, None, "no entries below the header")])
-    inserted, updated, unchanged = staging.merge()
+    inserted, updated, unchanged = staging.merge(staged)
     staging.drop()
     return ImportSummary(register, staged, inserted, updated, unchanged)

@@ -90,8 +90,8 @@ class Staging:
         shown = self.session.execute(repeats.order_by(s.c[ROWNUM]).limit(limit)).all() if total else []
         return [RowError(row, key[-1], f"duplicate of row {first} ({value!r})") for row, first, value in shown], total
 
-    def merge(self) -> tuple[int, int, int]:
-        """Write the staged rows into the register: (inserted, updated, unchanged)."""
+    def merge(self, staged: int) -> tuple[int, int, int]:
+        """Write the ``staged`` rows into the register: (inserted, updated, unchanged)."""
         s, t, key = self.table, self.target, list(self.template.key)
         if self.dialect == "postgresql":
             lock = zlib.crc32(f"probity.registers.import.{t.name}".encode())
@@ -110,8 +110,8 @@ class Staging:
         # a row another writer (not an import: those hold the lock) added meanwhile is updated
         statement = statement.on_conflict_do_update(index_elements=key,
                                                     set_={f: statement.excluded[f] for f in self.nonkey})
-        inserted = self.session.execute(statement).rowcount
-        return inserted, updated, matched - updated
+        self.session.execute(statement)
+        return staged - matched, updated, matched - updated
 
     def drop(self) -> None:
         self.session.execute(text(f'DROP TABLE IF EXISTS "{self.table.name}"'))

@@ -105,7 +105,7 @@ class Callers:
 
 
 def _objects(db, force: str, fields: set[str]) -> dict[str, object]:
-    out: dict[str, object] = {"fmt": "csv"}
+    out: dict[str, object] = {"fmt": "csv", "register": "gifts"}
     with db() as session:
         if "flag_id" in fields:
             out["flag_id"] = create_flag(session, force).id
