@@ -78,7 +78,8 @@ def _csv_lines(stream: BinaryIO, state: _CsvState) -> Iterator[str]:
 def _csv_rows(path: Path) -> Iterator[tuple[int, Cells]]:
     state = _CsvState()
     with path.open("rb") as stream:
-        reader = csv.reader(_csv_lines(stream, state))
+        # strict: a stray quote is an error, not a field that silently swallows the rows after it
+        reader = csv.reader(_csv_lines(stream, state), strict=True)
         while True:
             state.lines.clear()
             try:
@@ -91,6 +92,9 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, Cells]]:
                     raise ReadAbort(state.row, _long_field(state.lines, limit), (
                         f"a field longer than {limit:,} characters (a cell holds at most {MAX_CELL_CHARS:,}); "
                         "often a quote that is never closed")) from None
+                if "unexpected end of data" in str(exc):
+                    raise ReadAbort(state.row, _long_field(state.lines, limit), (
+                        "a quoted field is never closed (the file ends inside it)")) from None
                 raise ReadAbort(state.row, None, f"not valid CSV: {exc}") from None
             if state.row > MAX_ROWS:
                 raise ReadAbort(state.row, None, f"more than {MAX_ROWS:,} rows: split the file")
@@ -101,8 +105,9 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, Cells]]:
 
 
 def _long_field(lines: list[str], limit: int) -> int | None:
-    """0-based index of the first field of a record longer than ``limit``, by a quote-aware scan of
-    the record's raw text (the csv module's error does not say which field)."""
+    """0-based index of the first field of a record longer than ``limit`` (or else of a quoted field
+    still open at the end), by a quote-aware scan of the record's raw text (the csv module's error
+    does not say which field)."""
     text = "".join(lines)
     column = length = 0
     quoted = False
@@ -125,7 +130,7 @@ def _long_field(lines: list[str], limit: int) -> int | None:
         if length > limit:
             return column
         i += 1
-    return None
+    return column if quoted else None
 
 
 def _xlsx_rows(path: Path) -> Iterator[tuple[int, Cells]]:
@@ -144,11 +149,13 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, Cells]]:
             raise ReadAbort(1, None, f"the sheet declares {rows:,} rows × {columns:,} columns "
                                      f"({sheet.calculate_dimension()}); at most {MAX_ROWS:,} rows × "
                                      f"{MAX_COLUMNS} columns are read: delete the unused cells or save as CSV")
-        number = 0
-        for number, values in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True), start=1):
+        # the declared size would pad or truncate rows; without it they come as stored, so a
+        # stray cell beyond a too-small declared width is seen, not silently dropped
+        sheet.reset_dimensions()
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
             if number > MAX_ROWS:
                 raise ReadAbort(number, None, f"more than {MAX_ROWS:,} rows: split the file")
-            if len(values) > MAX_COLUMNS and values[MAX_COLUMNS] not in (None, ""):
+            if len(values) > MAX_COLUMNS and any(v not in (None, "") for v in values[MAX_COLUMNS:]):
                 raise ReadAbort(number, MAX_COLUMNS, f"more than {MAX_COLUMNS} columns")
             yield number, ["" if v is None else v for v in values[:MAX_COLUMNS]]
     finally:
