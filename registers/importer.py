@@ -8,12 +8,10 @@ row has passed, in the caller's transaction.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -22,13 +20,11 @@ from sqlalchemy.orm import Session
 
 from probity.errors import InputFileError, RowError
 from probity.forces import FORCE_IDS
+from registers.cells import cell_parser
 from registers.reader import MAX_CELL_CHARS, Cells, ReadAbort, read_rows
 from registers.staging import Staging
-from registers.templates import Column, Kind, Template, get_template
+from registers.templates import Kind, Template, get_template
 
-YES = {"yes", "y", "true", "1"}
-NO = {"no", "n", "false", "0", ""}
-MAX_AMOUNT = Decimal("999999999999.99")  # the Numeric(14, 2) money columns
 # C0 controls and DEL, except tab, line feed and carriage return (legitimate inside a cell):
 # PostgreSQL refuses NUL in text and the others are invisible in every report.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -41,62 +37,6 @@ class ImportSummary:
     inserted: int
     updated: int
     unchanged: int
-
-
-def _parse(column: Column, value: Any) -> Any:
-    """The typed value of one cell, or ValueError with the reason."""
-    if isinstance(value, str):
-        value = value.strip()
-    if value == "" or value is None:
-        if column.required:
-            raise ValueError("required value is empty")
-        return {Kind.yes_no: False, Kind.text: ""}.get(column.kind)
-    if column.kind is Kind.text:
-        return str(value)
-    if column.kind is Kind.force:
-        force = str(value).lower()
-        if force not in FORCE_IDS:
-            raise ValueError(f"unknown force {value!r}: use a data.police.uk id such as 'kent' (see `probity forces`)")
-        return force
-    if column.kind is Kind.date:
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-            try:
-                return dt.datetime.strptime(str(value), fmt).date()
-            except ValueError:
-                pass
-        raise ValueError(f"bad date {value!r}: use YYYY-MM-DD or DD/MM/YYYY")
-    if column.kind is Kind.money:
-        try:
-            amount = Decimal(re.sub(r"[£,\s]", "", str(value)))
-        except InvalidOperation:
-            raise ValueError(f"not an amount: {value!r}") from None
-        if amount < 0:
-            raise ValueError(f"negative value {value!r}: amounts must be 0 or more")
-        if amount > MAX_AMOUNT:
-            raise ValueError(f"{value!r} is too large: at most {MAX_AMOUNT:,}")
-        return amount.quantize(Decimal("0.01"))
-    if column.kind is Kind.yes_no:
-        text = str(value).lower()
-        if text in YES or text in NO:
-            return text in YES
-        raise ValueError(f"expected yes or no, got {value!r}")
-    if column.kind is Kind.accepted:
-        text = str(value).lower()
-        if text in ("accepted", "yes", "y"):
-            return True
-        if text in ("declined", "no", "n"):
-            return False
-        raise ValueError(f"expected accepted or declined, got {value!r}")
-    assert column.choices is not None
-    token = re.sub(r"[\s\-/]+", "_", str(value).strip().lower())
-    allowed = [m.value for m in column.choices]
-    if token not in allowed:
-        raise ValueError(f"{value!r} is not one of: {', '.join(allowed)}")
-    return token
 
 
 def _check_row(template: Template, row: dict[str, Any]) -> list[tuple[str, str]]:
@@ -182,54 +122,58 @@ def _entries(template: Template, header: list[str], rows: Iterator[tuple[int, Ce
     """``(row number, *typed values)`` for each entry whose key could be read; every problem goes
     to ``problems`` (a row with a problem is still staged, so its duplicates are found too)."""
     model_columns = template.model.__table__.c
-    lengths = {c.attribute: model_columns[c.attribute].type.length for c in template.columns
-               if c.kind is Kind.text and isinstance(model_columns[c.attribute].type, String)
-               and model_columns[c.attribute].type.length}
-    positions = [(column, header.index(column.name) if column.name in header else None)
-                 for column in template.columns]
+    plan = []  # (name, position in the row or None, parser, fills in the import's force)
+    for column in template.columns:
+        kind = model_columns[column.attribute].type
+        limit = kind.length if column.kind is Kind.text and isinstance(kind, String) else None
+        position = header.index(column.name) if column.name in header else None
+        plan.append((column.name, position, cell_parser(column, limit), column.kind is Kind.force and force_id))
+    required = [i for i, column in enumerate(template.columns) if column.required]
+    force_at = next(i for i, column in enumerate(template.columns) if column.kind is Kind.force)
     width = len(header)
     try:
         for number, cells in rows:
             texts = [c if isinstance(c, str) else str(c) for c in cells]
-            if not any(t.strip() for t in texts):
+            joined = "\t".join(texts)
+            if not joined.strip():
                 continue  # blank lines are not entries
             if len(cells) > width and any(t.strip() for t in texts[width:]):
                 problems.add(number, None, f"{len(cells)} cells, but the header names {width} columns")
-            values: dict[str, Any] = {}
-            for column, position in positions:
+            # the cheap whole-row tests first; the cell at fault is looked for only when they fail
+            suspect = CONTROL.search(joined) is not None or len(joined) > MAX_CELL_CHARS
+            values: list[Any] = []
+            for name, position, parse, fill_force in plan:
                 value = cells[position] if position is not None and position < len(cells) else ""
-                values[column.attribute] = None
-                if isinstance(value, str):
-                    if len(value) > MAX_CELL_CHARS:
-                        problems.add(number, column.name, f"{len(value):,} characters; a cell holds at most "
-                                                          f"{MAX_CELL_CHARS:,}")
-                        continue
-                    if CONTROL.search(value) and (problem := _control_character(value)):
-                        problems.add(number, column.name, problem)
-                        continue
-                if column.kind is Kind.force and force_id and not str(value).strip():
+                if suspect and isinstance(value, str) and (problem := _cell_problem(value)):
+                    problems.add(number, name, problem)
+                    values.append(None)
+                    continue
+                if fill_force and not str(value).strip():
                     value = force_id
                 try:
-                    parsed = _parse(column, value)
+                    values.append(parse(value))
                 except ValueError as exc:
-                    problems.add(number, column.name, str(exc))
-                    continue
-                limit = lengths.get(column.attribute)
-                if limit and len(parsed) > limit:
-                    problems.add(number, column.name, f"{len(parsed):,} characters; at most {limit} fit")
-                    continue
-                values[column.attribute] = parsed
-            if force_id and values.get("force_id") and values["force_id"] != force_id:
-                problems.add(number, "force", f"{values['force_id']!r}, but this import is for {force_id!r}")
-            if any(values[c.attribute] is None and c.required for c in template.columns):
+                    problems.add(number, name, str(exc))
+                    values.append(None)
+            if force_id and values[force_at] and values[force_at] != force_id:
+                problems.add(number, "force", f"{values[force_at]!r}, but this import is for {force_id!r}")
+            if any(values[i] is None for i in required):
                 continue  # cross-column rules and the key need every required value
-            for column, why in _check_row(template, values):
-                problems.add(number, column, why)
-            yield (number, *[values[c.attribute] for c in template.columns])
+            if template.name == "investigations":
+                named = {c.attribute: v for c, v in zip(template.columns, values, strict=True)}
+                for column_name, why in _check_row(template, named):
+                    problems.add(number, column_name, why)
+            yield (number, *values)
     except ReadAbort as exc:
         column = None if exc.column is None else (header[exc.column] if exc.column < width and header[exc.column]
                                                   else f"#{exc.column + 1}")
         problems.add(exc.row, column, exc.reason)
+
+
+def _cell_problem(value: str) -> str | None:
+    if len(value) > MAX_CELL_CHARS:
+        return f"{len(value):,} characters; a cell holds at most {MAX_CELL_CHARS:,}"
+    return _control_character(value)
 
 
 def import_register(session: Session, register: str, path: Path, force_id: str | None = None,

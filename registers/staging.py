@@ -64,11 +64,18 @@ class Staging:
                 for row in rows:
                     copy.write_row(row)
             return
-        names = [c.name for c in self.table.columns]
-        statement = self.table.insert()
-        connection = self.session.connection()
-        for batch in batched(rows, SQLITE_BATCH):
-            connection.execute(statement, [dict(zip(names, row, strict=True)) for row in batch])
+        # sqlite3's executemany with the column types' own bind conversions (dates as ISO text,
+        # booleans as 0/1): the same stored values as an ORM insert, without per-row overhead
+        dialect = self.session.get_bind().dialect
+        convert = [c.type._cached_bind_processor(dialect) for c in self.table.columns]  # noqa: SLF001
+        sql = f'INSERT INTO "{self.table.name}" VALUES ({", ".join("?" * len(convert))})'
+        cursor = self.session.connection().connection.driver_connection.cursor()
+        try:
+            for batch in batched(rows, SQLITE_BATCH):
+                cursor.executemany(sql, [tuple(v if f is None or v is None else f(v) for f, v in zip(convert, row))
+                                         for row in batch])
+        finally:
+            cursor.close()
 
     def finish_loading(self) -> int:
         """Index the key, refresh planner statistics, and return the number of staged rows."""
