@@ -109,7 +109,7 @@ def upsert(
     insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}.get(dialect)
     if insert is None:
         raise NotImplementedError(f"upsert is not implemented for {dialect}")
-    table = model.__table__
+    table: Any = model.__table__
     update_columns = list(update) if update is not None else None
     total = 0
     rows = iter(rows)
@@ -117,7 +117,7 @@ def upsert(
         width = max(1, len(first))
         size = max(1, min(batch_size, MAX_PARAMETERS // width))
         columns = update_columns if update_columns is not None else [c for c in first if c not in keys]
-        stmt = insert(table)
+        stmt: Any = insert(table)
         if columns:
             stmt = stmt.on_conflict_do_update(index_elements=list(keys), set_={c: stmt.excluded[c] for c in columns})
         else:

@@ -165,9 +165,9 @@ def _entries(template: Template, header: list[str], rows: Iterator[tuple[int, Ce
                     problems.add(number, column_name, why)
             yield (number, *values)
     except ReadAbort as exc:
-        column = None if exc.column is None else (header[exc.column] if exc.column < width and header[exc.column]
-                                                  else f"#{exc.column + 1}")
-        problems.add(exc.row, column, exc.reason)
+        where = None if exc.column is None else (header[exc.column] if exc.column < width and header[exc.column]
+                                                 else f"#{exc.column + 1}")
+        problems.add(exc.row, where, exc.reason)
 
 
 def _cell_problem(value: str) -> str | None:

@@ -20,8 +20,23 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import (Column, Enum, Index, Integer, MetaData, String, Table, and_, bindparam, exists, func,
-                        or_, select, text, update)
+from sqlalchemy import (
+    Column,
+    Enum,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    and_,
+    bindparam,
+    exists,
+    func,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -45,9 +60,10 @@ class Staging:
         self.nonkey = [f for f in self.fields if f not in template.key]
         columns = [Column(ROWNUM, Integer, nullable=False)]
         for name in self.fields:
-            kind = self.target.c[name].type
+            kind: Any = self.target.c[name].type
             # enum columns carry CHECK constraints; values are validated already, so plain text
-            columns.append(Column(name, String(kind.length) if isinstance(kind, Enum) else kind))
+            staged_type: Any = String(kind.length) if isinstance(kind, Enum) else kind
+            columns.append(Column(name, staged_type))
         options: dict[str, Any] = {"postgresql_on_commit": "DROP"} if self.dialect == "postgresql" else {}
         self.table = Table(f"import_staging_{uuid.uuid4().hex[:12]}", MetaData(), *columns,
                            prefixes=["TEMPORARY"], **options)
@@ -58,7 +74,7 @@ class Staging:
     def load(self, rows: Iterable[tuple[Any, ...]]) -> None:
         """Append ``(row number, *field values)`` tuples, streaming."""
         if self.dialect == "postgresql":
-            raw = self.session.connection().connection.driver_connection
+            raw: Any = self.session.connection().connection.driver_connection
             names = ", ".join(f'"{c.name}"' for c in self.table.columns)
             with raw.cursor() as cursor, cursor.copy(f'COPY "{self.table.name}" ({names}) FROM STDIN') as copy:
                 for row in rows:
@@ -67,9 +83,10 @@ class Staging:
         # sqlite3's executemany with the column types' own bind conversions (dates as ISO text,
         # booleans as 0/1): the same stored values as an ORM insert, without per-row overhead
         dialect = self.session.get_bind().dialect
-        convert = [c.type._cached_bind_processor(dialect) for c in self.table.columns]  # noqa: SLF001
+        convert = [c.type._cached_bind_processor(dialect) for c in self.table.columns]
         sql = f'INSERT INTO "{self.table.name}" VALUES ({", ".join("?" * len(convert))})'
-        cursor = self.session.connection().connection.driver_connection.cursor()
+        sqlite_connection: Any = self.session.connection().connection.driver_connection
+        cursor = sqlite_connection.cursor()
         try:
             for batch in batched(rows, SQLITE_BATCH):
                 cursor.executemany(sql, [tuple(v if f is None or v is None else f(v) for f, v in zip(convert, row))
@@ -106,12 +123,13 @@ class Staging:
         same_key = and_(*[t.c[k] == s.c[k] for k in key])
         # imported_at is not refreshed, so re-importing an identical file changes nothing
         changed = or_(*[t.c[f].is_distinct_from(s.c[f]) for f in self.nonkey])
-        updated = self.session.execute(
-            update(t).where(same_key, changed).values({f: s.c[f] for f in self.nonkey})).rowcount
+        result: Any = self.session.execute(
+            update(t).where(same_key, changed).values({f: s.c[f] for f in self.nonkey}))
+        updated: int = result.rowcount
         matched = self.session.scalar(select(func.count()).select_from(s.join(t, same_key))) or 0
         now = bindparam("imported_at", datetime.now(UTC), type_=t.c.imported_at.type)
-        insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[self.dialect](t)
-        statement = insert.from_select(
+        insert: Any = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[self.dialect](t)
+        statement: Any = insert.from_select(
             [*self.fields, "imported_at"],
             select(*[s.c[f] for f in self.fields], now).where(~exists().where(same_key)))
         # a row another writer (not an import: those hold the lock) added meanwhile is updated

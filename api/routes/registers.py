@@ -16,11 +16,30 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import ADMIN, ANALYST, FORCE, Auditor, AuditDep, Principal, SessionDep, SettingsDep, require, scope_to_force
+from api.deps import (
+    ADMIN,
+    ANALYST,
+    FORCE,
+    AuditDep,
+    Auditor,
+    Principal,
+    SessionDep,
+    SettingsDep,
+    require,
+    scope_to_force,
+)
 from api.pagination import Page, Pager
 from api.schemas.common import ErrorOut
-from api.schemas.integrity import (ContractOut, GiftOut, ImportOut, ImportRejectedOut, InterestOut, InvestigationOut,
-                                   RegisterQuery)
+from api.schemas.integrity import (
+    ContractOut,
+    GiftOut,
+    ImportOut,
+    ImportProblem,
+    ImportRejectedOut,
+    InterestOut,
+    InvestigationOut,
+    RegisterQuery,
+)
 from probity.errors import InputFileError
 from probity.models import BusinessInterest, Contract, GiftHospitality, Investigation
 from registers.importer import ImportSummary, import_register
@@ -108,7 +127,7 @@ async def import_file(register: Literal["gifts", "interests", "contracts", "inve
             summary = await run_in_threadpool(_import, request, register, path, force_id)
         except InputFileError as exc:
             rejected = ImportRejectedOut(detail=str(exc), problems=exc.total, errors=[
-                {"row": e.row, "column": e.column, "reason": e.reason} for e in exc.errors])
+                ImportProblem(row=e.row, column=e.column, reason=e.reason) for e in exc.errors])
             return JSONResponse(rejected.model_dump(), status_code=422)
     return ImportOut(**summary.__dict__)
 

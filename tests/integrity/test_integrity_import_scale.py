@@ -113,7 +113,7 @@ def server(database_factory, monkeypatch) -> Iterator[tuple[str, str]]:
 def test_two_overlapping_imports_at_once_through_the_server(server, tmp_path):
     base, key = server
     # A: GH-0 … GH-5999 worth 1; B: GH-3000 … GH-8999 worth 2 (3,000 keys in common)
-    bodies = {"A": _gifts(tmp_path / "a.csv", range(0, 6_000), 1).read_bytes(),
+    bodies = {"A": _gifts(tmp_path / "a.csv", range(6_000), 1).read_bytes(),
               "B": _gifts(tmp_path / "b.csv", range(3_000, 9_000), 2).read_bytes()}
     assert len(bodies["A"]) > 64 * 1024  # larger than the API's default body limit
     start = threading.Barrier(2)
