@@ -110,6 +110,9 @@ def upsert(
     if insert is None:
         raise NotImplementedError(f"upsert is not implemented for {dialect}")
     table: Any = model.__table__
+    if session.autoflush:
+        # a Core statement on the table skips the ORM's autoflush; rows may refer to pending objects
+        session.flush()
     update_columns = list(update) if update is not None else None
     total = 0
     rows = iter(rows)

@@ -96,6 +96,8 @@ CASES: list[tuple[str, Callable[[Path], Path], tuple[int, str | None], str]] = [
      (3, "entry_ref"), "81 characters; at most 80 fit"),
     ("amount-too-large", lambda t: _csv(t / "big.csv", HEADER, gift("GH-8"), gift("GH-9", value="10000000000000")),
      (3, "value"), "is too large"),
+    ("amount-not-a-number", lambda t: _csv(t / "nan.csv", HEADER, gift("GH-8"), gift("GH-9", value="NaN")),
+     (3, "value"), "not an amount: 'NaN'"),
     ("cells-beyond-header", lambda t: _csv(t / "extra.csv", HEADER, gift("GH-8"), gift("GH-9") + ",oops"),
      (3, None), "14 cells, but the header names 13 columns"),
     ("not-utf8", lambda t: _csv(t / "cp1252.csv", HEADER, gift("GH-8"), gift("GH-9", "Café"), encoding="cp1252"),
