@@ -74,10 +74,10 @@ def _parsed(path: Path) -> Iterator[dict[str, Any]]:
     """The importer's own parsing, as dicts, for the upsert variants."""
     template = importer.get_template("gifts")
     rows = read_rows(path)
-    header = importer._header(template, rows, str(path), None)  # noqa: SLF001 - same parsing as the import
-    problems = importer._Problems()  # noqa: SLF001
+    header = importer._header(template, rows, str(path), None)
+    problems = importer._Problems()
     names = [c.attribute for c in template.columns]
-    for entry in importer._entries(template, header, rows, problems, None):  # noqa: SLF001
+    for entry in importer._entries(template, header, rows, problems, None):
         yield dict(zip(names, entry[1:], strict=True))
     assert problems.total == 0, problems.shown
 
@@ -121,7 +121,8 @@ class Databases:
     """Fresh migrated databases on one engine, dropped at the end."""
 
     def __init__(self, engine: str, folder: Path, pg_url: str | None):
-        self.engine, self.folder, self.pg_url, self.made = engine, folder, pg_url, []
+        self.engine, self.folder, self.pg_url = engine, folder, pg_url
+        self.made: list[str] = []
 
     def new(self) -> str:
         if self.engine == "sqlite":

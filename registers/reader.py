@@ -77,7 +77,11 @@ def _csv_lines(stream: BinaryIO, state: _CsvState) -> Iterator[str]:
 
 def _csv_rows(path: Path) -> Iterator[tuple[int, Cells]]:
     state = _CsvState()
-    with path.open("rb") as stream:
+    try:
+        stream = path.open("rb")
+    except OSError as exc:
+        raise ReadAbort(1, None, f"cannot open the file: {exc.strerror}") from None
+    with stream:
         # strict: a stray quote is an error, not a field that silently swallows the rows after it
         reader = csv.reader(_csv_lines(stream, state), strict=True)
         while True:
@@ -152,7 +156,16 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, Cells]]:
         # the declared size would pad or truncate rows; without it they come as stored, so a
         # stray cell beyond a too-small declared width is seen, not silently dropped
         sheet.reset_dimensions()
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        iterator = sheet.iter_rows(values_only=True)
+        number = 0
+        while True:
+            try:
+                values = next(iterator)
+            except StopIteration:
+                return
+            except Exception as exc:  # noqa: BLE001 - a damaged sheet raises parser errors of many types
+                raise ReadAbort(number + 1, None, f"the sheet cannot be read from here on: {exc}") from None
+            number += 1
             if number > MAX_ROWS:
                 raise ReadAbort(number, None, f"more than {MAX_ROWS:,} rows: split the file")
             if len(values) > MAX_COLUMNS and any(v not in (None, "") for v in values[MAX_COLUMNS:]):

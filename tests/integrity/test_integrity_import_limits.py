@@ -78,6 +78,13 @@ def xlsx_too_wide(tmp: Path) -> Path:
     return _rewrite_xlsx(wide, tmp / "wide.xlsx", b'<dimension ref="A1:BR2" />', b'<dimension ref="A1:M2" />')
 
 
+def xlsx_damaged(tmp: Path) -> Path:
+    # row 3 points at shared string 99 of a workbook that has none
+    small = _workbook(tmp / "small.xlsx", [HEADER.split(","), gift("GH-9").split(",")])
+    return _rewrite_xlsx(small, tmp / "damaged.xlsx", b"</sheetData>",
+                         b'<row r="3"><c r="A3" t="s"><v>99</v></c></row></sheetData>')
+
+
 # (id, file builder, (row, column) that must be reported, words of the reason)
 CASES: list[tuple[str, Callable[[Path], Path], tuple[int, str | None], str]] = [
     ("duplicate-header", lambda t: _csv(t / "dup.csv", HEADER + ",force", gift("GH-9") + ",essex"),
@@ -104,6 +111,7 @@ CASES: list[tuple[str, Callable[[Path], Path], tuple[int, str | None], str]] = [
      (3, None), "not UTF-8 (byte 0xe9"),
     ("xlsx-declares-every-cell", xlsx_declaring_every_cell, (1, None), "declares 1,048,576 rows × 16,384 columns"),
     ("xlsx-too-wide", xlsx_too_wide, (2, "#65"), "more than 64 columns"),
+    ("xlsx-damaged-sheet", xlsx_damaged, (3, None), "the sheet cannot be read from here on"),
 ]
 IDS = [c[0] for c in CASES]
 
