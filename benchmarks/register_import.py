@@ -68,6 +68,20 @@ def write_gifts(path: Path, rows: int, seed: int = 12) -> None:
                       f"{'accepted' if i % 4 else 'declined'},{'policy' if i % 4 == 0 else ''}\n")
 
 
+def write_gifts_xlsx(csv_path: Path, path: Path) -> None:
+    """The same rows as an XLSX workbook (written in openpyxl's streaming write-only mode)."""
+    import csv
+
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet()
+    with csv_path.open(encoding="utf-8", newline="") as source:
+        for row in csv.reader(source):
+            sheet.append(row)
+    book.save(path)
+
+
 # --- child: one measurement in its own process ---------------------------------------------------
 
 def _parsed(path: Path) -> Iterator[dict[str, Any]]:
@@ -175,6 +189,8 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--compare-rows", type=int, default=50_000)
     parser.add_argument("--engines", default="sqlite,postgresql")
+    parser.add_argument("--xlsx-rows", type=int, default=100_000,
+                        help="also import this many rows (and a tenth) as XLSX on the first engine; 0 skips")
     parser.add_argument("--pg-url", default=os.environ.get("PROBITY_BENCH_PG_URL",
                                                            "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"))
     parser.add_argument("--out", type=Path, default=RESULTS)
@@ -203,6 +219,14 @@ def main() -> None:
                          "import_tenth": measure(databases.new(), files[args.rows // 10]), "compare": {}}
                 for method in ("staging", "executemany", "values"):
                     entry["compare"][method] = measure(databases.new(), files[args.compare_rows], method)
+                if args.xlsx_rows and engine == args.engines.split(",")[0]:
+                    entry["xlsx"] = {}
+                    for rows in (args.xlsx_rows, args.xlsx_rows // 10):
+                        xlsx = folder / f"gifts-{rows}.xlsx"
+                        write_gifts(folder / "for-xlsx.csv", rows)
+                        write_gifts_xlsx(folder / "for-xlsx.csv", xlsx)
+                        entry["xlsx"][str(rows)] = {"xlsx_mib": round(xlsx.stat().st_size / 2**20, 1),
+                                                    **measure(databases.new(), xlsx)}
                 results["engines"][engine] = entry
             finally:
                 databases.drop_all()

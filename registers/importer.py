@@ -58,8 +58,6 @@ def _check_row(template: Template, row: dict[str, Any]) -> list[tuple[str, str]]
     return problems
 
 
-
-
 @dataclass
 class _Problems:
     """The first ``cap`` problems (in row order, as rows are read) and how many there were."""
