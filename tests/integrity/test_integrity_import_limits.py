@@ -23,7 +23,14 @@ from api.main import create_app
 from probity import keys
 from probity.db import get_engine, session_scope
 from probity.errors import InputFileError
-from probity.models import BusinessInterest, Contract, GiftHospitality, Investigation, KeyRole
+from probity.models import (
+    AuditEvent,
+    BusinessInterest,
+    Contract,
+    GiftHospitality,
+    Investigation,
+    KeyRole,
+)
 from probity.settings import get_settings, reset_settings_cache
 from registers.importer import import_register
 
@@ -203,4 +210,32 @@ def test_cli_exits_2_with_the_report_and_no_traceback(loaded_url, tmp_path, case
     assert result.returncode == 2, result.stderr
     _assert_short_report(" ".join(result.stderr.split()), *where, reason)  # the log handler wraps lines
     assert result.stdout == ""
+    assert _state(get_engine(loaded_url)) == before
+
+
+def test_api_refuses_an_upload_over_the_import_limit_with_413(loaded_url, tmp_path, monkeypatch):
+    monkeypatch.setenv("PROBITY_DATABASE_URL", loaded_url)
+    monkeypatch.setenv("PROBITY_MAX_IMPORT_BYTES", "100000")
+    reset_settings_cache()
+    with session_scope(get_engine(loaded_url)) as session:
+        key = keys.create_key(session, KeyRole.admin, name="import-413").key
+    client = TestClient(create_app(get_settings()))
+    headers = {"Authorization": f"Bearer {key}", "Content-Type": "text/csv"}
+    before = _state(get_engine(loaded_url))
+    body = _csv(tmp_path / "big.csv", HEADER, *[gift(f"GH-{i}") for i in range(2_000)]).read_bytes()
+    assert 100_000 < len(body)
+    assert client.post("/api/v1/registers/gifts/import", content=body, headers=headers).status_code == 413
+    # the same size sent without a Content-Length (chunked) is cut off while streaming
+    chunks = (body[i:i + 8192] for i in range(0, len(body), 8192))
+    assert client.post("/api/v1/registers/gifts/import", content=chunks, headers=headers).status_code == 413
+    assert _state(get_engine(loaded_url)) == before
+    small = _csv(tmp_path / "small.csv", HEADER, gift("GH-1"), gift("GH-4")).read_bytes()
+    answer = client.post("/api/v1/registers/gifts/import", content=small, headers=headers)
+    assert answer.status_code == 200 and answer.json() == {"register": "gifts", "rows": 2, "inserted": 1,
+                                                           "updated": 0, "unchanged": 1}
+    with session_scope(get_engine(loaded_url)) as session:
+        event = session.scalars(select(AuditEvent).where(AuditEvent.action == "registers.gifts.import")).one()
+        assert event.detail["inserted"] == 1 and event.detail["rows"] == 2
+    with session_scope(get_engine(loaded_url)) as session:  # undo, for the module's other tests
+        session.execute(GiftHospitality.__table__.delete().where(GiftHospitality.entry_ref == "GH-4"))
     assert _state(get_engine(loaded_url)) == before
