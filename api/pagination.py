@@ -34,10 +34,14 @@ def _scope_hash(route: str, force_id: str | None, filters: dict[str, Any]) -> st
 def paginate(session: Session, settings: Any, force_id: str | None, route: str, query: Any,
              stmt: Select[Any], id_column: InstrumentedAttribute[int]) -> tuple[Sequence[Any], str | None]:
     """One page of ``stmt`` for a query model with ``page_size``/``page_token`` and filter fields."""
+    return pager_for(settings, force_id, route, query).fetch(session, stmt, id_column, query.page_token)
+
+
+def pager_for(settings: Any, force_id: str | None, route: str, query: Any) -> Pager:
+    """The pager of a query model with ``page_size``/``page_token`` and filter fields."""
     filters = query.model_dump(exclude={"page_token"}, mode="json")
-    pager = Pager(settings.secret_key.get_secret_value(), route, force_id, filters,
-                  min(query.page_size, settings.max_page_size))
-    return pager.fetch(session, stmt, id_column, query.page_token)
+    return Pager(settings.secret_key.get_secret_value(), route, force_id, filters,
+                 min(query.page_size, settings.max_page_size))
 
 
 class Pager:
@@ -62,6 +66,25 @@ class Pager:
 
     def token_after(self, last_id: int) -> str:
         return sign(self.secret, PURPOSE, {"a": last_id, "s": self.scope})
+
+    def fetch_by(self, session: Session, stmt: Select[Any], sort_column: InstrumentedAttribute[Any],
+                 id_column: InstrumentedAttribute[int], token: str | None) -> tuple[Sequence[Any], str | None]:
+        """Rows ordered by ``sort_column`` descending, then id ascending (a stable keyset)."""
+        if token is not None:
+            payload = unsign(self.secret, PURPOSE, token)
+            if payload.get("s") != self.scope:
+                raise BadToken("the token was issued for another force, route or set of filters")
+            after, value = payload.get("a"), payload.get("v")
+            if not isinstance(after, int) or isinstance(after, bool) or not isinstance(value, int | float):
+                raise BadToken("malformed token")
+            stmt = stmt.where((sort_column < value) | ((sort_column == value) & (id_column > after)))
+        rows = list(session.scalars(stmt.order_by(sort_column.desc(), id_column).limit(self.page_size + 1)))
+        more = len(rows) > self.page_size
+        rows = rows[: self.page_size]
+        if not (more and rows):
+            return rows, None
+        last = rows[-1]
+        return rows, sign(self.secret, PURPOSE, {"a": last.id, "v": getattr(last, sort_column.key), "s": self.scope})
 
     def fetch(self, session: Session, stmt: Select[Any], id_column: InstrumentedAttribute[int],
               token: str | None) -> tuple[Sequence[Any], str | None]:

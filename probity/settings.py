@@ -54,6 +54,7 @@ class Settings(BaseSettings):
 
     # API and web UI (api/)
     max_body_bytes: int = 64 * 1024  # larger request bodies are refused with 413
+    max_upload_bytes: int = 20 * 1024 * 1024  # register files uploaded in the web UI
     ui_session_hours: int = 8  # lifetime of the web UI's signed session cookie
 
     @property

@@ -13,8 +13,8 @@ from sqlalchemy import Select, String, cast, select
 from sqlalchemy.orm import Session
 
 from api.deps import Auditor, Principal, scope_to_force
-from api.pagination import paginate
-from api.schemas.flags import DecisionIn, FlagQuery, FlagSummary, QueueStatus
+from api.pagination import paginate, pager_for
+from api.schemas.flags import DecisionIn, FlagQuery, FlagSummary, QueueOrder, QueueStatus
 from api.services import evidence
 from probity.errors import InvalidTransition
 from probity.models import (
@@ -30,6 +30,8 @@ from probity.models import (
 )
 
 OPEN_STATUSES = (FlagStatus.pending, FlagStatus.claimed, FlagStatus.awaiting_second)
+# The queue's default order, highest first. max_score until a calibrated risk column exists.
+RISK_COLUMN = Flag.max_score
 
 
 def queue_query(principal: Principal, q: FlagQuery) -> Select[Any]:
@@ -60,7 +62,11 @@ def queue_query(principal: Principal, q: FlagQuery) -> Select[Any]:
 def queue_page(session: Session, settings: Any, principal: Principal, q: FlagQuery,
                audit: Auditor, **detail: Any) -> tuple[list[FlagSummary], str | None]:
     """A page of the queue, audited as one read of the flags shown."""
-    flags, token = paginate(session, settings, principal.force_id, "flags", q, queue_query(principal, q), Flag.id)
+    if q.order is QueueOrder.oldest:
+        flags, token = paginate(session, settings, principal.force_id, "flags", q, queue_query(principal, q), Flag.id)
+    else:
+        flags, token = pager_for(settings, principal.force_id, "flags", q).fetch_by(
+            session, queue_query(principal, q), RISK_COLUMN, Flag.id, q.page_token)
     audit.record_list("flags.list", "flag", [f.id for f in flags], **detail)
     return [evidence.flag_summary(f, session.get(Post, f.post_id)) for f in flags], token
 
