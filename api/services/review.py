@@ -13,7 +13,7 @@ from sqlalchemy import Select, String, cast, select
 from sqlalchemy.orm import Session
 
 from api.deps import Auditor, Principal, scope_to_force
-from api.pagination import paginate, pager_for
+from api.pagination import pager_for, paginate
 from api.schemas.flags import DecisionIn, FlagQuery, FlagSummary, QueueOrder, QueueStatus
 from api.services import evidence
 from probity.errors import InvalidTransition
@@ -68,7 +68,8 @@ def queue_page(session: Session, settings: Any, principal: Principal, q: FlagQue
         flags, token = pager_for(settings, principal.force_id, "flags", q).fetch_by(
             session, queue_query(principal, q), RISK_COLUMN, Flag.id, q.page_token)
     audit.record_list("flags.list", "flag", [f.id for f in flags], **detail)
-    return [evidence.flag_summary(f, session.get(Post, f.post_id)) for f in flags], token
+    posts = {p.id: p for p in session.scalars(select(Post).where(Post.id.in_([f.post_id for f in flags])))}
+    return [evidence.flag_summary(f, posts[f.post_id]) for f in flags], token
 
 
 def claim(flag: Flag, principal: Principal) -> None:

@@ -14,17 +14,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from apifixtures import create_flag, create_gift
 from fastapi.testclient import TestClient
 from openpyxl import Workbook
 from sqlalchemy import func, select
+from uidayfixtures import load_reference_return, new_key, signed_in
 
 from api.main import create_app
-from apifixtures import create_flag, create_gift
 from probity.db import get_engine, session_scope
 from probity.models import AuditEvent, GiftHospitality, ModelVersion, Post, utcnow
 from probity.settings import Settings
 from registers.stats import StatsScope, compute_stats
-from uidayfixtures import load_reference_return, new_key, signed_in
 
 FORCE_A, FORCE_B = "wiltshire", "city-of-london"
 GIFT_HEADER = ("force,entry_ref,entry_date,recipient_role,recipient_rank,chief_officer,offeror,offeror_type,kind,"
@@ -132,7 +132,7 @@ def test_crosschecks_page_lists_the_rows_behind_each_finding(sample_client, samp
         from probity.models import Contract
 
         session.add(Contract(force_id=FORCE_A, contract_ref="C-UI-1", supplier="ZYXWV Cleaning Services Limited",
-                             description="Cleaning", value=Decimal("90000"), awarded_on=date(2011, 11, 1),
+                             description="Cleaning", value=Decimal(90000), awarded_on=date(2011, 11, 1),
                              route="tender"))
     signed_in(sample_client, new_key(sample_url, "force", FORCE_A))
     page = sample_client.get("/ui/crosschecks").text
@@ -157,7 +157,7 @@ def test_force_report_pdf_has_the_html_figures_and_renders(sample_client, sample
     pdf = sample_client.get("/ui/reports/force.pdf", params=params)
     assert html.headers["content-disposition"] == f'attachment; filename="probity-report-{FORCE_A}.html"'
     assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
-    body = re.sub(r"<style>.*?</style>|<title>.*?</title>", "", html.text, flags=re.S)
+    body = re.sub(r"<style>.*?</style>|<title>.*?</title>", "", html.text, flags=re.DOTALL)
     html_text = re.sub(r"<[^>]+>", " ", body)
     pdf_text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
     assert "57" in _numbers(html_text)  # Wiltshire's integrity investigations in the reference return
