@@ -1,7 +1,6 @@
 """Force and national reports in the shape of HMIC's force reports: one self-contained HTML file.
 
-PDF is not produced: a faithful PDF needs a layout engine this project does not ship; browsers
-print the HTML cleanly (A4 print styles are plain).
+``registers.pdf`` lays the same HTML out as a PDF (WeasyPrint), as HMIC published its reports.
 """
 
 from __future__ import annotations

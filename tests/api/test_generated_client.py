@@ -23,6 +23,7 @@ from probity.models import FlagStatus
 
 FORCE_A, FORCE_B = "dorset", "devon-and-cornwall"
 GENERATOR = Path(sys.executable).parent / "openapi-python-client"
+README = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
 
 
 @pytest.fixture
@@ -61,23 +62,24 @@ def _referrals(db, force: str, n: int) -> list[int]:
 
 def test_generated_client_pages_a_forces_referrals_and_records_an_outcome(live, db, make_key, tmp_path):
     mine, theirs = _referrals(db, FORCE_A, 5), _referrals(db, FORCE_B, 2)
+    printed: list[tuple[object, ...]] = []
     spec = tmp_path / "openapi.json"
     spec.write_bytes(httpx.get(f"{live}/api/v1/openapi.json").content)
     config = tmp_path / "config.yaml"
-    config.write_text("post_hooks: []\nproject_name_override: probity-client\npackage_name_override: probity_client\n")
+    config.write_text("post_hooks: []\n")  # no formatter run; names as the README shows them
     out = tmp_path / "generated"
     run = subprocess.run([str(GENERATOR), "generate", "--path", str(spec), "--config", str(config),
                           "--output-path", str(out)], check=False, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stdout + run.stderr
     sys.path.insert(0, str(out))
     try:
-        probity_client = importlib.import_module("probity_client")
-        list_referrals = importlib.import_module("probity_client.api.referrals.list_referrals")
-        record_outcome = importlib.import_module("probity_client.api.referrals.record_outcome")
-        models = importlib.import_module("probity_client.models")
+        probity_api_client = importlib.import_module("probity_api_client")
+        list_referrals = importlib.import_module("probity_api_client.api.referrals.list_referrals")
+        record_outcome = importlib.import_module("probity_api_client.api.referrals.record_outcome")
+        models = importlib.import_module("probity_api_client.models")
 
         # What the README shows a force's integrity team:
-        client = probity_client.AuthenticatedClient(base_url=live, token=make_key("force", FORCE_A))
+        client = probity_api_client.AuthenticatedClient(base_url=live, token=make_key("force", FORCE_A))
         seen, token, pages = [], None, 0
         while True:
             page = list_referrals.sync(client=client, page_size=2, **({"page_token": token} if token else {}))
@@ -97,9 +99,15 @@ def test_generated_client_pages_a_forces_referrals_and_records_an_outcome(live, 
         refused = record_outcome.sync_detailed(referral_id=theirs[0], client=client, body=models.OutcomeIn(
             outcome=models.ReferralOutcome.OTHER))
         assert refused.status_code == 404
+        # and the README's own lines, run as written against this server
+        snippet = README.split("### A force's integrity team", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+        assert len(snippet.strip().splitlines()) <= 13
+        exec(compile(snippet.replace("https://PROBITY", live), "README.md", "exec"),  # noqa: S102
+             {"FORCE_KEY": make_key("force", FORCE_A), "print": lambda *a: printed.append(a)})
+        assert {a[0] for a in printed} == set(seen)
     finally:
         sys.path.remove(str(out))
-        for name in [m for m in sys.modules if m == "probity_client" or m.startswith("probity_client.")]:
+        for name in [m for m in sys.modules if m == "probity_api_client" or m.startswith("probity_api_client.")]:
             del sys.modules[name]
     check = httpx.get(f"{live}/api/v1/referrals/{mine[0]}",
                       headers={"Authorization": f"Bearer {make_key('force', FORCE_A)}"}).json()
