@@ -16,14 +16,14 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 
-from api.deps import ADMIN, ANALYST, RESEARCHER, AuditDep, Principal, SessionDep, require_ui
+from api.deps import ADMIN, ANALYST, AuditDep, Principal, SessionDep, require_ui
 from api.ui.render import render
 from probity.models import ModelVersion
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/ui", tags=["ui"], include_in_schema=False)
-# Model health holds no personal data: the reviewers who rely on it and the researchers who train it.
-Viewer = Annotated[Principal, Depends(require_ui(ADMIN, ANALYST, RESEARCHER))]
+# The roles of GET /api/v1/model: national and force-limited analysts, and admins.
+Viewer = Annotated[Principal, Depends(require_ui(ADMIN, ANALYST))]
 AUDIT_KEYS = ("audit_sample", "audit_sample_recall", "audit_recall")
 CARD_CHARS = 60_000
 
@@ -47,13 +47,16 @@ def _flatten(value: Any, prefix: str = "") -> list[tuple[str, str]]:
     return [(prefix, "—" if value is None else str(value))]
 
 
-def model_health(row: ModelVersion) -> dict[str, Any]:
+def model_health(row: ModelVersion, estimate: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What the page shows; ``estimate`` is the audit-sample recall estimate when one is computed
+    (its ``recall`` is None until analysts have decided enough audit flags)."""
     folder = Path(row.path) if row.path else None
     metrics = (_read_json(folder / "metrics.json") if folder else None) or dict(row.metrics or {})
     card = None
     if folder and (folder / "model_card.md").is_file():
         card = (folder / "model_card.md").read_text(encoding="utf-8")[:CARD_CHARS]
-    audit = next((metrics[k] for k in AUDIT_KEYS if metrics.get(k) is not None), None)
+    audit = estimate if estimate and estimate.get("recall") is not None else None
+    audit = audit or next((metrics[k] for k in AUDIT_KEYS if metrics.get(k) is not None), None)
     if audit is None and folder:
         audit = _read_json(folder / "audit_sample.json")
     return {
@@ -63,6 +66,7 @@ def model_health(row: ModelVersion) -> dict[str, Any]:
         else None,
         "olid": _flatten(metrics["olid"]) if isinstance(metrics.get("olid"), dict) else None,
         "audit": _flatten(audit) if isinstance(audit, dict) else None,
+        "audit_note": (estimate or {}).get("note"),
         "thresholds": row.thresholds or {},
     }
 

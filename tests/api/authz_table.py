@@ -92,7 +92,7 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/ui/reports/national"): ui(200, "admin", "analyst"),
     ("GET", "/ui/reports/national.html"): ui(200, "admin", "analyst"),
     ("GET", "/ui/reports/national.pdf"): ui(200, "admin", "analyst"),
-    ("GET", "/ui/model"): ui(200, "admin", "analyst", "analyst_a", "researcher"),
+    ("GET", "/ui/model"): ui(200, "admin", "analyst", "analyst_a"),  # the roles of GET /api/v1/model
 }
 
 # Request bodies: JSON for the API, form fields for the UI (the CSRF token is added by the test).

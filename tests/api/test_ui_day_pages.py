@@ -242,7 +242,7 @@ def test_model_page_shows_saved_figures_or_not_measured(ui_client, db, make_key,
             mv.active = False
         session.add(ModelVersion(version="ui-model-v1", kind="tfidf-logreg", path=str(folder), config={},
                                  metrics={}, thresholds={"offensive": 0.41}, active=True, activated_at=utcnow()))
-    signed_in(ui_client, make_key("researcher"))
+    signed_in(ui_client, make_key("analyst", "suffolk"))
     page = ui_client.get("/ui/model").text
     assert "ui-model-v1" in page and "0.848" in page and "0.410" in page
     assert "everyday flag rates.davidson.any</td><td>0.042" in page
