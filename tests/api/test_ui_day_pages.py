@@ -254,3 +254,20 @@ def test_model_page_shows_saved_figures_or_not_measured(ui_client, db, make_key,
     with db() as session:
         session.execute(ModelVersion.__table__.update().where(ModelVersion.version == "ui-model-v1")
                         .values(active=False))
+
+
+def test_cli_writes_the_force_report_as_pdf(sample_url, tmp_path, monkeypatch):
+    from pypdf import PdfReader
+    from typer.testing import CliRunner
+
+    from cli import app
+    from probity.settings import reset_settings_cache
+
+    monkeypatch.setenv("PROBITY_DATABASE_URL", sample_url)
+    reset_settings_cache()
+    out = tmp_path / "wiltshire.pdf"
+    result = CliRunner().invoke(app, ["report", "force", FORCE_A, "--from", "2011-09-01", "--to", "2012-05-31",
+                                      "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    text = "\n".join(p.extract_text() for p in PdfReader(out).pages)
+    assert "Wiltshire Police: integrity and social media" in text and "1 September 2011 to 31 May 2012" in text
