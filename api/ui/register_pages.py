@@ -158,9 +158,10 @@ def register_table(register: RegisterName, request: Request, principal: Reader, 
     if q.date_to:
         stmt = stmt.where(spec.date_column <= q.date_to)
     rows, token = pager.fetch(session, stmt, spec.model.id, q.page_token)
+    items = [spec.schema.model_validate(r).model_dump() for r in rows]
+    # the audit event last: on PostgreSQL the audit chain's lock is held from here to the commit
     audit.record_list(f"registers.{register}.list", spec.model.__tablename__, [r.id for r in rows], ui=True)
     session.commit()
-    items = [spec.schema.model_validate(r).model_dump() for r in rows]
     columns = [c for c in spec.schema.model_fields if c != "id"]
     next_params = {**{k: v for k, v in request.query_params.items() if k != "page_token"}, "page_token": token}
     return render(request, "register_table.html", register=register, spec=spec, items=items, columns=columns,
@@ -172,8 +173,8 @@ def register_row(register: RegisterName, row_id: ObjectId, request: Request, pri
                  session: SessionDep, audit: AuditDep) -> Response:
     spec = REGISTERS[register]
     row = get_in_scope(session, spec.model, row_id, principal)
+    shown = spec.schema.model_validate(row).model_dump()
     audit.record(f"registers.{register}.read", object_type=spec.model.__tablename__, object_id=row.id,
                  detail={"ui": True})
     session.commit()
-    return render(request, "register_row.html", register=register, spec=spec,
-                  row=spec.schema.model_validate(row).model_dump())
+    return render(request, "register_row.html", register=register, spec=spec, row=shown)

@@ -49,8 +49,8 @@ def queue(request: Request, principal: Reviewer, session: SessionDep, settings: 
     q = form_query(request, FlagQuery)
     assert isinstance(q, FlagQuery)
     items, token = review.queue_page(session, settings, principal, q, audit, ui=True)
-    threads = flag_threads(session, [f.id for f in items])
     session.commit()
+    threads = flag_threads(session, [f.id for f in items])  # after the commit: the audit lock is released
     next_params = {**{k: v for k, v in request.query_params.items() if k not in ("page_token", *UI_ONLY_PARAMS)},
                    "page_token": token}
     return render(request, "queue.html", items=items, q=q, labels=LABELS, threads=threads,
