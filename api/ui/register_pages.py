@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 
 from api.deps import (
     ADMIN,
@@ -58,15 +58,18 @@ class Register:
     date_column: Any
     schema: type[BaseModel]
     ref: str  # the force's own reference column, shown as the row's name
+    search: tuple[str, ...]  # columns the free-text filter looks in
 
 
 REGISTERS: dict[str, Register] = {
-    "gifts": Register("Gifts and hospitality", GiftHospitality, GiftHospitality.entry_date, GiftOut, "entry_ref"),
+    "gifts": Register("Gifts and hospitality", GiftHospitality, GiftHospitality.entry_date, GiftOut, "entry_ref",
+                      ("entry_ref", "offeror", "description")),
     "interests": Register("Business interests", BusinessInterest, BusinessInterest.applied_on, InterestOut,
-                          "entry_ref"),
-    "contracts": Register("Contracts", Contract, Contract.awarded_on, ContractOut, "contract_ref"),
+                          "entry_ref", ("entry_ref", "business_name")),
+    "contracts": Register("Contracts", Contract, Contract.awarded_on, ContractOut, "contract_ref",
+                          ("contract_ref", "supplier", "description")),
     "investigations": Register("Integrity investigations", Investigation, Investigation.opened_on,
-                               InvestigationOut, "case_ref"),
+                               InvestigationOut, "case_ref", ("case_ref",)),
 }
 
 
@@ -74,6 +77,7 @@ class RegisterPageQuery(Strict):
     force_id: str | None = Field(None, max_length=40)
     date_from: date | None = None
     date_to: date | None = None
+    text: str | None = Field(None, max_length=200, description="words in the reference, name or description")
     page_size: int = Field(50, ge=1, le=500)
     page_token: str | None = Field(None, max_length=2048)
 
@@ -157,6 +161,10 @@ def register_table(register: RegisterName, request: Request, principal: Reader, 
         stmt = stmt.where(spec.date_column >= q.date_from)
     if q.date_to:
         stmt = stmt.where(spec.date_column <= q.date_to)
+    if q.text and q.text.strip():
+        term = q.text.strip().lower()
+        stmt = stmt.where(or_(*(func.lower(getattr(spec.model, c)).contains(term, autoescape=True)
+                                for c in spec.search)))
     rows, token = pager.fetch(session, stmt, spec.model.id, q.page_token)
     items = [spec.schema.model_validate(r).model_dump() for r in rows]
     # the audit event last: on PostgreSQL the audit chain's lock is held from here to the commit

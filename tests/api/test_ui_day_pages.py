@@ -103,6 +103,11 @@ def test_register_table_filters_and_force_scope(sample_client, sample_url):
     page = sample_client.get("/ui/registers/gifts", params={"force_id": FORCE_B, "page_size": 500,
                                                             "date_from": "2011-10-03", "date_to": "2011-10-03"}).text
     assert theirs in page and mine not in page
+    with session_scope(get_engine(sample_url)) as session:
+        odd = create_gift(session, FORCE_B, offeror="Quillfeather 100% Catering").entry_ref
+    found = sample_client.get("/ui/registers/gifts", params={"text": "QUILLFEATHER 100%"}).text
+    assert odd in found and theirs not in found
+    assert odd not in sample_client.get("/ui/registers/gifts", params={"text": "quillfeather 10_%"}).text
     assert sample_client.get("/ui/registers/gifts", params={"date_from": "yesterday"}).status_code == 422
 
 
