@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, String, cast, select
+from sqlalchemy import ColumnElement, Select, String, cast, select
 from sqlalchemy.orm import Session
 
 from api.deps import Auditor, Principal, scope_to_force
-from api.pagination import pager_for, paginate
+from api.pagination import paginate
 from api.schemas.flags import DecisionIn, FlagQuery, FlagSummary, QueueOrder, QueueStatus
 from api.services import evidence
 from probity.errors import InvalidTransition
@@ -31,7 +31,7 @@ from probity.models import (
 
 OPEN_STATUSES = (FlagStatus.pending, FlagStatus.claimed, FlagStatus.awaiting_second)
 # The queue's default order, highest first. max_score until a calibrated risk column exists.
-RISK_COLUMN = Flag.max_score
+RISK_COLUMN: ColumnElement[float] = Flag.max_score.expression
 
 
 def queue_query(principal: Principal, q: FlagQuery) -> Select[Any]:
@@ -62,11 +62,9 @@ def queue_query(principal: Principal, q: FlagQuery) -> Select[Any]:
 def queue_page(session: Session, settings: Any, principal: Principal, q: FlagQuery,
                audit: Auditor, **detail: Any) -> tuple[list[FlagSummary], str | None]:
     """A page of the queue, audited as one read of the flags shown."""
-    if q.order is QueueOrder.oldest:
-        flags, token = paginate(session, settings, principal.force_id, "flags", q, queue_query(principal, q), Flag.id)
-    else:
-        flags, token = pager_for(settings, principal.force_id, "flags", q).fetch_by(
-            session, queue_query(principal, q), RISK_COLUMN, Flag.id, q.page_token)
+    rank = None if q.order is QueueOrder.oldest else RISK_COLUMN  # oldest: ascending id
+    flags, token = paginate(session, settings, principal.force_id, "flags", q, queue_query(principal, q), Flag.id,
+                            rank=rank)
     audit.record_list("flags.list", "flag", [f.id for f in flags], **detail)
     posts = {p.id: p for p in session.scalars(select(Post).where(Post.id.in_([f.post_id for f in flags])))}
     return [evidence.flag_summary(f, posts[f.post_id]) for f in flags], token
