@@ -105,8 +105,8 @@ def iter_routes(app: FastAPI) -> Iterator[tuple[str, str, Any]]:
     """(method, full path, route context) for every route, through included routers."""
     for context in routing.iter_route_contexts(app.routes):
         for method in sorted(context.methods or ()):
-            if method != "HEAD" and context.path is not None:
-                yield method, context.path, context
+            if method != "HEAD":
+                yield method, str(context.path), context
 
 
 def _operation_id(route: routing.APIRoute) -> str:
@@ -143,7 +143,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # The size limit sits inside the audit middleware: BaseHTTPMiddleware runs ``receive`` in a
     # task group, which would wrap the limit's 413 and turn it into a generic 400.
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes,
-                       upload_paths={"/ui/registers/import": settings.max_upload_bytes})
+                       larger=((f"{API_PREFIX}/registers/[a-z]+/import", settings.max_import_bytes),
+                               ("/ui/registers/import", settings.max_import_bytes)))
     app.add_middleware(AuditMiddleware)
     return app
 

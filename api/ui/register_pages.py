@@ -1,8 +1,9 @@
 """The integrity registers in the browser: a filtered table per register, one row's detail, and
 the import page (upload a CSV or XLSX; every bad row is listed and nothing is stored).
 
-Roles and force scope are those of ``/api/v1/registers/*``: admins, analysts and force users; a
-force-limited key sees, and imports for, its own force only.
+Roles and force scope are those of ``/api/v1/registers/*``: admins, analysts and force users read
+(a force-limited key sees its own force only); admins and force users import (a force key for its
+own force only), through the same ``import_register`` as ``POST /api/v1/registers/{register}/import``.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ from registers.templates import TEMPLATES
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/ui", tags=["ui"], include_in_schema=False)
 Reader = Annotated[Principal, Depends(require_ui(ADMIN, ANALYST, FORCE))]
+Importer = Annotated[Principal, Depends(require_ui(ADMIN, FORCE))]
 RegisterName = Literal["gifts", "interests", "contracts", "investigations"]
 UPLOAD_SUFFIXES = (".csv", ".xlsx", ".xlsm")
 
@@ -91,7 +93,7 @@ def registers_index(request: Request, principal: Reader, session: SessionDep, au
 
 
 @router.get("/registers/import")
-def import_page(request: Request, principal: Reader, session: SessionDep, audit: AuditDep) -> Response:
+def import_page(request: Request, principal: Importer, session: SessionDep, audit: AuditDep) -> Response:
     audit.record("registers.import.form", object_type="registers", detail={"ui": True})
     session.commit()
     return _import_form(request, principal)
@@ -103,7 +105,7 @@ def _import_form(request: Request, principal: Principal, status_code: int = 200,
 
 
 @router.post("/registers/import")
-def import_upload(request: Request, principal: Reader, session: SessionDep, audit: AuditDep,
+def import_upload(request: Request, principal: Importer, session: SessionDep, audit: AuditDep,
                   register_name: Annotated[str, Form(alias="register", max_length=40)] = "",
                   force_id: Annotated[str, Form(max_length=40)] = "",
                   file: Annotated[UploadFile | None, File()] = None,
@@ -123,23 +125,24 @@ def import_upload(request: Request, principal: Reader, session: SessionDep, audi
     elif Path(name).suffix.lower() not in UPLOAD_SUFFIXES:
         errors.append(RowError(0, "file", f"{name!r} is not a .csv or .xlsx file"))
     summary = None
+    total = len(errors)
     if not errors and file is not None:
         with tempfile.TemporaryDirectory(prefix="probity-upload-") as tmp:
             path = Path(tmp) / f"upload{Path(name).suffix.lower()}"
             path.write_bytes(file.file.read())
             try:
-                summary = import_register(session, register, path, force_id=force)
+                summary = import_register(session, register, path, force_id=force, source=name)
             except InputFileError as exc:
                 session.rollback()  # all or nothing: a rejected file leaves no row behind
-                errors = exc.errors
+                errors, total = exc.errors, exc.total
     audit.record("registers.import", object_type=register or "registers",
-                 detail={"file": name, "force": force, "ok": summary is not None, "problems": len(errors),
+                 detail={"file": name, "force": force, "ok": summary is not None, "problems": total,
                          **({"rows": summary.rows, "inserted": summary.inserted, "updated": summary.updated}
                             if summary else {}), "ui": True})
     session.commit()
     if summary is None:
         log.info("register import rejected: %s, %d problem(s)", name, len(errors))
-        return _import_form(request, principal, status_code=400, errors=errors, filename=name,
+        return _import_form(request, principal, status_code=400, errors=errors, total=total, filename=name,
                             chosen=register, chosen_force=force or "")
     return _import_form(request, principal, summary=summary, filename=name, chosen=register,
                         chosen_force=force or "")

@@ -74,7 +74,7 @@ class Callers:
                                       ("researcher", "researcher", None)):
                 self.keys[role] = keys.create_key(session, KeyRole(kind), force_id=force).key
         self.cookies: dict[str, str] = {}
-        secret = client.app.state.settings.secret_key.get_secret_value()
+        secret = client.app.state.settings.secret_key.get_secret_value()  # type: ignore[attr-defined]
         self.csrf: dict[str, str] = {}
         for role, key in self.keys.items():
             r = client.post("/ui/login", data={"key": key}, follow_redirects=False)
