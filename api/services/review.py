@@ -30,8 +30,8 @@ from probity.models import (
 )
 
 OPEN_STATUSES = (FlagStatus.pending, FlagStatus.claimed, FlagStatus.awaiting_second)
-# The queue's default order, highest first. max_score until a calibrated risk column exists.
-RISK_COLUMN: ColumnElement[float] = Flag.max_score.expression
+# The queue's default order, highest first: the classifier's calibrated risk.
+RISK_COLUMN: ColumnElement[float] = Flag.risk.expression
 
 
 def queue_query(principal: Principal, q: FlagQuery) -> Select[Any]:

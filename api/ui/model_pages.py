@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from api.deps import ADMIN, ANALYST, AuditDep, Principal, SessionDep, require_ui
 from api.ui.render import render
+from classifier.recall_estimate import estimate_recall
 from probity.models import ModelVersion
 
 log = logging.getLogger(__name__)
@@ -76,7 +77,8 @@ def model_page(request: Request, principal: Viewer, session: SessionDep, audit: 
     versions = list(session.scalars(select(ModelVersion).order_by(
         ModelVersion.activated_at.desc().nulls_last(), ModelVersion.created_at.desc())))
     active = next((v for v in versions if v.active), None)
+    health = model_health(active, estimate_recall(session, active)) if active else None
     audit.record("model.read", object_type="model_version", object_id=active.version if active else "",
                  detail={"ui": True}, purpose="classifier quality oversight")
     session.commit()
-    return render(request, "model.html", health=model_health(active) if active else None, versions=versions)
+    return render(request, "model.html", health=health, versions=versions)

@@ -76,7 +76,7 @@ def create_flag(session: Session, force_id: str | None, labels: tuple[str, ...] 
     session.add(prediction)
     session.flush()
     flag = Flag(post_id=post.id, prediction_id=prediction.id, force_id=force_id, labels=list(labels),
-                max_score=score)
+                max_score=score, risk=score)
     session.add(flag)
     session.flush()
     return flag
