@@ -12,12 +12,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import fastapi_offline
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request, routing
 from fastapi.encoders import jsonable_encoder
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.security.utils import get_authorization_scheme_param
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -52,6 +53,10 @@ UI_ROUTERS: list[str] = [
     "api.ui.auth_pages:router",
     "api.ui.review_pages:router",
     "api.ui.referral_pages:router",
+    "api.ui.register_pages:router",
+    "api.ui.stats_pages:router",
+    "api.ui.report_pages:router",
+    "api.ui.model_pages:router",
 ]
 # Routes reachable without a credential. The route-walk test fails for any other route that
 # lacks the authentication dependency. Docs are public only outside production.
@@ -64,7 +69,18 @@ PUBLIC_ROUTES: frozenset[tuple[str, str]] = frozenset({
 DOCS_ROUTES: frozenset[tuple[str, str]] = frozenset({
     ("GET", f"{API_PREFIX}/openapi.json"),
     ("GET", "/api/docs"),
+    ("GET", "/api/redoc"),
+    ("GET", "/api/docs/assets/{name}"),
 })
+# Swagger UI and ReDoc come from the fastapi-offline package, so the docs render on an air-gapped
+# network; only these files are served from it.
+DOCS_ASSETS_DIR = Path(fastapi_offline.__file__).parent / "static"
+DOCS_ASSETS = {"swagger-ui-bundle.js": "text/javascript", "swagger-ui.css": "text/css",
+               "redoc.standalone.js": "text/javascript", "favicon.png": "image/png"}
+# Nothing on the docs pages may reach another host (ReDoc would fetch its logo from a CDN).
+DOCS_HEADERS = {"Content-Security-Policy": "default-src 'self'; script-src 'self' 'unsafe-inline'; "
+                "style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
+                "worker-src 'self' blob:; connect-src 'self'; frame-ancestors 'none'"}
 
 
 # Documented on every API route, so clients (and the schema tests) know every answer's shape.
@@ -94,6 +110,10 @@ def iter_routes(app: FastAPI) -> Iterator[tuple[str, str, Any]]:
                 yield method, str(context.path), context
 
 
+def _operation_id(route: routing.APIRoute) -> str:
+    return route.name
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(
@@ -102,6 +122,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Referrals of confirmed social-media instances to police forces, the review "
                     "queue, exports and the audit log. Every request needs `Authorization: Bearer <key>`.",
         docs_url=None, redoc_url=None, openapi_url=None,
+        # operationId = the route function's name (list_referrals, record_outcome…): the names a
+        # generated client gives its functions. The schema test checks they are unique.
+        generate_unique_id_function=_operation_id,
     )
     app.state.settings = settings
     app.state.session_factory = session_factory(get_engine(settings.resolved_database_url))
@@ -121,7 +144,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # The size limit sits inside the audit middleware: BaseHTTPMiddleware runs ``receive`` in a
     # task group, which would wrap the limit's 413 and turn it into a generic 400.
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes,
-                       larger=((f"{API_PREFIX}/registers/[a-z]+/import", settings.max_import_bytes),))
+                       larger=((f"{API_PREFIX}/registers/[a-z]+/import", settings.max_import_bytes),
+                               ("/ui/registers/import", settings.max_import_bytes)))
     app.add_middleware(AuditMiddleware)
     return app
 
@@ -150,7 +174,27 @@ def _add_docs(app: FastAPI, settings: Settings) -> None:
 
     @app.get("/api/docs", include_in_schema=False, dependencies=guard)
     def docs() -> HTMLResponse:
-        return get_swagger_ui_html(openapi_url=f"{API_PREFIX}/openapi.json", title="Probity API")
+        page = get_swagger_ui_html(openapi_url=f"{API_PREFIX}/openapi.json", title="Probity API",
+                                   swagger_js_url="/api/docs/assets/swagger-ui-bundle.js",
+                                   swagger_css_url="/api/docs/assets/swagger-ui.css",
+                                   swagger_favicon_url="/api/docs/assets/favicon.png")
+        page.headers.update(DOCS_HEADERS)
+        return page
+
+    @app.get("/api/redoc", include_in_schema=False, dependencies=guard)
+    def redoc() -> HTMLResponse:
+        page = get_redoc_html(openapi_url=f"{API_PREFIX}/openapi.json", title="Probity API",
+                              redoc_js_url="/api/docs/assets/redoc.standalone.js",
+                              redoc_favicon_url="/api/docs/assets/favicon.png", with_google_fonts=False)
+        page.headers.update(DOCS_HEADERS)
+        return page
+
+    @app.get("/api/docs/assets/{name}", include_in_schema=False, dependencies=guard)
+    def docs_asset(name: str) -> FileResponse:
+        if name not in DOCS_ASSETS:
+            raise HTTPException(404, "no such docs asset")
+        return FileResponse(DOCS_ASSETS_DIR / name, media_type=DOCS_ASSETS[name],
+                            headers={"Cache-Control": "public, max-age=86400"})
 
 
 def _add_error_handlers(app: FastAPI) -> None:

@@ -15,6 +15,7 @@ from probity.db import session_scope
 from probity.forces import FORCE_IDS
 from registers.crosschecks import run_crosschecks
 from registers.importer import import_register
+from registers.pdf import html_to_pdf
 from registers.report import force_report, national_report
 from registers.sample import load_sample
 from registers.stats import StatsScope, compute_stats, to_csv
@@ -111,7 +112,10 @@ def report_crosschecks(
 
 def _write_report(html: str, out: Path) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(html, encoding="utf-8")
+    if out.suffix.lower() == ".pdf":  # the same HTML, laid out as A4 pages
+        out.write_bytes(html_to_pdf(html))
+    else:
+        out.write_text(html, encoding="utf-8")
     log.info("wrote %s", out)
 
 
@@ -120,10 +124,10 @@ def report_force(
     force: str = typer.Argument(..., help="Force id."),
     date_from: str | None = typer.Option(None, "--from"),
     date_to: str | None = typer.Option(None, "--to"),
-    out: Annotated[Path | None, typer.Option("--out", help="Default: reports/<force>.html")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Default: reports/<force>.html; a .pdf name writes a PDF.")] = None,
     published: bool = typer.Option(False, "--published"),
 ) -> None:
-    """Write a self-contained HTML force report."""
+    """Write a self-contained HTML (or, with --out NAME.pdf, PDF) force report."""
     with session_scope() as session:
         html = force_report(session, _force(force) or force, _date(date_from, "--from"), _date(date_to, "--to"),
                             published=published)
@@ -134,7 +138,7 @@ def report_force(
 def report_national(
     date_from: str | None = typer.Option(None, "--from"),
     date_to: str | None = typer.Option(None, "--to"),
-    out: Annotated[Path, typer.Option("--out")] = NATIONAL_REPORT,
+    out: Annotated[Path, typer.Option("--out", help="A .pdf name writes a PDF.")] = NATIONAL_REPORT,
     published: bool = typer.Option(False, "--published"),
 ) -> None:
     """Write the national thematic report (all 44 forces) as self-contained HTML."""

@@ -1,7 +1,6 @@
 """Force and national reports in the shape of HMIC's force reports: one self-contained HTML file.
 
-PDF is not produced: a faithful PDF needs a layout engine this project does not ship; browsers
-print the HTML cleanly (A4 print styles are plain).
+``registers.pdf`` lays the same HTML out as a PDF (WeasyPrint), as HMIC published its reports.
 """
 
 from __future__ import annotations
@@ -23,7 +22,8 @@ _env = Environment(loader=FileSystemLoader(Path(__file__).parent / "report_templ
                    autoescape=select_autoescape(["html"]))
 
 
-def _charts(s: dict[str, Any]) -> dict[str, str]:
+def report_charts(s: dict[str, Any]) -> dict[str, str]:
+    """The report's charts, by name (the web UI's statistics page draws the same ones)."""
     inv = s["investigations"]
     return {
         "social_categories": bar_chart("Instances by category", s["social_media"]["by_category"]),
@@ -50,7 +50,7 @@ def _period(date_from: date | None, date_to: date | None) -> str:
 def _render(title: str, scope_name: str, stats: dict[str, Any], findings: list[Finding], scope: StatsScope,
             published: bool, per_force: list[dict[str, Any]] | None = None) -> str:
     return _env.get_template("report.html").render(
-        title=title, scope_name=scope_name, s=stats, charts=_charts(stats), findings=findings,
+        title=title, scope_name=scope_name, s=stats, charts=report_charts(stats), findings=findings,
         period=_period(scope.date_from, scope.date_to), published=published, status_keys=STATUS_KEYS,
         national=scope.force_id is None, per_force=per_force, version=__version__,
         generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"))

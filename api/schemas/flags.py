@@ -23,8 +23,14 @@ class QueueStatus(str, Enum):
     dismissed = "dismissed"
 
 
+class QueueOrder(str, Enum):
+    risk = "risk"  # highest score first
+    oldest = "oldest"  # flagged longest ago first
+
+
 class FlagQuery(Strict):
     status: QueueStatus = QueueStatus.open
+    order: QueueOrder = Field(QueueOrder.risk, description="'risk': highest score first; 'oldest': oldest flag first")
     force_id: str | None = Field(None, max_length=40, description="national callers only narrow by it")
     label: Label | None = None
     min_score: float | None = Field(None, ge=0, le=1)

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, String, cast, select
+from sqlalchemy import ColumnElement, Select, String, cast, select
 from sqlalchemy.orm import Session
 
 from api.deps import Auditor, Principal, scope_to_force
 from api.pagination import paginate
-from api.schemas.flags import DecisionIn, FlagQuery, FlagSummary, QueueStatus
+from api.schemas.flags import DecisionIn, FlagQuery, FlagSummary, QueueOrder, QueueStatus
 from api.services import evidence
 from probity.errors import InvalidTransition
 from probity.models import (
@@ -30,6 +30,8 @@ from probity.models import (
 )
 
 OPEN_STATUSES = (FlagStatus.pending, FlagStatus.claimed, FlagStatus.awaiting_second)
+# The queue's default order, highest first: the classifier's calibrated risk.
+RISK_COLUMN: ColumnElement[float] = Flag.risk.expression
 
 
 def queue_query(principal: Principal, q: FlagQuery) -> Select[Any]:
@@ -60,10 +62,12 @@ def queue_query(principal: Principal, q: FlagQuery) -> Select[Any]:
 def queue_page(session: Session, settings: Any, principal: Principal, q: FlagQuery,
                audit: Auditor, **detail: Any) -> tuple[list[FlagSummary], str | None]:
     """A page of the queue, audited as one read of the flags shown."""
+    rank = None if q.order is QueueOrder.oldest else RISK_COLUMN  # oldest: ascending id
     flags, token = paginate(session, settings, principal.force_id, "flags", q, queue_query(principal, q), Flag.id,
-                            rank=Flag.risk)  # highest calibrated risk first
+                            rank=rank)
     audit.record_list("flags.list", "flag", [f.id for f in flags], **detail)
-    return [evidence.flag_summary(f, session.get(Post, f.post_id)) for f in flags], token
+    posts = {p.id: p for p in session.scalars(select(Post).where(Post.id.in_([f.post_id for f in flags])))}
+    return [evidence.flag_summary(f, posts[f.post_id]) for f in flags], token
 
 
 def claim(flag: Flag, principal: Principal) -> None:

@@ -6,14 +6,25 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
-from api.deps import ADMIN, ANALYST, AuditDep, ObjectId, Principal, SessionDep, SettingsDep, get_in_scope, require_ui
+from api.deps import (
+    ADMIN,
+    ANALYST,
+    AuditDep,
+    ObjectId,
+    Principal,
+    SessionDep,
+    SettingsDep,
+    get_in_scope,
+    require_ui,
+)
 from api.schemas.flags import DecisionIn, FlagQuery
 from api.services import evidence, review
 from api.ui.render import render
 from api.ui.session import check_csrf
-from probity.models import LABELS, Flag
+from api.ui.thread import flag_threads, thread_contexts
+from probity.models import LABELS, Flag, Post
 
 router = APIRouter(prefix="/ui", tags=["ui"], include_in_schema=False)
 Reviewer = Annotated[Principal, Depends(require_ui(ADMIN, ANALYST))]
@@ -22,7 +33,7 @@ Reviewer = Annotated[Principal, Depends(require_ui(ADMIN, ANALYST))]
 UI_ONLY_PARAMS = frozenset({"decided"})  # page notices, not filters
 
 
-def form_query(request: Request, model: type) -> object:
+def form_query(request: Request, model: type[BaseModel]) -> object:
     """A filter model from a GET form; empty inputs mean 'not set'."""
     values = {k: v for k, v in request.query_params.items() if v != "" and k not in UI_ONLY_PARAMS}
     try:
@@ -39,18 +50,22 @@ def queue(request: Request, principal: Reviewer, session: SessionDep, settings: 
     assert isinstance(q, FlagQuery)
     items, token = review.queue_page(session, settings, principal, q, audit, ui=True)
     session.commit()
+    threads = flag_threads(session, [f.id for f in items])  # after the commit: the audit lock is released
     next_params = {**{k: v for k, v in request.query_params.items() if k not in ("page_token", *UI_ONLY_PARAMS)},
                    "page_token": token}
-    return render(request, "queue.html", items=items, q=q, labels=LABELS, next_params=next_params if token else None)
+    return render(request, "queue.html", items=items, q=q, labels=LABELS, threads=threads,
+                  next_params=next_params if token else None)
 
 
 @router.get("/flags/{flag_id}")
 def flag_page(flag_id: ObjectId, request: Request, principal: Reviewer, session: SessionDep, audit: AuditDep) -> Response:
     flag = get_in_scope(session, Flag, flag_id, principal)
     detail = evidence.flag_detail(session, flag)
+    post = session.get(Post, flag.post_id)
+    thread = thread_contexts(session, [post])[flag.post_id] if post is not None else []
     audit.record("flags.read", object_type="flag", object_id=flag.id, detail={"ui": True})
     session.commit()
-    return render(request, "flag.html", flag=detail, labels=LABELS)
+    return render(request, "flag.html", flag=detail, labels=LABELS, thread=thread)
 
 
 @router.post("/flags/{flag_id}/claim")

@@ -5,11 +5,22 @@ from __future__ import annotations
 import hashlib
 import itertools
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from probity.models import Flag, ModelVersion, Platform, PlatformAccount, Post, Prediction
+from probity.models import (
+    Flag,
+    GiftHospitality,
+    GiftKind,
+    ModelVersion,
+    OfferorType,
+    Platform,
+    PlatformAccount,
+    Post,
+    Prediction,
+)
 
 _counter = itertools.count(1)
 
@@ -65,7 +76,18 @@ def create_flag(session: Session, force_id: str | None, labels: tuple[str, ...] 
     session.add(prediction)
     session.flush()
     flag = Flag(post_id=post.id, prediction_id=prediction.id, force_id=force_id, labels=list(labels),
-                max_score=score)
+                max_score=score, risk=score)
     session.add(flag)
     session.flush()
     return flag
+
+
+def create_gift(session: Session, force_id: str, offeror: str = "Acme Security Ltd") -> GiftHospitality:
+    """One gifts-and-hospitality register row of ``force_id``."""
+    gift = GiftHospitality(force_id=force_id, entry_ref=f"G-{uuid.uuid4().hex[:10]}", entry_date=date(2011, 10, 3),
+                           recipient_role="Police Officer", recipient_rank="Inspector", chief_officer=False,
+                           offeror=offeror, offeror_type=OfferorType.business, kind=GiftKind.hospitality,
+                           description="Dinner", value=Decimal("45.00"), accepted=True, reason="")
+    session.add(gift)
+    session.flush()
+    return gift

@@ -79,6 +79,24 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/ui/referrals/{referral_id}"): ui(200, *READERS),
     ("POST", "/ui/referrals/{referral_id}/acknowledge"): ui(303, "force_a"),
     ("POST", "/ui/referrals/{referral_id}/outcome"): ui(303, "force_a"),
+    # the day's other pages: the roles and force scope of their API routes
+    ("GET", "/api/redoc"): everyone(200),
+    ("GET", "/api/docs/assets/{name}"): everyone(200),
+    ("GET", "/ui/registers"): ui(200, *READERS),
+    ("GET", "/ui/registers/import"): ui(200, "admin", "force_a"),  # the roles of the API's import
+    ("POST", "/ui/registers/import"): ui(400, "admin", "force_a"),  # no file in the form: the page lists it
+    ("GET", "/ui/registers/{register}"): ui(200, *READERS),
+    ("GET", "/ui/registers/{register}/{row_id}"): ui(200, *READERS),
+    ("GET", "/ui/stats"): ui(200, *READERS),
+    ("GET", "/ui/crosschecks"): ui(200, *READERS),
+    ("GET", "/ui/reports"): ui(200, *READERS),
+    ("GET", "/ui/reports/force"): {**ui(200, *READERS), "admin": 400, "analyst": 400},
+    ("GET", "/ui/reports/force.html"): {**ui(200, *READERS), "admin": 400, "analyst": 400},
+    ("GET", "/ui/reports/force.pdf"): {**ui(200, *READERS), "admin": 400, "analyst": 400},
+    ("GET", "/ui/reports/national"): ui(200, "admin", "analyst"),
+    ("GET", "/ui/reports/national.html"): ui(200, "admin", "analyst"),
+    ("GET", "/ui/reports/national.pdf"): ui(200, "admin", "analyst"),
+    ("GET", "/ui/model"): ui(200, "admin", "analyst", "analyst_a"),  # the roles of GET /api/v1/model
 }
 
 # Request bodies: JSON for the API, form fields for the UI (the CSRF token is added by the test).
@@ -88,4 +106,5 @@ BODIES: dict[tuple[str, str], dict[str, object]] = {
     ("POST", f"{V1}/keys"): {"role": "researcher", "name": "matrix"},
     ("POST", "/ui/flags/{flag_id}/decide"): {"action": "dismiss"},
     ("POST", "/ui/referrals/{referral_id}/outcome"): {"outcome": "other"},
+    ("POST", "/ui/registers/import"): {"register": "gifts"},
 }

@@ -6,7 +6,7 @@ from __future__ import annotations
 import string
 
 import pytest
-from apifixtures import auth, create_flag
+from apifixtures import auth, create_flag, create_gift
 from authz_table import BODIES, EXPECTED, ROLES
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
@@ -105,8 +105,10 @@ class Callers:
 
 
 def _objects(db, force: str, fields: set[str]) -> dict[str, object]:
-    out: dict[str, object] = {"fmt": "csv", "register": "gifts"}
+    out: dict[str, object] = {"fmt": "csv", "register": "gifts", "name": "swagger-ui.css"}
     with db() as session:
+        if "row_id" in fields:
+            out["row_id"] = create_gift(session, force).id
         if "flag_id" in fields:
             out["flag_id"] = create_flag(session, force).id
         if "referral_id" in fields:
@@ -151,7 +153,7 @@ def test_role_by_route_matrix_and_one_audit_event_per_request(callers, db):
 def test_force_a_gets_404_for_force_b_objects_exactly_as_for_missing_ones(callers, db):
     checked = 0
     for (method, template), expected in EXPECTED.items():
-        fields = _fields(template) & {"flag_id", "referral_id"}
+        fields = _fields(template) & {"flag_id", "referral_id", "row_id"}
         if not fields:
             continue
         for role in ("analyst_a", "force_a"):
@@ -159,7 +161,8 @@ def test_force_a_gets_404_for_force_b_objects_exactly_as_for_missing_ones(caller
                 continue  # the role may not use the route at all
             body = BODIES.get((method, template))
             theirs = callers.request(method, template.format(**_objects(db, FORCE_B, fields)), role, body)
-            missing = callers.request(method, template.format(**dict.fromkeys(fields, MISSING_ID)), role, body)
+            missing = callers.request(method, template.format(**{**_objects(db, FORCE_A, set()),
+                                                                  **dict.fromkeys(fields, MISSING_ID)}), role, body)
             assert theirs.status_code == missing.status_code == 404, (role, method, template)
             if not template.startswith("/ui/"):
                 assert theirs.json() == missing.json()
