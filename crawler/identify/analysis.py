@@ -36,6 +36,7 @@ GOAL_FUTURE = frozenset({"becoming", "become", "to become", "hoping to", "hope t
 STATE_LABELS = {"PAST": "past", "FAMILY": "family", "FUTURE": "future", "FICTION": "fiction"}
 _RELATIVES = frozenset(r.lower() for r in lx.RELATIVES if " " not in r) - {"family", "oh", "parent",
                                                                           "parents", "child", "kids"}
+_MILITARY_PAST = frozenset({"ex", "ex-", "former", "formerly", "retired", "veteran", "served", "left", "previously"})
 # Places and context words do not stop a lone "retired" from meaning the whole profile.
 _CLAIM_LABELS = frozenset({"ROLE", "FORCE", "EMPLOY"})
 
@@ -126,7 +127,19 @@ def _jobs_at_forces(doc: Doc, norm: Normalised, field_name: str, base: int, clau
         if ent.label_ != "FORCE":
             continue
         before = [t for t in words if t.i < ent.start]
+        if len(before) >= 3 and before[-1].lower_ == "the" and before[-2].lower_ in wf.EMPLOY_PREPOSITIONS:
+            before = before[:-1]  # "HR at the Metropolitan Police"
+        after = [t for t in words if t.i >= ent.end and clause_of[t.i] == clause_of[ent.start]]
         head: Token | None = None
+        if (after and len(after) <= 3 and after[-1].lower_.strip(".") in wf.JOB_HEADS
+                and all(t.ent_type_ in ("", "ROLE") and t.is_alpha for t in after)
+                and base + clause_of[ent.start] not in role_clauses):
+            # "Staffordshire Police HR", "GMP comms officer": the force names the employer
+            last = after[-1]
+            evidence = norm.original_span(doc[ent.start].idx, last.idx + len(last.text))
+            found.append(Mention("ROLE", "staff|weak", field_name, base + clause_of[ent.start], ent.start,
+                                 last.i + 1, evidence))
+            continue
         if (len(before) >= 2 and before[-1].lower_ in wf.EMPLOY_PREPOSITIONS
                 and clause_of[before[-1].i] == clause_of[ent.start] == clause_of[before[-2].i]
                 and before[-2].i == before[-1].i - 1):
@@ -143,6 +156,23 @@ def _jobs_at_forces(doc: Doc, norm: Normalised, field_name: str, base: int, clau
         evidence = norm.original_span(doc[first].idx, head.idx + len(head.text))
         found.append(Mention("ROLE", "staff|weak", field_name, base + clause, first, head.i + 1, evidence))
     return found
+
+
+_ARMIES = frozenset({"British", "Territorial", "Royal", "Reserve", "Regular", "Ex", "Former", "The", "In",
+                     "Indian", "Australian", "US", "Israeli", "Gurkha"})
+
+
+def _fan_army(doc: Doc, ent: Span) -> bool:
+    """"Tangerine army", "Toon Army", "Barmy Army": football and cricket fans, not soldiers."""
+    if ent.text.lower() != "army" or ent.start == 0:
+        return False
+    prev = doc[ent.start - 1]
+    return prev.is_alpha and prev.text[0].isupper() and prev.text.title() not in _ARMIES
+
+
+def _job_partner(doc: Doc, tok: Token) -> bool:
+    """"hr_partner", "business_partner": a job title, not a relative."""
+    return tok.lower_ == "partner" and tok.i > 0 and doc[tok.i - 1].lower_ in ("hr", "business", "bp", "people")
 
 
 _COLLECTIVE = frozenset({"we", "they", "who", "which", "that"})
@@ -285,7 +315,11 @@ def analyse_field(doc: Doc, norm: Normalised, field_name: str, clause_base: int,
         elif ent.label_ == "ACTOR":
             out.actor.append(evidence)
         elif ent.label_ == "MILITARY":
-            out.military.append(evidence)
+            # "Ex-Navy", "former RAF": a past service does not make a later "Sgt" a soldier's rank
+            if _fan_army(doc, ent):
+                continue
+            if not any(t.lower_ in _MILITARY_PAST for t in doc[max(0, ent.start - 6): ent.start]):
+                out.military.append(evidence)
         else:
             cues.append(m)
     word_clauses = sorted({clause_of[t.i] for t in doc
@@ -311,7 +345,7 @@ def analyse_field(doc: Doc, norm: Normalised, field_name: str, clause_base: int,
         if cue.label in STATE_LABELS and cue.end < len(doc) and doc[cue.end].text == ":":
             cue.clause += 2
             cue.start = cue.end = doc[cue.end].i + 1
-    if field_name == "handle" and any(t.lower_ in _RELATIVES for t in doc):
+    if field_name == "handle" and any(t.lower_ in _RELATIVES and not _job_partner(doc, t) for t in doc):
         # a handle is one clause with no grammar: "pcsos_mum", "copperswife", "MetPCsDad"
         for m in mentions:
             m.state = "family"

@@ -181,6 +181,17 @@ def _attribute(a: Analysis, roles: list[Mention]) -> tuple[str | None, list[Ment
 
 def _handle_follows_bio(a: Analysis) -> None:
     """A handle is a label the bio explains: "old_met_dc" with "Ex Met DC" in the bio is past too."""
+    # "crossword-cop" with "Crossword cop - I arrest wrong answers": the bio's idiom explains it
+    idiom_words = {w for m in a.mentions if m.label == "IDIOM" and m.field != "handle"
+                   for w in m.evidence.lower().split()}
+    for m in a.mentions:
+        if m.field == "handle" and m.label == "ROLE" and m.evidence.lower() in idiom_words:
+            m.label = "IDIOM"
+    # "ipoc_investigator" with "Investigator at the IOPC": the bio names another employer
+    if any(c.label == "NOTPOLICE" and c.field != "handle" for c in a.cues):
+        for m in a.mentions:
+            if m.field == "handle" and m.label == "ROLE" and m.role in ("staff", "volunteer"):
+                m.state = "other"
     claims = [m for m in a.mentions if m.label in ("ROLE", "EMPLOY")]
     if any(m.state == "current" for m in claims if m.field != "handle"):
         return
