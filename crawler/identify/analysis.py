@@ -131,7 +131,8 @@ def _jobs_at_forces(doc: Doc, norm: Normalised, field_name: str, base: int, clau
             before = before[:-1]  # "HR at the Metropolitan Police"
         after = [t for t in words if t.i >= ent.end and clause_of[t.i] == clause_of[ent.start]]
         head: Token | None = None
-        if (after and len(after) <= 3 and after[-1].lower_.strip(".") in wf.JOB_HEADS
+        opens_clause = not before or clause_of[before[-1].i] != clause_of[ent.start]
+        if (opens_clause and after and len(after) <= 3 and after[-1].lower_.strip(".") in wf.JOB_HEADS
                 and all(t.ent_type_ in ("", "ROLE") and t.is_alpha for t in after)
                 and base + clause_of[ent.start] not in role_clauses):
             # "Staffordshire Police HR", "GMP comms officer": the force names the employer
@@ -168,6 +169,19 @@ def _fan_army(doc: Doc, ent: Span) -> bool:
         return False
     prev = doc[ent.start - 1]
     return prev.is_alpha and prev.text[0].isupper() and prev.text.title() not in _ARMIES
+
+
+_EMPLOYER_WORDS = frozenset({"at", "for", "with", "@"})
+
+
+def _at_another_employer(doc: Doc, ent: Span) -> bool:
+    """A weak job followed by "at/for/with" and a name that is no force, place or police word."""
+    if ent.end + 1 >= len(doc) or doc[ent.end].lower_ not in _EMPLOYER_WORDS:
+        return False
+    nxt = doc[ent.end + 1]
+    if nxt.lower_ == "the" and ent.end + 2 < len(doc):
+        nxt = doc[ent.end + 2]
+    return nxt.is_alpha and nxt.text[0].isupper() and nxt.ent_type_ == ""
 
 
 def _job_partner(doc: Doc, tok: Token) -> bool:
@@ -226,6 +240,9 @@ _SELF_VERBS = frozenset({"serving", "working", "being", "training", "proud", "qu
 
 def _someone_else(doc: Doc, ent: Span, clause_of: list[int]) -> bool:
     """A role in a sentence about another person: "that cop", "she is a cop", "asked a cop"."""
+    rest = [t.lower_ for t in doc[ent.end: ent.end + 4]]
+    if len(rest) >= 3 and rest[1] in ("is", "was", "'s") and rest[2] in ("my", "our") and doc[ent.end].text[:1].isupper():
+        return True  # "DCI Stanhope is my hero": someone the author talks about
     if ent.start == 0:
         return False
     prev = doc[ent.start - 1].lower_
@@ -299,6 +316,8 @@ def analyse_field(doc: Doc, norm: Normalised, field_name: str, clause_base: int,
                 if field_name == "bio" and _someone_else(doc, ent, clause_of):
                     m.ident = f"{m.role}|plural"  # police context, not a claim about the author
                 m.name_follows = _name_follows(doc, ent.end)
+                if m.tier == "weak" and _at_another_employer(doc, ent):
+                    m.state = "other"  # "Volunteer at Oxfam", "Dispatcher at Eddie Stobart"
             elif ent.label_ in ("AREA", "MAYBE") and field_name == "display_name" and _after_a_name(doc, ent):
                 # "Sam Stafford", "Jack Preston": a surname that is also a place names no force
                 m.label = "NAMEPLACE"

@@ -65,6 +65,13 @@ STRONG_ROLES: dict[str, tuple[str, ...]] = {
     ),
 }
 
+# A rank with a duty only the police have ("Custody Inspector", "Response Sgt"): police by itself.
+_DUTIES = ("custody", "response", "neighbourhood", "neighbourhoods", "duty", "patrol", "section",
+           "roads policing", "local policing", "safer neighbourhood", "safer neighbourhoods", "CID", "NPT",
+           "operational", "uniform")
+_RANKS = ("inspector", "insp", "sergeant", "sgt", "chief inspector", "ch insp", "constable")
+STRONG_ROLES["officer"] += tuple(f"{d} {r}" for d in _DUTIES for r in _RANKS)
+
 # Exact-case abbreviations, in the forms people write them.
 TITLE_ROLES: dict[str, tuple[str, ...]] = {
     "officer": (
@@ -235,18 +242,15 @@ JOB_HEADS = frozenset({
     "apprentice", "administration", "admin", "receptionist", "cleaner", "caterer", "chef", "driver",
     "handler", "operator", "examiner", "investigator", "supervisor", "director", "head", "controller",
     "secretary", "pa", "officer.", "tech", "programmer", "tester", "statistician",
-    # more job nouns: health, welfare, legal, support and specialist posts a force employs
+    # more job nouns: health, welfare, legal, support and specialist posts a force employs (not
+    # hobbies such as "gardener" or "photographer", which sit next to a force in fans' bios too)
     "nurse", "doctor", "medic", "paramedic", "practitioner", "counsellor", "psychologist", "therapist",
-    "chaplain", "solicitor", "lawyer", "barrister", "room", "surveyor", "photographer", "librarian",
-    "instructor", "tutor", "mentor", "welfare", "wellbeing", "liaison", "caseworker", "keeper",
-    "storekeeper", "assessor", "reviewer", "technologist", "expert", "executive", "strategist",
-    "adviser.", "recorder", "indexer", "reader", "allocator", "typist", "porter",
-    "steward", "gardener", "electrician", "plumber", "joiner", "painter", "decorator", "fitter",
-    "storeperson", "storeman", "dispatcher", "despatcher", "taker",
-    "media", "press", "pr", "legal", "health", "safety", "security", "training", "recruitment",
-    "vetting", "intel", "intelligence", "analysis", "forensics", "custody", "detention", "control",
-    "contact", "dispatch", "admin.", "governance", "audit", "risk", "compliance", "insight",
-    "data", "digital", "cyber", "ict", "systems", "infrastructure", "network", "helpdesk",
+    "chaplain", "solicitor", "lawyer", "barrister", "room", "surveyor", "librarian", "instructor",
+    "caseworker", "storekeeper", "assessor", "reviewer", "technologist", "strategist", "adviser.",
+    "recorder", "indexer", "allocator", "typist", "porter", "electrician", "plumber", "joiner",
+    "decorator", "fitter", "storeperson", "storeman", "dispatcher", "despatcher", "taker", "legal",
+    "training", "recruitment", "vetting", "intel", "intelligence", "forensics", "custody", "detention",
+    "control", "dispatch", "admin.", "governance", "compliance", "ict", "helpdesk",
 })
 EMPLOY_PREPOSITIONS = frozenset({"at", "for", "with", "@", "in"})
 # Words that may stand next to a rank in its clause and still leave it "alone" ("Neighbourhood Sgt").
