@@ -9,14 +9,25 @@ past cue starts the present again ("ex-Army, now a PC" / "ex-Met, now Kent").
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Token
 
 from crawler.identify import lexicon as lx
 from crawler.identify import workforce as wf
 from crawler.identify.text import Normalised
+from crawler.identify.tokens import (
+    COLLECTIVE,
+    after_a_name,
+    at_another_employer,
+    fan_army,
+    job_partner,
+    negated,
+    not_a_title,
+    past_cue_valid,
+    past_of_something_else,
+    someone_else,
+)
 
 MENTION_LABELS = frozenset({"ROLE", "FORCE", "AREA", "SHARED", "FOREIGN", "OTHERPOL", "POLICE",
                             "EMPLOY", "IDIOM", "MAYBE", "NAMEPLACE"})
@@ -113,7 +124,6 @@ def _name_follows(doc: Doc, end: int) -> bool:
             and tok.lower_ not in NOT_NAMES and tok.ent_type_ in ("", "AREA"))
 
 
-_TITLE_WORDS = frozenset({"PC", "DC", "DS", "PS", "DI", "DCI", "Sgt", "Insp", "Supt", "SC", "PCSO", "Det"})
 
 
 def _jobs_at_forces(doc: Doc, norm: Normalised, field_name: str, base: int, clause_of: list[int],
@@ -159,141 +169,6 @@ def _jobs_at_forces(doc: Doc, norm: Normalised, field_name: str, base: int, clau
     return found
 
 
-_ARMIES = frozenset({"British", "Territorial", "Royal", "Reserve", "Regular", "Ex", "Former", "The", "In",
-                     "Indian", "Australian", "US", "Israeli", "Gurkha"})
-
-
-def _fan_army(doc: Doc, ent: Span) -> bool:
-    """"Tangerine army", "Toon Army", "Barmy Army": football and cricket fans, not soldiers."""
-    if ent.text.lower() != "army" or ent.start == 0:
-        return False
-    prev = doc[ent.start - 1]
-    return prev.is_alpha and prev.text[0].isupper() and prev.text.title() not in _ARMIES
-
-
-_EMPLOYER_WORDS = frozenset({"at", "for", "with", "@"})
-
-
-def _at_another_employer(doc: Doc, ent: Span) -> bool:
-    """A weak job followed by "at/for/with" and a name that is no force, place or police word."""
-    if ent.end + 1 >= len(doc) or doc[ent.end].lower_ not in _EMPLOYER_WORDS:
-        return False
-    nxt = doc[ent.end + 1]
-    if nxt.lower_ == "the" and ent.end + 2 < len(doc):
-        nxt = doc[ent.end + 2]
-    return nxt.is_alpha and nxt.text[0].isupper() and nxt.ent_type_ == ""
-
-
-def _job_partner(doc: Doc, tok: Token) -> bool:
-    """"hr_partner", "business_partner": a job title, not a relative."""
-    return tok.lower_ == "partner" and tok.i > 0 and doc[tok.i - 1].lower_ in ("hr", "business", "bp", "people")
-
-
-_COLLECTIVE = frozenset({"we", "they", "who", "which", "that"})
-_NEGATIONS = frozenset({"not", "never", "no", "nor", "isn't", "not a", "definitely"})
-
-
-def _negated(doc: Doc, ent: Span) -> bool:
-    """"Not a police officer", "never a cop": the role is denied."""
-    before = [t.lower_ for t in doc[max(0, ent.start - 3): ent.start]]
-    while before and before[-1] in ("a", "an", "the"):
-        before.pop()
-    return bool(before) and before[-1] in _NEGATIONS
-
-
-def _after_a_name(doc: Doc, ent: Span) -> bool:
-    """A place written straight after a capitalised word that is not itself a place, role or
-    cue, with nothing after it but punctuation: the shape of "First Surname"."""
-    if ent.start == 0:
-        return False
-    prev = doc[ent.start - 1]
-    # "Sam Stafford"; a title before it too ("PC Preston" is far more often a surname)
-    named = prev.is_alpha and prev.text[0].isupper() and prev.ent_type_ == ""
-    titled = prev.ent_type_ == "ROLE" and prev.text in _TITLE_WORDS
-    if not (named or titled):
-        return False
-    return all(t.is_punct or t.is_space or not t.is_alpha for t in doc[ent.end:])
-
-
-_HASHTAG = re.compile(r"#\w+")
-_PLACE_PREPOSITIONS = frozenset({"in", "to", "from", "near", "visiting", "washington", "via", "the"})
-
-
-def _not_a_title(doc: Doc, ent: Span, norm: Normalised) -> bool:
-    """A title abbreviation that is part of a longer hashtag ("#DCCircuit", "#meDIAtoo") or a
-    place after a preposition ("back in DC") is not a rank."""
-    if ent.start > 0 and doc[ent.start - 1].lower_ in _PLACE_PREPOSITIONS:
-        return True
-    at = norm.index[ent.start_char] if ent.start_char < len(norm.index) else -1
-    for tag in _HASHTAG.finditer(norm.original):
-        if tag.start() < at < tag.end():
-            return len(tag.group()) - 1 > len(ent.text)
-    return False
-
-
-_OTHER_DETERMINERS = frozenset({"that", "this", "some", "any", "every", "the", "another", "no",
-                                "his", "her", "their", "your", "armed"})
-_THIRD_PERSON = frozenset({"he", "she", "they", "him", "her", "his", "their", "someone", "somebody",
-                           "anyone", "everyone", "nobody", "he's", "she's", "they're"})
-_SELF_VERBS = frozenset({"serving", "working", "being", "training", "proud", "qualified"})
-
-
-def _someone_else(doc: Doc, ent: Span, clause_of: list[int]) -> bool:
-    """A role in a sentence about another person: "that cop", "she is a cop", "asked a cop"."""
-    rest = [t.lower_ for t in doc[ent.end: ent.end + 4]]
-    if len(rest) >= 3 and rest[1] in ("is", "was", "'s") and rest[2] in ("my", "our") and doc[ent.end].text[:1].isupper():
-        return True  # "DCI Stanhope is my hero": someone the author talks about
-    if ent.start == 0:
-        return False
-    prev = doc[ent.start - 1].lower_
-    if prev == "the" and ent.start >= 2 and doc[ent.start - 2].lower_ in ("in", "at", "on", "within"):
-        return False  # a workplace: "in the control room", "on the front counter"
-    if prev in _OTHER_DETERMINERS:
-        return True
-    if prev in ("a", "an") and ent.start >= 2:
-        verb = doc[ent.start - 2].lower_
-        if verb.endswith(("ed", "ing")) and verb not in _SELF_VERBS and verb not in lx.PAST_CUES:
-            return True
-    clause = clause_of[ent.start]
-    return any(t.lower_ in _THIRD_PERSON for t in doc[: ent.start] if clause_of[t.i] == clause)
-
-
-def _next_content(doc: Doc, end: int, limit: int = 4) -> list[Token]:
-    skip = {"-", "from", "the", "a", "an", "after", "in", "with", "as", "for", "my", "years", "yrs",
-            "of", "'", "’", "years'", "service"}
-    out: list[Token] = []
-    for tok in doc[end: end + limit + 3]:
-        if tok.text.lower() in skip or tok.like_num:
-            continue
-        out.append(tok)
-        if len(out) >= limit:
-            break
-    return out
-
-
-_OBJECT_PAST = frozenset({"former", "formerly", "ex", "ex-", "previously", "once a", "was a", "used to be"})
-
-
-def _past_of_something_else(doc: Doc, ent: Span) -> bool:
-    """"Former chemist", "previously a teacher": the past cue has its own, non-police object."""
-    if ent.text.lower() not in _OBJECT_PAST:
-        return False
-    following = _next_content(doc, ent.end, limit=1)
-    return bool(following) and following[0].is_alpha and following[0].ent_type_ == ""
-
-
-def _past_cue_valid(doc: Doc, ent: Span, narrow: bool) -> bool:
-    following = _next_content(doc, ent.end, limit=3)
-    for tok in following:
-        if tok.lower_ in lx.NONPOLICE_AFTER_PAST:
-            return False
-        if tok.ent_type_ in ("ROLE", "FORCE", "AREA", "POLICE", "OTHERPOL", "EMPLOY"):
-            return True
-        if narrow:
-            return tok.lower_ in ("job", "plod", "officer", "bobby")
-    return not narrow
-
-
 def analyse_field(doc: Doc, norm: Normalised, field_name: str, clause_base: int, out: Analysis) -> int:
     """Add this field's mentions and cues to ``out``; return the next free clause id."""
     clause_of = _clause_ids(doc, single=field_name == "handle")
@@ -306,36 +181,36 @@ def analyse_field(doc: Doc, norm: Normalised, field_name: str, clause_base: int,
                     ent.end, evidence)
         if ent.label_ in MENTION_LABELS:
             if ent.label_ == "ROLE":
-                if m.tier == "title" and field_name != "handle" and _not_a_title(doc, ent, norm):
+                if m.tier == "title" and field_name != "handle" and not_a_title(doc, ent, norm):
                     continue
                 if (field_name == "display_name" and ent.text.lower() in wf.SURNAME_ROLES
-                        and ent.text[0].isupper() and _after_a_name(doc, ent)):
+                        and ent.text[0].isupper() and after_a_name(doc, ent)):
                     continue  # "Lucy Copper": a surname
-                if _negated(doc, ent):
+                if negated(doc, ent):
                     m.state = "denied"  # "Not a special constable": neither a claim nor context
-                if field_name == "bio" and _someone_else(doc, ent, clause_of):
+                if field_name == "bio" and someone_else(doc, ent, clause_of):
                     m.ident = f"{m.role}|plural"  # police context, not a claim about the author
                 m.name_follows = _name_follows(doc, ent.end)
-                if m.tier == "weak" and _at_another_employer(doc, ent):
+                if m.tier == "weak" and at_another_employer(doc, ent):
                     m.state = "other"  # "Volunteer at Oxfam", "Dispatcher at Eddie Stobart"
-            elif ent.label_ in ("AREA", "MAYBE") and field_name == "display_name" and _after_a_name(doc, ent):
+            elif ent.label_ in ("AREA", "MAYBE") and field_name == "display_name" and after_a_name(doc, ent):
                 # "Sam Stafford", "Jack Preston": a surname that is also a place names no force
                 m.label = "NAMEPLACE"
-            elif ent.label_ == "EMPLOY" and ent.start > 0 and doc[ent.start - 1].lower_ in _COLLECTIVE:
+            elif ent.label_ == "EMPLOY" and ent.start > 0 and doc[ent.start - 1].lower_ in COLLECTIVE:
                 continue  # "We work for police & defence": a firm speaking, not an employee
             elif ent.label_ == "EMPLOY":  # "serving with", "work for" also end a past clause
                 cues.append(Mention("EMPLOY", "", field_name, m.clause, m.start, m.end, evidence))
             mentions.append(m)
         elif ent.label_ in ("PAST", "NPAST"):
-            if _past_cue_valid(doc, ent, narrow=ent.label_ == "NPAST"):
+            if past_cue_valid(doc, ent, narrow=ent.label_ == "NPAST"):
                 m.label = "PAST"
-                m.ident = "object" if _past_of_something_else(doc, ent) else ""
+                m.ident = "object" if past_of_something_else(doc, ent) else ""
                 cues.append(m)
         elif ent.label_ == "ACTOR":
             out.actor.append(evidence)
         elif ent.label_ == "MILITARY":
             # "Ex-Navy", "former RAF": a past service does not make a later "Sgt" a soldier's rank
-            if _fan_army(doc, ent):
+            if fan_army(doc, ent):
                 continue
             if not any(t.lower_ in _MILITARY_PAST for t in doc[max(0, ent.start - 6): ent.start]):
                 out.military.append(evidence)
@@ -364,7 +239,7 @@ def analyse_field(doc: Doc, norm: Normalised, field_name: str, clause_base: int,
         if cue.label in STATE_LABELS and cue.end < len(doc) and doc[cue.end].text == ":":
             cue.clause += 2
             cue.start = cue.end = doc[cue.end].i + 1
-    if field_name == "handle" and any(t.lower_ in _RELATIVES and not _job_partner(doc, t) for t in doc):
+    if field_name == "handle" and any(t.lower_ in _RELATIVES and not job_partner(doc, t) for t in doc):
         # a handle is one clause with no grammar: "pcsos_mum", "copperswife", "MetPCsDad"
         for m in mentions:
             m.state = "family"

@@ -24,6 +24,7 @@ DENIES_CORPORATE = frozenset({"not an official", "not official", "unofficial", "
 # A force's area named as the force names itself ("Essex", "Notts", "Beds"), without "Police".
 COUNTY_NAMES = frozenset(a.lower() for f in FORCES for a in f.aliases
                          if not any(w in a.lower() for w in ("police", "constabulary", "cops", "heddlu", "met")))
+_GENERIC_OFFICER = frozenset({"cop", "copper", "bobby", "police officer", "officer", "police", "plod"})
 PLACE_TIER = {"FORCE": 2, "OTHERPOL": 2, "AREA": 1, "FOREIGN": 1, "SHARED": 0, "MAYBE": 0, "NAMEPLACE": 0}
 
 
@@ -252,6 +253,12 @@ def decide(a: Analysis, handle: str) -> Decision:
     role: str | None = None
     if role_mentions:
         role = min((r.role for r in role_mentions), key=lambda x: ROLE_ORDER.index(x or "volunteer"))
+    if role == "officer" and all(r.evidence.lower() in _GENERIC_OFFICER for r in role_mentions if r.role == role):
+        # "BTP Special ... cop on the trains": a special or PCSO is a cop too; the specific word wins
+        specific = [r for r in roles if r.label == "ROLE" and r.role in ("special", "pcso")
+                    and TIER_RANK.get(r.tier, 3) >= 2]
+        if specific:
+            role_mentions, role = specific, specific[0].role
     chosen = [r for r in role_mentions if r.role == role][:1] or top_roles[:1]
     confidence = 0.55 + {3: 0.25, 2: 0.2, 1: 0.1}[best_tier] + (0.05 if titled else 0.0)
     if force:

@@ -263,7 +263,7 @@ RANK_MODIFIERS = frozenset({"neighbourhood", "response", "custody", "acting", "t
                             "beat", "ward", "area", "lowly", "humble", "just", "another", "busy", "tired",
                             "operational", "frontline", "front-line", "specialist", "team", "safer",
                             "neighbourhoods", "rapid", "incident", "investigation", "investigations",
-                            "roads", "policing", "unit", "duty", "late", "early", "late-turn"})
+                            "policing", "unit", "duty", "late", "early", "late-turn"})
 # Unit words that may follow a place in a clause that only says where ("Cheltenham NPT").
 PLACE_UNITS = frozenset({"npt", "snt", "nht", "lpa", "team", "neighbourhood", "policing", "response",
                          "custody", "station", "nick", "patch", "beat", "towns", "land", "cid", "lpu",
