@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Span
 from crawler.identify import lexicon as lx
 from crawler.identify import workforce as wf
 from crawler.identify.places import CASE_SENSITIVE_PLACES, FOREIGN_PLACES, PLACES, SHARED_AREAS
-from crawler.identify.towns import AMBIGUOUS_PLACES, MORE_PLACES, WELSH_PLACES
+from crawler.identify.towns import AMBIGUOUS_PLACES, MORE_FOREIGN, MORE_PLACES, WELSH_PLACES
 from probity.forces import FORCES
 
 # Abbreviations in probity.forces that are mostly something else in a bio (BP the oil company,
@@ -215,6 +215,8 @@ def _place_patterns(p: IdentifyRuler) -> None:
         p.add("MAYBE", place, "|".join(force_ids), exact=True)
     for area in SHARED_AREAS:
         p.add("SHARED", area, exact=area in ("UK", "M1", "M4", "M6", "M25") or None)
+    for place in MORE_FOREIGN:  # with the capital letter: "china", "turkey" are things too
+        p.add("FOREIGN", place, exact=True)
     for place in FOREIGN_PLACES:
         p.add("FOREIGN", place, exact=place in ("Jersey", "Cork", "Irish", "India", "Georgia, USA") or None)
 

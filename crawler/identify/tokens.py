@@ -136,7 +136,12 @@ def past_of_something_else(doc: Doc, ent: Span) -> bool:
     return bool(following) and following[0].is_alpha and following[0].ent_type_ == ""
 
 
+_STILL = frozenset({"counting", "still", "ongoing", "continuing"})
+
+
 def past_cue_valid(doc: Doc, ent: Span, narrow: bool) -> bool:
+    if any(t.lower_ in _STILL for t in doc[ent.end: ent.end + 3]):
+        return False  # "20 years' service and counting", "years' service, still serving"
     following = next_content(doc, ent.end, limit=3)
     for tok in following:
         if tok.lower_ in lx.NONPOLICE_AFTER_PAST:

@@ -86,7 +86,7 @@ TITLE_ROLES: dict[str, tuple[str, ...]] = {
         "Det.Sgt", "Det. Con.", "Det Insp.", "D/Ch Insp", "DCInsp", "Ch/Insp", "C/Insp", "CInsp",
         "Ch.Insp", "Ch.Supt", "C/Supt", "D/Ch Supt", "Det Ch Supt.", "Supt", "Insp", "Sgt",
         "Temp DS", "Temp DC", "Temp Sgt", "Temp Insp", "Trainee DC", "TDC", "PC", "DC", "DS", "DI",
-        "DCI", "DSupt", "D/Supt", "P/C",
+        "DCI", "DSupt", "D/Supt", "P/C", "Plod",
     ),
     # "Special in Hull", "Special, Leics": capital S, next to a place like any title
     "special": ("Special", "S/C", "S/PC", "Spl Sgt", "Spec Sgt", "SSgt", "S/Sgt", "SPC", "SC", "S/Insp",
