@@ -19,6 +19,7 @@ from crawler.identify.text import Normalised
 from crawler.identify.tokens import (
     COLLECTIVE,
     after_a_name,
+    answered_no,
     at_another_employer,
     fan_army,
     job_partner,
@@ -144,7 +145,7 @@ def _jobs_at_forces(doc: Doc, norm: Normalised, field_name: str, base: int, clau
         opens_clause = not before or clause_of[before[-1].i] != clause_of[ent.start]
         if (opens_clause and after and len(after) <= 3 and after[-1].lower_.strip(".") in wf.JOB_HEADS
                 and all(t.ent_type_ in ("", "ROLE") and t.is_alpha for t in after)
-                and base + clause_of[ent.start] not in role_clauses):
+                and base + clause_of[ent.start] not in role_clauses and not answered_no(doc, after[-1].i + 1)):
             # "Staffordshire Police HR", "GMP comms officer": the force names the employer
             last = after[-1]
             evidence = norm.original_span(doc[ent.start].idx, last.idx + len(last.text))

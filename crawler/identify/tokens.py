@@ -52,7 +52,13 @@ def negated(doc: Doc, ent: Span) -> bool:
     before = [t.lower_ for t in doc[max(0, ent.start - 3): ent.start]]
     while before and before[-1] in ("a", "an", "the"):
         before.pop()
-    return bool(before) and before[-1] in _NEGATIONS
+    return (bool(before) and before[-1] in _NEGATIONS) or answered_no(doc, ent.end)
+
+
+def answered_no(doc: Doc, end: int) -> bool:
+    """"BTP officer? No, just love trains": a role asked about and denied."""
+    after = [t.lower_ for t in doc[end: end + 3]]
+    return len(after) >= 2 and after[0] == "?" and after[1] in ("no", "nope", "nah", "not")
 
 
 def after_a_name(doc: Doc, ent: Span) -> bool:
