@@ -28,6 +28,7 @@ from crawler.identify.tokens import (
     past_cue_valid,
     past_of_something_else,
     someone_else,
+    work_at_force,
 )
 
 MENTION_LABELS = frozenset({"ROLE", "FORCE", "AREA", "SHARED", "FOREIGN", "OTHERPOL", "POLICE",
@@ -197,8 +198,10 @@ def analyse_field(doc: Doc, norm: Normalised, field_name: str, clause_base: int,
             elif ent.label_ in ("AREA", "MAYBE") and field_name == "display_name" and after_a_name(doc, ent):
                 # "Sam Stafford", "Jack Preston": a surname that is also a place names no force
                 m.label = "NAMEPLACE"
-            elif ent.label_ == "EMPLOY" and ent.start > 0 and doc[ent.start - 1].lower_ in COLLECTIVE:
-                continue  # "We work for police & defence": a firm speaking, not an employee
+            elif ent.label_ == "EMPLOY" and ((ent.start > 0 and doc[ent.start - 1].lower_ in COLLECTIVE)
+                                             or (ent.end < len(doc) and doc[ent.end].lower_ in ("a", "an"))):
+                # "We work for ...": a firm; "I work for a charity that ...": another employer
+                continue
             elif ent.label_ == "EMPLOY":  # "serving with", "work for" also end a past clause
                 cues.append(Mention("EMPLOY", "", field_name, m.clause, m.start, m.end, evidence))
             mentions.append(m)
@@ -235,6 +238,10 @@ def analyse_field(doc: Doc, norm: Normalised, field_name: str, clause_base: int,
             out.plural_words.append(norm.original_span(tok.idx, tok.idx + len(tok.text)))
     if field_name != "handle":
         mentions += _jobs_at_forces(doc, norm, field_name, clause_base, clause_of, mentions)
+        for start, end in work_at_force(doc, clause_of):
+            evidence = norm.original_span(doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text))
+            mentions.append(Mention("EMPLOY", "", field_name, clause_base + clause_of[start], start, start + 1,
+                                    evidence))
     for cue in cues:
         # "Dream job: police officer" - a cue ending in a colon governs the next clause
         if cue.label in STATE_LABELS and cue.end < len(doc) and doc[cue.end].text == ":":

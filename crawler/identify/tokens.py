@@ -8,6 +8,7 @@ import re
 from spacy.tokens import Doc, Span, Token
 
 from crawler.identify import lexicon as lx
+from crawler.identify import workforce as wf
 from crawler.identify.text import Normalised
 
 _TITLE_WORDS = frozenset({"PC", "DC", "DS", "PS", "DI", "DCI", "Sgt", "Insp", "Supt", "SC", "PCSO", "Det"})
@@ -157,3 +158,43 @@ def past_cue_valid(doc: Doc, ent: Span, narrow: bool) -> bool:
         if narrow:
             return tok.lower_ in ("job", "plod", "officer", "bobby")
     return not narrow
+
+
+_AFTER_EMPLOYER = frozenset({"in", "as", "since", "for", "and", "&", "-", "–", "—", "|", "•"})
+_WORK_ADVERBS = frozenset({"also", "proudly", "currently", "now", "still", "mainly", "mostly", "usually"})
+
+
+def work_at_force(doc: Doc, clause_of: list[int]) -> list[tuple[int, int]]:
+    """(start, end) of "I <work verb> ... for/at <force>" and "<Working> ... at <force>" in one clause:
+    the author says they work for the force. "Years at <force>" counts too ("10 years at Surrey
+    Police"); past cues in the clause still make it past."""
+    found: list[tuple[int, int]] = []
+    for ent in doc.ents:
+        if ent.label_ != "FORCE" or ent.start == 0:
+            continue
+        prev = ent.start - 1
+        if doc[prev].lower_ == "the" and prev > 0:
+            prev -= 1
+        if doc[prev].lower_ not in ("for", "at", "@"):
+            continue
+        clause = clause_of[ent.start]
+        words = [t for t in doc[: prev] if clause_of[t.i] == clause and not t.is_punct]
+        if not words:
+            continue
+        nxt = doc[ent.end] if ent.end < len(doc) else None
+        if nxt is not None and not (nxt.is_punct or nxt.is_space or nxt.lower_ in _AFTER_EMPLOYER
+                                    or clause_of[nxt.i] != clause):
+            continue  # "coffee at the Met café": the force names something else
+        if any(t.lower_ in ("a", "an", "of") or t.ent_type_ == "ROLE" for t in words[1:]):
+            continue  # "families of officers at Surrey Police", "for a charity ... with"
+        if len(words) >= 2 and words[-1].lower_ in ("years", "yrs") and words[-2].like_num:
+            found.append((words[-2].i, ent.end))
+            continue
+        head = words[0]
+        if head.lower_ == "i" and len(words) >= 2:
+            verb = next((t for t in words[1:] if t.lower_ not in _WORK_ADVERBS), None)
+            if verb is not None and verb.lower_ in wf.WORK_VERBS and not verb.lower_.endswith("ing"):
+                found.append((head.i, ent.end))
+        elif head.lower_.endswith("ing") and head.lower_ in wf.WORK_VERBS:
+            found.append((head.i, ent.end))
+    return found

@@ -158,6 +158,7 @@ WEAK_ROLES: dict[str, tuple[str, ...]] = {
         "working in forensics", "work in vetting", "work in custody", "work in comms",
         "work in the control room", "work in intelligence", "work in intel", "work in HR",
         "work in forensics",
+        "civvy", "civvie", "civilian staff member", "front desk", "station front desk",
         # Welsh: call handler, control room, investigator, analyst, detention officer
         "triniwr galwadau", "ystafell reoli", "ymchwilydd", "dadansoddwr", "swyddog cadw",
     ),
@@ -276,3 +277,17 @@ SURNAME_ROLES = frozenset({"copper", "constable", "sergeant", "bobby", "special"
 # in Leeds" may be any call centre).
 COUNTY_SUFFICES = frozenset({"staff", "volunteer", "special", "pcso"})
 
+
+# "I answer 999 calls for Thames Valley Police", "Keeping the fleet running at D&C Police":
+# a first-person (or headless -ing) verb of work, then "for/at <force>" in the same clause.
+WORK_VERBS = frozenset({
+    "work", "answer", "investigate", "handle", "manage", "lead", "run", "analyse", "analyze", "examine",
+    "process", "help", "volunteer", "serve", "patrol", "dispatch",
+    "review", "prepare", "build", "develop", "maintain", "fix", "drive", "coordinate", "co-ordinate",
+    "advise", "deal", "support", "protect", "police", "respond", "recruit", "vet", "interview",
+    "working", "answering", "investigating", "handling", "managing", "leading", "running", "analysing",
+    "examining", "processing", "helping", "volunteering", "serving", "patrolling",
+    "keeping", "dispatching", "reviewing", "preparing", "building", "developing",
+    "maintaining", "fixing", "driving", "coordinating", "advising", "dealing", "supporting",
+    "protecting", "policing", "responding", "recruiting", "vetting", "interviewing",
+})
