@@ -44,6 +44,11 @@ STRONG_ROLES: dict[str, tuple[str, ...]] = {
         "police intelligence officer", "police intelligence researcher", "police crime analyst",
         "police control room operator", "police call taker", "police communications operator",
         "police financial investigator", "police caseworker", "police HR", "police civilian staff",
+        "police comms", "police communications", "police press office", "police press officer",
+        "police analyst", "police researcher", "police administrator", "police admin", "police clerk",
+        "police trainer", "police accountant", "police solicitor", "police lawyer", "police nurse",
+        "police mechanic", "police vehicle technician", "police surveyor", "police project manager",
+        "police data analyst", "police digital", "police IT", "police payroll", "police estates",
         # Welsh: member of police staff, police call handler, police control room
         "aelod o staff yr heddlu", "staff yr heddlu", "triniwr galwadau'r heddlu",
         "ystafell reoli'r heddlu",
@@ -69,7 +74,7 @@ STRONG_ROLES: dict[str, tuple[str, ...]] = {
 _DUTIES = ("custody", "response", "neighbourhood", "neighbourhoods", "duty", "patrol", "section",
            "roads policing", "local policing", "safer neighbourhood", "safer neighbourhoods", "CID", "NPT",
            "operational", "uniform")
-_RANKS = ("inspector", "insp", "sergeant", "sgt", "chief inspector", "ch insp", "constable")
+_RANKS = ("inspector", "sergeant", "chief inspector", "constable")
 STRONG_ROLES["officer"] += tuple(f"{d} {r}" for d in _DUTIES for r in _RANKS)
 
 # Exact-case abbreviations, in the forms people write them.
