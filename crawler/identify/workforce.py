@@ -256,7 +256,7 @@ JOB_HEADS = frozenset({
     "recorder", "indexer", "allocator", "typist", "porter", "electrician", "plumber", "joiner",
     "decorator", "fitter", "storeperson", "storeman", "dispatcher", "despatcher", "taker", "legal",
     "training", "recruitment", "vetting", "intel", "intelligence", "forensics", "custody", "detention",
-    "control", "dispatch", "admin.", "governance", "compliance", "ict", "helpdesk",
+    "control", "dispatch", "admin.", "governance", "compliance", "ict", "helpdesk", "bureau",
 })
 EMPLOY_PREPOSITIONS = frozenset({"at", "for", "with", "@", "in"})
 # Words that may stand next to a rank in its clause and still leave it "alone" ("Neighbourhood Sgt").
