@@ -17,9 +17,9 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import SecretStr
 from sqlalchemy import select
 
-from probity import db, keys
 from demo.scoreboard import (
     Scoreboard,
     crawled_accounts,
@@ -29,6 +29,7 @@ from demo.scoreboard import (
     score_flags,
 )
 from demo.world import SimWorld, build_world, describe
+from probity import db, keys
 from probity.models import ApiKey, Flag, KeyRole, Post, utcnow
 from probity.settings import get_settings, reset_settings_cache
 
@@ -60,7 +61,7 @@ def start_platforms(sim: SimWorld, stack: ExitStack, port_base: int, rate_limit:
     Fixed ports: a platform's base URL is its identity (a Mastodon id means something only on
     its instance), so a second run must find the same URLs to crawl incrementally.
     """
-    from crawler.fake import build_app
+    from crawler.fake.apps import build_app
     from crawler.fake.server import FakePlatform, Faults, serve
 
     urls = {}
@@ -75,9 +76,12 @@ def _crawl(board: Scoreboard, sim: SimWorld, urls: dict[str, str]) -> None:
     from crawler.run import run_crawl
 
     used: dict[str, int] = {}
+    # The demo operator holds a user token for its own Mastodon instance, so account search
+    # pages (without one, Mastodon serves the first page only).
+    settings = get_settings().model_copy(update={"mastodon_token": {urls["mastodon"]: SecretStr("demo")}})
     with _stage("discover and identify", board):
         for platform in PLATFORMS:
-            summary = run_crawl("discover", platform, base_url=urls[platform],
+            summary = run_crawl("discover", platform, base_url=urls[platform], settings=settings,
                                 handles=sim.x_candidates if platform == "x" else None)
             used[f"discover_{platform}"] = summary.stats.requests
     with _stage("crawl posts", board):
@@ -90,8 +94,9 @@ def _crawl(board: Scoreboard, sim: SimWorld, urls: dict[str, str]) -> None:
 
 
 def _classify(board: Scoreboard) -> None:
-    from classifier.registry import ensure_default, resolve
+    from classifier.registry import resolve
     from classifier.store import classify_posts
+    from training.default import ensure_default
 
     with _stage("classify", board):
         with db.session_scope() as session:
@@ -122,7 +127,7 @@ def _busiest_forces(n: int = 2) -> list[str]:
     with db.session_scope() as session:
         rows = session.execute(select(Flag.force_id, func.count()).where(Flag.force_id.is_not(None))
                                .group_by(Flag.force_id).order_by(func.count().desc(), Flag.force_id)).all()
-    forces = [f for f, _ in rows][:n]
+    forces = [f for f, _ in rows if f is not None][:n]
     return forces + [f for f in ("metropolitan", "west-midlands") if f not in forces][: n - len(forces)]
 
 

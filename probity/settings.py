@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     # Platform access. Only X needs a credential; Bluesky's AppView and Mastodon are public.
     bluesky_base_url: str = "https://public.api.bsky.app"
     mastodon_instances: list[str] = ["https://mastodon.social"]
+    # Per instance, a user access token: {"https://mastodon.social": "TOKEN"} (JSON). Mastodon
+    # answers 401 to a paginated account search (offset) without one, so without it discovery
+    # reads the first page of each query only.
+    mastodon_token: dict[str, SecretStr] = {}
     x_base_url: str = "https://api.x.com"
     x_bearer_token: SecretStr | None = None
 
@@ -50,10 +54,14 @@ class Settings(BaseSettings):
 
     # Review workflow
     two_person_rule: bool = False
+    # share of unflagged English posts sent to the queue as `audit` flags, so analysts'
+    # decisions on them estimate what the model misses (recall in production)
+    audit_share: float = Field(default=0.01, ge=0.0, le=1.0)
     max_page_size: int = 200
 
     # API and web UI (api/)
     max_body_bytes: int = 64 * 1024  # larger request bodies are refused with 413
+    max_import_bytes: int = 256 * 1024 * 1024  # register files uploaded to the import route (streamed to disk)
     ui_session_hours: int = 8  # lifetime of the web UI's signed session cookie
 
     @property
@@ -71,7 +79,7 @@ class Settings(BaseSettings):
         return self.env == "production"
 
     @model_validator(mode="after")
-    def _refuse_unsafe_production(self) -> "Settings":
+    def _refuse_unsafe_production(self) -> Settings:
         if not self.is_production:
             return self
         problems: list[str] = []
