@@ -9,14 +9,27 @@ past cue starts the present again ("ex-Army, now a PC" / "ex-Met, now Kent").
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Token
 
 from crawler.identify import lexicon as lx
 from crawler.identify import workforce as wf
 from crawler.identify.text import Normalised
+from crawler.identify.tokens import (
+    COLLECTIVE,
+    after_a_name,
+    answered_no,
+    at_another_employer,
+    fan_army,
+    job_partner,
+    negated,
+    not_a_title,
+    past_cue_valid,
+    past_of_something_else,
+    someone_else,
+    work_at_force,
+)
 
 MENTION_LABELS = frozenset({"ROLE", "FORCE", "AREA", "SHARED", "FOREIGN", "OTHERPOL", "POLICE",
                             "EMPLOY", "IDIOM", "MAYBE", "NAMEPLACE"})
@@ -36,6 +49,7 @@ GOAL_FUTURE = frozenset({"becoming", "become", "to become", "hoping to", "hope t
 STATE_LABELS = {"PAST": "past", "FAMILY": "family", "FUTURE": "future", "FICTION": "fiction"}
 _RELATIVES = frozenset(r.lower() for r in lx.RELATIVES if " " not in r) - {"family", "oh", "parent",
                                                                           "parents", "child", "kids"}
+_MILITARY_PAST = frozenset({"ex", "ex-", "former", "formerly", "retired", "veteran", "served", "left", "previously"})
 # Places and context words do not stop a lone "retired" from meaning the whole profile.
 _CLAIM_LABELS = frozenset({"ROLE", "FORCE", "EMPLOY"})
 
@@ -112,7 +126,6 @@ def _name_follows(doc: Doc, end: int) -> bool:
             and tok.lower_ not in NOT_NAMES and tok.ent_type_ in ("", "AREA"))
 
 
-_TITLE_WORDS = frozenset({"PC", "DC", "DS", "PS", "DI", "DCI", "Sgt", "Insp", "Supt", "SC", "PCSO", "Det"})
 
 
 def _jobs_at_forces(doc: Doc, norm: Normalised, field_name: str, base: int, clause_of: list[int],
@@ -126,7 +139,20 @@ def _jobs_at_forces(doc: Doc, norm: Normalised, field_name: str, base: int, clau
         if ent.label_ != "FORCE":
             continue
         before = [t for t in words if t.i < ent.start]
+        if len(before) >= 3 and before[-1].lower_ == "the" and before[-2].lower_ in wf.EMPLOY_PREPOSITIONS:
+            before = before[:-1]  # "HR at the Metropolitan Police"
+        after = [t for t in words if t.i >= ent.end and clause_of[t.i] == clause_of[ent.start]]
         head: Token | None = None
+        opens_clause = not before or clause_of[before[-1].i] != clause_of[ent.start]
+        if (opens_clause and after and len(after) <= 3 and after[-1].lower_.strip(".") in wf.JOB_HEADS
+                and all(t.ent_type_ in ("", "ROLE") and t.is_alpha for t in after)
+                and base + clause_of[ent.start] not in role_clauses and not answered_no(doc, after[-1].i + 1)):
+            # "Staffordshire Police HR", "GMP comms officer": the force names the employer
+            last = after[-1]
+            evidence = norm.original_span(doc[ent.start].idx, last.idx + len(last.text))
+            found.append(Mention("ROLE", "staff|weak", field_name, base + clause_of[ent.start], ent.start,
+                                 last.i + 1, evidence))
+            continue
         if (len(before) >= 2 and before[-1].lower_ in wf.EMPLOY_PREPOSITIONS
                 and clause_of[before[-1].i] == clause_of[ent.start] == clause_of[before[-2].i]
                 and before[-2].i == before[-1].i - 1):
@@ -145,108 +171,6 @@ def _jobs_at_forces(doc: Doc, norm: Normalised, field_name: str, base: int, clau
     return found
 
 
-_COLLECTIVE = frozenset({"we", "they", "who", "which", "that"})
-_NEGATIONS = frozenset({"not", "never", "no", "nor", "isn't", "not a", "definitely"})
-
-
-def _negated(doc: Doc, ent: Span) -> bool:
-    """"Not a police officer", "never a cop": the role is denied."""
-    before = [t.lower_ for t in doc[max(0, ent.start - 3): ent.start]]
-    while before and before[-1] in ("a", "an", "the"):
-        before.pop()
-    return bool(before) and before[-1] in _NEGATIONS
-
-
-def _after_a_name(doc: Doc, ent: Span) -> bool:
-    """A place written straight after a capitalised word that is not itself a place, role or
-    cue, with nothing after it but punctuation: the shape of "First Surname"."""
-    if ent.start == 0:
-        return False
-    prev = doc[ent.start - 1]
-    # "Sam Stafford"; a title before it too ("PC Preston" is far more often a surname)
-    named = prev.is_alpha and prev.text[0].isupper() and prev.ent_type_ == ""
-    titled = prev.ent_type_ == "ROLE" and prev.text in _TITLE_WORDS
-    if not (named or titled):
-        return False
-    return all(t.is_punct or t.is_space or not t.is_alpha for t in doc[ent.end:])
-
-
-_HASHTAG = re.compile(r"#\w+")
-_PLACE_PREPOSITIONS = frozenset({"in", "to", "from", "near", "visiting", "washington", "via", "the"})
-
-
-def _not_a_title(doc: Doc, ent: Span, norm: Normalised) -> bool:
-    """A title abbreviation that is part of a longer hashtag ("#DCCircuit", "#meDIAtoo") or a
-    place after a preposition ("back in DC") is not a rank."""
-    if ent.start > 0 and doc[ent.start - 1].lower_ in _PLACE_PREPOSITIONS:
-        return True
-    at = norm.index[ent.start_char] if ent.start_char < len(norm.index) else -1
-    for tag in _HASHTAG.finditer(norm.original):
-        if tag.start() < at < tag.end():
-            return len(tag.group()) - 1 > len(ent.text)
-    return False
-
-
-_OTHER_DETERMINERS = frozenset({"that", "this", "some", "any", "every", "the", "another", "no",
-                                "his", "her", "their", "your", "armed"})
-_THIRD_PERSON = frozenset({"he", "she", "they", "him", "her", "his", "their", "someone", "somebody",
-                           "anyone", "everyone", "nobody", "he's", "she's", "they're"})
-_SELF_VERBS = frozenset({"serving", "working", "being", "training", "proud", "qualified"})
-
-
-def _someone_else(doc: Doc, ent: Span, clause_of: list[int]) -> bool:
-    """A role in a sentence about another person: "that cop", "she is a cop", "asked a cop"."""
-    if ent.start == 0:
-        return False
-    prev = doc[ent.start - 1].lower_
-    if prev == "the" and ent.start >= 2 and doc[ent.start - 2].lower_ in ("in", "at", "on", "within"):
-        return False  # a workplace: "in the control room", "on the front counter"
-    if prev in _OTHER_DETERMINERS:
-        return True
-    if prev in ("a", "an") and ent.start >= 2:
-        verb = doc[ent.start - 2].lower_
-        if verb.endswith(("ed", "ing")) and verb not in _SELF_VERBS and verb not in lx.PAST_CUES:
-            return True
-    clause = clause_of[ent.start]
-    return any(t.lower_ in _THIRD_PERSON for t in doc[: ent.start] if clause_of[t.i] == clause)
-
-
-def _next_content(doc: Doc, end: int, limit: int = 4) -> list[Token]:
-    skip = {"-", "from", "the", "a", "an", "after", "in", "with", "as", "for", "my", "years", "yrs",
-            "of", "'", "’", "years'", "service"}
-    out: list[Token] = []
-    for tok in doc[end: end + limit + 3]:
-        if tok.text.lower() in skip or tok.like_num:
-            continue
-        out.append(tok)
-        if len(out) >= limit:
-            break
-    return out
-
-
-_OBJECT_PAST = frozenset({"former", "formerly", "ex", "ex-", "previously", "once a", "was a", "used to be"})
-
-
-def _past_of_something_else(doc: Doc, ent: Span) -> bool:
-    """"Former chemist", "previously a teacher": the past cue has its own, non-police object."""
-    if ent.text.lower() not in _OBJECT_PAST:
-        return False
-    following = _next_content(doc, ent.end, limit=1)
-    return bool(following) and following[0].is_alpha and following[0].ent_type_ == ""
-
-
-def _past_cue_valid(doc: Doc, ent: Span, narrow: bool) -> bool:
-    following = _next_content(doc, ent.end, limit=3)
-    for tok in following:
-        if tok.lower_ in lx.NONPOLICE_AFTER_PAST:
-            return False
-        if tok.ent_type_ in ("ROLE", "FORCE", "AREA", "POLICE", "OTHERPOL", "EMPLOY"):
-            return True
-        if narrow:
-            return tok.lower_ in ("job", "plod", "officer", "bobby")
-    return not narrow
-
-
 def analyse_field(doc: Doc, norm: Normalised, field_name: str, clause_base: int, out: Analysis) -> int:
     """Add this field's mentions and cues to ``out``; return the next free clause id."""
     clause_of = _clause_ids(doc, single=field_name == "handle")
@@ -259,33 +183,41 @@ def analyse_field(doc: Doc, norm: Normalised, field_name: str, clause_base: int,
                     ent.end, evidence)
         if ent.label_ in MENTION_LABELS:
             if ent.label_ == "ROLE":
-                if m.tier == "title" and field_name != "handle" and _not_a_title(doc, ent, norm):
+                if m.tier == "title" and field_name != "handle" and not_a_title(doc, ent, norm):
                     continue
                 if (field_name == "display_name" and ent.text.lower() in wf.SURNAME_ROLES
-                        and ent.text[0].isupper() and _after_a_name(doc, ent)):
+                        and ent.text[0].isupper() and after_a_name(doc, ent)):
                     continue  # "Lucy Copper": a surname
-                if _negated(doc, ent):
+                if negated(doc, ent):
                     m.state = "denied"  # "Not a special constable": neither a claim nor context
-                if field_name == "bio" and _someone_else(doc, ent, clause_of):
+                if field_name == "bio" and someone_else(doc, ent, clause_of):
                     m.ident = f"{m.role}|plural"  # police context, not a claim about the author
                 m.name_follows = _name_follows(doc, ent.end)
-            elif ent.label_ in ("AREA", "MAYBE") and field_name == "display_name" and _after_a_name(doc, ent):
+                if m.tier == "weak" and at_another_employer(doc, ent):
+                    m.state = "other"  # "Volunteer at Oxfam", "Dispatcher at Eddie Stobart"
+            elif ent.label_ in ("AREA", "MAYBE") and field_name == "display_name" and after_a_name(doc, ent):
                 # "Sam Stafford", "Jack Preston": a surname that is also a place names no force
                 m.label = "NAMEPLACE"
-            elif ent.label_ == "EMPLOY" and ent.start > 0 and doc[ent.start - 1].lower_ in _COLLECTIVE:
-                continue  # "We work for police & defence": a firm speaking, not an employee
+            elif ent.label_ == "EMPLOY" and ((ent.start > 0 and doc[ent.start - 1].lower_ in COLLECTIVE)
+                                             or (ent.end < len(doc) and doc[ent.end].lower_ in ("a", "an"))):
+                # "We work for ...": a firm; "I work for a charity that ...": another employer
+                continue
             elif ent.label_ == "EMPLOY":  # "serving with", "work for" also end a past clause
                 cues.append(Mention("EMPLOY", "", field_name, m.clause, m.start, m.end, evidence))
             mentions.append(m)
         elif ent.label_ in ("PAST", "NPAST"):
-            if _past_cue_valid(doc, ent, narrow=ent.label_ == "NPAST"):
+            if past_cue_valid(doc, ent, narrow=ent.label_ == "NPAST"):
                 m.label = "PAST"
-                m.ident = "object" if _past_of_something_else(doc, ent) else ""
+                m.ident = "object" if past_of_something_else(doc, ent) else ""
                 cues.append(m)
         elif ent.label_ == "ACTOR":
             out.actor.append(evidence)
         elif ent.label_ == "MILITARY":
-            out.military.append(evidence)
+            # "Ex-Navy", "former RAF": a past service does not make a later "Sgt" a soldier's rank
+            if fan_army(doc, ent):
+                continue
+            if not any(t.lower_ in _MILITARY_PAST for t in doc[max(0, ent.start - 6): ent.start]):
+                out.military.append(evidence)
         else:
             cues.append(m)
     word_clauses = sorted({clause_of[t.i] for t in doc
@@ -306,12 +238,16 @@ def analyse_field(doc: Doc, norm: Normalised, field_name: str, clause_base: int,
             out.plural_words.append(norm.original_span(tok.idx, tok.idx + len(tok.text)))
     if field_name != "handle":
         mentions += _jobs_at_forces(doc, norm, field_name, clause_base, clause_of, mentions)
+        for start, end in work_at_force(doc, clause_of):
+            evidence = norm.original_span(doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text))
+            mentions.append(Mention("EMPLOY", "", field_name, clause_base + clause_of[start], start, start + 1,
+                                    evidence))
     for cue in cues:
         # "Dream job: police officer" - a cue ending in a colon governs the next clause
         if cue.label in STATE_LABELS and cue.end < len(doc) and doc[cue.end].text == ":":
             cue.clause += 2
             cue.start = cue.end = doc[cue.end].i + 1
-    if field_name == "handle" and any(t.lower_ in _RELATIVES for t in doc):
+    if field_name == "handle" and any(t.lower_ in _RELATIVES and not job_partner(doc, t) for t in doc):
         # a handle is one clause with no grammar: "pcsos_mum", "copperswife", "MetPCsDad"
         for m in mentions:
             m.state = "family"

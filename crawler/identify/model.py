@@ -15,7 +15,7 @@ from crawler.identify.pipeline import OFFICIAL_HANDLES, get_nlp
 from crawler.identify.rules import decide
 from crawler.identify.text import Normalised, normalise
 
-IDENTIFIER_VERSION = "rules-2026.11.30.4"
+IDENTIFIER_VERSION = "rules-2026.11.30.5"
 _KEEP = frozenset(OFFICIAL_HANDLES)
 _FIELDS = ("display_name", "bio", "handle")
 

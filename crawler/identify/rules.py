@@ -24,6 +24,7 @@ DENIES_CORPORATE = frozenset({"not an official", "not official", "unofficial", "
 # A force's area named as the force names itself ("Essex", "Notts", "Beds"), without "Police".
 COUNTY_NAMES = frozenset(a.lower() for f in FORCES for a in f.aliases
                          if not any(w in a.lower() for w in ("police", "constabulary", "cops", "heddlu", "met")))
+_GENERIC_OFFICER = frozenset({"cop", "copper", "bobby", "police officer", "officer", "police", "plod"})
 PLACE_TIER = {"FORCE": 2, "OTHERPOL": 2, "AREA": 1, "FOREIGN": 1, "SHARED": 0, "MAYBE": 0, "NAMEPLACE": 0}
 
 
@@ -181,6 +182,17 @@ def _attribute(a: Analysis, roles: list[Mention]) -> tuple[str | None, list[Ment
 
 def _handle_follows_bio(a: Analysis) -> None:
     """A handle is a label the bio explains: "old_met_dc" with "Ex Met DC" in the bio is past too."""
+    # "crossword-cop" with "Crossword cop - I arrest wrong answers": the bio's idiom explains it
+    idiom_words = {w for m in a.mentions if m.label == "IDIOM" and m.field != "handle"
+                   for w in m.evidence.lower().split()}
+    for m in a.mentions:
+        if m.field == "handle" and m.label == "ROLE" and m.evidence.lower() in idiom_words:
+            m.label = "IDIOM"
+    # "ipoc_investigator" with "Investigator at the IOPC": the bio names another employer
+    if any(c.label == "NOTPOLICE" and c.field != "handle" for c in a.cues):
+        for m in a.mentions:
+            if m.field == "handle" and m.label == "ROLE" and m.role in ("staff", "volunteer"):
+                m.state = "other"
     claims = [m for m in a.mentions if m.label in ("ROLE", "EMPLOY")]
     if any(m.state == "current" for m in claims if m.field != "handle"):
         return
@@ -241,6 +253,12 @@ def decide(a: Analysis, handle: str) -> Decision:
     role: str | None = None
     if role_mentions:
         role = min((r.role for r in role_mentions), key=lambda x: ROLE_ORDER.index(x or "volunteer"))
+    if role == "officer" and all(r.evidence.lower() in _GENERIC_OFFICER for r in role_mentions if r.role == role):
+        # "BTP Special ... cop on the trains": a special or PCSO is a cop too; the specific word wins
+        specific = [r for r in roles if r.label == "ROLE" and r.role in ("special", "pcso")
+                    and TIER_RANK.get(r.tier, 3) >= 2]
+        if specific:
+            role_mentions, role = specific, specific[0].role
     chosen = [r for r in role_mentions if r.role == role][:1] or top_roles[:1]
     confidence = 0.55 + {3: 0.25, 2: 0.2, 1: 0.1}[best_tier] + (0.05 if titled else 0.0)
     if force:

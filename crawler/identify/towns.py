@@ -128,7 +128,7 @@ MORE_PLACES: dict[str, tuple[str, ...]] = {
                         "Askern", "Armthorpe", "Edlington", "Rawmarsh", "Wath-upon-Dearne",
                         "Ecclesfield", "Hillsborough", "Attercliffe", "Darnall", "Meadowhall",
                         "Tinsley", "Sheff", "Steel City"),
-    "staffordshire": ("Biddulph", "Penkridge", "Great Wyrley", "Burntwood", "Hednesford", "Eccleshall",
+    "staffordshire": ("Burton upon Trent", "Burton-on-Trent", "Burton-upon-Trent", "Burton on Trent", "Biddulph", "Penkridge", "Great Wyrley", "Burntwood", "Hednesford", "Eccleshall",
                       "Tutbury", "Burslem", "Longton", "Stokie", "Stokies",
                       "Staffordshire Moorlands"),
     "suffolk": ("Framlingham", "Saxmundham", "Halesworth", "Bungay", "Mildenhall", "Needham Market",
@@ -136,7 +136,7 @@ MORE_PLACES: dict[str, tuple[str, ...]] = {
     "surrey": ("Oxted", "Horley", "Cranleigh", "Chertsey", "Addlestone", "Sunbury", "Sunbury-on-Thames",
                "Shepperton", "Banstead", "Ewell", "Frimley", "Bagshot", "Lightwater",
                "Lingfield", "Tadworth", "Merstham", "Virginia Water", "Surrey Hills"),
-    "sussex": ("Seaford", "Newhaven", "Peacehaven", "Uckfield", "Crowborough", "Hailsham", "Rye",
+    "sussex": ("Bognor Regis", "Bognor", "Seaford", "Newhaven", "Peacehaven", "Uckfield", "Crowborough", "Hailsham", "Rye",
                "Midhurst", "Petworth", "Arundel", "Shoreham", "Shoreham-by-Sea", "Lancing", "Steyning",
                "Henfield", "East Grinstead", "Pulborough", "Storrington", "Selsey", "Polegate",
                "Heathfield", "Wadhurst", "Brighton & Hove", "Sussex by the Sea"),
@@ -213,3 +213,25 @@ AMBIGUOUS_PLACES: dict[str, tuple[str, ...]] = {
     "Bangor": ("north-wales",),  # and County Down
     "Newark": ("nottinghamshire",),  # and New Jersey
 }
+
+# More places outside England and Wales a bio may name for where its author polices: countries,
+# capitals and big cities abroad (not holiday islands, and not names that are also first names
+# such as Paris, Florence or Victoria).
+MORE_FOREIGN: tuple[str, ...] = (
+    "Madrid", "Barcelona", "Berlin", "Munich", "Rome", "Milan", "Amsterdam", "Rotterdam", "Brussels",
+    "Belgium", "Lisbon", "Portugal", "Italy", "Poland", "Warsaw", "Krakow", "Sweden", "Stockholm",
+    "Norway", "Oslo", "Denmark", "Copenhagen", "Finland", "Helsinki", "Greece", "Athens", "Turkey",
+    "Istanbul", "Malta", "Romania", "Bucharest", "Lithuania", "Latvia", "Estonia", "Ukraine", "Kyiv",
+    "Nigeria", "Lagos", "Abuja", "Kenya", "Nairobi", "Ghana", "Accra", "Uganda", "Zimbabwe", "Jamaica",
+    "Kingston, Jamaica", "Trinidad", "Barbados", "Pakistan", "Karachi", "Lahore", "Islamabad", "Mumbai",
+    "Delhi", "New Delhi", "Bangalore", "Bangladesh", "Dhaka", "Sri Lanka", "Colombo", "Philippines",
+    "Manila", "Malaysia", "Kuala Lumpur", "Thailand", "Bangkok", "Japan", "Tokyo", "China", "Beijing",
+    "Shanghai", "Brazil", "Mexico", "Argentina", "Colombia", "Seattle", "Miami", "Atlanta", "Philadelphia", "Detroit", "Baltimore", "San Francisco", "San Diego", "Arizona", "Nevada", "Las Vegas", "New Jersey", "Pennsylvania", "Michigan", "Illinois", "Minnesota",
+    "Colorado", "Oregon", "Louisiana", "Tennessee", "Kentucky", "North Carolina", "South Carolina",
+    "Massachusetts", "Quebec", "Montreal", "Ottawa", "Calgary", "Winnipeg", "Nova Scotia", "Brisbane",
+    "Adelaide", "New South Wales", "NSW", "Tasmania", "Cape Town", "Johannesburg", "Durban",
+    "Abu Dhabi", "UAE", "Qatar", "Doha", "Saudi Arabia", "Riyadh", "Egypt", "Cairo",
+    "Morocco", "Bermuda", "Cayman Islands", "Falklands", "Falkland Islands", "St Helena",
+    "Shetland", "Orkney", "Western Isles", "Lanarkshire", "Ayrshire", "Lothian", "Kilmarnock", "Falkirk", "Dumfries", "Aberdeenshire", "Antrim", "County Down",
+    "Armagh", "Fermanagh", "Newry", "Lisburn", "Limerick", "Waterford", "Kilkenny",
+)

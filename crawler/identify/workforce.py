@@ -44,6 +44,11 @@ STRONG_ROLES: dict[str, tuple[str, ...]] = {
         "police intelligence officer", "police intelligence researcher", "police crime analyst",
         "police control room operator", "police call taker", "police communications operator",
         "police financial investigator", "police caseworker", "police HR", "police civilian staff",
+        "police comms", "police communications", "police press office", "police press officer",
+        "police analyst", "police researcher", "police administrator", "police admin", "police clerk",
+        "police trainer", "police accountant", "police solicitor", "police lawyer", "police nurse",
+        "police mechanic", "police vehicle technician", "police surveyor", "police project manager",
+        "police data analyst", "police digital", "police IT", "police payroll", "police estates",
         # Welsh: member of police staff, police call handler, police control room
         "aelod o staff yr heddlu", "staff yr heddlu", "triniwr galwadau'r heddlu",
         "ystafell reoli'r heddlu",
@@ -52,9 +57,25 @@ STRONG_ROLES: dict[str, tuple[str, ...]] = {
         "police support volunteer", "police volunteer", "volunteer with the police",
         "volunteer police cadet leader", "VPC leader", "cadet leader", "police cadet leader",
         "citizens in policing volunteer", "chaplaincy volunteer",
+        "volunteer police cadets leader", "volunteer police cadet co-ordinator",
+        "volunteer police cadets co-ordinator", "volunteer police cadet coordinator",
+        "volunteer police cadets coordinator", "volunteer police cadet instructor",
+        "volunteer police cadets instructor", "police cadets leader", "cadets leader", "cadet co-ordinator",
+        "cadet coordinator", "cadet instructor", "VPC co-ordinator", "VPC coordinator", "VPC unit leader",
+        "VPC instructor", "police cadet instructor", "mini police leader", "special constabulary volunteer",
+        "police chaplain", "force chaplain", "volunteer police chaplain", "volunteer chaplain",
+        "custody visitor", "independent custody visitor", "community speed watch", "speedwatch volunteer",
+        "rural watch volunteer", "police volunteer driver", "volunteer police driver",
         "gwirfoddolwr heddlu", "gwirfoddolwr yr heddlu",  # Welsh: police volunteer
     ),
 }
+
+# A rank with a duty only the police have ("Custody Inspector", "Response Sgt"): police by itself.
+_DUTIES = ("custody", "response", "neighbourhood", "neighbourhoods", "duty", "patrol", "section",
+           "roads policing", "local policing", "safer neighbourhood", "safer neighbourhoods", "CID", "NPT",
+           "operational", "uniform")
+_RANKS = ("inspector", "sergeant", "chief inspector", "constable")
+STRONG_ROLES["officer"] += tuple(f"{d} {r}" for d in _DUTIES for r in _RANKS)
 
 # Exact-case abbreviations, in the forms people write them.
 TITLE_ROLES: dict[str, tuple[str, ...]] = {
@@ -64,11 +85,20 @@ TITLE_ROLES: dict[str, tuple[str, ...]] = {
         "A/DCI", "T/DCI", "TDC", "DSU", "DCS", "Ch Insp", "Ch. Insp", "ChInsp", "Chief Insp", "C/I",
         "Ch Supt", "Ch. Supt", "Chief Supt", "Supt.", "Insp.", "Sgt.", "SGT", "INSP", "P/S", "P.C.",
         "D.S.", "D.I.", "DCC", "ACC", "T/Supt", "T/Ch Supt", "T/Ch Insp", "PC/DC", "Sgt/DS",
+        # acting (A/) and temporary (T/) ranks, dotted and run-together forms
+        "A/Sgt", "T/Sgt", "A/PS", "T/PS", "A/Insp", "T/Insp", "A/Ch Insp", "A/Supt", "A/DSupt",
+        "A/DC", "T/D/Sgt", "TDS", "TDI", "TDCI", "A/DSgt", "DSgt", "D Sgt", "DetSgt", "Det. Sgt",
+        "Det.Sgt", "Det. Con.", "Det Insp.", "D/Ch Insp", "DCInsp", "Ch/Insp", "C/Insp", "CInsp",
+        "Ch.Insp", "Ch.Supt", "C/Supt", "D/Ch Supt", "Det Ch Supt.", "Supt", "Insp", "Sgt",
+        "Temp DS", "Temp DC", "Temp Sgt", "Temp Insp", "Trainee DC", "TDC", "PC", "DC", "DS", "DI",
+        "DCI", "DSupt", "D/Supt", "P/C", "Plod",
     ),
     # "Special in Hull", "Special, Leics": capital S, next to a place like any title
-    "special": ("Special", "S/C", "S/PC", "Spl Sgt", "Spec Sgt", "SSgt", "S/Sgt"),
+    "special": ("Special", "S/C", "S/PC", "Spl Sgt", "Spec Sgt", "SSgt", "S/Sgt", "SPC", "SC", "S/Insp",
+                "SInsp", "Spec Insp", "Spl Insp", "S/Ch Insp", "Spec Con", "Spl Con",
+                "Special Sgt", "Special Sergeant", "Special Insp", "Special Inspector"),
     "pcso": ("P.C.S.O.",),
-    "staff": ("PSE", "CDO", "DDO", "DMI", "CSI"),
+    "staff": ("PSE", "CDO", "DDO", "DMI", "CSI", "PSI", "FIO", "AFI", "DFI", "DFE", "SOCO", "FCR", "CJU"),
     "volunteer": ("PSV",),
 }
 
@@ -113,6 +143,27 @@ WEAK_ROLES: dict[str, tuple[str, ...]] = {
         "property officer", "property store", "exhibits officer", "CCTV operator",
         "firearms licensing", "firearms licensing officer", "firearms enquiry officer",
         "vetting officer", "vetting unit", "force vetting unit", "vetting team", "HR advisor", "HR adviser", "civilian", "staff", "support staff",
+        # the rest of the workforce as forces advertise it (job titles, not bare departments)
+        "comms room", "force comms", "communications room", "control centre", "command and control",
+        "crime recorder", "crime recording", "records officer", "data protection officer", "FOI officer",
+        "disclosure unit", "ANPR",
+        "welfare officer", "HR business partner", "HR advisor",
+        "force trainer", "police driving instructor", "driver trainer", "PA to",
+        "corporate communications", "press officer", "media officer", "social media officer",
+        "digital communications", "engagement officer", "community engagement officer", "victim care",
+        "victim care officer", "witness care", "missing persons coordinator", "offender manager",
+        "sex offender manager", "ViSOR", "licensing officer", "hate crime officer", "ASB officer",
+        "evidence review officer", "case progression", "coroner's officer", "warrants officer",
+        "counter fraud", "OSINT", "escort officer", "asset recovery", "quartermaster",
+        "armourer", "vehicle technician", "policy officer", "professional standards",
+        "counter corruption", "anti-corruption", "crime scene manager", "digital forensic unit",
+        "evidence officer", "exhibits officer", "caseworker", "case worker", "statement reader",
+        "action allocator", "working in vetting", "working in custody", "working in comms",
+        "working in the control room", "working in intelligence", "working in intel", "working in HR",
+        "working in forensics", "work in vetting", "work in custody", "work in comms",
+        "work in the control room", "work in intelligence", "work in intel", "work in HR",
+        "work in forensics",
+        "civvy", "civvie", "civilian staff member", "front desk", "station front desk",
         # Welsh: call handler, control room, investigator, analyst, detention officer
         "triniwr galwadau", "ystafell reoli", "ymchwilydd", "dadansoddwr", "swyddog cadw",
     ),
@@ -134,7 +185,19 @@ NOT_POLICE = ("Home Office", "the Home Office", "IOPC", "Independent Office for 
               "Police Ombudsman", "College of Policing", "HMICFRS", "HMIC", "National Crime Agency", "NCA",
               "Department for Work and Pensions", "Financial Conduct Authority", "FCA", "Environment Agency",
               "RSPCA", "private lab", "private company", "private sector", "Serious Fraud Office", "SFO", "local authority", "council", "NHS", "insurance",
-              "Royal Mail", "Post Office", "bank", "university")
+              "Royal Mail", "Post Office", "bank", "university",
+              # contractors work beside a force, not for it
+              "contracted provider", "contracted", "contractor", "outsourced", "agency staff")
+
+_JOKE_NOUNS = ("crossword", "wordle", "quiz", "puzzle", "trivia", "recipe", "cake", "bake", "baking",
+               "gin", "wine", "beer", "coffee", "tea", "plant", "garden", "lawn", "litter", "bin",
+               "recycling", "typo", "meme", "gif", "music", "playlist", "film", "movie", "book",
+               "library", "sofa", "remote", "snack", "sweet", "crisp", "biscuit", "tidy", "laundry",
+               "kitchen", "toddler", "nappy", "bedtime", "homework", "lego", "knitting", "sewing",
+               "calorie", "carb", "step", "selfie", "hashtag", "caps lock", "capslock", "comma",
+               "semicolon", "oxford comma", "pronunciation", "scrabble", "sudoku", "pub quiz",
+               "cheese", "pizza", "pineapple", "gravy", "scone", "jam", "cream")
+JOKE_COMPOUNDS = tuple(f"{n} {w}" for n in _JOKE_NOUNS for w in ("cop", "cops", "police", "copper", "sheriff"))
 
 # Senses of "Special" that are not a special constable.
 IDIOMS = ("Special Education", "Special Ed", "CSI Miami", "CSI: Miami", "CSI Vegas", "CSI NY", "CSI: Crime Scene", "bobby dazzler",
@@ -147,17 +210,31 @@ IDIOMS = ("Special Education", "Special Ed", "CSI Miami", "CSI: Miami", "CSI Veg
 PAST_CUES = ("wedi ymddeol", "ymddeolodd", "ymddeol", "cyn-heddwas", "cyn heddwas", "cyn-swyddog",
              "cyn swyddog", "cyn-blismon")
 # Whole-profile fiction and role play: every rank in the profile is a character.
-ACTOR = ("fictional", "fictional detective", "RP account", "roleplay", "role play account", "role-play",
+ACTOR = ("fictional", "not real", "fan-run", "fan run", "fan page", "fanpage", "tribute account",
+         "tribute page", "in character", "in-character", "character account", "satire", "satirical",
+         "fictional detective", "RP account", "roleplay", "role play account", "role-play",
          "parody account", "parody", "novel-in-progress", "my novel", "fan account", "not a real")
-FUTURE_CUES = ("until I start", "till I start", "start as", "starting as", "days until", "weeks until",
+FUTURE_CUES = ("looking for", "job hunting", "jobhunting", "job-hunting", "interview for",
+               "got an interview", "have an interview", "interview with", "application for", "applied for",
+               "applying for", "open to offers", "open to work", "seeking", "roles in", "role in policing",
+               "hoping to join", "want to join", "wants to join", "trying to get into", "get into policing",
+               "until I start", "till I start", "start as", "starting as", "days until", "weeks until",
                "days to go", "weeks to go", "start in", "counting down")
 CORPORATE_CUES = ("cyfrif swyddogol",)
 # Police work named by its unit: context for a bare rank ("DS on a murder team").
 UNIT_CONTEXT = ("murder team", "murder squad", "major crime", "major investigation team", "homicide team",
                 "serious crime", "public protection", "response team", "neighbourhood team", "NPT", "SNT",
-                "custody suite", "CID office")
+                "custody suite", "CID office", "PSD", "professional standards", "counter corruption unit",
+                "anti-corruption unit", "CAIT", "MASH", "roads policing", "RPU", "ARV", "TSG",
+                "dog section", "mounted section", "marine unit", "POLSA", "PPU", "SOIT",
+                "response and patrol", "neighbourhood policing", "local policing", "BCU",
+                "force HQ", "police HQ", "police station", "on the beat")
 EMPLOYMENT = ("gweithio i", "gweithio gyda", "yn gweithio i", "gweithio yn")
-RELATIVES = ("gwraig", "gŵr", "tad", "mab", "merch")
+RELATIVES = ("gwraig", "gŵr", "tad", "mab", "merch", "nain", "taid", "chwaer", "brawd")
+# Welsh "mother of" (mam i), "wife of" (gwraig i) ... and "proud of my" (balch o fy)
+FAMILY_PHRASES = ("mam i", "tad i", "gwraig i", "gŵr i", "mab i", "merch i", "nain i", "taid i",
+                  "chwaer i", "brawd i", "partner i", "balch o fy", "balch o'm", "fy ngŵr", "fy ngwraig",
+                  "fy mab", "fy merch", "fy nhad", "fy mam")
 
 # "Software developer at Leicestershire Police", "Media & comms, City of London Police": a job
 # ending in one of these words next to a named force is police staff, whatever the job.
@@ -171,12 +248,28 @@ JOB_HEADS = frozenset({
     "apprentice", "administration", "admin", "receptionist", "cleaner", "caterer", "chef", "driver",
     "handler", "operator", "examiner", "investigator", "supervisor", "director", "head", "controller",
     "secretary", "pa", "officer.", "tech", "programmer", "tester", "statistician",
+    # more job nouns: health, welfare, legal, support and specialist posts a force employs (not
+    # hobbies such as "gardener" or "photographer", which sit next to a force in fans' bios too)
+    "nurse", "doctor", "medic", "paramedic", "practitioner", "counsellor", "psychologist", "therapist",
+    "chaplain", "solicitor", "lawyer", "barrister", "room", "surveyor", "librarian", "instructor",
+    "caseworker", "storekeeper", "assessor", "reviewer", "technologist", "strategist", "adviser.",
+    "recorder", "indexer", "allocator", "typist", "porter", "electrician", "plumber", "joiner",
+    "decorator", "fitter", "storeperson", "storeman", "dispatcher", "despatcher", "taker", "legal",
+    "training", "recruitment", "vetting", "intel", "intelligence", "forensics", "custody", "detention",
+    "control", "dispatch", "admin.", "governance", "compliance", "ict", "helpdesk", "bureau",
 })
 EMPLOY_PREPOSITIONS = frozenset({"at", "for", "with", "@", "in"})
 # Words that may stand next to a rank in its clause and still leave it "alone" ("Neighbourhood Sgt").
 RANK_MODIFIERS = frozenset({"neighbourhood", "response", "custody", "acting", "temporary", "patrol",
                             "traffic", "roads", "dog", "firearms", "proud", "serving", "uniform",
-                            "community", "local", "detective", "cid", "rural", "night", "nights", "the"})
+                            "community", "local", "detective", "cid", "rural", "night", "nights", "the",
+                            # "Now a PC", "Temp DS", "I'm a Sgt": still a rank standing alone
+                            "now", "a", "an", "currently", "i'm", "im", "am", "i", "as", "temp", "trainee",
+                            "tutor", "probationer", "probationary", "student", "relief", "shift", "section",
+                            "beat", "ward", "area", "lowly", "humble", "just", "another", "busy", "tired",
+                            "operational", "frontline", "front-line", "specialist", "team", "safer",
+                            "neighbourhoods", "rapid", "incident", "investigation", "investigations",
+                            "policing", "unit", "duty", "late", "early", "late-turn"})
 # Unit words that may follow a place in a clause that only says where ("Cheltenham NPT").
 PLACE_UNITS = frozenset({"npt", "snt", "nht", "lpa", "team", "neighbourhood", "policing", "response",
                          "custody", "station", "nick", "patch", "beat", "towns", "land", "cid", "lpu",
@@ -189,3 +282,17 @@ SURNAME_ROLES = frozenset({"copper", "constable", "sergeant", "bobby", "special"
 # in Leeds" may be any call centre).
 COUNTY_SUFFICES = frozenset({"staff", "volunteer", "special", "pcso"})
 
+
+# "I answer 999 calls for Thames Valley Police", "Keeping the fleet running at D&C Police":
+# a first-person (or headless -ing) verb of work, then "for/at <force>" in the same clause.
+WORK_VERBS = frozenset({
+    "work", "answer", "investigate", "handle", "manage", "lead", "run", "analyse", "analyze", "examine",
+    "process", "help", "volunteer", "serve", "patrol", "dispatch",
+    "review", "prepare", "build", "develop", "maintain", "fix", "drive", "coordinate", "co-ordinate",
+    "advise", "deal", "support", "protect", "police", "respond", "recruit", "vet", "interview",
+    "working", "answering", "investigating", "handling", "managing", "leading", "running", "analysing",
+    "examining", "processing", "helping", "volunteering", "serving", "patrolling",
+    "keeping", "dispatching", "reviewing", "preparing", "building", "developing",
+    "maintaining", "fixing", "driving", "coordinating", "advising", "dealing", "supporting",
+    "protecting", "policing", "responding", "recruiting", "vetting", "interviewing",
+})
