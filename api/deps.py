@@ -34,6 +34,8 @@ from api.ui.session import read_session_cookie
 from probity import audit as audit_log
 from probity import keys
 from probity.models import ApiKey, KeyRole, utcnow
+from probity.referrals import ReferralEvent
+from probity.review import Actor, ReviewEvent
 from probity.settings import Settings
 
 T = TypeVar("T")
@@ -78,6 +80,11 @@ class Principal:
 
     def sees_force(self, force_id: str | None) -> bool:
         return self.force_id is None or self.force_id == force_id
+
+    @property
+    def actor(self) -> Actor:
+        """The same caller as the review domain sees it (plain values, no HTTP)."""
+        return Actor(self.prefix, self.role.value, self.force_id)
 
 
 def _unauthorized(detail: str) -> HTTPException:
@@ -233,9 +240,17 @@ class Auditor:
 
 
     def record_list(self, action: str, object_type: str, ids: list[int], **detail: Any) -> None:
-        """One event for a page of objects: which ones were shown (ids, truncated to fit)."""
+        """One event for a page of objects: every id shown (``detail.ids``), their count and a
+        hash of the full list; ``object_id`` keeps only a readable start of it."""
         self.record(action, object_type=object_type, object_id=",".join(map(str, ids))[:200],
-                    detail={"count": len(ids), **detail})
+                    detail={**audit_log.list_detail(ids), **detail})
+
+    def record_event(self, event: ReviewEvent | ReferralEvent, **extra: Any) -> None:
+        """The audit event for a state change the review domain returned."""
+        object_type, object_id = (("flag", event.flag_id) if isinstance(event, ReviewEvent)
+                                  else ("referral", event.referral_id))
+        detail = {**event.detail, **extra}
+        self.record(event.action, object_type=object_type, object_id=object_id, detail=detail or None)
 
 
 def _default_purpose(action: str) -> str:

@@ -27,7 +27,7 @@ from api.middleware import AuditMiddleware, BodySizeLimit
 from api.schemas.common import ErrorOut
 from api.security import BadToken
 from probity.db import get_engine, session_factory
-from probity.errors import InvalidTransition, NotFoundError, ProbityError
+from probity.errors import Conflict, InvalidTransition, NotFoundError, ProbityError
 from probity.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -165,8 +165,13 @@ def _add_error_handlers(app: FastAPI) -> None:
         return JSONResponse({"detail": str(exc)}, status_code=404)
 
     @app.exception_handler(InvalidTransition)
-    def _conflict(_: Request, exc: InvalidTransition) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=409)
+    def _conflict(request: Request, exc: InvalidTransition) -> Response:
+        current = exc.current if isinstance(exc, Conflict) else None
+        if request.url.path.startswith("/ui/"):
+            from api.ui.render import render
+
+            return render(request, "error.html", status_code=409, code=409, detail=str(exc))
+        return JSONResponse({"detail": str(exc), "current": current}, status_code=409)
 
     @app.exception_handler(BadToken)
     def _bad_token(_: Request, exc: BadToken) -> JSONResponse:

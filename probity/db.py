@@ -56,6 +56,26 @@ def _engine_for(url: str) -> Engine:
 get_engine.cache_clear = _engine_for.cache_clear  # type: ignore[attr-defined]
 
 
+def lock_for_write(session: Session) -> None:
+    """Make the session's transaction a serialised write transaction, before it reads what it
+    will change.
+
+    SQLite (pysqlite's default mode) runs SELECTs outside any transaction and opens a deferred
+    one at the first write, so a read-then-write (the audit chain's head, a flag's status) can
+    interleave with another writer's. ``BEGIN IMMEDIATE`` takes the database's write lock now,
+    waiting up to ``busy_timeout``; every read after it sees the latest committed state. If the
+    transaction has already written it holds that lock, so there is nothing to do.
+    PostgreSQL serialises per object instead (``SELECT … FOR UPDATE``, advisory locks): no-op.
+    """
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    session.flush()  # pending writes first: they open (and then hold) the write transaction
+    connection = session.connection()
+    dbapi = connection.connection.dbapi_connection
+    if dbapi is not None and not dbapi.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def session_factory(engine: Engine | None = None) -> sessionmaker[Session]:
     return sessionmaker(bind=engine or get_engine(), expire_on_commit=False)
 

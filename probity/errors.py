@@ -43,3 +43,13 @@ class InputFileError(ProbityError):
         shown = "\n".join(f"  {e}" for e in errors[:50])
         more = f"\n  … and {len(errors) - 50} more" if len(errors) > 50 else ""
         super().__init__(f"{source}: rejected, nothing imported ({len(errors)} problem(s)):\n{shown}{more}")
+
+
+class Conflict(InvalidTransition):
+    """A state change lost to another one, or named a version that is no longer current.
+
+    ``current`` is the object's state now (status, version, …), so the caller can decide again."""
+
+    def __init__(self, message: str, current: dict[str, object]):
+        super().__init__(message)
+        self.current = current

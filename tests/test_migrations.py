@@ -17,7 +17,7 @@ def test_upgrade_an_empty_database_gives_a_schema_equal_to_the_models(fresh_data
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         diff = compare_metadata(context, Base.metadata)
     assert diff == []
-    assert db.current_revision(engine) == "0002"
+    assert db.current_revision(engine) == "0003_audit_guard"
     assert set(Base.metadata.tables) <= db.table_names(engine)
 
 

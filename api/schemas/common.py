@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 
 class Strict(BaseModel):
@@ -39,6 +39,7 @@ Timestamp = Annotated[datetime, AfterValidator(_utc_in_range)]
 class ErrorOut(BaseModel):
     detail: Any
     message: str | None = None
+    current: dict[str, Any] | None = Field(None, description="409: the object's state now")
 
 
 class Health(BaseModel):

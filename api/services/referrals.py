@@ -1,4 +1,6 @@
-"""Referrals for forces: queries, the evidence bundle, acknowledgement, outcomes and exports."""
+"""Referrals as the API and UI show them: queries, the evidence bundle and the export stream.
+
+The state changes (acknowledge, outcome) are plain functions in ``probity.referrals``."""
 
 from __future__ import annotations
 
@@ -8,23 +10,25 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from api.deps import Auditor, Principal, scope_to_force
 from api.pagination import paginate
-from api.schemas.referrals import ExportQuery, ReferralDetail, ReferralItemOut, ReferralQuery, ReferralSummary
+from api.schemas.referrals import (
+    ExportQuery,
+    ReferralDetail,
+    ReferralItemOut,
+    ReferralQuery,
+    ReferralSummary,
+)
 from api.services.evidence import account_out, decision_out, model_evidence, post_evidence
-from probity.errors import InvalidTransition
 from probity.models import (
     Flag,
     PlatformAccount,
     Post,
     Referral,
     ReferralItem,
-    ReferralOutcome,
-    ReferralStatus,
-    utcnow,
 )
 
 EXPORT_BATCH = 200
@@ -67,7 +71,7 @@ def summary(session: Session, referral: Referral) -> ReferralSummary:
         id=referral.id, force_id=referral.force_id, status=referral.status, outcome=referral.outcome,
         created_at=referral.created_at, acknowledged_at=referral.acknowledged_at,
         outcome_at=referral.outcome_at, account=account_out(account), item_count=len(referral.items),
-        labels=labels,
+        labels=labels, version=referral.version,
     )
 
 
@@ -82,29 +86,6 @@ def detail(session: Session, referral: Referral) -> ReferralDetail:
         ))
     return ReferralDetail(**summary(session, referral).model_dump(), outcome_note=referral.outcome_note,
                           items=items)
-
-
-def acknowledge(referral: Referral) -> None:
-    if referral.status is not ReferralStatus.open:
-        raise InvalidTransition(f"referral {referral.id} is already {referral.status.value}")
-    referral.status, referral.acknowledged_at = ReferralStatus.acknowledged, utcnow()
-
-
-def record_outcome(referral: Referral, outcome: ReferralOutcome, note: str) -> None:
-    if referral.status is ReferralStatus.closed:
-        raise InvalidTransition(f"referral {referral.id} already has an outcome ({referral.outcome.value})")
-    now = utcnow()
-    referral.acknowledged_at = referral.acknowledged_at or now
-    referral.status, referral.outcome, referral.outcome_note, referral.outcome_at = (
-        ReferralStatus.closed, outcome, note, now)
-
-
-def outcome_counts(session: Session, force_id: str | None = None) -> dict[str, int]:
-    """Referrals per outcome ('open' for none yet): for statistics and model evaluation."""
-    stmt = select(Referral.outcome, func.count()).group_by(Referral.outcome)
-    if force_id is not None:
-        stmt = stmt.where(Referral.force_id == force_id)
-    return {(o.value if o else "open"): n for o, n in session.execute(stmt)}
 
 
 def export_rows(session: Session, stmt: Select[Any]) -> Iterator[dict[str, Any]]:

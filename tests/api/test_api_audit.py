@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select, text
 
-from api.services.review import add_to_referral
+from probity.referrals import add_to_referral
 from apifixtures import auth, create_flag
 from probity import audit as audit_log
 from probity.db import get_engine, session_scope, upgrade

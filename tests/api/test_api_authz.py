@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from api.deps import AUTH_DEPENDENCIES
 from api.main import DOCS_ROUTES, PUBLIC_ROUTES, create_app, iter_routes
 from api.security import unsign
-from api.services.review import add_to_referral
+from probity.referrals import add_to_referral
 from apifixtures import auth, create_flag
 from authz_table import BODIES, EXPECTED, ROLES
 from probity import keys
@@ -45,7 +45,7 @@ def test_every_route_requires_authentication_unless_listed_public(app):
 
 
 def test_docs_need_authentication_in_production(api_url, make_key):
-    settings = Settings(env="production", secret_key="x" * 40, database_url=api_url)
+    settings = Settings(env="production", secret_key="x" * 40, audit_key="y" * 40, database_url=api_url)
     app = create_app(settings)
     for method, path, context in iter_routes(app):
         if (method, path) in DOCS_ROUTES:

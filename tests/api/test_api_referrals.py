@@ -120,7 +120,7 @@ def test_unknown_query_fields_are_rejected_and_bodies_capped(client, headers):
 
 
 def test_outcomes_are_counted_for_statistics(client, headers, referred, db):
-    from api.services.referrals import outcome_counts
+    from probity.referrals import outcome_counts
 
     ids = referred("wiltshire", 2)
     force = headers("force", "wiltshire")
