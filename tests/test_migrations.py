@@ -50,7 +50,7 @@ def test_cli_db_upgrade_on_the_configured_engine(fresh_database_url, monkeypatch
     result = CliRunner().invoke(app, ["db", "upgrade"])
     assert result.exit_code == 0, result.output
     result = CliRunner().invoke(app, ["db", "current"])
-    assert result.stdout.strip() == "0002"
+    assert result.stdout.strip() == "0003_audit_guard"
 
 
 @pytest.mark.parametrize("statement", ["UPDATE audit_events SET action = 'edited'", "DELETE FROM audit_events"])

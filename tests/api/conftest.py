@@ -63,3 +63,29 @@ def make_flag(db) -> Callable[..., int]:
             return create_flag(session, force_id, **kwargs).id
 
     return make
+
+
+@pytest.fixture
+def live_server(app) -> Iterator[str]:
+    """The app under a real uvicorn server on 127.0.0.1, for tests that send concurrent requests."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
+                                           lifespan="off"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("uvicorn did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
