@@ -72,12 +72,21 @@ class AuditMiddleware(BaseHTTPMiddleware):
 
     Routes that read personal data, decide or export record their own, specific event (in their
     transaction). For the rest this middleware records ``key.use`` (an authenticated request) or
-    ``request.refused`` (401/403) afterwards, in a transaction of its own.
+    ``request.refused`` (401/403) afterwards, in a transaction of its own. A request that fails
+    with an unhandled error (a 500) records ``request.error`` whether or not the route had
+    recorded anything: the route's own event was rolled back with its transaction.
     """
 
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        response = await call_next(request)
+        try:
+            response = await call_next(request)
+        except Exception:
+            await run_in_threadpool(self._write_error, request)
+            raise
         state = request.state
+        if response.status_code >= 500:
+            await run_in_threadpool(self._write_error, request, response.status_code)
+            return response
         if getattr(state, "audited", False):
             return response
         principal = getattr(state, "principal", None)
@@ -86,6 +95,20 @@ class AuditMiddleware(BaseHTTPMiddleware):
             return response  # anonymous public route (health, sign-in page): nothing to log
         await run_in_threadpool(self._write, request, principal, refused, response.status_code)
         return response
+
+    def _write_error(self, request: Request, status_code: int = 500) -> None:
+        principal = getattr(request.state, "principal", None)
+        actor = principal.prefix if principal else getattr(request.state, "refused_actor", None) or "anonymous"
+        factory = request.app.state.session_factory
+        with factory() as session:
+            audit_log.record(
+                session, actor=actor, role=principal.role.value if principal else "none",
+                force_id=principal.force_id if principal else None, action="request.error",
+                object_type="route", object_id=request.url.path,
+                purpose=request.headers.get("X-Probity-Purpose", "")[:500],
+                detail={"method": request.method, "path": request.url.path, "status": status_code},
+            )
+            session.commit()
 
     def _write(self, request: Request, principal: Any, refused: bool, status_code: int) -> None:
         factory = request.app.state.session_factory

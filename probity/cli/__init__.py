@@ -7,10 +7,11 @@ import sys
 
 import typer
 
-from crawler import cli as crawl_cli
-from classifier import cli as classifier_cli
 from api import cli as api_cli
+from classifier import cli as classifier_cli
+from crawler import cli as crawl_cli
 from crawler.identify import cli as identify_cli
+from probity.cli import audit as audit_cli
 from probity.cli import db as db_cli
 from probity.cli import forces as forces_cli
 from probity.cli import keys as keys_cli
@@ -32,6 +33,7 @@ def _root(verbose: bool = typer.Option(False, "--verbose", "-v", help="Debug log
 app.add_typer(db_cli.app, name="db")
 app.command("forces")(forces_cli.forces)
 app.add_typer(keys_cli.app, name="keys")
+app.add_typer(audit_cli.app, name="audit")
 app.add_typer(crawl_cli.app, name="crawl")
 app.add_typer(integrity_cli.sample_app, name="sample")
 app.add_typer(integrity_cli.registers_app, name="registers")
