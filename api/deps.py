@@ -92,11 +92,17 @@ def _unauthorized(detail: str) -> HTTPException:
                          headers={"WWW-Authenticate": "Bearer"})
 
 
-def principal_for_key_id(session: Session, key_id: int) -> Principal | None:
-    """The live key with this id as a principal (the UI cookie carries the id, not the key)."""
+def principal_for_key_id(session: Session, key_id: int, issued_us: int) -> Principal | None:
+    """The live key with this id as a principal (the UI cookie carries the id, not the key),
+    unless the key signed out of the UI after the cookie was issued."""
     record = session.get(ApiKey, key_id)
     if record is None or not keys.is_live(record):
         return None
+    signed_out = record.ui_signed_out_at
+    if signed_out is not None:
+        signed_out = signed_out if signed_out.tzinfo else signed_out.replace(tzinfo=UTC)
+        if issued_us <= int(signed_out.timestamp() * 1_000_000):
+            return None
     return Principal(record.id, record.prefix, record.role, record.force_id, record.name)
 
 
@@ -142,8 +148,8 @@ class LoginRequired(Exception):
 
 def get_ui_principal(request: Request, session: SessionDep) -> Principal:
     """The web UI's authentication dependency: the signed session cookie, or a redirect."""
-    key_id = read_session_cookie(request)
-    principal = principal_for_key_id(session, key_id) if key_id is not None else None
+    cookie = read_session_cookie(request)
+    principal = principal_for_key_id(session, *cookie) if cookie is not None else None
     if principal is None:
         request.state.refused_actor = "anonymous"
         raise LoginRequired()

@@ -23,8 +23,8 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.deps import LoginRequired, Principal, SessionDep, authenticate_key, get_ui_principal
-from api.middleware import AuditMiddleware, BodySizeLimit
-from api.schemas.common import ErrorOut
+from api.middleware import AuditMiddleware, BodySizeLimit, NoStoreAndQueryLimit
+from api.schemas.common import ErrorOut, printable
 from api.security import BadToken
 from probity.db import get_engine, session_factory
 from probity.errors import Conflict, InvalidTransition, NotFoundError, ProbityError
@@ -121,6 +121,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # task group, which would wrap the limit's 413 and turn it into a generic 400.
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(AuditMiddleware)
+    app.add_middleware(NoStoreAndQueryLimit)
     return app
 
 
@@ -189,7 +190,8 @@ def _add_error_handlers(app: FastAPI) -> None:
     def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
         errors = exc.errors()
         unknown = [".".join(str(p) for p in e["loc"][1:]) for e in errors if e.get("type") == "extra_forbidden"]
-        body: dict[str, object] = {"detail": jsonable_encoder(errors)}
+        # the errors echo the input, which may hold lone surrogates that cannot be encoded
+        body: dict[str, object] = {"detail": printable(jsonable_encoder(errors))}
         if unknown:
-            body["message"] = "unknown field(s): " + ", ".join(unknown)
+            body["message"] = printable("unknown field(s): " + ", ".join(unknown))
         return JSONResponse(body, status_code=422)

@@ -1,4 +1,5 @@
-"""Request-level guards: the body-size limit and the one-audit-event-per-request rule."""
+"""Request-level guards: the body and query-string limits, ``Cache-Control: no-store`` on every
+API answer and page, and the one-audit-event-per-request rule."""
 
 from __future__ import annotations
 
@@ -59,6 +60,38 @@ class BodySizeLimit:
                     "headers": [(b"content-type", b"application/json"),
                                 (b"content-length", str(len(body)).encode())]})
         await send({"type": "http.response.body", "body": body})
+
+
+MAX_QUERY_BYTES = 8192  # far above any filter form; ``probity serve`` lets uvicorn read up to 1 MiB
+
+
+class NoStoreAndQueryLimit:
+    """Every /api and /ui answer carries ``Cache-Control: no-store`` (they hold personal data,
+    and reports are HTML too); a query string over ``MAX_QUERY_BYTES`` is a clear 414."""
+
+    def __init__(self, app: ASGIApp, max_query_bytes: int = MAX_QUERY_BYTES):
+        self.app = app
+        self.max_query_bytes = max_query_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith("/static/"):
+            await self.app(scope, receive, send)
+            return
+        if len(scope.get("query_string", b"")) > self.max_query_bytes:
+            body = json.dumps({"detail": f"query string longer than {self.max_query_bytes} bytes"}).encode()
+            await send({"type": "http.response.start", "status": 414,
+                        "headers": [(b"content-type", b"application/json"), (b"cache-control", b"no-store"),
+                                    (b"content-length", str(len(body)).encode())]})
+            await send({"type": "http.response.body", "body": body})
+            return
+
+        async def no_store(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"cache-control"]
+                message = {**message, "headers": [*headers, (b"cache-control", b"no-store")]}
+            await send(message)
+
+        await self.app(scope, receive, no_store)
 
 
 class _TooLarge(HTTPException):

@@ -34,6 +34,8 @@ class ApiKey(Base):
     expires_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
     last_used_at: Mapped[datetime | None]
+    # Signing out of the web UI ends every UI session of this key issued before this moment.
+    ui_signed_out_at: Mapped[datetime | None]
 
 
 class AuditEvent(Base):

@@ -112,6 +112,7 @@ def upgrade() -> None:
     sa.Column('expires_at', probity.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('revoked_at', probity.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('last_used_at', probity.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('ui_signed_out_at', probity.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['force_id'], ['forces.id'], name=op.f('fk_api_keys_force_id_forces')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_api_keys')),
     sa.UniqueConstraint('key_hash', name=op.f('uq_api_keys_key_hash')),
