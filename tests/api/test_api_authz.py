@@ -74,13 +74,16 @@ class Callers:
                                       ("researcher", "researcher", None)):
                 self.keys[role] = keys.create_key(session, KeyRole(kind), force_id=force).key
         self.cookies: dict[str, str] = {}
-        secret = client.app.state.settings.secret_key.get_secret_value()
         self.csrf: dict[str, str] = {}
-        for role, key in self.keys.items():
-            r = client.post("/ui/login", data={"key": key}, follow_redirects=False)
-            self.cookies[role] = r.cookies["probity_session"]
-            self.csrf[role] = unsign(secret, "ui-session", self.cookies[role])["csrf"]
-            client.cookies.clear()
+        for role in self.keys:
+            self.sign_in(role)
+
+    def sign_in(self, role: str) -> None:
+        secret = self.client.app.state.settings.secret_key.get_secret_value()
+        r = self.client.post("/ui/login", data={"key": self.keys[role]}, follow_redirects=False)
+        self.cookies[role] = r.cookies["probity_session"]
+        self.csrf[role] = unsign(secret, "ui-session", self.cookies[role])["csrf"]
+        self.client.cookies.clear()
 
     def request(self, method: str, path: str, role: str, body: dict | None):
         headers: dict[str, str] = {}
@@ -99,9 +102,14 @@ class Callers:
         elif body is not None:
             kwargs["json"] = body
         try:
-            return self.client.request(method, path, **kwargs)
+            response = self.client.request(method, path, **kwargs)
         finally:
             self.client.cookies.clear()
+        return response
+
+    def after(self, path: str, role: str, response) -> None:
+        if path == "/ui/logout" and response.status_code == 303 and role in self.keys:
+            self.sign_in(role)  # signing out ends the key's UI sessions server-side
 
 
 def _objects(db, force: str, fields: set[str]) -> dict[str, object]:
@@ -141,6 +149,7 @@ def test_role_by_route_matrix_and_one_audit_event_per_request(callers, db):
             before = _audit_count(db)
             response = callers.request(method, path, role, BODIES.get((method, template)))
             events = _audit_count(db) - before
+            callers.after(path, role, response)
             want_events = 0 if (method, template) in public else 1
             if response.status_code != expected[role] or events != want_events:
                 failures.append(f"{role:11} {method} {template}: {response.status_code} (want {expected[role]}), "
