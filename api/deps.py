@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, HTTPException, Path, Request, Security, status
@@ -43,6 +43,7 @@ T = TypeVar("T")
 ADMIN, ANALYST, FORCE, RESEARCHER = KeyRole.admin, KeyRole.analyst, KeyRole.force, KeyRole.researcher
 ALL_ROLES = (ADMIN, ANALYST, FORCE, RESEARCHER)
 
+LAST_USED_RESOLUTION = timedelta(minutes=1)
 _bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer pb_…`")
 
 
@@ -110,8 +111,15 @@ def authenticate_key(session: Session, key: str) -> Principal | None:
     record = keys.authenticate(session, key)
     if record is None:
         return None
-    record.last_used_at = utcnow()
-    session.commit()
+    now = utcnow()
+    last = record.last_used_at
+    if last is not None and last.tzinfo is None:
+        last = last.replace(tzinfo=UTC)
+    # A write per request would queue every reader behind the database's write lock (SQLite):
+    # "last used" to the minute is enough to spot a dormant key.
+    if last is None or now - last >= LAST_USED_RESOLUTION:
+        record.last_used_at = now
+        session.commit()
     return Principal(record.id, record.prefix, record.role, record.force_id, record.name)
 
 
