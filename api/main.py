@@ -17,8 +17,8 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.security.utils import get_authorization_scheme_param
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.security.utils import get_authorization_scheme_param
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -85,7 +85,7 @@ def _load(spec: str) -> APIRouter:
     return getattr(importlib.import_module(module), attribute)
 
 
-def iter_routes(app: FastAPI) -> Iterator[tuple[str, str, Any]]:
+def iter_routes(app: FastAPI) -> Iterator[tuple[str, str | None, Any]]:
     """(method, full path, route context) for every route, through included routers."""
     for context in routing.iter_route_contexts(app.routes):
         for method in sorted(context.methods or ()):

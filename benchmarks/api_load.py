@@ -62,7 +62,7 @@ def database(engine: str, pg_url: str, tmp: Path) -> Iterator[str]:
         yield make_url(pg_url).set(drivername="postgresql+psycopg", database=name).render_as_string(
             hide_password=False)
     finally:
-        db.get_engine.cache_clear()
+        db.get_engine.cache_clear()  # type: ignore[attr-defined]
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
@@ -234,9 +234,9 @@ def main() -> None:
         results["server_errors"] = sum(v for run_ in results["runs"] for k, v in run_["statuses"].items()
                                        if k.startswith("5"))
     log.info("audit verify: %s", results["audit_verify"])
-    out = args.out or RESULTS / f"api_load-{args.engine}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    path: Path = args.out or RESULTS / f"api_load-{args.engine}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     sys.stdout.write(json.dumps(results) + "\n")
 
 

@@ -109,7 +109,7 @@ def upsert(
     if not rows:
         return
     dialect = session.get_bind().dialect.name
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}.get(dialect)
+    insert: Any = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}.get(dialect)
     if insert is None:
         raise NotImplementedError(f"upsert is not implemented for {dialect}")
     columns = list(update) if update is not None else [c for c in rows[0] if c not in keys]

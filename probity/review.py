@@ -13,6 +13,7 @@ dismissed flag is never in a referral a force can read.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -116,7 +117,7 @@ def _next_status(refer: bool, labels: list[str], first: ReviewDecision | None, t
 
 
 def decide(session: Session, flag_id: int, actor: Actor, action: DecisionAction, *, now: datetime,
-           labels: list[str] | None = None, note: str = "", two_person_rule: bool = False,
+           labels: Sequence[str] | None = None, note: str = "", two_person_rule: bool = False,
            expected_version: int | None = None) -> ReviewEvent:
     """Record a person's decision and move the flag; a confirmed flag joins its force's referral.
 

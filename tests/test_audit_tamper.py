@@ -81,7 +81,7 @@ def test_a_second_event_after_the_same_one_is_refused(chain):
                      {"at": prev.at, "prev": prev.prev_hash, "hash": "e" * 64})
 
 
-def _rewrite_tail(engine: Engine, from_index: int, digest) -> int:  # noqa: ANN001 - a hash function
+def _rewrite_tail(engine: Engine, from_index: int, digest) -> int:
     """Edit one event and recompute every hash from it on with ``digest(prev, event)``."""
     _drop_guards(engine)
     with session_scope(engine) as session:

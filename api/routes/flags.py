@@ -62,7 +62,9 @@ def release_flag(flag_id: ObjectId, principal: Reviewer, session: SessionDep, au
     """Put a claimed flag back in the queue."""
     event = domain.release(session, flag_id, principal.actor, utcnow())
     flag = get_in_scope(session, Flag, event.flag_id, principal)
-    out = evidence.flag_summary(flag, session.get(Post, flag.post_id))
+    post = session.get(Post, flag.post_id)
+    assert post is not None  # foreign key
+    out = evidence.flag_summary(flag, post)
     audit.record_event(event)
     session.commit()
     return out

@@ -44,7 +44,7 @@ class DecisionIn(Strict):
                                          description="the flag version you reviewed: 409 if it has changed")
 
     @model_validator(mode="after")
-    def _labels_match_action(self) -> "DecisionIn":
+    def _labels_match_action(self) -> DecisionIn:
         if self.action is DecisionAction.change and not self.labels:
             raise ValueError("action 'change' needs a non-empty 'labels' list (use 'dismiss' to refer nothing)")
         if self.action is not DecisionAction.change and self.labels is not None:

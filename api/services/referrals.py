@@ -60,12 +60,14 @@ def referral_page(session: Session, settings: Any, principal: Principal, q: Refe
     """A page of referrals, audited as one read of the referrals shown."""
     rows, token = paginate(session, settings, principal.force_id, "referrals", q,
                            referral_query(principal, q), Referral.id)
+    items = [summary(session, r) for r in rows]
+    # appended last: on PostgreSQL the chain's lock is held from here until the commit
     audit.record_list("referrals.list", "referral", [r.id for r in rows], **detail)
-    return [summary(session, r) for r in rows], token
+    return items, token
 
 
 def summary(session: Session, referral: Referral) -> ReferralSummary:
-    account = session.get(PlatformAccount, referral.account_id)
+    account = session.get_one(PlatformAccount, referral.account_id)
     labels = sorted({label for item in referral.items for label in item.labels})
     return ReferralSummary(
         id=referral.id, force_id=referral.force_id, status=referral.status, outcome=referral.outcome,
@@ -78,8 +80,8 @@ def summary(session: Session, referral: Referral) -> ReferralSummary:
 def detail(session: Session, referral: Referral) -> ReferralDetail:
     items = []
     for item in referral.items:
-        flag = session.get(Flag, item.flag_id)
-        post = session.get(Post, flag.post_id)
+        flag = session.get_one(Flag, item.flag_id)
+        post = session.get_one(Post, flag.post_id)
         items.append(ReferralItemOut(
             flag_id=flag.id, labels=list(item.labels), added_at=item.added_at, post=post_evidence(post),
             model=model_evidence(session, flag), decisions=[decision_out(d) for d in flag.decisions],
@@ -104,8 +106,8 @@ def export_rows(session: Session, stmt: Select[Any]) -> Iterator[dict[str, Any]]
 
 
 def _export_row(session: Session, referral: Referral, account: Any, item: ReferralItem) -> dict[str, Any]:
-    flag = session.get(Flag, item.flag_id)
-    post = session.get(Post, flag.post_id)
+    flag = session.get_one(Flag, item.flag_id)
+    post = session.get_one(Post, flag.post_id)
     deciders = [d for d in flag.decisions if d.action.value != "dismiss"]
     return {
         "referral_id": referral.id, "force_id": referral.force_id, "referral_status": referral.status.value,

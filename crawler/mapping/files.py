@@ -10,7 +10,13 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from crawler.mapping.fields import MalformedItem, PostFields, ProfileFields, context_entry, parse_time
+from crawler.mapping.fields import (
+    MalformedItem,
+    PostFields,
+    ProfileFields,
+    context_entry,
+    parse_time,
+)
 
 REQUIRED = ("account_id", "handle", "post_id", "text", "created_at")
 OPTIONAL = ("display_name", "bio", "account_url", "post_url", "is_repost", "reply_to_id", "reply_to_author",

@@ -4,13 +4,13 @@ verifies; a row changed behind the triggers' back breaks it."""
 from __future__ import annotations
 
 import pytest
+from apifixtures import auth, create_flag
 from sqlalchemy import select, text
 
-from probity.referrals import add_to_referral
-from apifixtures import auth, create_flag
 from probity import audit as audit_log
 from probity.db import get_engine, session_scope, upgrade
 from probity.models import AuditEvent, FlagStatus
+from probity.referrals import add_to_referral
 
 FORCE = "west-mercia"
 
@@ -120,7 +120,7 @@ def test_a_server_error_leaves_an_event(app, db, make_key):
 
     from api.deps import ADMIN, require
 
-    def broken(_: object = Depends(require(ADMIN))) -> None:  # noqa: B008 - FastAPI's idiom
+    def broken(_: object = Depends(require(ADMIN))) -> None:
         raise RuntimeError("boom")
 
     app.add_api_route("/api/v1/broken", broken, methods=["GET"])

@@ -12,9 +12,9 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
+from apifixtures import create_flag
 from sqlalchemy import func, select
 
-from apifixtures import create_flag
 from probity import audit as audit_log
 from probity.models import AuditEvent, Flag, FlagStatus, ReferralItem
 from probity.referrals import add_to_referral

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from crawl_helpers import crawl, expected_posts, in_scope_keys, stored_post_ids
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
-from crawl_helpers import crawl, expected_posts, in_scope_keys, stored_post_ids
 from crawler.evidence import account_hash
 from crawler.imports import import_posts_file
 from probity.cli import app
