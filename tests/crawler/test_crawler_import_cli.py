@@ -127,3 +127,19 @@ def test_cli_remap(world, fake, clock, crawl_engine):
     result = CliRunner().invoke(app, ["crawl", "remap", "--platform", "x"])
     assert result.exit_code == 0, result.output
     assert sorted(stored_post_ids(crawl_engine, "x")) == before
+
+
+def test_cli_import_leaves_an_audit_event(tmp_path, crawl_engine):
+    from probity import audit
+    from probity.db import session_scope
+    from probity.models import AuditEvent
+
+    path = tmp_path / "export.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in _rows()) + "\n")
+    result = CliRunner().invoke(app, ["crawl", "import", str(path), "--platform", "facebook"])
+    assert result.exit_code == 0, result.output
+    with session_scope(crawl_engine) as session:
+        events = list(session.scalars(select(AuditEvent).where(AuditEvent.action == "crawl.import")))
+        assert audit.verify(session).ok
+    assert len(events) == 1 and events[0].actor.startswith("cli:") and events[0].object_id == "export.jsonl"
+    assert events[0].detail["new_posts"] == 3
