@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import threading
+import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
@@ -35,10 +37,38 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
 
+        _add_writer_queue(engine)
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
     return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+_WRITER_QUEUES: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
+_HOLDS_QUEUE = "probity_holds_writer_queue"
+
+
+def _add_writer_queue(engine: Engine) -> None:
+    """Threads of one process wait for SQLite's write lock on a Python lock instead.
+
+    SQLite's busy handler polls with sleeps of up to 100 ms, so under 20 concurrent writers an
+    unlucky one keeps losing and waits seconds; a blocking lock hands the database over at once.
+    Writers in other processes still meet ``busy_timeout``. Released when the transaction ends.
+    """
+    _WRITER_QUEUES[engine] = threading.Lock()
+
+    def release(conn: Any, *_: Any) -> None:
+        info = conn.info if hasattr(conn, "info") else None
+        if info is not None and info.pop(_HOLDS_QUEUE, False):
+            _WRITER_QUEUES[engine].release()
+
+    event.listen(engine, "commit", release)
+    event.listen(engine, "rollback", release)
+
+    @event.listens_for(engine, "checkin")
+    def _checkin(_dbapi: Any, record: Any) -> None:  # a connection returned mid-transaction
+        if record.info.pop(_HOLDS_QUEUE, False):
+            _WRITER_QUEUES[engine].release()
 
 
 def get_engine(url: str | None = None) -> Engine:
@@ -73,7 +103,16 @@ def lock_for_write(session: Session) -> None:
     connection = session.connection()
     dbapi = connection.connection.dbapi_connection
     if dbapi is not None and not dbapi.in_transaction:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        queue = _WRITER_QUEUES.get(connection.engine)
+        if queue is not None and not connection.info.get(_HOLDS_QUEUE):
+            queue.acquire()
+            connection.info[_HOLDS_QUEUE] = True
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            if connection.info.pop(_HOLDS_QUEUE, False) and queue is not None:
+                queue.release()
+            raise
 
 
 def session_factory(engine: Engine | None = None) -> sessionmaker[Session]:

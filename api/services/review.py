@@ -47,7 +47,8 @@ def queue_page(session: Session, settings: Any, principal: Principal, q: FlagQue
                audit: Auditor, **detail: Any) -> tuple[list[FlagSummary], str | None]:
     """A page of the queue, audited as one read of the flags shown."""
     flags, token = paginate(session, settings, principal.force_id, "flags", q, queue_query(principal, q), Flag.id)
-    items = [evidence.flag_summary(f, session.get_one(Post, f.post_id)) for f in flags]
+    posts = {p.id: p for p in session.scalars(select(Post).where(Post.id.in_({f.post_id for f in flags})))}
+    items = [evidence.flag_summary(f, posts[f.post_id]) for f in flags]
     # appended last: on PostgreSQL the chain's lock is held from here until the commit
     audit.record_list("flags.list", "flag", [f.id for f in flags], **detail)
     return items, token
