@@ -209,13 +209,15 @@ def main() -> None:
                      for kind, r in [kinds[n % 3]]]
             timed: dict[str, list[float]] = {k: [] for k, _ in kinds}
             statuses: dict[str, dict[int, int]] = {k: {} for k, _ in kinds}
+            tally = threading.Lock()
 
             def wrap(kind: str, r: Callable[[httpx.Client], httpx.Response]) -> Callable[[httpx.Client], httpx.Response]:
                 def call(c: httpx.Client) -> httpx.Response:
                     start = time.perf_counter()
                     response = r(c)
-                    timed[kind].append((time.perf_counter() - start) * 1000)
-                    statuses[kind][response.status_code] = statuses[kind].get(response.status_code, 0) + 1
+                    with tally:  # the client threads share these counters
+                        timed[kind].append((time.perf_counter() - start) * 1000)
+                        statuses[kind][response.status_code] = statuses[kind].get(response.status_code, 0) + 1
                     return response
                 return call
 
