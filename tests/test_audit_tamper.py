@@ -14,8 +14,8 @@ import pytest
 from sqlalchemy import Engine, select, text
 from typer.testing import CliRunner
 
+from cli import app as probity_cli
 from probity import audit as audit_log
-from probity.cli import app as cli
 from probity.db import get_engine, session_scope, upgrade
 from probity.models import AuditEvent
 from probity.settings import reset_settings_cache
@@ -115,16 +115,16 @@ def test_a_deleted_tail_shows_against_an_anchor(chain, fresh_database_url, tmp_p
     reset_settings_cache()
     anchors = tmp_path / "anchors.jsonl"
     runner = CliRunner()
-    anchored = runner.invoke(cli, ["audit", "anchor", "--out", str(anchors)])
+    anchored = runner.invoke(probity_cli, ["audit", "anchor", "--out", str(anchors)])
     assert anchored.exit_code == 0, anchored.output
     head = json.loads(anchors.read_text().splitlines()[0])
-    ok = runner.invoke(cli, ["audit", "verify", "--anchors", str(anchors)])
+    ok = runner.invoke(probity_cli, ["audit", "verify", "--anchors", str(anchors)])
     assert ok.exit_code == 0 and json.loads(ok.stdout)["ok"] is True, ok.output
     _drop_guards(chain)
     with chain.begin() as conn:  # remove the anchored head and everything after it
         conn.execute(text("DELETE FROM audit_events WHERE id >= :id"), {"id": head["id"]})
     assert _verify(chain).ok  # the shorter chain is internally consistent…
-    cut = runner.invoke(cli, ["audit", "verify", "--anchors", str(anchors)])
+    cut = runner.invoke(probity_cli, ["audit", "verify", "--anchors", str(anchors)])
     assert cut.exit_code == 1  # …but the anchor shows the cut
     assert f"anchored event {head['id']}" in json.loads(cut.stdout)["anchor_problems"][0]
 
@@ -134,10 +134,10 @@ def test_cli_actions_on_keys_leave_events(fresh_database_url, monkeypatch):
     monkeypatch.setenv("PROBITY_DATABASE_URL", fresh_database_url)
     reset_settings_cache()
     runner = CliRunner()
-    created = runner.invoke(cli, ["keys", "create", "--role", "analyst"])
+    created = runner.invoke(probity_cli, ["keys", "create", "--role", "analyst"])
     prefix = "_".join(created.stdout.strip().split("_")[:2])
-    assert runner.invoke(cli, ["keys", "list"]).exit_code == 0
-    assert runner.invoke(cli, ["keys", "revoke", prefix]).exit_code == 0
+    assert runner.invoke(probity_cli, ["keys", "list"]).exit_code == 0
+    assert runner.invoke(probity_cli, ["keys", "revoke", prefix]).exit_code == 0
     with session_scope(get_engine(fresh_database_url)) as session:
         events = list(session.scalars(select(AuditEvent).order_by(AuditEvent.id)))
         assert audit_log.verify(session).ok

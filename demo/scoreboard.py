@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from probity.demo.world import SimWorld
+from demo.world import SimWorld
 from probity.models import LABELS, Flag, PlatformAccount, Post
 
 
