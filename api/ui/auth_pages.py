@@ -27,11 +27,18 @@ def _safe_next(target: str | None) -> str:
 
 
 def _same_origin(request: Request) -> bool:
-    """A browser names the page a POST came from (Origin, else Referer); it must be this site.
-    Without either (a non-browser client) there is no cross-site page to refuse."""
+    """Refuse a sign-in form posted from another site (login CSRF).
+
+    Browsers say where a request comes from in ``Sec-Fetch-Site``; older ones only in Origin or
+    Referer. Our pages send ``Referrer-Policy: no-referrer``, under which a browser's own
+    same-origin POST carries ``Origin: null``, so a null origin alone is not a refusal. A client
+    that sends none of these (curl, a script) has no cross-site page to refuse."""
+    fetch_site = request.headers.get("sec-fetch-site")
+    if fetch_site is not None:
+        return fetch_site in ("same-origin", "none")
     source = request.headers.get("origin") or request.headers.get("referer")
     if not source or source == "null":
-        return source != "null"
+        return True
     return urlsplit(source).netloc.lower() == (request.headers.get("host") or "").lower()
 
 

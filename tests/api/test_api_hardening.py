@@ -50,9 +50,17 @@ def test_sign_in_from_another_site_is_refused(client, make_key):
     referer = client.post("/ui/login", data={"key": key}, follow_redirects=False,
                           headers={"Referer": "https://evil.example/phish"})
     assert referer.status_code == 403
+    fetched = client.post("/ui/login", data={"key": key}, follow_redirects=False,
+                          headers={"Sec-Fetch-Site": "cross-site", "Origin": "null"})
+    assert fetched.status_code == 403
     same = client.post("/ui/login", data={"key": key}, headers={"Origin": "http://testserver"},
                        follow_redirects=False)
     assert same.status_code == 303 and "probity_session" in same.cookies
+    # a browser's own form under Referrer-Policy: no-referrer
+    client.cookies.clear()
+    own = client.post("/ui/login", data={"key": key}, follow_redirects=False,
+                      headers={"Sec-Fetch-Site": "same-origin", "Origin": "null"})
+    assert own.status_code == 303
 
 
 def test_api_answers_and_html_reports_are_not_stored(client, headers):
