@@ -26,6 +26,7 @@ from api.deps import LoginRequired, Principal, SessionDep, authenticate_key, get
 from api.middleware import AuditMiddleware, BodySizeLimit, NoStoreAndQueryLimit
 from api.schemas.common import ErrorOut, printable
 from api.security import BadToken
+from api.ui.render import render
 from probity.db import get_engine, session_factory
 from probity.errors import Conflict, InvalidTransition, NotFoundError, ProbityError
 from probity.settings import Settings, get_settings
@@ -156,8 +157,6 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         if request.url.path.startswith("/ui/"):
-            from api.ui.render import render
-
             return render(request, "error.html", status_code=exc.status_code, code=exc.status_code, detail=exc.detail)
         return await http_exception_handler(request, exc)
 
@@ -169,8 +168,6 @@ def _add_error_handlers(app: FastAPI) -> None:
     def _conflict(request: Request, exc: InvalidTransition) -> Response:
         current = exc.current if isinstance(exc, Conflict) else None
         if request.url.path.startswith("/ui/"):
-            from api.ui.render import render
-
             return render(request, "error.html", status_code=409, code=409, detail=str(exc))
         return JSONResponse({"detail": str(exc), "current": current}, status_code=409)
 
