@@ -109,8 +109,9 @@ def server(url: str, data_dir: Path) -> Iterator[str]:
         port = s.getsockname()[1]
     env = {**os.environ, "PROBITY_DATABASE_URL": url, "PROBITY_DATA_DIR": str(data_dir),
            "PROBITY_LOG_LEVEL": "WARNING", "PROBITY_ENV": "development"}
-    proc = subprocess.Popen([sys.executable, "-m", "probity", "serve", "--host", "127.0.0.1", "--port", str(port)],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    errors = (data_dir / "server.log").open("w+", encoding="utf-8")  # a file: a full pipe would block the server
+    proc = subprocess.Popen([sys.executable, "-m", "cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+                            env=env, stdout=subprocess.DEVNULL, stderr=errors)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -121,12 +122,14 @@ def server(url: str, data_dir: Path) -> Iterator[str]:
             except httpx.TransportError:
                 pass
             if time.monotonic() > deadline or proc.poll() is not None:
-                raise RuntimeError("the server did not start")
+                errors.seek(0)
+                raise RuntimeError(f"the server did not start: {errors.read()[-2000:]}")
             time.sleep(0.2)
         yield base
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+        errors.close()
 
 
 def run(base: str, requests: list[Callable[[httpx.Client], httpx.Response]], concurrency: int) -> dict[str, Any]:
@@ -230,7 +233,7 @@ def main() -> None:
                                         "statuses": {str(k): v for k, v in sorted(statuses[kind].items())}})
             results["load_total"] = total
         env = {**os.environ, "PROBITY_DATABASE_URL": url, "PROBITY_DATA_DIR": tmp, "PROBITY_LOG_LEVEL": "WARNING"}
-        verify = subprocess.run([sys.executable, "-m", "probity", "audit", "verify"], env=env, capture_output=True,
+        verify = subprocess.run([sys.executable, "-m", "cli", "audit", "verify"], env=env, capture_output=True,
                                 text=True, check=False)
         results["audit_verify"] = json.loads(verify.stdout) if verify.stdout.strip() else {"error": verify.stderr}
         results["server_errors"] = sum(v for run_ in results["runs"] for k, v in run_["statuses"].items()
