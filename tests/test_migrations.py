@@ -61,6 +61,5 @@ def test_audit_events_are_append_only_in_the_database(db_session, statement):
     db_session.execute(insert(AuditEvent).values(actor="t", role="admin", action="a",
                                                  prev_hash=uuid.uuid4().hex * 2, hash=uuid.uuid4().hex * 2))
     db_session.flush()
-    with pytest.raises(DBAPIError, match="append-only"):
-        with db_session.begin_nested():
-            db_session.execute(text(statement))
+    with pytest.raises(DBAPIError, match="append-only"), db_session.begin_nested():
+        db_session.execute(text(statement))

@@ -9,9 +9,9 @@ from crawl_helpers import crawl, expected_posts, in_scope_keys, stored_post_ids
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
+from cli import app
 from crawler.evidence import account_hash
 from crawler.imports import import_posts_file
-from cli import app
 from probity.errors import InputFileError
 from probity.models import ExcludedAccount, Post
 
