@@ -91,7 +91,7 @@ def iter_routes(app: FastAPI) -> Iterator[tuple[str, str | None, Any]]:
     for context in routing.iter_route_contexts(app.routes):
         for method in sorted(context.methods or ()):
             if method != "HEAD":
-                yield method, context.path, context
+                yield method, str(context.path), context
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -120,7 +120,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     # The size limit sits inside the audit middleware: BaseHTTPMiddleware runs ``receive`` in a
     # task group, which would wrap the limit's 413 and turn it into a generic 400.
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes,
+                       larger=((f"{API_PREFIX}/registers/[a-z]+/import", settings.max_import_bytes),))
     app.add_middleware(AuditMiddleware)
     app.add_middleware(NoStoreAndQueryLimit)
     return app

@@ -57,6 +57,7 @@ class Settings(BaseSettings):
 
     # API and web UI (api/)
     max_body_bytes: int = 64 * 1024  # larger request bodies are refused with 413
+    max_import_bytes: int = 256 * 1024 * 1024  # register files uploaded to the import route (streamed to disk)
     ui_session_hours: int = 8  # lifetime of the web UI's signed session cookie
 
     @property

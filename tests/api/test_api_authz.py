@@ -79,7 +79,7 @@ class Callers:
             self.sign_in(role)
 
     def sign_in(self, role: str) -> None:
-        secret = self.client.app.state.settings.secret_key.get_secret_value()
+        secret = self.client.app.state.settings.secret_key.get_secret_value()  # type: ignore[attr-defined]
         r = self.client.post("/ui/login", data={"key": self.keys[role]}, follow_redirects=False)
         self.cookies[role] = r.cookies["probity_session"]
         self.csrf[role] = unsign(secret, "ui-session", self.cookies[role])["csrf"]
@@ -113,7 +113,7 @@ class Callers:
 
 
 def _objects(db, force: str, fields: set[str]) -> dict[str, object]:
-    out: dict[str, object] = {"fmt": "csv"}
+    out: dict[str, object] = {"fmt": "csv", "register": "gifts"}
     with db() as session:
         if "flag_id" in fields:
             out["flag_id"] = create_flag(session, force).id
