@@ -46,6 +46,7 @@ API_ROUTERS: list[str] = [
     "api.routes.stats:router",
     "api.routes.reports:router",
     "api.routes.scoreboard:router",
+    "api.routes.model:router",
 ]
 # Server-rendered pages, mounted at the root (their routers carry the /ui prefix).
 UI_ROUTERS: list[str] = [

@@ -53,6 +53,9 @@ class Settings(BaseSettings):
 
     # Review workflow
     two_person_rule: bool = False
+    # share of unflagged English posts sent to the queue as `audit` flags, so analysts'
+    # decisions on them estimate what the model misses (recall in production)
+    audit_share: float = Field(default=0.01, ge=0.0, le=1.0)
     max_page_size: int = 200
 
     # API and web UI (api/)

@@ -61,6 +61,8 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     # aggregate figures of the last demo run: 404 until `probity demo` has run
     # national figures: a force-limited analyst is refused like any other non-national caller
     ("GET", f"{V1}/scoreboard"): api(404, "admin", "analyst"),
+    # the active model's figures and audit recall estimate: 404 while no version is active
+    ("GET", f"{V1}/model"): api(404, "admin", "analyst", "analyst_a"),
     ("GET", f"{V1}/openapi.json"): everyone(200),  # public outside production (see the docs test)
     ("GET", "/api/docs"): everyone(200),
     ("GET", "/"): everyone(303),
