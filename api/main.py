@@ -77,6 +77,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         (404, "Not found (or belongs to another force: the same answer)"),
         (409, "The object's state does not allow this"),
         (413, "Request body too large"),
+        (414, "Query string too long (over 8 KiB)"),
         (422, "Invalid input: unknown or malformed fields are named"),
     )
 }
