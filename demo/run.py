@@ -17,6 +17,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import SecretStr
 from sqlalchemy import select
 
 from demo.scoreboard import (
@@ -60,7 +61,7 @@ def start_platforms(sim: SimWorld, stack: ExitStack, port_base: int, rate_limit:
     Fixed ports: a platform's base URL is its identity (a Mastodon id means something only on
     its instance), so a second run must find the same URLs to crawl incrementally.
     """
-    from crawler.fake import build_app
+    from crawler.fake.apps import build_app
     from crawler.fake.server import FakePlatform, Faults, serve
 
     urls = {}
@@ -75,9 +76,12 @@ def _crawl(board: Scoreboard, sim: SimWorld, urls: dict[str, str]) -> None:
     from crawler.run import run_crawl
 
     used: dict[str, int] = {}
+    # The demo operator holds a user token for its own Mastodon instance, so account search
+    # pages (without one, Mastodon serves the first page only).
+    settings = get_settings().model_copy(update={"mastodon_token": {urls["mastodon"]: SecretStr("demo")}})
     with _stage("discover and identify", board):
         for platform in PLATFORMS:
-            summary = run_crawl("discover", platform, base_url=urls[platform],
+            summary = run_crawl("discover", platform, base_url=urls[platform], settings=settings,
                                 handles=sim.x_candidates if platform == "x" else None)
             used[f"discover_{platform}"] = summary.stats.requests
     with _stage("crawl posts", board):

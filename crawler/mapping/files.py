@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from crawler.mapping.fields import (
+    Holder,
     MalformedItem,
     PostFields,
     ProfileFields,
@@ -55,7 +56,7 @@ def profile(raw: dict[str, Any]) -> ProfileFields:
                          url=web_url(raw, "account_url"))
 
 
-def post(raw: dict[str, Any], account_id: str) -> PostFields:
+def post(raw: dict[str, Any], holder: Holder, includes: dict[str, Any] | None = None) -> PostFields:
     for name in REQUIRED:
         if str(raw.get(name) or "").strip() == "":
             raise MalformedItem(f"missing field {name}", name)
@@ -78,3 +79,7 @@ def post(raw: dict[str, Any], account_id: str) -> PostFields:
         context.append(context_entry("repost", str(raw["post_id"]), "", "", text, ""))
     return PostFields(str(raw["post_id"]), "" if repost else text, web_url(raw, "post_url"),
                       created, repost, context)
+
+
+def includes_for(raw: dict[str, Any], includes: dict[str, Any]) -> dict[str, Any] | None:
+    return None
