@@ -24,11 +24,12 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.deps import LoginRequired, Principal, SessionDep, authenticate_key, get_ui_principal
-from api.middleware import AuditMiddleware, BodySizeLimit
-from api.schemas.common import ErrorOut
+from api.middleware import AuditMiddleware, BodySizeLimit, NoStoreAndQueryLimit
+from api.schemas.common import ErrorOut, printable
 from api.security import BadToken
+from api.ui.render import render
 from probity.db import get_engine, session_factory
-from probity.errors import InvalidTransition, NotFoundError, ProbityError
+from probity.errors import Conflict, InvalidTransition, NotFoundError, ProbityError
 from probity.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -92,6 +93,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         (404, "Not found (or belongs to another force: the same answer)"),
         (409, "The object's state does not allow this"),
         (413, "Request body too large"),
+        (414, "Query string too long (over 8 KiB)"),
         (422, "Invalid input: unknown or malformed fields are named"),
     )
 }
@@ -102,7 +104,7 @@ def _load(spec: str) -> APIRouter:
     return getattr(importlib.import_module(module), attribute)
 
 
-def iter_routes(app: FastAPI) -> Iterator[tuple[str, str, Any]]:
+def iter_routes(app: FastAPI) -> Iterator[tuple[str, str | None, Any]]:
     """(method, full path, route context) for every route, through included routers."""
     for context in routing.iter_route_contexts(app.routes):
         for method in sorted(context.methods or ()):
@@ -147,6 +149,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                        larger=((f"{API_PREFIX}/registers/[a-z]+/import", settings.max_import_bytes),
                                ("/ui/registers/import", settings.max_import_bytes)))
     app.add_middleware(AuditMiddleware)
+    app.add_middleware(NoStoreAndQueryLimit)
     return app
 
 
@@ -201,8 +204,6 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         if request.url.path.startswith("/ui/"):
-            from api.ui.render import render
-
             return render(request, "error.html", status_code=exc.status_code, code=exc.status_code, detail=exc.detail)
         return await http_exception_handler(request, exc)
 
@@ -211,8 +212,11 @@ def _add_error_handlers(app: FastAPI) -> None:
         return JSONResponse({"detail": str(exc)}, status_code=404)
 
     @app.exception_handler(InvalidTransition)
-    def _conflict(_: Request, exc: InvalidTransition) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=409)
+    def _conflict(request: Request, exc: InvalidTransition) -> Response:
+        current = exc.current if isinstance(exc, Conflict) else None
+        if request.url.path.startswith("/ui/"):
+            return render(request, "error.html", status_code=409, code=409, detail=str(exc))
+        return JSONResponse({"detail": str(exc), "current": current}, status_code=409)
 
     @app.exception_handler(BadToken)
     def _bad_token(_: Request, exc: BadToken) -> JSONResponse:
@@ -230,7 +234,8 @@ def _add_error_handlers(app: FastAPI) -> None:
     def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
         errors = exc.errors()
         unknown = [".".join(str(p) for p in e["loc"][1:]) for e in errors if e.get("type") == "extra_forbidden"]
-        body: dict[str, object] = {"detail": jsonable_encoder(errors)}
+        # the errors echo the input, which may hold lone surrogates that cannot be encoded
+        body: dict[str, object] = {"detail": printable(jsonable_encoder(errors))}
         if unknown:
-            body["message"] = "unknown field(s): " + ", ".join(unknown)
+            body["message"] = printable("unknown field(s): " + ", ".join(unknown))
         return JSONResponse(body, status_code=422)

@@ -7,18 +7,19 @@ import sys
 
 import typer
 
-from crawler import cli as crawl_cli
-from demo import cli as demo_cli
-from classifier import cli as classifier_cli
 from api import cli as api_cli
-from crawler.identify import cli as identify_cli
+from classifier import cli as classifier_cli
+from cli import audit as audit_cli
 from cli import db as db_cli
 from cli import forces as forces_cli
 from cli import keys as keys_cli
+from crawler import cli as crawl_cli
+from crawler.identify import cli as identify_cli
+from demo import cli as demo_cli
 from probity.errors import ProbityError
-from registers import cli as integrity_cli
 from probity.logs import setup_logging
 from probity.settings import get_settings
+from registers import cli as integrity_cli
 from training import cli as training_cli
 
 app = typer.Typer(help="Probity: integrity checks for police Professional Standards Departments.",
@@ -33,6 +34,7 @@ def _root(verbose: bool = typer.Option(False, "--verbose", "-v", help="Debug log
 app.add_typer(db_cli.app, name="db")
 app.command("forces")(forces_cli.forces)
 app.add_typer(keys_cli.app, name="keys")
+app.add_typer(audit_cli.app, name="audit")
 app.add_typer(crawl_cli.app, name="crawl")
 app.add_typer(integrity_cli.sample_app, name="sample")
 app.add_typer(integrity_cli.registers_app, name="registers")

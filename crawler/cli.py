@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from pathlib import Path
@@ -10,6 +11,8 @@ import typer
 from rich.table import Table
 
 from crawler.run import PLATFORMS, CrawlSummary, read_handles, run_crawl
+from probity import audit
+from probity.db import session_scope
 from probity.logs import make_progress, stderr_console
 
 app = typer.Typer(help="Collect public profiles and posts (Bluesky, Mastodon, X, file import).",
@@ -97,6 +100,9 @@ def import_file(path: Path = IMPORT_PATH, platform: str = IMPORT_PLATFORM,
     from crawler.imports import import_posts_file
 
     result = import_posts_file(path, platform=platform, column_map=dict(m.split("=", 1) for m in mapping))
+    with session_scope() as session:  # personal data came in: the log says who and what
+        audit.record_cli(session, "crawl.import", object_type="posts_file", object_id=path.name,
+                         detail={"platform": platform, **dataclasses.asdict(result)})
     log.info("import %s: %s", path, result)
 
 

@@ -29,7 +29,7 @@ from demo.scoreboard import (
     score_flags,
 )
 from demo.world import SimWorld, build_world, describe
-from probity import db, keys
+from probity import audit, db, keys
 from probity.models import ApiKey, Flag, KeyRole, Post, utcnow
 from probity.settings import get_settings, reset_settings_cache
 
@@ -114,10 +114,17 @@ def _demo_keys(forces: list[str]) -> dict[str, str]:
         for old in session.scalars(select(ApiKey).where(ApiKey.name.like(f"{DEMO_KEY_PREFIX}%"),
                                                         ApiKey.revoked_at.is_(None))):
             old.revoked_at = utcnow()
-        created["analyst"] = keys.create_key(session, KeyRole.analyst, name=f"{DEMO_KEY_PREFIX}analyst").key
+            audit.record_cli(session, "keys.revoke", object_type="api_key", object_id=old.prefix,
+                             detail={"by": "probity demo"})
+        made = [keys.create_key(session, KeyRole.analyst, name=f"{DEMO_KEY_PREFIX}analyst")]
+        created["analyst"] = made[0].key
         for force_id in forces:
-            created[f"force {force_id}"] = keys.create_key(session, KeyRole.force, force_id=force_id,
-                                                           name=f"{DEMO_KEY_PREFIX}{force_id}").key
+            made.append(keys.create_key(session, KeyRole.force, force_id=force_id, name=f"{DEMO_KEY_PREFIX}{force_id}"))
+            created[f"force {force_id}"] = made[-1].key
+        for new in made:
+            audit.record_cli(session, "keys.create", object_type="api_key", object_id=new.record.prefix,
+                             force_id=new.record.force_id,
+                             detail={"role": new.record.role.value, "force_id": new.record.force_id, "by": "probity demo"})
     return created
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import itertools
 import logging
+import threading
+import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
@@ -39,10 +41,38 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
 
+        _add_writer_queue(engine)
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
     return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+_WRITER_QUEUES: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
+_HOLDS_QUEUE = "probity_holds_writer_queue"
+
+
+def _add_writer_queue(engine: Engine) -> None:
+    """Threads of one process wait for SQLite's write lock on a Python lock instead.
+
+    SQLite's busy handler polls with sleeps of up to 100 ms, so under 20 concurrent writers an
+    unlucky one keeps losing and waits seconds; a blocking lock hands the database over at once.
+    Writers in other processes still meet ``busy_timeout``. Released when the transaction ends.
+    """
+    _WRITER_QUEUES[engine] = threading.Lock()
+
+    def release(conn: Any, *_: Any) -> None:
+        info = conn.info if hasattr(conn, "info") else None
+        if info is not None and info.pop(_HOLDS_QUEUE, False):
+            _WRITER_QUEUES[engine].release()
+
+    event.listen(engine, "commit", release)
+    event.listen(engine, "rollback", release)
+
+    @event.listens_for(engine, "checkin")
+    def _checkin(_dbapi: Any, record: Any) -> None:  # a connection returned mid-transaction
+        if record.info.pop(_HOLDS_QUEUE, False):
+            _WRITER_QUEUES[engine].release()
 
 
 def get_engine(url: str | None = None) -> Engine:
@@ -58,6 +88,35 @@ def _engine_for(url: str) -> Engine:
 
 
 get_engine.cache_clear = _engine_for.cache_clear  # type: ignore[attr-defined]
+
+
+def lock_for_write(session: Session) -> None:
+    """Make the session's transaction a serialised write transaction, before it reads what it
+    will change.
+
+    SQLite (pysqlite's default mode) runs SELECTs outside any transaction and opens a deferred
+    one at the first write, so a read-then-write (the audit chain's head, a flag's status) can
+    interleave with another writer's. ``BEGIN IMMEDIATE`` takes the database's write lock now,
+    waiting up to ``busy_timeout``; every read after it sees the latest committed state. If the
+    transaction has already written it holds that lock, so there is nothing to do.
+    PostgreSQL serialises per object instead (``SELECT … FOR UPDATE``, advisory locks): no-op.
+    """
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    session.flush()  # pending writes first: they open (and then hold) the write transaction
+    connection = session.connection()
+    dbapi = connection.connection.dbapi_connection
+    if dbapi is not None and not dbapi.in_transaction:
+        queue = _WRITER_QUEUES.get(connection.engine)
+        if queue is not None and not connection.info.get(_HOLDS_QUEUE):
+            queue.acquire()
+            connection.info[_HOLDS_QUEUE] = True
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            if connection.info.pop(_HOLDS_QUEUE, False) and queue is not None:
+                queue.release()
+            raise
 
 
 def session_factory(engine: Engine | None = None) -> sessionmaker[Session]:
@@ -106,7 +165,7 @@ def upsert(
     statement, so no statement outgrows either engine's limits. Returns the number of rows given.
     """
     dialect = session.get_bind().dialect.name
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}.get(dialect)
+    insert: Any = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}.get(dialect)
     if insert is None:
         raise NotImplementedError(f"upsert is not implemented for {dialect}")
     table: Any = model.__table__

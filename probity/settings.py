@@ -16,6 +16,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from probity.errors import ConfigurationError
 
 DEV_SECRET_KEY = "dev-only-insecure-secret-key-change-me"
+DEV_AUDIT_KEY = "dev-only-insecure-audit-key-change-me"
 
 
 class Settings(BaseSettings):
@@ -27,6 +28,8 @@ class Settings(BaseSettings):
     data_dir: Path = Path("var")
     database_url: str = ""  # empty: a SQLite file inside data_dir
     secret_key: SecretStr = SecretStr(DEV_SECRET_KEY)
+    # Keys the audit chain (HMAC). Kept out of the database so a DBA cannot recompute the chain.
+    audit_key: SecretStr = SecretStr(DEV_AUDIT_KEY)
     log_level: str = "INFO"
     shared_data_dir: Path = Path("../shared/data")
     models_dir: Path = Field(default=Path(""), description="empty: data_dir/models")
@@ -86,6 +89,11 @@ class Settings(BaseSettings):
         secret = self.secret_key.get_secret_value()
         if secret == DEV_SECRET_KEY or len(secret) < 32:
             problems.append("PROBITY_SECRET_KEY must be set to a random value of at least 32 characters")
+        audit_key = self.audit_key.get_secret_value()
+        if audit_key == DEV_AUDIT_KEY or len(audit_key) < 32:
+            problems.append("PROBITY_AUDIT_KEY must be set to a random value of at least 32 characters")
+        elif audit_key == secret:
+            problems.append("PROBITY_AUDIT_KEY must differ from PROBITY_SECRET_KEY")
         if not self.database_url:
             problems.append("PROBITY_DATABASE_URL must be set explicitly in production")
         if problems:

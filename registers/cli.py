@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from probity import audit
 from probity.db import session_scope
 from probity.forces import FORCE_IDS
 from registers.crosschecks import run_crosschecks
@@ -71,6 +72,9 @@ def registers_import(
         raise typer.BadParameter(str(exc.args[0]), param_hint="REGISTER") from None
     with session_scope() as session:
         summary = import_register(session, register, path, force_id=_force(force))
+        audit.record_cli(session, "registers.import", object_type=register, object_id=path.name,
+                         force_id=_force(force), detail={"rows": summary.rows, "inserted": summary.inserted,
+                                                         "updated": summary.updated})
     log.info("%s: %d rows (%d new, %d updated, %d unchanged)", register, summary.rows, summary.inserted,
              summary.updated, summary.unchanged)
 
@@ -96,6 +100,8 @@ def report_stats(
     scope = StatsScope(_force(force), _date(date_from, "--from"), _date(date_to, "--to"))
     with session_scope() as session:
         stats = compute_stats(session, scope, published=published)
+        audit.record_cli(session, "report.stats", object_type="report", object_id=force or "national",
+                         force_id=_force(force), detail={"from": date_from, "to": date_to, "published": published})
     typer.echo(json.dumps(stats, indent=2) if fmt is Format.json else to_csv(stats), nl=fmt is Format.json)
 
 
@@ -106,8 +112,12 @@ def report_crosschecks(
 ) -> None:
     """Print cross-check findings as JSON lines, each with the rows that raised it."""
     with session_scope() as session:
+        count = 0
         for finding in run_crosschecks(session, force_id=_force(force), as_of=_date(as_of, "--as-of")):
             typer.echo(json.dumps(finding.as_dict()))
+            count += 1
+        audit.record_cli(session, "report.crosschecks", object_type="report", object_id=force or "national",
+                         force_id=_force(force), detail={"as_of": as_of, "findings": count})
 
 
 def _write_report(html: str, out: Path) -> None:
@@ -131,6 +141,8 @@ def report_force(
     with session_scope() as session:
         html = force_report(session, _force(force) or force, _date(date_from, "--from"), _date(date_to, "--to"),
                             published=published)
+        audit.record_cli(session, "report.force", object_type="report", object_id=force, force_id=_force(force),
+                         detail={"from": date_from, "to": date_to, "published": published})
     _write_report(html, out or Path("reports") / f"{force}.html")
 
 
@@ -144,4 +156,6 @@ def report_national(
     """Write the national thematic report (all 44 forces) as self-contained HTML."""
     with session_scope() as session:
         html = national_report(session, _date(date_from, "--from"), _date(date_to, "--to"), published=published)
+        audit.record_cli(session, "report.national", object_type="report", object_id="national",
+                         detail={"from": date_from, "to": date_to, "published": published})
     _write_report(html, out)

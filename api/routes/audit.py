@@ -33,7 +33,7 @@ def list_events(q: Annotated[AuditQuery, Query()], principal: AuditPermission, s
         stmt = stmt.where(AuditEvent.at < q.until)
     rows, token = paginate(session, settings, principal.force_id, "audit.events", q, stmt, AuditEvent.id)
     items = [AuditEventOut.model_validate(r, from_attributes=True) for r in rows]
-    audit.record("audit.read", object_type="audit_events", detail={"count": len(items)})
+    audit.record_list("audit.read", "audit_events", [r.id for r in rows])
     session.commit()
     return Page[AuditEventOut](items=items, next_page_token=token)
 

@@ -62,9 +62,10 @@ def _page(name: str, model: Any, date_column: Any, schema: type[BaseModel], q: R
     if q.date_to is not None:
         stmt = stmt.where(date_column <= q.date_to)
     rows, token = pager.fetch(session, stmt, model.id, q.page_token)
-    audit.record(f"registers.{name}.list", object_type=model.__tablename__, detail={"count": len(rows)})
+    items = [schema.model_validate(r) for r in rows]
+    audit.record_list(f"registers.{name}.list", model.__tablename__, [r.id for r in rows])  # every row shown
     session.commit()
-    return Page[schema](items=[schema.model_validate(r) for r in rows], next_page_token=token)  # type: ignore[valid-type]
+    return Page[schema](items=items, next_page_token=token)  # type: ignore[valid-type]
 
 
 @router.get("/gifts", response_model=Page[GiftOut])

@@ -46,6 +46,8 @@ class DecisionIn(Strict):
     action: DecisionAction
     labels: list[Label] | None = Field(None, description="only with action 'change': the labels to refer")
     note: str = Field("", max_length=4000)
+    expected_version: int | None = Field(None, ge=1, le=2**31 - 1,
+                                         description="the flag version you reviewed: 409 if it has changed")
 
     @model_validator(mode="after")
     def _labels_match_action(self) -> DecisionIn:
@@ -77,6 +79,7 @@ class FlagSummary(BaseModel):
     created_at: datetime
     claimed_by: str | None
     excerpt: str
+    version: int = Field(description="raised by every change; send it back as expected_version")
     # why the flag is in the queue: "model", "audit" (random unflagged post: estimates recall) or
     # "unscored" (another language, see `language`); `risk` is the calibrated risk the queue is
     # ordered by

@@ -42,6 +42,7 @@ class ReferralSummary(BaseModel):
     account: AccountOut
     item_count: int
     labels: list[str]
+    version: int
 
 
 class ReferralItemOut(BaseModel):
@@ -61,3 +62,6 @@ class ReferralDetail(ReferralSummary):
 class OutcomeIn(Strict):
     outcome: ReferralOutcome
     note: str = Field("", max_length=4000)
+    expected_version: int | None = Field(
+        None, ge=1, le=2**31 - 1,
+        description="the referral version you saw: 409 if it has changed; needed to correct a recorded outcome")

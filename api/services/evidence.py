@@ -68,7 +68,8 @@ def flag_summary(flag: Flag, post: Post) -> FlagSummary:
     return FlagSummary(id=flag.id, status=flag.status, force_id=flag.force_id, labels=list(flag.labels),
                        max_score=flag.max_score, platform=post.platform, post_created_at=post.created_at,
                        created_at=flag.created_at, claimed_by=flag.claimed_by, excerpt=excerpt,
-                       reason=flag.reason, risk=flag.risk, language=flag.language)
+                       reason=flag.reason, risk=flag.risk, language=flag.language,
+                       version=flag.version)
 
 
 def flag_detail(session: Session, flag: Flag) -> FlagDetail:

@@ -1,4 +1,6 @@
-"""Referrals for forces: queries, the evidence bundle, acknowledgement, outcomes and exports."""
+"""Referrals as the API and UI show them: queries, the evidence bundle and the export stream.
+
+The state changes (acknowledge, outcome) are plain functions in ``probity.referrals``."""
 
 from __future__ import annotations
 
@@ -9,22 +11,24 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from api.deps import Auditor, Principal, scope_to_force
 from api.pagination import paginate
-from api.schemas.referrals import ExportQuery, ReferralDetail, ReferralItemOut, ReferralQuery, ReferralSummary
+from api.schemas.referrals import (
+    ExportQuery,
+    ReferralDetail,
+    ReferralItemOut,
+    ReferralQuery,
+    ReferralSummary,
+)
 from api.services.evidence import account_out, decision_out, model_evidence, post_evidence
-from probity.errors import InvalidTransition
 from probity.models import (
     Flag,
     PlatformAccount,
     Post,
     Referral,
     ReferralItem,
-    ReferralOutcome,
-    ReferralStatus,
-    utcnow,
 )
 
 EXPORT_BATCH = 200
@@ -37,7 +41,7 @@ EXPORT_COLUMNS = (
 
 
 def referral_query(principal: Principal, q: ReferralQuery | ExportQuery) -> Select[Any]:
-    stmt = scope_to_force(select(Referral), Referral.force_id, principal)
+    stmt = scope_to_force(select(Referral).options(selectinload(Referral.items)), Referral.force_id, principal)
     if q.status is not None:
         stmt = stmt.where(Referral.status == q.status)
     if q.outcome is not None:
@@ -62,55 +66,36 @@ def referral_page(session: Session, settings: Any, principal: Principal, q: Refe
     """A page of referrals, audited as one read of the referrals shown."""
     rows, token = paginate(session, settings, principal.force_id, "referrals", q,
                            referral_query(principal, q), Referral.id, rank=referral_risk())  # highest risk first
+    # two queries for the whole page instead of two per referral
+    session.scalars(select(PlatformAccount).where(PlatformAccount.id.in_({r.account_id for r in rows}))).all()
+    items = [summary(session, r) for r in rows]
+    # appended last: on PostgreSQL the chain's lock is held from here until the commit
     audit.record_list("referrals.list", "referral", [r.id for r in rows], **detail)
-    return [summary(session, r) for r in rows], token
+    return items, token
 
 
 def summary(session: Session, referral: Referral) -> ReferralSummary:
-    account = session.get(PlatformAccount, referral.account_id)
+    account = session.get_one(PlatformAccount, referral.account_id)
     labels = sorted({label for item in referral.items for label in item.labels})
     return ReferralSummary(
         id=referral.id, force_id=referral.force_id, status=referral.status, outcome=referral.outcome,
         created_at=referral.created_at, acknowledged_at=referral.acknowledged_at,
         outcome_at=referral.outcome_at, account=account_out(account), item_count=len(referral.items),
-        labels=labels,
+        labels=labels, version=referral.version,
     )
 
 
 def detail(session: Session, referral: Referral) -> ReferralDetail:
     items = []
     for item in referral.items:
-        flag = session.get(Flag, item.flag_id)
-        post = session.get(Post, flag.post_id)
+        flag = session.get_one(Flag, item.flag_id)
+        post = session.get_one(Post, flag.post_id)
         items.append(ReferralItemOut(
             flag_id=flag.id, labels=list(item.labels), added_at=item.added_at, post=post_evidence(post),
             model=model_evidence(session, flag), decisions=[decision_out(d) for d in flag.decisions],
         ))
     return ReferralDetail(**summary(session, referral).model_dump(), outcome_note=referral.outcome_note,
                           items=items)
-
-
-def acknowledge(referral: Referral) -> None:
-    if referral.status is not ReferralStatus.open:
-        raise InvalidTransition(f"referral {referral.id} is already {referral.status.value}")
-    referral.status, referral.acknowledged_at = ReferralStatus.acknowledged, utcnow()
-
-
-def record_outcome(referral: Referral, outcome: ReferralOutcome, note: str) -> None:
-    if referral.status is ReferralStatus.closed:
-        raise InvalidTransition(f"referral {referral.id} already has an outcome ({referral.outcome.value})")
-    now = utcnow()
-    referral.acknowledged_at = referral.acknowledged_at or now
-    referral.status, referral.outcome, referral.outcome_note, referral.outcome_at = (
-        ReferralStatus.closed, outcome, note, now)
-
-
-def outcome_counts(session: Session, force_id: str | None = None) -> dict[str, int]:
-    """Referrals per outcome ('open' for none yet): for statistics and model evaluation."""
-    stmt = select(Referral.outcome, func.count()).group_by(Referral.outcome)
-    if force_id is not None:
-        stmt = stmt.where(Referral.force_id == force_id)
-    return {(o.value if o else "open"): n for o, n in session.execute(stmt)}
 
 
 def export_rows(session: Session, stmt: Select[Any]) -> Iterator[dict[str, Any]]:
@@ -129,8 +114,8 @@ def export_rows(session: Session, stmt: Select[Any]) -> Iterator[dict[str, Any]]
 
 
 def _export_row(session: Session, referral: Referral, account: Any, item: ReferralItem) -> dict[str, Any]:
-    flag = session.get(Flag, item.flag_id)
-    post = session.get(Post, flag.post_id)
+    flag = session.get_one(Flag, item.flag_id)
+    post = session.get_one(Post, flag.post_id)
     deciders = [d for d in flag.decisions if d.action.value != "dismiss"]
     return {
         "referral_id": referral.id, "force_id": referral.force_id, "referral_status": referral.status.value,

@@ -24,7 +24,8 @@ from api.services import evidence, review
 from api.ui.render import render
 from api.ui.session import check_csrf
 from api.ui.thread import flag_threads, thread_contexts
-from probity.models import LABELS, Flag, Post
+from probity import review as domain
+from probity.models import LABELS, Flag, Post, utcnow
 
 router = APIRouter(prefix="/ui", tags=["ui"], include_in_schema=False)
 Reviewer = Annotated[Principal, Depends(require_ui(ADMIN, ANALYST))]
@@ -72,28 +73,27 @@ def flag_page(flag_id: ObjectId, request: Request, principal: Reviewer, session:
 def claim(flag_id: ObjectId, request: Request, principal: Reviewer, session: SessionDep, audit: AuditDep,
           csrf: Annotated[str, Form(max_length=100)] = "") -> Response:
     check_csrf(request, csrf)
-    flag = get_in_scope(session, Flag, flag_id, principal)
-    review.claim(flag, principal)
-    audit.record("flags.claim", object_type="flag", object_id=flag.id, detail={"ui": True})
+    event = domain.claim(session, flag_id, principal.actor, utcnow())
+    audit.record_event(event, ui=True)
     session.commit()
-    return RedirectResponse(f"/ui/flags/{flag.id}", status_code=303)
+    return RedirectResponse(f"/ui/flags/{event.flag_id}", status_code=303)
 
 
 @router.post("/flags/{flag_id}/decide")
 def decide(flag_id: ObjectId, request: Request, principal: Reviewer, session: SessionDep, settings: SettingsDep,
            audit: AuditDep, action: Annotated[str, Form(max_length=20)],
            labels: Annotated[list[str] | None, Form()] = None, note: Annotated[str, Form(max_length=4000)] = "",
-           csrf: Annotated[str, Form(max_length=100)] = "") -> Response:
+           csrf: Annotated[str, Form(max_length=100)] = "",
+           expected_version: Annotated[int | None, Form(ge=1, le=2**31 - 1)] = None) -> Response:
     check_csrf(request, csrf)
     try:
-        body = DecisionIn.model_validate({"action": action, "note": note,
+        body = DecisionIn.model_validate({"action": action, "note": note, "expected_version": expected_version,
                                           **({"labels": labels} if action == "change" else {})})
     except ValidationError as exc:
         raise HTTPException(422, detail="; ".join(e["msg"] for e in exc.errors())) from None
-    flag = get_in_scope(session, Flag, flag_id, principal)
-    decision, referral_id = review.decide(session, flag, principal, body, settings.two_person_rule)
-    audit.record("flags.decide", object_type="flag", object_id=flag.id,
-                 detail={"action": body.action.value, "labels": decision.labels, "status": flag.status.value,
-                         "referral_id": referral_id, "ui": True})
+    event = domain.decide(session, flag_id, principal.actor, body.action, now=utcnow(), labels=body.labels,
+                          note=body.note, two_person_rule=settings.two_person_rule,
+                          expected_version=body.expected_version)
+    audit.record_event(event, ui=True)
     session.commit()
-    return RedirectResponse(f"/ui/queue?decided={flag.id}", status_code=303)
+    return RedirectResponse(f"/ui/queue?decided={event.flag_id}", status_code=303)

@@ -23,7 +23,8 @@ def set_session_cookie(request: Request, response: Response, key_id: int) -> Non
     settings = request.app.state.settings
     lifetime = settings.ui_session_hours * 3600
     token = sign(_secret(request), PURPOSE,
-                 {"k": key_id, "exp": int(time.time()) + lifetime, "csrf": secrets.token_urlsafe(16)})
+                 {"k": key_id, "exp": int(time.time()) + lifetime, "iat": time.time_ns() // 1000,
+                  "csrf": secrets.token_urlsafe(16)})
     response.set_cookie(COOKIE, token, max_age=lifetime, httponly=True, samesite="strict",
                         secure=settings.is_production, path="/")
 
@@ -45,9 +46,12 @@ def _payload(request: Request) -> dict | None:
     return payload if payload["exp"] > time.time() else None
 
 
-def read_session_cookie(request: Request) -> int | None:
+def read_session_cookie(request: Request) -> tuple[int, int] | None:
+    """(key id, issued at in microseconds since the epoch) of a valid, unexpired cookie."""
     payload = _payload(request)
-    return payload["k"] if payload else None
+    if not payload or not isinstance(payload.get("iat"), int):
+        return None
+    return payload["k"], payload["iat"]
 
 
 def csrf_token(request: Request) -> str:

@@ -93,6 +93,9 @@ class Flag(Base):
     status: Mapped[FlagStatus] = mapped_column(str_enum(FlagStatus), default=FlagStatus.pending)
     claimed_by: Mapped[str | None] = mapped_column(String(80))
     claimed_at: Mapped[datetime | None]
+    # Raised by every state change; a request that names the version it saw is refused (409)
+    # if someone else changed the flag in between.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -104,6 +107,7 @@ class Flag(Base):
         if new not in FLAG_TRANSITIONS[self.status]:
             raise InvalidTransition(f"flag {self.id}: cannot move from {self.status.value} to {new.value}")
         self.status = new
+        self.version = (self.version or 1) + 1
 
 
 class DecisionAction(str, enum.Enum):
@@ -158,6 +162,7 @@ class Referral(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     acknowledged_at: Mapped[datetime | None]
     outcome_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(default=1, server_default="1")  # raised by every state change
 
     items: Mapped[list[ReferralItem]] = relationship(back_populates="referral", order_by="ReferralItem.id")
 

@@ -59,7 +59,8 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("GET", f"{V1}/reports/force"): {**api(200, *READERS), "admin": 400, "analyst": 400},
     ("GET", f"{V1}/reports/national"): {**api(200, "admin", "analyst"), "analyst_a": 403},
     # aggregate figures of the last demo run: 404 until `probity demo` has run
-    ("GET", f"{V1}/scoreboard"): api(404, "admin", "analyst", "analyst_a"),
+    # national figures: a force-limited analyst is refused like any other non-national caller
+    ("GET", f"{V1}/scoreboard"): api(404, "admin", "analyst"),
     # the active model's figures and audit recall estimate: 404 while no version is active
     ("GET", f"{V1}/model"): api(404, "admin", "analyst", "analyst_a"),
     ("GET", f"{V1}/openapi.json"): everyone(200),  # public outside production (see the docs test)

@@ -4,13 +4,13 @@ verifies; a row changed behind the triggers' back breaks it."""
 from __future__ import annotations
 
 import pytest
+from apifixtures import auth, create_flag
 from sqlalchemy import select, text
 
-from api.services.review import add_to_referral
-from apifixtures import auth, create_flag
 from probity import audit as audit_log
 from probity.db import get_engine, session_scope, upgrade
 from probity.models import AuditEvent, FlagStatus
+from probity.referrals import add_to_referral
 
 FORCE = "west-mercia"
 
@@ -98,3 +98,38 @@ def test_a_modified_row_breaks_the_chain(fresh_database_url):
         report = audit_log.verify(session)
     assert not report.ok and report.first_bad_id == ids[2] and report.checked == 2
     engine.dispose()
+
+
+def test_a_list_event_names_every_id_shown(client, db, make_key, make_flag):
+    force = "gwent"
+    made = [make_flag(force) for _ in range(60)]
+    response = client.get(f"/api/v1/flags?force_id={force}&page_size=200", headers=auth(make_key("analyst")))
+    shown = [item["id"] for item in response.json()["items"]]
+    assert sorted(shown) == sorted(made)
+    with db() as session:
+        event = session.scalar(select(AuditEvent).where(AuditEvent.action == "flags.list")
+                               .order_by(AuditEvent.id.desc()).limit(1))
+        detail = event.detail
+    assert detail["ids"] == shown and detail["count"] == 60
+    assert len(event.object_id) <= 200  # the readable start; the full list is in detail
+
+
+def test_a_server_error_leaves_an_event(app, db, make_key):
+    from fastapi import Depends
+    from fastapi.testclient import TestClient
+
+    from api.deps import ADMIN, require
+
+    def broken(_: object = Depends(require(ADMIN))) -> None:
+        raise RuntimeError("boom")
+
+    app.add_api_route("/api/v1/broken", broken, methods=["GET"])
+    key = make_key("admin")
+    with db() as session:
+        last = session.scalar(select(AuditEvent.id).order_by(AuditEvent.id.desc()).limit(1)) or 0
+    with TestClient(app, raise_server_exceptions=False) as c:
+        assert c.get("/api/v1/broken", headers=auth(key)).status_code == 500
+    with db() as session:
+        events = list(session.scalars(select(AuditEvent).where(AuditEvent.id > last)))
+    assert [(e.action, e.detail["status"], e.object_id) for e in events] == [("request.error", 500, "/api/v1/broken")]
+    assert key.startswith(events[0].actor)

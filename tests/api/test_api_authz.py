@@ -14,9 +14,9 @@ from sqlalchemy import func, select
 from api.deps import AUTH_DEPENDENCIES
 from api.main import DOCS_ROUTES, PUBLIC_ROUTES, create_app, iter_routes
 from api.security import unsign
-from api.services.review import add_to_referral
 from probity import keys
 from probity.models import AuditEvent, FlagStatus, KeyRole
+from probity.referrals import add_to_referral
 from probity.settings import Settings
 
 FORCE_A, FORCE_B = "north-yorkshire", "south-yorkshire"
@@ -45,7 +45,7 @@ def test_every_route_requires_authentication_unless_listed_public(app):
 
 
 def test_docs_need_authentication_in_production(api_url, make_key):
-    settings = Settings(env="production", secret_key="x" * 40, database_url=api_url)
+    settings = Settings(env="production", secret_key="x" * 40, audit_key="y" * 40, database_url=api_url)
     app = create_app(settings)
     for method, path, context in iter_routes(app):
         if (method, path) in DOCS_ROUTES:
@@ -74,13 +74,16 @@ class Callers:
                                       ("researcher", "researcher", None)):
                 self.keys[role] = keys.create_key(session, KeyRole(kind), force_id=force).key
         self.cookies: dict[str, str] = {}
-        secret = client.app.state.settings.secret_key.get_secret_value()  # type: ignore[attr-defined]
         self.csrf: dict[str, str] = {}
-        for role, key in self.keys.items():
-            r = client.post("/ui/login", data={"key": key}, follow_redirects=False)
-            self.cookies[role] = r.cookies["probity_session"]
-            self.csrf[role] = unsign(secret, "ui-session", self.cookies[role])["csrf"]
-            client.cookies.clear()
+        for role in self.keys:
+            self.sign_in(role)
+
+    def sign_in(self, role: str) -> None:
+        secret = self.client.app.state.settings.secret_key.get_secret_value()  # type: ignore[attr-defined]
+        r = self.client.post("/ui/login", data={"key": self.keys[role]}, follow_redirects=False)
+        self.cookies[role] = r.cookies["probity_session"]
+        self.csrf[role] = unsign(secret, "ui-session", self.cookies[role])["csrf"]
+        self.client.cookies.clear()
 
     def request(self, method: str, path: str, role: str, body: dict | None):
         headers: dict[str, str] = {}
@@ -99,9 +102,14 @@ class Callers:
         elif body is not None:
             kwargs["json"] = body
         try:
-            return self.client.request(method, path, **kwargs)
+            response = self.client.request(method, path, **kwargs)
         finally:
             self.client.cookies.clear()
+        return response
+
+    def after(self, path: str, role: str, response) -> None:
+        if path == "/ui/logout" and response.status_code == 303 and role in self.keys:
+            self.sign_in(role)  # signing out ends the key's UI sessions server-side
 
 
 def _objects(db, force: str, fields: set[str]) -> dict[str, object]:
@@ -143,6 +151,7 @@ def test_role_by_route_matrix_and_one_audit_event_per_request(callers, db):
             before = _audit_count(db)
             response = callers.request(method, path, role, BODIES.get((method, template)))
             events = _audit_count(db) - before
+            callers.after(path, role, response)
             want_events = 0 if (method, template) in public else 1
             if response.status_code != expected[role] or events != want_events:
                 failures.append(f"{role:11} {method} {template}: {response.status_code} (want {expected[role]}), "

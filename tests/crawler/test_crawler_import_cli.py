@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
+from crawl_helpers import crawl, expected_posts, in_scope_keys, stored_post_ids
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
-from crawl_helpers import crawl, expected_posts, in_scope_keys, stored_post_ids
+from cli import app
 from crawler.evidence import account_hash
 from crawler.imports import import_posts_file
-from cli import app
 from probity.errors import InputFileError
 from probity.models import ExcludedAccount, Post
 
@@ -73,6 +73,27 @@ def test_a_bad_file_is_rejected_whole_naming_row_and_column(tmp_path, crawl_engi
         assert conn.scalar(select(func.count()).select_from(Post)) == 0  # all or nothing
 
 
+def test_import_refuses_urls_that_are_not_http(tmp_path, crawl_engine):
+    """Imported URLs become links in the UI: javascript:, data: and relative URLs are refused."""
+    rows = _rows()[:3]
+    rows[0] = {**rows[0], "post_url": "javascript:alert(document.cookie)"}
+    rows[1] = {**rows[1], "account_url": "data:text/html,<script>alert(1)</script>"}
+    rows[2] = {**rows[2], "post_url": "//evil.example/p3"}
+    path = tmp_path / "export.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    with pytest.raises(InputFileError) as info:
+        import_posts_file(path, platform="facebook", engine=crawl_engine)
+    message = str(info.value)
+    assert "row 1, column 'post_url': post_url must be an http:// or https:// URL" in message
+    assert "row 2, column 'account_url'" in message and "row 3, column 'post_url'" in message
+    with crawl_engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(Post)) == 0  # all or nothing
+    good = _rows()[:1]
+    good[0] = {**good[0], "post_url": "https://www.facebook.com/pc.jones/posts/1"}
+    path.write_text(json.dumps(good[0]) + "\n")
+    assert import_posts_file(path, platform="facebook", engine=crawl_engine).new_posts == 1
+
+
 def test_import_refuses_platforms_that_have_an_api(tmp_path, crawl_engine):
     path = tmp_path / "x.jsonl"
     path.write_text(json.dumps(_rows()[0]) + "\n")
@@ -106,3 +127,19 @@ def test_cli_remap(world, fake, clock, crawl_engine):
     result = CliRunner().invoke(app, ["crawl", "remap", "--platform", "x"])
     assert result.exit_code == 0, result.output
     assert sorted(stored_post_ids(crawl_engine, "x")) == before
+
+
+def test_cli_import_leaves_an_audit_event(tmp_path, crawl_engine):
+    from probity import audit
+    from probity.db import session_scope
+    from probity.models import AuditEvent
+
+    path = tmp_path / "export.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in _rows()) + "\n")
+    result = CliRunner().invoke(app, ["crawl", "import", str(path), "--platform", "facebook"])
+    assert result.exit_code == 0, result.output
+    with session_scope(crawl_engine) as session:
+        events = list(session.scalars(select(AuditEvent).where(AuditEvent.action == "crawl.import")))
+        assert audit.verify(session).ok
+    assert len(events) == 1 and events[0].actor.startswith("cli:") and events[0].object_id == "export.jsonl"
+    assert events[0].detail["new_posts"] == 3
