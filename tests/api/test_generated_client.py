@@ -18,7 +18,7 @@ import pytest
 from apifixtures import create_flag
 from test_api_browser import _free_port
 
-from api.services.review import add_to_referral
+from probity.referrals import add_to_referral
 from probity.models import FlagStatus
 
 FORCE_A, FORCE_B = "dorset", "devon-and-cornwall"

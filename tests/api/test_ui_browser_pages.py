@@ -20,7 +20,7 @@ from test_api_browser import CHROMIUM, CHROMIUM_ARGS, _free_port, sign_in
 from uidayfixtures import load_reference_return, new_key
 
 from api.main import create_app
-from api.services.review import add_to_referral
+from probity.referrals import add_to_referral
 from probity.db import get_engine, session_scope
 from probity.models import FlagStatus
 from probity.settings import Settings
