@@ -28,7 +28,7 @@ from demo.scoreboard import (
     score_accounts,
     score_flags,
 )
-from demo.world import SimWorld, build_world, describe
+from demo.simulation import SimWorld, build_world, describe
 from probity.models import ApiKey, Flag, KeyRole, Post, utcnow
 from probity.settings import get_settings, reset_settings_cache
 

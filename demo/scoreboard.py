@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from demo.world import SimWorld
+from demo.simulation import SimWorld
 from probity.models import LABELS, Flag, PlatformAccount, Post
 
 
