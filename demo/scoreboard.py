@@ -20,7 +20,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from demo.simulation import SimWorld
-from probity.models import LABELS, Flag, PlatformAccount, Post
+from probity.labels import LABELS
+from probity.models import Flag, PlatformAccount, Post
 
 
 def _ratio(num: int, den: int) -> float | None:

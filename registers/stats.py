@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Select, distinct, func, select
 from sqlalchemy.orm import Session
 
+from probity.labels import LABELS
 from probity.models import (
     BusinessInterest,
     Flag,
@@ -164,7 +165,7 @@ def social_media_stats(session: Session, scope: StatsScope) -> dict[str, Any]:
     items = _where(select(ReferralItem.labels, Post.platform, Post.account_id)
                    .join(Flag, Flag.id == ReferralItem.flag_id).join(Post, Post.id == Flag.post_id),
                    scope, Flag.force_id, Post.created_at, is_datetime=True)
-    by_category = {"offensive": 0, "protocol": 0, "negativity": 0, "government": 0}
+    by_category: dict[str, int] = dict.fromkeys(LABELS, 0)
     by_platform: dict[str, int] = {}
     accounts: set[int] = set()
     instances = 0

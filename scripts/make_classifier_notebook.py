@@ -30,7 +30,7 @@ import matplotlib.pyplot as plt
 from classifier.base import load_model, read_envelope
 from classifier.tfidf import TfidfLogReg
 from classifier.thresholds import apply_thresholds, choose_thresholds, pr_curve
-from probity.models.review import LABELS
+from probity.labels import LABELS
 from training.corpus import load_corpus, texts_and_matrix
 from training.evaluate import per_label_metrics
 

@@ -9,9 +9,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, model_validator
 
 from api.schemas.common import Strict, Timestamp
+from probity.labels import Label
 from probity.models import DecisionAction, FlagStatus, Platform
-
-Label = Literal["offensive", "protocol", "negativity", "government"]
 
 
 class QueueStatus(str, Enum):

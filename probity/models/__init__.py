@@ -17,9 +17,9 @@ from probity.models.integrity import (
     OfferorType,
 )
 from probity.models.reference import ForceRow
+from probity.labels import LABELS
 from probity.models.review import (
     FLAG_TRANSITIONS,
-    LABELS,
     DecisionAction,
     Flag,
     FlagStatus,
