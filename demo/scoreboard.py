@@ -121,10 +121,10 @@ def crawled_accounts(session: Session) -> set[tuple[str, str]]:
 def render(board: Scoreboard) -> list[str]:
     """Plain lines for the log and the README."""
     a, f, r = board.accounts, board.flags, board.requests
-    lines = [f"accounts: {a['correct']}/{a['true_serving']} serving found, precision {a['precision']}, "
-             f"recall {a['recall']}, force accuracy {a['force_accuracy']}",
-             f"flags: {f['instance_posts_flagged']}/{f['instance_posts_collected']} instance posts flagged "
-             f"(post recall {f['post_recall']}); {f['posts_flagged']} posts flagged of {f['posts_collected']}"]
+    lines = [(f"accounts: {a['correct']}/{a['true_serving']} serving found, precision {a['precision']}, "
+             f"recall {a['recall']}, force accuracy {a['force_accuracy']}"),
+             (f"flags: {f['instance_posts_flagged']}/{f['instance_posts_collected']} instance posts flagged "
+             f"(post recall {f['post_recall']}); {f['posts_flagged']} posts flagged of {f['posts_collected']}")]
     for label, s in f["per_label"].items():
         lines.append(f"  {label:<11} flagged {s['flagged']:>4}  true {s['true_instances']:>4}  "
                      f"precision {s['precision']}  recall {s['recall']}")

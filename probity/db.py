@@ -14,7 +14,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from probity.forces import FORCES
 from probity.models import Base, ForceRow
+from probity.settings import get_settings
 
 log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -43,8 +45,6 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
 def get_engine(url: str | None = None) -> Engine:
     """The shared engine for ``url`` (default: the configured database, resolved on each call)."""
-    from probity.settings import get_settings
-
     return _engine_for(url or get_settings().resolved_database_url)
 
 
@@ -119,8 +119,6 @@ def upgrade(url: str | None = None, revision: str = "head") -> None:
     """Migrate the database to ``revision`` and synchronise the forces reference table."""
     from alembic import command
 
-    from probity.settings import get_settings
-
     url = url or get_settings().resolved_database_url
     engine = get_engine(url)
     with engine.begin() as connection:
@@ -142,8 +140,6 @@ def current_revision(engine: Engine) -> str | None:
 
 def sync_forces(session: Session) -> None:
     """Make the forces table equal the reference data (idempotent)."""
-    from probity.forces import FORCES
-
     rows = [
         {"id": f.id, "name": f.name, "territorial": f.territorial,
          "aliases": [*f.abbreviations, *f.aliases], "handles": list(f.handles)}
