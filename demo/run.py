@@ -36,6 +36,7 @@ from demo.simulation import SimWorld, build_world, describe
 from probity import db, keys
 from probity.models import ApiKey, Flag, KeyRole, Post, utcnow
 from probity.settings import get_settings, reset_settings_cache
+from registers.sample import load_sample as load_reference_data
 
 log = logging.getLogger(__name__)
 DEMO_KEY_PREFIX = "demo:"

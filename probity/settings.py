@@ -71,7 +71,7 @@ class Settings(BaseSettings):
         return self.env == "production"
 
     @model_validator(mode="after")
-    def _refuse_unsafe_production(self) -> "Settings":
+    def _refuse_unsafe_production(self) -> Settings:
         if not self.is_production:
             return self
         problems: list[str] = []

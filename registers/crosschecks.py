@@ -23,7 +23,13 @@ from rapidfuzz import fuzz
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from probity.models import BusinessInterest, Contract, GiftHospitality, InterestCategory, InterestStatus
+from probity.models import (
+    BusinessInterest,
+    Contract,
+    GiftHospitality,
+    InterestCategory,
+    InterestStatus,
+)
 
 LEGAL_WORDS = {"ltd", "limited", "plc", "llp", "llc", "inc", "co", "company", "group", "uk", "the", "and"}
 APPROVED = (InterestStatus.approved, InterestStatus.approved_with_conditions)

@@ -42,7 +42,7 @@ def read_table(path: Path) -> list[list[Any]]:
 
         try:
             workbook = load_workbook(path, read_only=True, data_only=True)
-        except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for a bad file
+        except Exception as exc:
             raise InputFileError(str(path), [RowError(1, None, f"not a readable XLSX workbook: {exc}")]) from exc
         sheet = workbook.worksheets[0]
         rows = [["" if v is None else v for v in row] for row in sheet.iter_rows(values_only=True)]

@@ -79,7 +79,7 @@ def _value(key: Any) -> Any:
 
 
 def investigation_stats(session: Session, scope: StatsScope) -> dict[str, Any]:
-    I = Investigation  # noqa: E741
+    I = Investigation
     rows = session.execute(_where(
         select(I.type, I.recipient, I.media_scope, I.status, I.suspended, func.count())
         .group_by(I.type, I.recipient, I.media_scope, I.status, I.suspended), scope, I.force_id, I.opened_on))

@@ -4,8 +4,8 @@ import pytest
 from sqlalchemy import inspect, select, text
 from typer.testing import CliRunner
 
-from probity import keys
 from cli import app
+from probity import keys
 from probity.errors import ProbityError
 from probity.models import ApiKey, KeyRole
 

@@ -5,8 +5,8 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.exc import DBAPIError
 from typer.testing import CliRunner
 
-from probity import db
 from cli import app
+from probity import db
 from probity.models import AuditEvent, Base, ForceRow
 
 
@@ -58,6 +58,5 @@ def test_audit_events_are_append_only_in_the_database(db_session, statement):
     db_session.execute(insert(AuditEvent).values(actor="t", role="admin", action="a", prev_hash="0" * 64,
                                                  hash="1" * 64))
     db_session.flush()
-    with pytest.raises(DBAPIError, match="append-only"):
-        with db_session.begin_nested():
-            db_session.execute(text(statement))
+    with pytest.raises(DBAPIError, match="append-only"), db_session.begin_nested():
+        db_session.execute(text(statement))

@@ -23,7 +23,13 @@ from api.deps import (
     require,
 )
 from api.pagination import Page
-from api.schemas.referrals import ExportQuery, OutcomeIn, ReferralDetail, ReferralQuery, ReferralSummary
+from api.schemas.referrals import (
+    ExportQuery,
+    OutcomeIn,
+    ReferralDetail,
+    ReferralQuery,
+    ReferralSummary,
+)
 from api.services import referrals as service
 from probity.models import Referral
 

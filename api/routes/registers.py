@@ -8,7 +8,17 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 from sqlalchemy import select
 
-from api.deps import ADMIN, ANALYST, FORCE, AuditDep, Principal, SessionDep, SettingsDep, require, scope_to_force
+from api.deps import (
+    ADMIN,
+    ANALYST,
+    FORCE,
+    AuditDep,
+    Principal,
+    SessionDep,
+    SettingsDep,
+    require,
+    scope_to_force,
+)
 from api.pagination import Page, Pager
 from api.schemas.integrity import ContractOut, GiftOut, InterestOut, InvestigationOut, RegisterQuery
 from probity.models import BusinessInterest, Contract, GiftHospitality, Investigation

@@ -7,7 +7,16 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
 
-from api.deps import ADMIN, ANALYST, AuditDep, Principal, SessionDep, SettingsDep, not_found, require
+from api.deps import (
+    ADMIN,
+    ANALYST,
+    AuditDep,
+    Principal,
+    SessionDep,
+    SettingsDep,
+    not_found,
+    require,
+)
 
 router = APIRouter(tags=["demo"])
 National = Annotated[Principal, Depends(require(ADMIN, ANALYST))]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, Field, model_validator
 
@@ -41,7 +41,7 @@ class DecisionIn(Strict):
     note: str = Field("", max_length=4000)
 
     @model_validator(mode="after")
-    def _labels_match_action(self) -> "DecisionIn":
+    def _labels_match_action(self) -> DecisionIn:
         if self.action is DecisionAction.change and not self.labels:
             raise ValueError("action 'change' needs a non-empty 'labels' list (use 'dismiss' to refer nothing)")
         if self.action is not DecisionAction.change and self.labels is not None:

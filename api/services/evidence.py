@@ -14,7 +14,15 @@ from api.schemas.flags import (
     ModelEvidence,
     PostEvidence,
 )
-from probity.models import Flag, ModelVersion, PlatformAccount, Post, Prediction, ReferralItem, ReviewDecision
+from probity.models import (
+    Flag,
+    ModelVersion,
+    PlatformAccount,
+    Post,
+    Prediction,
+    ReferralItem,
+    ReviewDecision,
+)
 
 EXCERPT_CHARS = 160
 

@@ -8,7 +8,17 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
-from api.deps import ADMIN, ANALYST, AuditDep, ObjectId, Principal, SessionDep, SettingsDep, get_in_scope, require_ui
+from api.deps import (
+    ADMIN,
+    ANALYST,
+    AuditDep,
+    ObjectId,
+    Principal,
+    SessionDep,
+    SettingsDep,
+    get_in_scope,
+    require_ui,
+)
 from api.schemas.flags import DecisionIn, FlagQuery
 from api.services import evidence, review
 from api.ui.render import render

@@ -1,5 +1,6 @@
 """All tables. Importing this package registers every model on ``Base.metadata``."""
 
+from probity.labels import LABELS
 from probity.models.access import ApiKey, AuditEvent, KeyRole
 from probity.models.base import Base, utcnow
 from probity.models.integrity import (
@@ -17,7 +18,6 @@ from probity.models.integrity import (
     OfferorType,
 )
 from probity.models.reference import ForceRow
-from probity.labels import LABELS
 from probity.models.review import (
     FLAG_TRANSITIONS,
     DecisionAction,
@@ -42,11 +42,41 @@ from probity.models.social import (
 )
 
 __all__ = [
-    "ApiKey", "AuditEvent", "Base", "BusinessInterest", "Contract", "CrawlCheckpoint",
-    "DecisionAction", "DisclosureRecipient", "ExcludedAccount", "FLAG_TRANSITIONS", "Flag",
-    "FlagStatus", "ForceRow", "GiftHospitality", "GiftKind", "InterestCategory", "InterestStatus",
-    "Investigation", "InvestigationStatus", "InvestigationType", "KeyRole", "LABELS", "MediaScope",
-    "ModelVersion", "OfferorType", "Platform", "PlatformAccount", "Post", "Prediction", "RawItem",
-    "Referral", "ReferralItem", "ReferralOutcome", "ReferralStatus", "ReviewDecision", "Role",
+    "FLAG_TRANSITIONS",
+    "LABELS",
+    "ApiKey",
+    "AuditEvent",
+    "Base",
+    "BusinessInterest",
+    "Contract",
+    "CrawlCheckpoint",
+    "DecisionAction",
+    "DisclosureRecipient",
+    "ExcludedAccount",
+    "Flag",
+    "FlagStatus",
+    "ForceRow",
+    "GiftHospitality",
+    "GiftKind",
+    "InterestCategory",
+    "InterestStatus",
+    "Investigation",
+    "InvestigationStatus",
+    "InvestigationType",
+    "KeyRole",
+    "MediaScope",
+    "ModelVersion",
+    "OfferorType",
+    "Platform",
+    "PlatformAccount",
+    "Post",
+    "Prediction",
+    "RawItem",
+    "Referral",
+    "ReferralItem",
+    "ReferralOutcome",
+    "ReferralStatus",
+    "ReviewDecision",
+    "Role",
     "utcnow",
 ]

@@ -14,8 +14,9 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from probity.errors import InvalidTransition
+
 # Re-exported for modules that import it from here; new code imports probity.labels.
-from probity.labels import LABELS as LABELS
+from probity.labels import LABELS as LABELS  # noqa: PLC0414 (explicit re-export)
 from probity.models.base import Base, str_enum, utcnow
 
 

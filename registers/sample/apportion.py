@@ -51,7 +51,7 @@ def deal(items: Sequence[T], quotas: Mapping[str, int], rng: random.Random) -> d
     return out
 
 
-def random_date(rng: random.Random, start: "date", end: "date") -> "date":  # noqa: F821
+def random_date(rng: random.Random, start: date, end: date) -> date:  # noqa: F821
     from datetime import timedelta
 
     return start + timedelta(days=rng.randrange((end - start).days + 1))

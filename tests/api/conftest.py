@@ -9,14 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
+from apifixtures import auth, create_flag
 from fastapi.testclient import TestClient
 
 from api.main import create_app
 from probity import keys
 from probity.db import get_engine, session_scope
-from apifixtures import auth, create_flag
 from probity.models import KeyRole
 from probity.settings import get_settings, reset_settings_cache
+
 
 @pytest.fixture
 def api_url(committed_database_url: str, monkeypatch: pytest.MonkeyPatch) -> str:

@@ -4,10 +4,10 @@ verifies; a row changed behind the triggers' back breaks it."""
 from __future__ import annotations
 
 import pytest
+from apifixtures import auth, create_flag
 from sqlalchemy import select, text
 
 from api.services.review import add_to_referral
-from apifixtures import auth, create_flag
 from probity import audit as audit_log
 from probity.db import get_engine, session_scope, upgrade
 from probity.models import AuditEvent, FlagStatus

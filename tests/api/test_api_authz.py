@@ -6,6 +6,8 @@ from __future__ import annotations
 import string
 
 import pytest
+from apifixtures import auth, create_flag
+from authz_table import BODIES, EXPECTED, ROLES
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
@@ -13,8 +15,6 @@ from api.deps import AUTH_DEPENDENCIES
 from api.main import DOCS_ROUTES, PUBLIC_ROUTES, create_app, iter_routes
 from api.security import unsign
 from api.services.review import add_to_referral
-from apifixtures import auth, create_flag
-from authz_table import BODIES, EXPECTED, ROLES
 from probity import keys
 from probity.models import AuditEvent, FlagStatus, KeyRole
 from probity.settings import Settings

@@ -7,7 +7,6 @@ import json
 import pytest
 
 
-
 @pytest.fixture
 def referred(client, headers, make_flag):
     """Refer ``n`` flags of ``force`` (one account each) and return the referral ids."""
@@ -47,8 +46,9 @@ def test_keyset_pages_walk_everything_once_and_tokens_are_bound(client, headers,
 
 
 def test_page_size_is_capped(client, headers, referred, monkeypatch):
-    from api.main import create_app
     from fastapi.testclient import TestClient
+
+    from api.main import create_app
     from probity.settings import get_settings, reset_settings_cache
 
     referred("lancashire", 3)

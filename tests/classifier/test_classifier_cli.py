@@ -81,8 +81,8 @@ def test_without_model_the_active_version_is_used(tmp_path, use_database, tiny_m
 
 @pytest.mark.slow
 def test_classify_posts_command_is_idempotent(use_database, tiny_model_dir):
+    from probity.models import Flag, PlatformAccount, Post, Prediction
     from tests.classifier.conftest import make_posts
-    from probity.models import Flag, Post, Prediction, PlatformAccount
 
     with session_scope() as session:
         ids = make_posts(session, ["Some fucking scumbag nicked my bike", "Quiet night, bed now"], handle="cli_case")

@@ -10,13 +10,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from crawl_helpers import FakeClock
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 from crawler.fake import build_app
 from crawler.fake.server import FakePlatform, Faults, serve
 from crawler.fake.world import World, generate_world
-from crawl_helpers import FakeClock
 from probity import db as probity_db
 
 PG_URL = __import__("os").environ.get("PROBITY_TEST_DATABASE_URL", "")

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
+from crawl_helpers import crawl, expected_posts, in_scope_keys, stored_post_ids
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
-from crawl_helpers import crawl, expected_posts, in_scope_keys, stored_post_ids
+from cli import app
 from crawler.evidence import account_hash
 from crawler.imports import import_posts_file
-from cli import app
 from probity.errors import InputFileError
 from probity.models import ExcludedAccount, Post
 
@@ -81,7 +81,7 @@ def test_import_refuses_platforms_that_have_an_api(tmp_path, crawl_engine):
 
 
 def test_cli_crawl_posts_prints_a_summary_and_stores_posts(world, fake, clock, crawl_engine):
-    with fake("bluesky", world) as (state, url):
+    with fake("bluesky", world) as (_state, url):
         crawl("discover", "bluesky", url, crawl_engine, clock, world)
         result = CliRunner().invoke(app, ["crawl", "posts", "--platform", "bluesky", "--base-url", url,
                                           "--page-size", "5"])

@@ -6,10 +6,17 @@ import logging
 import math
 
 import pytest
+from crawl_helpers import (
+    FEED_PATH,
+    account_key,
+    crawl,
+    expected_posts,
+    first_crawl,
+    in_scope_keys,
+    stored_post_ids,
+)
 from sqlalchemy import delete, func, select
 
-from crawl_helpers import (FEED_PATH, account_key, crawl, expected_posts, first_crawl, in_scope_keys,
-                           stored_post_ids)
 from crawler.evidence import account_hash, text_sha256
 from crawler.fake.server import Faults, Injected
 from crawler.fake.world import add_post

@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 
 import pytest
-
 from crawl_helpers import FEED_PATH, profile_key, raw_account
+
 from crawler.fake.server import Faults, Injected
 from crawler.run import make_source
 from crawler.sources import AccountGone
@@ -92,7 +92,7 @@ def test_timeouts_are_retried(platform, world, fake, clock, monkeypatch):
 
     reset_settings_cache()
     faults = Faults(stall_seconds=0.8, inject=[Injected(FEED_PATH[platform], "stall")])
-    with fake(platform, world, faults) as (state, url):
+    with fake(platform, world, faults) as (_state, url):
         stats = CrawlStats()
         page = make_source(platform, url, stats, clock).feed(
             raw_account(platform, busiest(world, platform)), None, None, 5)
@@ -142,6 +142,5 @@ def test_x_without_a_bearer_token_is_refused_by_the_fake(world, fake, clock):
     from crawler.sources.x import XSource
     from crawler.transport import Transport
 
-    with fake("x", world) as (_, url):
-        with pytest.raises(SourceError, match="401"):
-            XSource(Transport(url, clock=clock)).get_profile(world.accounts["x"][0].handle)
+    with fake("x", world) as (_, url), pytest.raises(SourceError, match="401"):
+        XSource(Transport(url, clock=clock)).get_profile(world.accounts["x"][0].handle)
