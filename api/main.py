@@ -93,12 +93,13 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-def iter_routes(app: FastAPI) -> Iterator[tuple[str, str, Any]]:
+def iter_routes(app: FastAPI) -> Iterator[tuple[str, str, routing.RouteContext]]:
     """(method, full path, route context) for every route, through included routers."""
     for context in routing.iter_route_contexts(app.routes):
+        path = context.path
         for method in sorted(context.methods or ()):
-            if method != "HEAD":
-                yield method, context.path, context
+            if method != "HEAD" and path is not None:  # every route with methods has a path
+                yield method, path, context
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

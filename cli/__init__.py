@@ -13,9 +13,11 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-import click
 import typer
 import typer.main
+
+# typer vendors click (typer._click) and types its groups with it, so a subclass must too.
+from typer._click import Command, Context
 from typer.core import TyperGroup
 
 from api import cli as api_cli
@@ -31,7 +33,7 @@ from registers import cli as integrity_cli
 from training import cli as training_cli
 
 
-def _command(name: str, function: Callable[..., Any]) -> click.Command:
+def _command(name: str, function: Callable[..., Any]) -> Command:
     single = typer.Typer()
     single.command(name)(function)
     return typer.main.get_command(single)
@@ -39,25 +41,25 @@ def _command(name: str, function: Callable[..., Any]) -> click.Command:
 
 # The imports below are deferred on purpose (see the module docstring); they point down the
 # layers like every other import here, and import-linter reads them.
-def _demo() -> click.Command:
+def _demo() -> Command:
     from demo import cli as demo_cli
 
     return _command("demo", demo_cli.demo)
 
 
-def _identify() -> click.Command:
+def _identify() -> Command:
     from crawler.identify import cli as identify_cli
 
     return _command("identify", identify_cli.identify_command)
 
 
-def _identify_score() -> click.Command:
+def _identify_score() -> Command:
     from crawler.identify import cli as identify_cli
 
     return _command("identify-score", identify_cli.score_command)
 
 
-_DEFERRED: dict[str, Callable[[], click.Command]] = {
+_DEFERRED: dict[str, Callable[[], Command]] = {
     "demo": _demo,
     "identify": _identify,
     "identify-score": _identify_score,
@@ -67,10 +69,10 @@ _DEFERRED: dict[str, Callable[[], click.Command]] = {
 class _Root(TyperGroup):
     """The root group: registered commands plus the deferred ones, loaded on first use."""
 
-    def list_commands(self, ctx: click.Context) -> list[str]:
+    def list_commands(self, ctx: Context) -> list[str]:
         return [*super().list_commands(ctx), *_DEFERRED]
 
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+    def get_command(self, ctx: Context, cmd_name: str) -> Command | None:
         if cmd_name in _DEFERRED and cmd_name not in self.commands:
             self.commands[cmd_name] = _DEFERRED[cmd_name]()
         return super().get_command(ctx, cmd_name)

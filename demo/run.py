@@ -118,7 +118,7 @@ def _busiest_forces(n: int = 2) -> list[str]:
     with db.session_scope() as session:
         rows = session.execute(select(Flag.force_id, func.count()).where(Flag.force_id.is_not(None))
                                .group_by(Flag.force_id).order_by(func.count().desc(), Flag.force_id)).all()
-    forces = [f for f, _ in rows][:n]
+    forces = [f for f, _ in rows if f is not None][:n]  # the query already excludes None
     return forces + [f for f in ("metropolitan", "west-midlands") if f not in forces][: n - len(forces)]
 
 

@@ -64,9 +64,9 @@ def score_accounts(session: Session, sim: SimWorld) -> dict[str, Any]:
     serving = len(sim.serving)
     found_keys = {_handle_key(getattr(p, "value", p), h) for p, h, _ in found}
     by_platform = {}
-    for platform in sim.world.accounts:
-        mine = [k for k, person in truth.items() if person.serving and k[0] == platform]
-        by_platform[platform] = {"true_serving": len(mine),
+    for name in sim.world.accounts:
+        mine = [k for k, person in truth.items() if person.serving and k[0] == name]
+        by_platform[name] = {"true_serving": len(mine),
                                  "recall": _ratio(sum(k in found_keys for k in mine), len(mine))}
     return {"found": len(found), "true_serving": serving, "correct": correct,
             "precision": _ratio(correct, len(found)), "recall": _ratio(correct, serving),

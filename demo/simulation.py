@@ -101,7 +101,7 @@ def _choose_instances(rng: random.Random, positives: list[PoolPost], scale: floa
     chosen: list[PoolPost] = []
     left = list(positives)
     rng.shuffle(left)
-    for label in sorted(SOCIAL_CATEGORIES, key=SOCIAL_CATEGORIES.get):
+    for label in sorted(SOCIAL_CATEGORIES, key=SOCIAL_CATEGORIES.__getitem__):
         want = max(1, round(SOCIAL_CATEGORIES[label] * scale))
         have = sum(label in p.labels for p in chosen)
         for post in [p for p in left if label in p.labels][: max(0, want - have)]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -53,6 +53,12 @@ def _engine_for(url: str) -> Engine:
     return make_engine(url)
 
 
+def clear_engine_cache() -> None:
+    """Forget the cached engines (after the configured database changes, as in tests)."""
+    _engine_for.cache_clear()
+
+
+# Older spelling, kept for callers that still use it.
 get_engine.cache_clear = _engine_for.cache_clear  # type: ignore[attr-defined]
 
 
@@ -89,7 +95,9 @@ def upsert(
     if not rows:
         return
     dialect = session.get_bind().dialect.name
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}.get(dialect)
+    inserts: dict[str, Callable[[type[Base]], postgresql.Insert | sqlite.Insert]] = {
+        "postgresql": postgresql.insert, "sqlite": sqlite.insert}
+    insert = inserts.get(dialect)
     if insert is None:
         raise NotImplementedError(f"upsert is not implemented for {dialect}")
     columns = list(update) if update is not None else [c for c in rows[0] if c not in keys]

@@ -12,11 +12,12 @@ from typing import Literal
 
 Label = Literal["offensive", "protocol", "negativity", "government"]
 
-# Column order of label matrices and score vectors.
-LABELS: tuple[Label, ...] = ("offensive", "protocol", "negativity", "government")
+# Column order of label matrices and score vectors. Typed as plain strings (as before this module)
+# so dicts built from it stay dict[str, ...]; tests/test_labels.py holds it equal to ``Label``.
+LABELS: tuple[str, ...] = ("offensive", "protocol", "negativity", "government")
 
 # One line each, as the codebook's headings word them (HMIC 2012's four categories).
-DESCRIPTIONS: dict[Label, str] = {
+DESCRIPTIONS: dict[str, str] = {
     "offensive": "offensive language or behaviour",
     "protocol": "comments on police protocol or procedure",
     "negativity": "negativity towards work",

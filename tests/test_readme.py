@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import click
 import typer.main
+from typer._click import Command, Context
 from typer.core import TyperGroup
 
 from cli import app
@@ -21,12 +21,12 @@ def test_every_setting_is_in_the_configuration_table():
     assert missing == []
 
 
-def _commands(group: click.Command, prefix: str = "probity") -> list[str]:
+def _commands(group: Command, prefix: str = "probity") -> list[str]:
     """Every leaf command's path, including the ones the root loads only on use."""
-    if not isinstance(group, click.Group | TyperGroup):
+    if not isinstance(group, TyperGroup):
         return [prefix]
     out = []
-    context = click.Context(group)
+    context = Context(group)
     for name in group.list_commands(context):
         command = group.get_command(context, name)
         assert command is not None, name

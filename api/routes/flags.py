@@ -66,7 +66,7 @@ def release_flag(flag_id: ObjectId, principal: Reviewer, session: SessionDep, au
     session.flush()
     audit.record("flags.release", object_type="flag", object_id=flag.id)
     session.commit()
-    return evidence.flag_summary(flag, session.get(Post, flag.post_id))
+    return evidence.flag_summary(flag, session.get_one(Post, flag.post_id))
 
 
 @router.post("/{flag_id}/decisions", response_model=DecisionResult, status_code=201)

@@ -8,6 +8,7 @@ import string
 import pytest
 from apifixtures import auth, create_flag
 from authz_table import BODIES, EXPECTED, ROLES
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
@@ -74,6 +75,7 @@ class Callers:
                                       ("researcher", "researcher", None)):
                 self.keys[role] = keys.create_key(session, KeyRole(kind), force_id=force).key
         self.cookies: dict[str, str] = {}
+        assert isinstance(client.app, FastAPI)
         secret = client.app.state.settings.secret_key.get_secret_value()
         self.csrf: dict[str, str] = {}
         for role, key in self.keys.items():

@@ -6,7 +6,9 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -16,7 +18,7 @@ from crawler.identify.cli import identify_file
 from probity.errors import InputFileError
 
 ROOT = Path(__file__).resolve().parents[2]
-PROFILES = [
+PROFILES: list[dict[str, Any]] = [
     {"id": "a1", "platform": "x", "handle": "pc_cooper", "display_name": "PC Cooper",
      "bio": "Response PC @kent_police. Views my own."},
     {"id": 2, "platform": "facebook", "handle": "", "display_name": "Sarah",
@@ -25,7 +27,7 @@ PROFILES = [
 ]
 
 
-def write_jsonl(path: Path, rows: list[object]) -> Path:
+def write_jsonl(path: Path, rows: Sequence[object]) -> Path:
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     return path
 

@@ -120,7 +120,9 @@ def test_running_again_is_incremental_and_idempotent(demo):
 
     def counts() -> tuple[int, int, int]:
         with db.session_scope(engine) as session:
-            return tuple(session.scalar(select(func.count()).select_from(m)) for m in (Post, Prediction, Flag))
+            posts, predictions, flags = (session.scalar(select(func.count()).select_from(m)) or 0
+                                         for m in (Post, Prediction, Flag))
+            return posts, predictions, flags
 
     before = counts()
     again = run_demo(seed=11, scale=0.06)

@@ -134,6 +134,7 @@ def test_xlsx_imports_like_csv(db_session, tmp_path):
 
     book = Workbook()
     sheet = book.active
+    assert sheet is not None
     sheet.append(["force", "contract_ref", "supplier", "value", "awarded_on", "route"])
     sheet.append(["essex", "PR-1", "Trident Vehicle Leasing", 125000, datetime(2012, 2, 1), "framework"])
     sheet.append(["essex", "PR-2", "Cobalt Telecoms", "£9,500", "03/04/2012", "quotation"])
