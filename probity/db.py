@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.dialects import postgresql, sqlite
@@ -17,6 +17,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from probity.forces import FORCES
 from probity.models import Base, ForceRow
 from probity.settings import get_settings
+
+if TYPE_CHECKING:  # alembic is imported when a migration runs, not with every engine
+    from alembic.config import Config
 
 log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -114,7 +117,7 @@ def upsert(
         session.execute(stmt)
 
 
-def alembic_config(url: str) -> Any:
+def alembic_config(url: str) -> Config:
     from alembic.config import Config
 
     cfg = Config()

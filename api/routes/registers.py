@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 from sqlalchemy import select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from api.deps import (
     ADMIN,
     ANALYST,
     FORCE,
     AuditDep,
+    Auditor,
     Principal,
     SessionDep,
     SettingsDep,
@@ -22,13 +25,18 @@ from api.deps import (
 from api.pagination import Page, Pager
 from api.schemas.integrity import ContractOut, GiftOut, InterestOut, InvestigationOut, RegisterQuery
 from probity.models import BusinessInterest, Contract, GiftHospitality, Investigation
+from probity.settings import Settings
 
 router = APIRouter(prefix="/registers", tags=["registers"])
 Reader = Annotated[Principal, Depends(require(ADMIN, ANALYST, FORCE))]
 
 
-def _page(name: str, model: Any, date_column: Any, schema: type[BaseModel], q: RegisterQuery,
-          principal: Principal, session: Any, settings: Any, audit: Any) -> Page[Any]:
+Register = GiftHospitality | BusinessInterest | Contract | Investigation
+
+
+def _page(name: str, model: type[Register], date_column: InstrumentedAttribute[date],
+          schema: type[BaseModel], q: RegisterQuery, principal: Principal, session: Session,
+          settings: Settings, audit: Auditor) -> Page[Any]:
     filters = q.model_dump(exclude={"page_token"}, mode="json")
     pager = Pager(settings.secret_key.get_secret_value(), f"registers.{name}", principal.force_id, filters,
                   min(q.page_size, settings.max_page_size))
