@@ -100,6 +100,7 @@ class AccountOut(BaseModel):
     url: str
     force_id: str | None
     role: str | None
+    role_evidence: str | None = None  # the profile's own words the role was read from
 
 
 class ModelEvidence(BaseModel):
