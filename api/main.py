@@ -29,6 +29,7 @@ from api.routes import (
     flags,
     health,
     keys,
+    model,
     referrals,
     registers,
     reports,
@@ -58,6 +59,7 @@ API_ROUTERS: list[APIRouter] = [
     stats.router,
     reports.router,
     scoreboard.router,
+    model.router,
 ]
 # Server-rendered pages, mounted at the root (their routers carry the /ui prefix).
 UI_ROUTERS: list[APIRouter] = [
@@ -128,7 +130,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     # The size limit sits inside the audit middleware: BaseHTTPMiddleware runs ``receive`` in a
     # task group, which would wrap the limit's 413 and turn it into a generic 400.
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes,
+                       larger=((f"{API_PREFIX}/registers/[a-z]+/import", settings.max_import_bytes),))
     app.add_middleware(AuditMiddleware)
     return app
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from classifier.registry import ensure_default, resolve
+from classifier.registry import resolve
 from classifier.store import classify_posts
 from crawler.fake import build_app
 from crawler.fake.server import FakePlatform, Faults, serve
@@ -37,6 +37,7 @@ from probity import db, keys
 from probity.models import ApiKey, Flag, KeyRole, Post, utcnow
 from probity.settings import get_settings, reset_settings_cache
 from registers.sample import load_sample as load_reference_data
+from training.default import ensure_default
 
 log = logging.getLogger(__name__)
 DEMO_KEY_PREFIX = "demo:"

@@ -8,7 +8,6 @@ import string
 import pytest
 from apifixtures import auth, create_flag
 from authz_table import BODIES, EXPECTED, ROLES
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
@@ -75,8 +74,7 @@ class Callers:
                                       ("researcher", "researcher", None)):
                 self.keys[role] = keys.create_key(session, KeyRole(kind), force_id=force).key
         self.cookies: dict[str, str] = {}
-        assert isinstance(client.app, FastAPI)
-        secret = client.app.state.settings.secret_key.get_secret_value()
+        secret = client.app.state.settings.secret_key.get_secret_value()  # type: ignore[attr-defined]
         self.csrf: dict[str, str] = {}
         for role, key in self.keys.items():
             r = client.post("/ui/login", data={"key": key}, follow_redirects=False)
@@ -107,7 +105,7 @@ class Callers:
 
 
 def _objects(db, force: str, fields: set[str]) -> dict[str, object]:
-    out: dict[str, object] = {"fmt": "csv"}
+    out: dict[str, object] = {"fmt": "csv", "register": "gifts"}
     with db() as session:
         if "flag_id" in fields:
             out["flag_id"] = create_flag(session, force).id
