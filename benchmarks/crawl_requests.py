@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from crawler.fake import build_app
+from crawler.fake.apps import build_app
 from crawler.fake.mastodon import DOMAIN
 from crawler.fake.server import FakePlatform, serve
 from crawler.fake.world import FakeAccount, World, generate_world

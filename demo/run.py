@@ -17,11 +17,12 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import SecretStr
 from sqlalchemy import func, select
 
 from classifier.registry import resolve
 from classifier.store import classify_posts
-from crawler.fake import build_app
+from crawler.fake.apps import build_app
 from crawler.fake.server import FakePlatform, Faults, serve
 from crawler.run import run_crawl
 from demo.scoreboard import (
@@ -77,9 +78,12 @@ def start_platforms(sim: SimWorld, stack: ExitStack, port_base: int, rate_limit:
 
 def _crawl(board: Scoreboard, sim: SimWorld, urls: dict[str, str]) -> None:
     used: dict[str, int] = {}
+    # The demo operator holds a user token for its own Mastodon instance, so account search
+    # pages (without one, Mastodon serves the first page only).
+    settings = get_settings().model_copy(update={"mastodon_token": {urls["mastodon"]: SecretStr("demo")}})
     with _stage("discover and identify", board):
         for platform in PLATFORMS:
-            summary = run_crawl("discover", platform, base_url=urls[platform],
+            summary = run_crawl("discover", platform, base_url=urls[platform], settings=settings,
                                 handles=sim.x_candidates if platform == "x" else None)
             used[f"discover_{platform}"] = summary.stats.requests
     with _stage("crawl posts", board):

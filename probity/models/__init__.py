@@ -37,6 +37,7 @@ from probity.models.social import (
     Platform,
     PlatformAccount,
     Post,
+    PostVersion,
     RawItem,
     Role,
 )
@@ -70,6 +71,7 @@ __all__ = [
     "Platform",
     "PlatformAccount",
     "Post",
+    "PostVersion",
     "Prediction",
     "RawItem",
     "Referral",

@@ -14,7 +14,7 @@ from crawl_helpers import FakeClock
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
-from crawler.fake import build_app
+from crawler.fake.apps import build_app
 from crawler.fake.server import FakePlatform, Faults, serve
 from crawler.fake.world import World, generate_world
 from probity import db as probity_db
