@@ -8,6 +8,7 @@ from typing import Any
 import typer
 import uvicorn
 
+from api.main import create_app
 # Request lines and headers up to 1 MiB reach the app, which answers an over-long query string
 # with a clear 414 (uvicorn's own limit would close the connection with a bare 400).
 H11_MAX_HEAD_BYTES = 1024 * 1024
@@ -26,7 +27,5 @@ def serve(
     port: int = typer.Option(8000, min=1, max=65535, help="TCP port."),
 ) -> None:
     """Serve the API (/api/v1, docs at /api/docs) and the web UI (/ui)."""
-    from api.main import create_app
-
     log.info("serving Probity on http://%s:%d/ui/ (API at /api/v1)", host, port)
     uvicorn.Server(server_config(create_app(), host, port, log_level="info")).run()

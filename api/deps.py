@@ -175,7 +175,7 @@ AUTH_DEPENDENCIES: tuple[Callable[..., Any], ...] = (get_principal, get_ui_princ
 def _role_checker(auth: Callable[..., Principal], roles: tuple[KeyRole, ...]) -> Callable[..., Principal]:
     # A default-value Depends: the auth function is a closure variable, which a string
     # annotation (from __future__ import annotations) could not resolve.
-    def check(principal: Principal = Depends(auth)) -> Principal:  # noqa: B008
+    def check(principal: Principal = Depends(auth)) -> Principal:
         if principal.role not in roles:
             raise HTTPException(status.HTTP_403_FORBIDDEN,
                                 detail=f"the '{principal.role.value}' role may not do this")

@@ -1,12 +1,11 @@
 """The FastAPI application: ``create_app()`` builds it; ``probity serve`` runs it.
 
-Adding a route module is a one-line change to ``API_ROUTERS`` (JSON API under /api/v1) or
-``UI_ROUTERS`` (server-rendered pages under /ui).
+Adding a route module is an import and a one-line change to ``API_ROUTERS`` (JSON API under
+/api/v1) or ``UI_ROUTERS`` (server-rendered pages under /ui).
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,8 +24,30 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.deps import LoginRequired, Principal, SessionDep, authenticate_key, get_ui_principal
 from api.middleware import AuditMiddleware, BodySizeLimit, NoStoreAndQueryLimit
+from api.routes import (
+    audit,
+    exports,
+    flags,
+    health,
+    keys,
+    model,
+    referrals,
+    registers,
+    reports,
+    scoreboard,
+    stats,
+)
 from api.schemas.common import ErrorOut, printable
 from api.security import BadToken
+from api.ui import (
+    auth_pages,
+    model_pages,
+    referral_pages,
+    register_pages,
+    report_pages,
+    review_pages,
+    stats_pages,
+)
 from api.ui.render import render
 from probity.db import get_engine, session_factory
 from probity.errors import Conflict, InvalidTransition, NotFoundError, ProbityError
@@ -35,29 +56,29 @@ from probity.settings import Settings, get_settings
 log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/v1"
-# "module:attribute" of each APIRouter mounted under /api/v1 — one line per route module.
-API_ROUTERS: list[str] = [
-    "api.routes.health:router",
-    "api.routes.flags:router",
-    "api.routes.referrals:router",
-    "api.routes.exports:router",
-    "api.routes.keys:router",
-    "api.routes.audit:router",
-    "api.routes.registers:router",
-    "api.routes.stats:router",
-    "api.routes.reports:router",
-    "api.routes.scoreboard:router",
-    "api.routes.model:router",
+# Each APIRouter mounted under /api/v1: one line per route module.
+API_ROUTERS: list[APIRouter] = [
+    health.router,
+    flags.router,
+    referrals.router,
+    exports.router,
+    keys.router,
+    audit.router,
+    registers.router,
+    stats.router,
+    reports.router,
+    scoreboard.router,
+    model.router,
 ]
 # Server-rendered pages, mounted at the root (their routers carry the /ui prefix).
-UI_ROUTERS: list[str] = [
-    "api.ui.auth_pages:router",
-    "api.ui.review_pages:router",
-    "api.ui.referral_pages:router",
-    "api.ui.register_pages:router",
-    "api.ui.stats_pages:router",
-    "api.ui.report_pages:router",
-    "api.ui.model_pages:router",
+UI_ROUTERS: list[APIRouter] = [
+    auth_pages.router,
+    review_pages.router,
+    referral_pages.router,
+    register_pages.router,
+    stats_pages.router,
+    report_pages.router,
+    model_pages.router,
 ]
 # Routes reachable without a credential. The route-walk test fails for any other route that
 # lacks the authentication dependency. Docs are public only outside production.
@@ -99,17 +120,13 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _load(spec: str) -> APIRouter:
-    module, attribute = spec.split(":")
-    return getattr(importlib.import_module(module), attribute)
-
-
-def iter_routes(app: FastAPI) -> Iterator[tuple[str, str | None, Any]]:
+def iter_routes(app: FastAPI) -> Iterator[tuple[str, str, routing.RouteContext]]:
     """(method, full path, route context) for every route, through included routers."""
     for context in routing.iter_route_contexts(app.routes):
+        path = context.path
         for method in sorted(context.methods or ()):
-            if method != "HEAD":
-                yield method, str(context.path), context
+            if method != "HEAD" and path is not None:  # every route with methods has a path
+                yield method, path, context
 
 
 def _operation_id(route: routing.APIRoute) -> str:
@@ -131,10 +148,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.session_factory = session_factory(get_engine(settings.resolved_database_url))
 
-    for spec in API_ROUTERS:
-        app.include_router(_load(spec), prefix=API_PREFIX, responses=ERROR_RESPONSES)
-    for spec in UI_ROUTERS:
-        app.include_router(_load(spec))
+    for router in API_ROUTERS:
+        app.include_router(router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
+    for router in UI_ROUTERS:
+        app.include_router(router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "ui" / "static"), name="static")
     _add_docs(app, settings)
     _add_error_handlers(app)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -14,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.deps import Principal
 from probity import audit as audit_log
 
 
@@ -152,7 +152,7 @@ class AuditMiddleware(BaseHTTPMiddleware):
             )
             session.commit()
 
-    def _write(self, request: Request, principal: Any, refused: bool, status_code: int) -> None:
+    def _write(self, request: Request, principal: Principal | None, refused: bool, status_code: int) -> None:
         factory = request.app.state.session_factory
         detail = {"method": request.method, "path": request.url.path, "status": status_code}
         with factory() as session:

@@ -9,13 +9,14 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel
 from sqlalchemy import ColumnElement, Select, and_, or_
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from api.security import BadToken, sign, unsign
+from probity.settings import Settings
 
 T = TypeVar("T")
 PURPOSE = "page-token"
@@ -31,7 +32,17 @@ def _scope_hash(route: str, force_id: str | None, filters: dict[str, Any]) -> st
     return hashlib.sha256(body.encode()).hexdigest()[:32]
 
 
-def paginate(session: Session, settings: Any, force_id: str | None, route: str, query: Any,
+class PageQuery(Protocol):
+    """A query model with paging fields; its other fields are the page's filters."""
+
+    @property
+    def page_size(self) -> int: ...
+    @property
+    def page_token(self) -> str | None: ...
+    def model_dump(self, *, exclude: set[str], mode: str) -> dict[str, Any]: ...
+
+
+def paginate(session: Session, settings: Settings, force_id: str | None, route: str, query: PageQuery,
              stmt: Select[Any], id_column: InstrumentedAttribute[int],
              rank: ColumnElement[float] | None = None) -> tuple[Sequence[Any], str | None]:
     """One page of ``stmt`` for a query model with ``page_size``/``page_token`` and filter fields.

@@ -28,7 +28,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from probity.errors import ProbityError
-from probity.models.review import LABELS
+from probity.labels import LABELS
 
 MODEL_FILE = "model.json"  # kind, params, thresholds, version: written by every save()
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 
 import typer
+import uvicorn
 
+from api.main import create_app
 from demo.run import run_demo
 from demo.scoreboard import render
 
@@ -29,10 +31,6 @@ def demo(
         typer.echo(f"  {line}")
     if not serve:
         return
-    import uvicorn
-
-    from api.main import create_app
-
     typer.echo(f"\nReview UI:  http://{host}:{port}/ui/   (sign in with a key above)")
     typer.echo(f"API docs:   http://{host}:{port}/api/docs\nPress Ctrl+C to stop.")
     uvicorn.run(create_app(), host=host, port=port, log_level="warning")

@@ -18,8 +18,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import SecretStr
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from classifier.registry import resolve
+from classifier.store import classify_posts
+from crawler.fake.apps import build_app
+from crawler.fake.server import FakePlatform, Faults, serve
+from crawler.run import run_crawl
 from demo.scoreboard import (
     Scoreboard,
     crawled_accounts,
@@ -28,10 +33,12 @@ from demo.scoreboard import (
     score_accounts,
     score_flags,
 )
-from demo.world import SimWorld, build_world, describe
+from demo.simulation import SimWorld, build_world, describe
 from probity import audit, db, keys
 from probity.models import ApiKey, Flag, KeyRole, Post, utcnow
 from probity.settings import get_settings, reset_settings_cache
+from registers.sample import load_sample as load_reference_data
+from training.default import ensure_default
 
 log = logging.getLogger(__name__)
 DEMO_KEY_PREFIX = "demo:"
@@ -61,9 +68,6 @@ def start_platforms(sim: SimWorld, stack: ExitStack, port_base: int, rate_limit:
     Fixed ports: a platform's base URL is its identity (a Mastodon id means something only on
     its instance), so a second run must find the same URLs to crawl incrementally.
     """
-    from crawler.fake.apps import build_app
-    from crawler.fake.server import FakePlatform, Faults, serve
-
     urls = {}
     for offset, platform in enumerate(PLATFORMS):
         state = FakePlatform(platform, sim.world, faults=Faults(rate_limit=rate_limit, rate_window=rate_window),
@@ -73,8 +77,6 @@ def start_platforms(sim: SimWorld, stack: ExitStack, port_base: int, rate_limit:
 
 
 def _crawl(board: Scoreboard, sim: SimWorld, urls: dict[str, str]) -> None:
-    from crawler.run import run_crawl
-
     used: dict[str, int] = {}
     # The demo operator holds a user token for its own Mastodon instance, so account search
     # pages (without one, Mastodon serves the first page only).
@@ -94,10 +96,6 @@ def _crawl(board: Scoreboard, sim: SimWorld, urls: dict[str, str]) -> None:
 
 
 def _classify(board: Scoreboard) -> None:
-    from classifier.registry import resolve
-    from classifier.store import classify_posts
-    from training.default import ensure_default
-
     with _stage("classify", board):
         with db.session_scope() as session:
             version = ensure_default(session)
@@ -129,12 +127,10 @@ def _demo_keys(forces: list[str]) -> dict[str, str]:
 
 
 def _busiest_forces(n: int = 2) -> list[str]:
-    from sqlalchemy import func
-
     with db.session_scope() as session:
         rows = session.execute(select(Flag.force_id, func.count()).where(Flag.force_id.is_not(None))
                                .group_by(Flag.force_id).order_by(func.count().desc(), Flag.force_id)).all()
-    forces = [f for f, _ in rows if f is not None][:n]
+    forces = [f for f, _ in rows if f is not None][:n]  # the query already excludes None
     return forces + [f for f in ("metropolitan", "west-midlands") if f not in forces][: n - len(forces)]
 
 
@@ -158,10 +154,8 @@ def run_demo(seed: int = 2026, scale: float = 1.0, *, load_sample: bool = True,
         _crawl(board, sim, urls)
     _classify(board)
     if load_sample:
-        from registers.sample import load_sample as load
-
         with _stage("reference data return", board), db.session_scope() as session:
-            load(session)
+            load_reference_data(session)
     with _stage("score", board), db.session_scope() as session:
         board.accounts = score_accounts(session, sim)
         board.flags = score_flags(session, sim)

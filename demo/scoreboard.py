@@ -22,8 +22,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from classifier.recall_estimate import recall_from_counts
-from demo.world import SimWorld
-from probity.models import LABELS, Flag, PlatformAccount, Post
+from demo.simulation import SimWorld
+from probity.labels import LABELS
+from probity.models import Flag, PlatformAccount, Post
 
 
 def _ratio(num: int, den: int) -> float | None:

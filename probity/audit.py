@@ -97,7 +97,8 @@ def record(
 
 def _json_safe(value: dict[str, Any]) -> dict[str, Any]:
     # Round-trip so the hash covers exactly what the database will return (no tuples, enums…).
-    return json.loads(json.dumps(value, default=str))
+    safe: dict[str, Any] = json.loads(json.dumps(value, default=str))
+    return safe
 
 
 @dataclass(frozen=True)

@@ -6,18 +6,23 @@ import itertools
 import logging
 import threading
 import weakref
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from probity.forces import FORCES
 from probity.models import Base, ForceRow
+from probity.settings import get_settings
+
+if TYPE_CHECKING:  # alembic is imported when a migration runs, not with every engine
+    from alembic.config import Config
 
 log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -77,8 +82,6 @@ def _add_writer_queue(engine: Engine) -> None:
 
 def get_engine(url: str | None = None) -> Engine:
     """The shared engine for ``url`` (default: the configured database, resolved on each call)."""
-    from probity.settings import get_settings
-
     return _engine_for(url or get_settings().resolved_database_url)
 
 
@@ -87,6 +90,12 @@ def _engine_for(url: str) -> Engine:
     return make_engine(url)
 
 
+def clear_engine_cache() -> None:
+    """Forget the cached engines (after the configured database changes, as in tests)."""
+    _engine_for.cache_clear()
+
+
+# Older spelling, kept for callers that still use it.
 get_engine.cache_clear = _engine_for.cache_clear  # type: ignore[attr-defined]
 
 
@@ -165,7 +174,9 @@ def upsert(
     statement, so no statement outgrows either engine's limits. Returns the number of rows given.
     """
     dialect = session.get_bind().dialect.name
-    insert: Any = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}.get(dialect)
+    inserts: dict[str, Callable[[type[Base]], postgresql.Insert | sqlite.Insert]] = {
+        "postgresql": postgresql.insert, "sqlite": sqlite.insert}
+    insert = inserts.get(dialect)
     if insert is None:
         raise NotImplementedError(f"upsert is not implemented for {dialect}")
     table: Any = model.__table__
@@ -191,7 +202,7 @@ def upsert(
     return total
 
 
-def alembic_config(url: str) -> Any:
+def alembic_config(url: str) -> Config:
     from alembic.config import Config
 
     cfg = Config()
@@ -203,8 +214,6 @@ def alembic_config(url: str) -> Any:
 def upgrade(url: str | None = None, revision: str = "head") -> None:
     """Migrate the database to ``revision`` and synchronise the forces reference table."""
     from alembic import command
-
-    from probity.settings import get_settings
 
     url = url or get_settings().resolved_database_url
     engine = get_engine(url)
@@ -227,8 +236,6 @@ def current_revision(engine: Engine) -> str | None:
 
 def sync_forces(session: Session) -> None:
     """Make the forces table equal the reference data (idempotent)."""
-    from probity.forces import FORCES
-
     rows = [
         {"id": f.id, "name": f.name, "territorial": f.territorial,
          "aliases": [*f.abbreviations, *f.aliases], "handles": list(f.handles)}

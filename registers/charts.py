@@ -15,8 +15,8 @@ def bar_chart(title: str, values: dict[str, Any], width: int = 560, unit: str = 
     top = max(numeric, default=0) or 1
     label_w, bar_h, gap = 190, 20, 8
     height = 30 + len(items) * (bar_h + gap)
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{escape(title)}" '
-             f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" class="chart">',
+    parts = [(f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{escape(title)}" '
+              f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" class="chart">'),
              f'<text x="0" y="16" font-weight="bold" font-size="14">{escape(title)}</text>']
     for i, (label, value) in enumerate(items):
         y = 28 + i * (bar_h + gap)

@@ -17,13 +17,19 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from rapidfuzz import fuzz
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from probity.models import BusinessInterest, Contract, GiftHospitality, InterestCategory, InterestStatus
+from probity.models import (
+    BusinessInterest,
+    Contract,
+    GiftHospitality,
+    InterestCategory,
+    InterestStatus,
+)
 
 LEGAL_WORDS = {"ltd", "limited", "plc", "llp", "llc", "inc", "co", "company", "group", "uk", "the", "and"}
 APPROVED = (InterestStatus.approved, InterestStatus.approved_with_conditions)
@@ -84,13 +90,16 @@ def _interest_row(b: BusinessInterest) -> dict[str, Any]:
             "pdr_reviewed": b.pdr_reviewed}
 
 
+_Register = TypeVar("_Register", Contract, GiftHospitality, BusinessInterest)
+
+
 def run_crosschecks(session: Session, force_id: str | None = None, as_of: date | None = None,
                     config: CrosscheckConfig | None = None) -> list[Finding]:
     """All findings for one force (or all), judged as at ``as_of`` (default today)."""
     config = config or CrosscheckConfig()
     as_of = as_of or date.today()
 
-    def scoped(model: Any) -> Any:
+    def scoped(model: type[_Register]) -> Select[_Register]:
         stmt = select(model)
         return stmt.where(model.force_id == force_id) if force_id else stmt
 

@@ -11,11 +11,12 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, cast
+from typing import Any, TypedDict, TypeVarTuple, cast
 
 from sqlalchemy import Select, distinct, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import QueryableAttribute, Session
 
+from probity.labels import LABELS
 from probity.models import (
     BusinessInterest,
     Flag,
@@ -56,7 +57,18 @@ class StatsScope:
                 "to": self.date_to.isoformat() if self.date_to else None}
 
 
-def _where(stmt: Select[Any], scope: StatsScope, force_col: Any, date_col: Any, *, is_datetime: bool = False) -> Select[Any]:
+Row = TypeVarTuple("Row")
+
+
+class _DisclosureCounts(TypedDict):
+    total: int
+    by_scope: dict[str, int]
+    by_status: dict[str, int]
+    suspended: int
+
+
+def _where(stmt: Select[*Row], scope: StatsScope, force_col: QueryableAttribute[Any],
+           date_col: QueryableAttribute[Any], *, is_datetime: bool = False) -> Select[*Row]:
     if scope.force_id is not None:
         stmt = stmt.where(force_col == scope.force_id)
     if scope.date_from is not None:
@@ -70,7 +82,7 @@ def _where(stmt: Select[Any], scope: StatsScope, force_col: Any, date_col: Any, 
     return stmt
 
 
-def _counts(session: Session, stmt: Select[Any]) -> dict[Any, int]:
+def _counts(session: Session, stmt: Select[Any, int]) -> dict[Any, int]:
     return {key: int(n) for key, n in session.execute(stmt)}
 
 
@@ -88,9 +100,9 @@ def investigation_stats(session: Session, scope: StatsScope) -> dict[str, Any]:
     by_type_status: dict[str, dict[str, int]] = {t.value: dict.fromkeys(STATUS_KEYS, 0) for t in InvestigationType}
     left_kinds = {"dismissed": 0, "resigned": 0, "retired": 0}
     recipients: dict[str, int] = {"criminals": 0, "friends_family": 0, "personal_use": 0, "media": 0, "other": 0}
-    media = {"total": 0, "by_scope": {"local": 0, "national": 0}, "by_status": dict.fromkeys(STATUS_KEYS, 0),
+    media: _DisclosureCounts = {"total": 0, "by_scope": {"local": 0, "national": 0}, "by_status": dict.fromkeys(STATUS_KEYS, 0),
              "suspended": 0}
-    relationship = {"total": 0, "by_scope": {"local": 0, "national": 0}, "by_status": dict.fromkeys(STATUS_KEYS, 0),
+    relationship: _DisclosureCounts = {"total": 0, "by_scope": {"local": 0, "national": 0}, "by_status": dict.fromkeys(STATUS_KEYS, 0),
                     "suspended": 0}
     suspended = 0
     for type_, recipient, media_scope, status, is_suspended, n in rows:
@@ -101,7 +113,7 @@ def investigation_stats(session: Session, scope: StatsScope) -> dict[str, Any]:
         if group == "left_service":
             left_kinds[status.value.removeprefix("left_")] += n
         suspended += n if is_suspended else 0
-        target = None
+        target: _DisclosureCounts | None = None
         if type_ is InvestigationType.information_disclosure and recipient is not None:
             recipients[recipient.value] += n
             target = media if recipient.value == "media" else None
@@ -173,7 +185,7 @@ def social_media_stats(session: Session, scope: StatsScope) -> dict[str, Any]:
                    .join(A, A.id == Post.account_id),
                    scope, Flag.force_id, Post.created_at, is_datetime=True)
     instances_by_role = dict.fromkeys(profiles_by_role, 0)
-    by_category = {"offensive": 0, "protocol": 0, "negativity": 0, "government": 0}
+    by_category: dict[str, int] = dict.fromkeys(LABELS, 0)
     by_platform: dict[str, int] = {}
     accounts: set[int] = set()
     instances = 0

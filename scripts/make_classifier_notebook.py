@@ -31,7 +31,7 @@ from classifier.base import read_envelope
 from classifier.kinds import load_model
 from classifier.tfidf import TfidfLogReg
 from classifier.thresholds import apply_thresholds, choose_thresholds, pr_curve
-from probity.models.review import LABELS
+from probity.labels import LABELS
 from training.corpus import load_corpus, texts_and_matrix
 from training.evaluate import per_label_metrics
 

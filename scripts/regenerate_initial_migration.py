@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import tempfile
-from pathlib import Path
 
 from alembic import command
 

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from cli import app
-from probity.forces import FORCES, FORCE_IDS, get_force
+from probity.forces import FORCE_IDS, FORCES, get_force
 from probity.models import ForceRow
 
 # The data.police.uk identifiers of the 43 territorial forces of England and Wales and BTP.

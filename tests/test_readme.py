@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer.main
+from typer._click import Command, Context
+from typer.core import TyperGroup
 
 from cli import app
 from probity.settings import Settings
@@ -19,11 +21,16 @@ def test_every_setting_is_in_the_configuration_table():
     assert missing == []
 
 
-def _commands(group, prefix: str = "probity") -> list[str]:
+def _commands(group: Command, prefix: str = "probity") -> list[str]:
+    """Every leaf command's path, including the ones the root loads only on use."""
+    if not isinstance(group, TyperGroup):
+        return [prefix]
     out = []
-    for name, command in getattr(group, "commands", {}).items():
-        path = f"{prefix} {name}"
-        out.extend(_commands(command, path) if getattr(command, "commands", None) else [path])
+    context = Context(group)
+    for name in group.list_commands(context):
+        command = group.get_command(context, name)
+        assert command is not None, name
+        out.extend(_commands(command, f"{prefix} {name}"))
     return out
 
 

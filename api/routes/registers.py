@@ -7,6 +7,7 @@ column may then be left out). The file is the request body, streamed to a tempor
 from __future__ import annotations
 
 import tempfile
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -14,6 +15,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import (
@@ -42,6 +44,7 @@ from api.schemas.integrity import (
 )
 from probity.errors import InputFileError
 from probity.models import BusinessInterest, Contract, GiftHospitality, Investigation
+from probity.settings import Settings
 from registers.importer import ImportSummary, import_register
 
 router = APIRouter(prefix="/registers", tags=["registers"])
@@ -51,8 +54,12 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SUFFIXES = {"text/csv": ".csv", "application/csv": ".csv", XLSX_TYPE: ".xlsx"}
 
 
-def _page(name: str, model: Any, date_column: Any, schema: type[BaseModel], q: RegisterQuery,
-          principal: Principal, session: Any, settings: Any, audit: Any) -> Page[Any]:
+Register = GiftHospitality | BusinessInterest | Contract | Investigation
+
+
+def _page(name: str, model: type[Register], date_column: InstrumentedAttribute[date],
+          schema: type[BaseModel], q: RegisterQuery, principal: Principal, session: Session,
+          settings: Settings, audit: Auditor) -> Page[Any]:
     filters = q.model_dump(exclude={"page_token"}, mode="json")
     pager = Pager(settings.secret_key.get_secret_value(), f"registers.{name}", principal.force_id, filters,
                   min(q.page_size, settings.max_page_size))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, status
 from fastapi.responses import HTMLResponse
@@ -15,7 +15,7 @@ from registers.report import force_report, national_report
 router = APIRouter(prefix="/reports", tags=["reports"])
 Reader = Annotated[Principal, Depends(require(ADMIN, ANALYST, FORCE))]
 National = Annotated[Principal, Depends(require(ADMIN, ANALYST))]
-HTML = {200: {"content": {"text/html": {"schema": {"type": "string"}}}, "description": "A self-contained HTML report"}}
+HTML: dict[int | str, dict[str, Any]] = {200: {"content": {"text/html": {"schema": {"type": "string"}}}, "description": "A self-contained HTML report"}}
 
 
 @router.get("/force", response_model=None, responses=HTML)

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, Field, model_validator
 
 from api.schemas.common import Strict, Timestamp
+from probity.labels import Label
 from probity.models import DecisionAction, FlagStatus, Platform
-
-Label = Literal["offensive", "protocol", "negativity", "government"]
 
 
 class QueueStatus(str, Enum):

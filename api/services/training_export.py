@@ -40,8 +40,8 @@ def training_rows(session: Session, secret: str) -> Iterator[dict[str, Any]]:
         if not flags:
             return
         for flag in flags:
-            post = session.get(Post, flag.post_id)
-            account = session.get(PlatformAccount, post.account_id)
+            post = session.get_one(Post, flag.post_id)  # foreign keys: both rows exist
+            account = session.get_one(PlatformAccount, post.account_id)
             final = flag.decisions[-1] if flag.decisions else None
             outcome = session.scalar(select(Referral.outcome).join(ReferralItem).where(ReferralItem.flag_id == flag.id))
             model = model_evidence(session, flag)

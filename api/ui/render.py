@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import Request
+from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
@@ -59,7 +60,7 @@ def highlight(text: str, explanation: dict[str, Any] | None) -> Markup:
     return Markup("".join(out))
 
 
-def render(request: Request, name: str, status_code: int = 200, **context: Any):
+def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     principal = getattr(request.state, "principal", None)
     response = templates.TemplateResponse(
         request, name, {"principal": principal, "csrf": csrf_token(request), "highlight": highlight, **context},

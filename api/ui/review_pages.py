@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
@@ -32,9 +32,10 @@ Reviewer = Annotated[Principal, Depends(require_ui(ADMIN, ANALYST))]
 
 
 UI_ONLY_PARAMS = frozenset({"decided"})  # page notices, not filters
+BaseModelT = TypeVar("BaseModelT", bound=BaseModel)
 
 
-def form_query(request: Request, model: type[BaseModel]) -> object:
+def form_query(request: Request, model: type[BaseModelT]) -> BaseModelT:
     """A filter model from a GET form; empty inputs mean 'not set'."""
     values = {k: v for k, v in request.query_params.items() if v != "" and k not in UI_ONLY_PARAMS}
     try:

@@ -115,6 +115,10 @@ class _Ids:
         return str(((micros // 1000) << 16) + self.seq)
 
 
+# The public name, for worlds built elsewhere (demo/simulation.py) with the same identifiers.
+Ids = _Ids
+
+
 def generate_world(seed: int = 0, accounts: int = 12, posts: tuple[int, int] = (3, 30),
                    hard_negative_share: float = 0.3, other_share: float = 0.1,
                    platforms: tuple[str, ...] = PLATFORMS) -> World:

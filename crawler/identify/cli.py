@@ -10,8 +10,8 @@ from typing import Any
 
 import typer
 
+from crawler.identify.identifier import IDENTIFIER_VERSION, identify_many
 from crawler.identify.io import ProfileRow, read_profiles, verdict_record, write_verdicts
-from crawler.identify.model import IDENTIFIER_VERSION, identify_many
 from crawler.identify.scoring import DEFAULT_LABELLED, Scores, Split, evaluate
 from probity.logs import track
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from crawler.identify.model import ProfileText, Verdict
+from crawler.identify.identifier import ProfileText, Verdict
 from probity.errors import InputFileError, RowError
 
 PROFILE_FIELDS = ("id", "platform", "handle", "display_name", "bio")

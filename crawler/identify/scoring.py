@@ -14,8 +14,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from crawler.identify.identifier import Verdict, identify_many
 from crawler.identify.io import ROLES, ProfileRow, read_profiles
-from crawler.identify.model import Verdict, identify_many
 from probity.errors import InputFileError, RowError
 from probity.forces import FORCE_IDS
 

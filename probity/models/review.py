@@ -14,9 +14,10 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from probity.errors import InvalidTransition
-from probity.models.base import Base, str_enum, utcnow
 
-LABELS: tuple[str, ...] = ("offensive", "protocol", "negativity", "government")
+# Re-exported for modules that import it from here; new code imports probity.labels.
+from probity.labels import LABELS as LABELS  # noqa: PLC0414 (explicit re-export)
+from probity.models.base import Base, str_enum, utcnow
 
 
 class ModelVersion(Base):

@@ -17,10 +17,6 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from probity.db import upsert
-from registers.sample.investigations import sample_investigations
-from registers.sample.planted import PlantedCase, plant
-from registers.sample.registers import sample_business_interests, sample_contracts, sample_gifts
-from registers.sample.social import sample_social
 from probity.models import (
     BusinessInterest,
     Contract,
@@ -35,6 +31,10 @@ from probity.models import (
     ReferralItem,
     ReviewDecision,
 )
+from registers.sample.investigations import sample_investigations
+from registers.sample.planted import PlantedCase, plant
+from registers.sample.registers import sample_business_interests, sample_contracts, sample_gifts
+from registers.sample.social import sample_social
 
 log = logging.getLogger(__name__)
 DEFAULT_SEED = 2012

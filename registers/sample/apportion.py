@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -51,7 +52,5 @@ def deal(items: Sequence[T], quotas: Mapping[str, int], rng: random.Random) -> d
     return out
 
 
-def random_date(rng: random.Random, start: "date", end: "date") -> "date":  # noqa: F821
-    from datetime import timedelta
-
+def random_date(rng: random.Random, start: date, end: date) -> date:
     return start + timedelta(days=rng.randrange((end - start).days + 1))

@@ -35,7 +35,7 @@ def plant(gifts: list[dict[str, Any]], interests: list[dict[str, Any]],
         gift.update(offeror=offeror, offeror_type=offeror_type, entry_date=on)
         ref = f"PR-9{len(cases):03d}"
         contracts.append({"force_id": force_id, "contract_ref": ref, "supplier": supplier,
-                          "description": "planted", "value": Decimal("250000"), "awarded_on": awarded,
+                          "description": "planted", "value": Decimal(250000), "awarded_on": awarded,
                           "route": "direct award"})
         cases.append(PlantedCase("hospitality_supplier", force_id, (gift["entry_ref"], ref)))
 
@@ -53,7 +53,7 @@ def plant(gifts: list[dict[str, Any]], interests: list[dict[str, Any]],
     interest.update(business_name="Apex Security Training", category="other")
     contracts.append({"force_id": "west-yorkshire", "contract_ref": "PR-9100",
                       "supplier": "Apex Security Training Ltd", "description": "planted",
-                      "value": Decimal("48000"), "awarded_on": date(2011, 12, 1), "route": "quotation"})
+                      "value": Decimal(48000), "awarded_on": date(2011, 12, 1), "route": "quotation"})
     cases.append(PlantedCase("interest_supplier", "west-yorkshire", (interest["entry_ref"], "PR-9100")))
 
     for force_id, rank in (("essex", "Chief Constable"), ("lancashire", "Deputy Chief Constable"),

@@ -7,6 +7,7 @@ force from the account) so the API is tested without a trained model.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from apifixtures import auth, create_flag
@@ -45,7 +46,7 @@ def db(api_url: str) -> Callable[[], object]:
 
 @pytest.fixture
 def make_key(db) -> Callable[..., str]:
-    def make(role: str, force_id: str | None = None, **kwargs: object) -> str:
+    def make(role: str, force_id: str | None = None, **kwargs: Any) -> str:
         with db() as session:
             return keys.create_key(session, KeyRole(role), force_id=force_id, **kwargs).key
 

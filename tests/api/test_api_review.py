@@ -1,6 +1,7 @@
 """The review workflow through the API: queue filters, claim, decisions, two-person rule."""
 
 from apifixtures import create_flag
+
 from probity.models import Platform, Post
 
 
@@ -72,8 +73,9 @@ def test_decision_body_is_validated(client, headers, make_flag):
 
 
 def test_two_person_rule_needs_two_agreeing_analysts(client, headers, make_flag, monkeypatch):
-    from api.main import create_app
     from fastapi.testclient import TestClient
+
+    from api.main import create_app
     from probity.settings import get_settings, reset_settings_cache
 
     monkeypatch.setenv("PROBITY_TWO_PERSON_RULE", "true")

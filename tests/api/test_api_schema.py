@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from apifixtures import auth
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
@@ -18,7 +19,6 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from api.main import create_app
-from apifixtures import auth
 from probity import audit as audit_log
 from probity.settings import get_settings
 

@@ -24,7 +24,9 @@ def test_sign_in_queue_decide_and_force_scoping(client, make_key, make_flag):
     assert detail.headers["cache-control"] == "no-store" and "frame-ancestors 'none'" in detail.headers[
         "content-security-policy"]
     assert '<mark class="ev ev-offensive" title="offensive">scum</mark> &amp; worse' in detail.text
-    csrf = re.search(r'name="csrf" value="([^"]+)"', detail.text).group(1)
+    found = re.search(r'name="csrf" value="([^"]+)"', detail.text)
+    assert found is not None, "the detail page carries a CSRF token"
+    csrf = found.group(1)
     forged = client.post(f"/ui/flags/{flag}/decide", data={"action": "confirm", "csrf": "nope"})
     assert forged.status_code == 403
     done = client.post(f"/ui/flags/{flag}/decide", data={"action": "confirm", "csrf": csrf}, follow_redirects=False)

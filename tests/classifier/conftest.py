@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -12,7 +14,7 @@ from classifier.tfidf import TfidfLogReg
 from classifier.transformer import TransformerClassifier
 from training.corpus import load_corpus, texts_and_matrix
 
-TINY_TRANSFORMER = {"max_length": 32, "epochs": 1, "batch_size": 8, "max_steps": 2, "aux_per_epoch": 8}
+TINY_TRANSFORMER: dict[str, Any] = {"max_length": 32, "epochs": 1, "batch_size": 8, "max_steps": 2, "aux_per_epoch": 8}
 
 
 @pytest.fixture(scope="session")
@@ -56,7 +58,7 @@ def tiny_model_dir(tmp_path_factory) -> Path:
 
 
 def make_posts(session, texts: list[str], force_id: str | None = "metropolitan", *,
-               handle: str = "pc_example", repost_at: set[int] = frozenset()) -> list[int]:
+               handle: str = "pc_example", repost_at: AbstractSet[int] = frozenset()) -> list[int]:
     """An account (attributed to ``force_id``) with one post per text; returns post ids."""
     import hashlib
 

@@ -3,6 +3,8 @@ attributes ending in _, fit/predict_proba/save/load, and identical scores after 
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 
@@ -13,7 +15,7 @@ from classifier.transformer import TransformerClassifier
 from probity.models.review import LABELS
 
 KINDS = ["tfidf-logreg", "transformer", "ensemble"]
-PARAMS = {"tfidf-logreg": {"C": 2.5, "max_features": 1234},
+PARAMS: dict[str, dict[str, Any]] = {"tfidf-logreg": {"C": 2.5, "max_features": 1234},
           "transformer": {"max_length": 40, "epochs": 2, "quantize": False},
           "ensemble": {"members": ["a", "b"], "C": 0.5}}
 

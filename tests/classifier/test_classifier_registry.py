@@ -35,10 +35,10 @@ def test_activate_then_roll_back(db_session, tiny_model_dir, tmp_path):
     new = registry.register(db_session, _copy_as(tiny_model_dir, tmp_path / "new", "tiny-new"))
     registry.activate(db_session, old.version)
     registry.activate(db_session, new.version)
-    assert registry.active_version(db_session).version == "tiny-new"
+    assert (active := registry.active_version(db_session)) is not None and active.version == "tiny-new"
     assert old.active is False
     registry.activate(db_session, old.version)  # rollback
-    assert registry.active_version(db_session).version == old.version
+    assert (active := registry.active_version(db_session)) is not None and active.version == old.version
     assert new.active is False
 
 

@@ -22,7 +22,7 @@ def test_falls_back_to_best_f1_when_precision_floor_cannot_be_met():
     scores = np.array([0.9, 0.95, 0.85, 0.8, 0.3, 0.7, 0.6, 0.5, 0.4, 0.1])
     t = choose_threshold(y, scores, target_recall=0.9, min_precision=0.9)
     assert t.rule == "best-f1"
-    thr, p, r = pr_curve(y, scores)
+    _, p, r = pr_curve(y, scores)
     f1 = 2 * p * r / np.maximum(p + r, 1e-12)
     assert abs(t.f1 - f1.max()) < 1e-9
 

@@ -38,7 +38,7 @@ def crawl_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     url = make_url(PG_URL).set(drivername="postgresql+psycopg", database=name).render_as_string(hide_password=False)
     probity_db.upgrade(url)
     probity_db.get_engine(url).dispose()
-    probity_db._engine_for.cache_clear()
+    probity_db.clear_engine_cache()
     yield url
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -73,7 +73,7 @@ def crawl_url(crawl_template: str, tmp_path: Path, monkeypatch: pytest.MonkeyPat
     reset_settings_cache()
     yield url
     probity_db.get_engine(url).dispose()
-    probity_db._engine_for.cache_clear()
+    probity_db.clear_engine_cache()
     drop()
 
 

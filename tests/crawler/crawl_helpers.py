@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from sqlalchemy import Engine, select
 
@@ -26,11 +27,11 @@ class FakeClock:
 
 
 def crawl(step: str, platform: str, url: str, engine: Engine, clock: FakeClock | None = None,
-          world: World | None = None, page_size: int = 5, **kwargs: object) -> CrawlSummary:
+          world: World | None = None, page_size: int = 5, **kwargs: Any) -> CrawlSummary:
     if step == "discover" and world is not None and "queries" not in kwargs:
         kwargs["handles"] = [a.handle for a in world.accounts[platform]]
     return run_crawl(step, platform, base_url=url, engine=engine, clock=clock, page_size=page_size,
-                     **kwargs)  # type: ignore[arg-type]
+                     **kwargs)
 
 
 def account_key(platform: str, account: FakeAccount) -> str:

@@ -102,7 +102,7 @@ def test_import_refuses_platforms_that_have_an_api(tmp_path, crawl_engine):
 
 
 def test_cli_crawl_posts_prints_a_summary_and_stores_posts(world, fake, clock, crawl_engine):
-    with fake("bluesky", world) as (state, url):
+    with fake("bluesky", world) as (_state, url):
         crawl("discover", "bluesky", url, crawl_engine, clock, world)
         result = CliRunner().invoke(app, ["crawl", "posts", "--platform", "bluesky", "--base-url", url,
                                           "--page-size", "5"])

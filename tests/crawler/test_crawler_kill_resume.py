@@ -11,9 +11,9 @@ import time
 from pathlib import Path
 
 import pytest
+from crawl_helpers import FEED_PATH, crawl, expected_posts, in_scope_keys, stored_post_ids
 from sqlalchemy import func, select
 
-from crawl_helpers import FEED_PATH, crawl, expected_posts, in_scope_keys, stored_post_ids
 from crawler.fake.server import Faults
 from crawler.fake.world import generate_world
 from probity.models import CrawlCheckpoint, RawItem

@@ -118,7 +118,7 @@ def test_malformed_items_are_skipped_logged_and_kept_raw(platform, world, fake, 
 @pytest.mark.parametrize("platform", PLATFORMS)
 @pytest.mark.parametrize("where", ["empty_page_mid", "empty_tail"])
 def test_empty_page_with_a_cursor(platform, where, world, fake, clock, crawl_engine, caplog):
-    with fake(platform, world, Faults(**{where: True})) as (state, url):
+    with fake(platform, world, Faults(**{where: True})) as (state, url):  # type: ignore[arg-type]
         first_crawl(platform, world, url, crawl_engine, clock)
     keys = in_scope_keys(crawl_engine, platform)
     assert set(stored_post_ids(crawl_engine, platform)) == expected_posts(world, platform, keys)

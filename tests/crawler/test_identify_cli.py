@@ -6,17 +6,19 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
-from crawler.identify.cli import identify_file
 from cli import app
+from crawler.identify.cli import identify_file
 from probity.errors import InputFileError
 
 ROOT = Path(__file__).resolve().parents[2]
-PROFILES = [
+PROFILES: list[dict[str, Any]] = [
     {"id": "a1", "platform": "x", "handle": "pc_cooper", "display_name": "PC Cooper",
      "bio": "Response PC @kent_police. Views my own."},
     {"id": 2, "platform": "facebook", "handle": "", "display_name": "Sarah",
@@ -25,7 +27,7 @@ PROFILES = [
 ]
 
 
-def write_jsonl(path: Path, rows: list[object]) -> Path:
+def write_jsonl(path: Path, rows: Sequence[object]) -> Path:
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     return path
 
@@ -80,7 +82,7 @@ def test_cli_exits_with_code_2_and_the_row_error_on_stderr(tmp_path: Path) -> No
     src.write_text('{"id": "x", "platform": "x", "handle": "h", "display_name": "d"}\n', encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200"}
     proc = subprocess.run([sys.executable, "-m", "cli", "identify", "--in", str(src), "--out",
-                           str(tmp_path / "o.jsonl")], capture_output=True, text=True, env=env, cwd=ROOT)
+                           str(tmp_path / "o.jsonl")], capture_output=True, text=True, env=env, cwd=ROOT, check=False)
     assert proc.returncode == 2
     assert "row 1, column 'bio': missing" in proc.stderr
     assert proc.stdout == ""

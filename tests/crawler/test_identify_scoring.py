@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from crawler.identify import Verdict
-from crawler.identify.scoring import DEFAULT_LABELLED, Truth, evaluate, read_truths, score, split_of
 from crawler.identify.io import read_profiles
+from crawler.identify.scoring import DEFAULT_LABELLED, Truth, evaluate, read_truths, score, split_of
 from probity.errors import InputFileError
 from probity.forces import FORCE_IDS
 

@@ -9,8 +9,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from api.main import create_app
-from probity import db
 from demo.run import run_demo
+from probity import db
 from probity.models import Flag, Post, Prediction
 from probity.settings import get_settings, reset_settings_cache
 
@@ -86,7 +86,7 @@ def test_scoreboard_is_served_to_analysts_only(client, demo):
 
 @pytest.mark.slow
 def test_a_confirmed_flag_reaches_only_its_forces_referral_list(client, demo):
-    (name_a, key_a), (name_b, key_b) = [(n, k) for n, k in demo.keys.items() if n.startswith("force ")]
+    (name_a, key_a), (_name_b, key_b) = [(n, k) for n, k in demo.keys.items() if n.startswith("force ")]
     force_a = name_a.removeprefix("force ")
     analyst = auth(demo.keys["analyst"])
     flags = client.get("/api/v1/flags", params={"force_id": force_a}, headers=analyst).json()["items"]
@@ -122,7 +122,9 @@ def test_running_again_is_incremental_and_idempotent(demo):
 
     def counts() -> tuple[int, int, int]:
         with db.session_scope(engine) as session:
-            return tuple(session.scalar(select(func.count()).select_from(m)) for m in (Post, Prediction, Flag))
+            posts, predictions, flags = (session.scalar(select(func.count()).select_from(m)) or 0
+                                         for m in (Post, Prediction, Flag))
+            return posts, predictions, flags
 
     before = counts()
     again = run_demo(seed=11, scale=0.06)

@@ -108,7 +108,7 @@ def test_each_read_leaves_one_audit_event(client, key_for, sample_database_url):
 
     def count() -> int:
         with db.session_scope(engine) as session:
-            return session.scalar(select(func.count()).select_from(AuditEvent))
+            return session.scalar(select(func.count()).select_from(AuditEvent)) or 0
 
     for path in ("/api/v1/stats", "/api/v1/crosschecks", "/api/v1/registers/contracts", "/api/v1/reports/force"):
         before = count()

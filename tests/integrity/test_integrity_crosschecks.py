@@ -7,10 +7,10 @@ import pytest
 
 from probity import db
 from probity.db import upsert
+from probity.models import Contract, GiftHospitality
 from registers.crosschecks import CrosscheckConfig, run_crosschecks, same_organisation
 from registers.sample import build_sample, load_sample
 from registers.sample.figures import PERIOD_END
-from probity.models import Contract, GiftHospitality
 
 
 def _keys(findings):
@@ -62,9 +62,9 @@ def _gift_and_contract(session, awarded: date):
     upsert(session, GiftHospitality, [{
         "force_id": "dorset", "entry_ref": "T-1", "entry_date": date(2012, 1, 1), "recipient_role": "Officer",
         "offeror": "Wessex Radio Systems Ltd", "offeror_type": "prospective_supplier", "kind": "hospitality",
-        "value": Decimal("80"), "accepted": True}], keys=["force_id", "entry_ref"])
+        "value": Decimal(80), "accepted": True}], keys=["force_id", "entry_ref"])
     upsert(session, Contract, [{"force_id": "dorset", "contract_ref": "T-C", "supplier": "Wessex Radio Systems",
-                                "value": Decimal("1000"), "awarded_on": awarded, "route": "framework"}],
+                                "value": Decimal(1000), "awarded_on": awarded, "route": "framework"}],
            keys=["force_id", "contract_ref"])
 
 

@@ -9,8 +9,8 @@ from typer.testing import CliRunner
 
 from cli import app
 from probity.errors import InputFileError
-from registers.importer import import_register
 from probity.models import BusinessInterest, GiftHospitality, Investigation
+from registers.importer import import_register
 
 GIFTS_HEADER = "force,entry_ref,entry_date,recipient_role,recipient_rank,chief_officer,offeror,offeror_type,kind,description,value,accepted,reason"
 GOOD_GIFTS = [
@@ -134,6 +134,7 @@ def test_xlsx_imports_like_csv(db_session, tmp_path):
 
     book = Workbook()
     sheet = book.active
+    assert sheet is not None
     sheet.append(["force", "contract_ref", "supplier", "value", "awarded_on", "route"])
     sheet.append(["essex", "PR-1", "Trident Vehicle Leasing", 125000, datetime(2012, 2, 1), "framework"])
     sheet.append(["essex", "PR-2", "Cobalt Telecoms", "£9,500", "03/04/2012", "quotation"])
@@ -150,14 +151,16 @@ def test_a_corrupt_xlsx_is_a_clear_error(db_session, tmp_path):
 
 
 def test_cli_import_reports_rows_and_exits_2_on_bad_input(use_database, tmp_path):
-    from cli import main  # noqa: F401  (the console entry point maps ProbityError to exit 2)
     import subprocess
     import sys
+
+    from cli import main  # noqa: F401  (the console entry point maps ProbityError to exit 2)
 
     bad = _csv(tmp_path, [GIFTS_HEADER, "kent,GH-1,2012-01-01,Officer,,no,X,business,gratuity,,-5,accepted,"])
     result = subprocess.run([sys.executable, "-m", "cli", "registers", "import", "gifts", str(bad)],
                             capture_output=True, text=True, env={**__import__("os").environ,
-                                                                 "PROBITY_DATABASE_URL": use_database})
+                                                                 "PROBITY_DATABASE_URL": use_database},
+                            check=False)
     assert result.returncode == 2
     assert "row 2, column 'value'" in result.stderr and "negative value" in result.stderr
     template = CliRunner().invoke(app, ["registers", "template", "gifts"])

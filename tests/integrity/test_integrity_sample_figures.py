@@ -9,11 +9,12 @@ import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
-from probity import db
 from cli import app
-from registers.sample import build_sample, figures as F, load_sample
+from probity import db
 from probity.models import GiftHospitality, Investigation, PlatformAccount, Referral
 from probity.settings import reset_settings_cache
+from registers.sample import build_sample, load_sample
+from registers.sample import figures as F
 
 PERIOD = ["--from", "2011-09-01", "--to", "2012-05-31"]
 

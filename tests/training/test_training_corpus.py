@@ -8,8 +8,17 @@ import pytest
 
 from probity.errors import InputFileError
 from probity.models.review import LABELS
-from training.corpus import (DATASHEET_PATH, PARTS_DIR, PLATFORMS, build_corpus, counts, counts_markdown,
-                             load_corpus, load_parts, split_of)
+from training.corpus import (
+    DATASHEET_PATH,
+    PARTS_DIR,
+    PLATFORMS,
+    build_corpus,
+    counts,
+    counts_markdown,
+    load_corpus,
+    load_parts,
+    split_of,
+)
 from training.corpus_check import find_problems
 
 

@@ -4,9 +4,9 @@ split by account."""
 from __future__ import annotations
 
 from probity.models import DecisionAction, Flag, FlagStatus, ReviewDecision
+from tests.classifier.conftest import make_posts
 from training.corpus import split_of
 from training.reviewed import reviewed_examples
-from tests.classifier.conftest import make_posts
 
 TEXTS = [
     "Gave that gobby little scrote a few digs in the back of the van, he had it coming",  # confirm

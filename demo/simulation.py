@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from crawler.fake.world import FakeAccount, FakePost, FakeRef, World, _Ids
+from crawler.fake.world import FakeAccount, FakePost, FakeRef, Ids, World
 from demo.people import NEGATIVE_KINDS, Person, negative_person, ordinary_person, serving_person
 from probity.forces import FORCES, FORCES_BY_ID
 from registers.sample.apportion import apportion
@@ -104,7 +104,7 @@ def _choose_instances(rng: random.Random, positives: list[PoolPost], scale: floa
     chosen: list[PoolPost] = []
     left = list(positives)
     rng.shuffle(left)
-    for label in sorted(SOCIAL_CATEGORIES, key=SOCIAL_CATEGORIES.get):
+    for label in sorted(SOCIAL_CATEGORIES, key=SOCIAL_CATEGORIES.__getitem__):
         want = max(1, round(SOCIAL_CATEGORIES[label] * scale))
         have = sum(label in p.labels for p in chosen)
         for post in [p for p in left if label in p.labels][: max(0, want - have)]:
@@ -117,7 +117,7 @@ def build_world(seed: int = 2026, scale: float = 1.0, posts_per_account: tuple[i
     rng = random.Random(seed)
     positives, negatives = load_pool()
     sim = SimWorld(seed, scale, World(seed=seed, accounts={p: [] for p, _ in PLATFORM_SHARE}))
-    ids = {p: _Ids(p, rng) for p, _ in PLATFORM_SHARE}
+    ids = {p: Ids(p, rng) for p, _ in PLATFORM_SHARE}
     used: set[str] = set()
     for platform, person in _people(rng, scale):
         created = START - timedelta(days=rng.randrange(200, 3000))
@@ -156,7 +156,7 @@ def _plant_instances(sim: SimWorld, rng: random.Random, instances: list[PoolPost
         target = rng.choice(free) if free else None
         if target is None:
             when = max(p.created_at for p in account.posts) + timedelta(hours=3)
-            target = FakePost(id=_Ids(platform, rng).post(when), created_at=when, text="")
+            target = FakePost(id=Ids(platform, rng).post(when), created_at=when, text="")
             account.posts.append(target)
         target.text = instance.text
         sim.post_labels[(platform, target.id)] = instance.labels
