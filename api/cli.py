@@ -9,6 +9,7 @@ import typer
 import uvicorn
 
 from api.main import create_app
+
 # Request lines and headers up to 1 MiB reach the app, which answers an over-long query string
 # with a clear 414 (uvicorn's own limit would close the connection with a bare 400).
 H11_MAX_HEAD_BYTES = 1024 * 1024
@@ -16,8 +17,16 @@ H11_MAX_HEAD_BYTES = 1024 * 1024
 
 def server_config(app: Any, host: str, port: int, **kwargs: Any) -> uvicorn.Config:
     """The uvicorn configuration ``probity serve`` uses (tests and the benchmark use it too)."""
-    return uvicorn.Config(app, host=host, port=port, http="h11", h11_max_incomplete_event_size=H11_MAX_HEAD_BYTES,
-                          proxy_headers=False, **kwargs)
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        http="h11",
+        h11_max_incomplete_event_size=H11_MAX_HEAD_BYTES,
+        proxy_headers=False,
+        **kwargs,
+    )
+
 
 log = logging.getLogger(__name__)
 

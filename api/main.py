@@ -82,32 +82,43 @@ UI_ROUTERS: list[APIRouter] = [
 ]
 # Routes reachable without a credential. The route-walk test fails for any other route that
 # lacks the authentication dependency. Docs are public only outside production.
-PUBLIC_ROUTES: frozenset[tuple[str, str]] = frozenset({
-    ("GET", f"{API_PREFIX}/health"),
-    ("GET", "/ui/login"),
-    ("POST", "/ui/login"),
-    ("GET", "/"),
-})
-DOCS_ROUTES: frozenset[tuple[str, str]] = frozenset({
-    ("GET", f"{API_PREFIX}/openapi.json"),
-    ("GET", "/api/docs"),
-    ("GET", "/api/redoc"),
-    ("GET", "/api/docs/assets/{name}"),
-})
+PUBLIC_ROUTES: frozenset[tuple[str, str]] = frozenset(
+    {
+        ("GET", f"{API_PREFIX}/health"),
+        ("GET", "/ui/login"),
+        ("POST", "/ui/login"),
+        ("GET", "/"),
+    }
+)
+DOCS_ROUTES: frozenset[tuple[str, str]] = frozenset(
+    {
+        ("GET", f"{API_PREFIX}/openapi.json"),
+        ("GET", "/api/docs"),
+        ("GET", "/api/redoc"),
+        ("GET", "/api/docs/assets/{name}"),
+    }
+)
 # Swagger UI and ReDoc come from the fastapi-offline package, so the docs render on an air-gapped
 # network; only these files are served from it.
 DOCS_ASSETS_DIR = Path(fastapi_offline.__file__).parent / "static"
-DOCS_ASSETS = {"swagger-ui-bundle.js": "text/javascript", "swagger-ui.css": "text/css",
-               "redoc.standalone.js": "text/javascript", "favicon.png": "image/png"}
+DOCS_ASSETS = {
+    "swagger-ui-bundle.js": "text/javascript",
+    "swagger-ui.css": "text/css",
+    "redoc.standalone.js": "text/javascript",
+    "favicon.png": "image/png",
+}
 # Nothing on the docs pages may reach another host (ReDoc would fetch its logo from a CDN).
-DOCS_HEADERS = {"Content-Security-Policy": "default-src 'self'; script-src 'self' 'unsafe-inline'; "
-                "style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
-                "worker-src 'self' blob:; connect-src 'self'; frame-ancestors 'none'"}
+DOCS_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'self' 'unsafe-inline'; "
+    "style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
+    "worker-src 'self' blob:; connect-src 'self'; frame-ancestors 'none'"
+}
 
 
 # Documented on every API route, so clients (and the schema tests) know every answer's shape.
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorOut, "description": text} for code, text in (
+    code: {"model": ErrorOut, "description": text}
+    for code, text in (
         (400, "Bad request (for example a malformed or foreign page token)"),
         (401, "Missing, invalid, expired or revoked API key"),
         (403, "The key's role may not do this"),
@@ -139,8 +150,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Probity API",
         version="1",
         description="Referrals of confirmed social-media instances to police forces, the review "
-                    "queue, exports and the audit log. Every request needs `Authorization: Bearer <key>`.",
-        docs_url=None, redoc_url=None, openapi_url=None,
+        "queue, exports and the audit log. Every request needs `Authorization: Bearer <key>`.",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
         # operationId = the route function's name (list_referrals, record_outcome…): the names a
         # generated client gives its functions. The schema test checks they are unique.
         generate_unique_id_function=_operation_id,
@@ -152,7 +165,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
     for router in UI_ROUTERS:
         app.include_router(router)
-    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "ui" / "static"), name="static")
+    app.mount(
+        "/static", StaticFiles(directory=Path(__file__).parent / "ui" / "static"), name="static"
+    )
     _add_docs(app, settings)
     _add_error_handlers(app)
 
@@ -162,9 +177,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     # The size limit sits inside the audit middleware: BaseHTTPMiddleware runs ``receive`` in a
     # task group, which would wrap the limit's 413 and turn it into a generic 400.
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes,
-                       larger=((f"{API_PREFIX}/registers/[a-z]+/import", settings.max_import_bytes),
-                               ("/ui/registers/import", settings.max_import_bytes)))
+    app.add_middleware(
+        BodySizeLimit,
+        max_bytes=settings.max_body_bytes,
+        larger=(
+            (f"{API_PREFIX}/registers/[a-z]+/import", settings.max_import_bytes),
+            ("/ui/registers/import", settings.max_import_bytes),
+        ),
+    )
     app.add_middleware(AuditMiddleware)
     app.add_middleware(NoStoreAndQueryLimit)
     return app
@@ -181,8 +201,11 @@ def get_docs_principal(request: Request, session: SessionDep) -> Principal:
     try:
         return get_ui_principal(request, session)
     except LoginRequired:
-        raise HTTPException(401, "sign in or send 'Authorization: Bearer <key>' to read the API docs",
-                            headers={"WWW-Authenticate": "Bearer"}) from None
+        raise HTTPException(
+            401,
+            "sign in or send 'Authorization: Bearer <key>' to read the API docs",
+            headers={"WWW-Authenticate": "Bearer"},
+        ) from None
 
 
 def _add_docs(app: FastAPI, settings: Settings) -> None:
@@ -194,18 +217,25 @@ def _add_docs(app: FastAPI, settings: Settings) -> None:
 
     @app.get("/api/docs", include_in_schema=False, dependencies=guard)
     def docs() -> HTMLResponse:
-        page = get_swagger_ui_html(openapi_url=f"{API_PREFIX}/openapi.json", title="Probity API",
-                                   swagger_js_url="/api/docs/assets/swagger-ui-bundle.js",
-                                   swagger_css_url="/api/docs/assets/swagger-ui.css",
-                                   swagger_favicon_url="/api/docs/assets/favicon.png")
+        page = get_swagger_ui_html(
+            openapi_url=f"{API_PREFIX}/openapi.json",
+            title="Probity API",
+            swagger_js_url="/api/docs/assets/swagger-ui-bundle.js",
+            swagger_css_url="/api/docs/assets/swagger-ui.css",
+            swagger_favicon_url="/api/docs/assets/favicon.png",
+        )
         page.headers.update(DOCS_HEADERS)
         return page
 
     @app.get("/api/redoc", include_in_schema=False, dependencies=guard)
     def redoc() -> HTMLResponse:
-        page = get_redoc_html(openapi_url=f"{API_PREFIX}/openapi.json", title="Probity API",
-                              redoc_js_url="/api/docs/assets/redoc.standalone.js",
-                              redoc_favicon_url="/api/docs/assets/favicon.png", with_google_fonts=False)
+        page = get_redoc_html(
+            openapi_url=f"{API_PREFIX}/openapi.json",
+            title="Probity API",
+            redoc_js_url="/api/docs/assets/redoc.standalone.js",
+            redoc_favicon_url="/api/docs/assets/favicon.png",
+            with_google_fonts=False,
+        )
         page.headers.update(DOCS_HEADERS)
         return page
 
@@ -213,15 +243,24 @@ def _add_docs(app: FastAPI, settings: Settings) -> None:
     def docs_asset(name: str) -> FileResponse:
         if name not in DOCS_ASSETS:
             raise HTTPException(404, "no such docs asset")
-        return FileResponse(DOCS_ASSETS_DIR / name, media_type=DOCS_ASSETS[name],
-                            headers={"Cache-Control": "public, max-age=86400"})
+        return FileResponse(
+            DOCS_ASSETS_DIR / name,
+            media_type=DOCS_ASSETS[name],
+            headers={"Cache-Control": "public, max-age=86400"},
+        )
 
 
 def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         if request.url.path.startswith("/ui/"):
-            return render(request, "error.html", status_code=exc.status_code, code=exc.status_code, detail=exc.detail)
+            return render(
+                request,
+                "error.html",
+                status_code=exc.status_code,
+                code=exc.status_code,
+                detail=exc.detail,
+            )
         return await http_exception_handler(request, exc)
 
     @app.exception_handler(NotFoundError)
@@ -250,7 +289,11 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
         errors = exc.errors()
-        unknown = [".".join(str(p) for p in e["loc"][1:]) for e in errors if e.get("type") == "extra_forbidden"]
+        unknown = [
+            ".".join(str(p) for p in e["loc"][1:])
+            for e in errors
+            if e.get("type") == "extra_forbidden"
+        ]
         # the errors echo the input, which may hold lone surrogates that cannot be encoded
         body: dict[str, object] = {"detail": printable(jsonable_encoder(errors))}
         if unknown:

@@ -29,7 +29,10 @@ class BodySizeLimit:
         self.larger = [(re.compile(pattern), limit) for pattern, limit in larger]
 
     def _limit(self, path: str) -> int:
-        return next((limit for pattern, limit in self.larger if pattern.fullmatch(path)), self.default_max_bytes)
+        return next(
+            (limit for pattern, limit in self.larger if pattern.fullmatch(path)),
+            self.default_max_bytes,
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -65,9 +68,16 @@ class BodySizeLimit:
 
     async def _refuse(self, send: Send, max_bytes: int) -> None:
         body = json.dumps({"detail": f"request body larger than {max_bytes} bytes"}).encode()
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"application/json"),
-                                (b"content-length", str(len(body)).encode())]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": body})
 
 
@@ -87,16 +97,28 @@ class NoStoreAndQueryLimit:
             await self.app(scope, receive, send)
             return
         if len(scope.get("query_string", b"")) > self.max_query_bytes:
-            body = json.dumps({"detail": f"query string longer than {self.max_query_bytes} bytes"}).encode()
-            await send({"type": "http.response.start", "status": 414,
-                        "headers": [(b"content-type", b"application/json"), (b"cache-control", b"no-store"),
-                                    (b"content-length", str(len(body)).encode())]})
+            body = json.dumps(
+                {"detail": f"query string longer than {self.max_query_bytes} bytes"}
+            ).encode()
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 414,
+                    "headers": [
+                        (b"content-type", b"application/json"),
+                        (b"cache-control", b"no-store"),
+                        (b"content-length", str(len(body)).encode()),
+                    ],
+                }
+            )
             await send({"type": "http.response.body", "body": body})
             return
 
         async def no_store(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"cache-control"]
+                headers = [
+                    (k, v) for k, v in message.get("headers", []) if k.lower() != b"cache-control"
+                ]
                 message = {**message, "headers": [*headers, (b"cache-control", b"no-store")]}
             await send(message)
 
@@ -140,19 +162,29 @@ class AuditMiddleware(BaseHTTPMiddleware):
 
     def _write_error(self, request: Request, status_code: int = 500) -> None:
         principal = getattr(request.state, "principal", None)
-        actor = principal.prefix if principal else getattr(request.state, "refused_actor", None) or "anonymous"
+        actor = (
+            principal.prefix
+            if principal
+            else getattr(request.state, "refused_actor", None) or "anonymous"
+        )
         factory = request.app.state.session_factory
         with factory() as session:
             audit_log.record(
-                session, actor=actor, role=principal.role.value if principal else "none",
-                force_id=principal.force_id if principal else None, action="request.error",
-                object_type="route", object_id=request.url.path,
+                session,
+                actor=actor,
+                role=principal.role.value if principal else "none",
+                force_id=principal.force_id if principal else None,
+                action="request.error",
+                object_type="route",
+                object_id=request.url.path,
                 purpose=request.headers.get("X-Probity-Purpose", "")[:500],
                 detail={"method": request.method, "path": request.url.path, "status": status_code},
             )
             session.commit()
 
-    def _write(self, request: Request, principal: Principal | None, refused: bool, status_code: int) -> None:
+    def _write(
+        self, request: Request, principal: Principal | None, refused: bool, status_code: int
+    ) -> None:
         factory = request.app.state.session_factory
         detail = {"method": request.method, "path": request.url.path, "status": status_code}
         with factory() as session:
@@ -162,7 +194,9 @@ class AuditMiddleware(BaseHTTPMiddleware):
                 role=principal.role.value if principal else "none",
                 force_id=principal.force_id if principal else None,
                 action="request.refused" if refused or principal is None else "key.use",
-                object_type="route", object_id=request.url.path,
-                purpose=request.headers.get("X-Probity-Purpose", "")[:500], detail=detail,
+                object_type="route",
+                object_id=request.url.path,
+                purpose=request.headers.get("X-Probity-Purpose", "")[:500],
+                detail=detail,
             )
             session.commit()

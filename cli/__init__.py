@@ -79,8 +79,12 @@ class _Root(TyperGroup):
         return super().get_command(ctx, cmd_name)
 
 
-app = typer.Typer(cls=_Root, help="Probity: integrity checks for police Professional Standards Departments.",
-                  no_args_is_help=True, pretty_exceptions_enable=False)
+app = typer.Typer(
+    cls=_Root,
+    help="Probity: integrity checks for police Professional Standards Departments.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
 
 
 @app.callback()

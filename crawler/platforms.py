@@ -34,10 +34,13 @@ class Mapper(Protocol):
 
     def profile(self, raw: dict[str, Any]) -> ProfileFields: ...
 
-    def post(self, raw: dict[str, Any], holder: Holder,
-             includes: dict[str, Any] | None = None) -> PostFields: ...
+    def post(
+        self, raw: dict[str, Any], holder: Holder, includes: dict[str, Any] | None = None
+    ) -> PostFields: ...
 
-    def includes_for(self, raw: dict[str, Any], includes: dict[str, Any]) -> dict[str, Any] | None: ...
+    def includes_for(
+        self, raw: dict[str, Any], includes: dict[str, Any]
+    ) -> dict[str, Any] | None: ...
 
 
 def _by_handle(account: PlatformAccount) -> str:
@@ -100,14 +103,32 @@ def _module(mapper: ModuleType) -> Mapper:
 
 SPECS: dict[Platform, PlatformSpec] = {
     Platform.bluesky: PlatformSpec(
-        Platform.bluesky, _module(bluesky), BlueskySource, fake_bluesky.build_app, account_search=True,
-        profile_key=_by_id, base_urls=lambda s: [s.bluesky_base_url.rstrip("/")]),
+        Platform.bluesky,
+        _module(bluesky),
+        BlueskySource,
+        fake_bluesky.build_app,
+        account_search=True,
+        profile_key=_by_id,
+        base_urls=lambda s: [s.bluesky_base_url.rstrip("/")],
+    ),
     Platform.mastodon: PlatformSpec(
-        Platform.mastodon, _module(mastodon), MastodonSource, fake_mastodon.build_app, account_search=True,
-        base_urls=lambda s: [u.rstrip("/") for u in s.mastodon_instances], headers=_mastodon_headers),
+        Platform.mastodon,
+        _module(mastodon),
+        MastodonSource,
+        fake_mastodon.build_app,
+        account_search=True,
+        base_urls=lambda s: [u.rstrip("/") for u in s.mastodon_instances],
+        headers=_mastodon_headers,
+    ),
     Platform.x: PlatformSpec(
-        Platform.x, _module(x), XSource, fake_x.build_app, base_urls=lambda s: [s.x_base_url.rstrip("/")],
-        headers=_x_headers, timeline_cap=TIMELINE_CAP),
+        Platform.x,
+        _module(x),
+        XSource,
+        fake_x.build_app,
+        base_urls=lambda s: [s.x_base_url.rstrip("/")],
+        headers=_x_headers,
+        timeline_cap=TIMELINE_CAP,
+    ),
     Platform.facebook: PlatformSpec(Platform.facebook, _module(files)),
     Platform.other: PlatformSpec(Platform.other, _module(files)),
 }
@@ -118,5 +139,6 @@ def spec_for(platform: str | Platform) -> PlatformSpec:
     try:
         return SPECS[Platform(platform)]
     except ValueError:
-        raise ConfigurationError(f"unknown platform {platform!r}: expected one of "
-                                 f"{', '.join(p.value for p in Platform)}") from None
+        raise ConfigurationError(
+            f"unknown platform {platform!r}: expected one of {', '.join(p.value for p in Platform)}"
+        ) from None

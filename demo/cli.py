@@ -16,7 +16,9 @@ log = logging.getLogger(__name__)
 
 def demo(
     seed: int = typer.Option(2026, help="Seed of the simulated world."),
-    scale: float = typer.Option(1.0, min=0.01, max=4.0, help="World size: 1.0 ≈ 1,600 serving accounts."),
+    scale: float = typer.Option(
+        1.0, min=0.01, max=4.0, help="World size: 1.0 ≈ 1,600 serving accounts."
+    ),
     serve: bool = typer.Option(True, "--serve/--no-serve", help="Serve the API and UI at the end."),
     host: str = typer.Option("127.0.0.1", help="Address to serve on."),
     port: int = typer.Option(8000, help="Port to serve on."),

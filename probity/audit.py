@@ -54,7 +54,9 @@ def event_hash(prev_hash: str, event: AuditEvent, key: bytes | None = None) -> s
         "purpose": event.purpose or "",
         "detail": event.detail,
     }
-    body = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    body = json.dumps(
+        fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
+    )
     message = f"{prev_hash}\n{body}".encode()
     return hmac.new(key if key is not None else chain_key(), message, hashlib.sha256).hexdigest()
 
@@ -85,9 +87,16 @@ def record(
     _lock_chain(session)
     last = session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
     event = AuditEvent(
-        at=utcnow(), actor=actor[:80], role=role[:40], force_id=force_id, action=action[:80],
-        object_type=object_type[:80], object_id=str(object_id)[:200], purpose=purpose,
-        detail=_json_safe(detail) if detail is not None else None, prev_hash=last or GENESIS,
+        at=utcnow(),
+        actor=actor[:80],
+        role=role[:40],
+        force_id=force_id,
+        action=action[:80],
+        object_type=object_type[:80],
+        object_id=str(object_id)[:200],
+        purpose=purpose,
+        detail=_json_safe(detail) if detail is not None else None,
+        prev_hash=last or GENESIS,
     )
     event.hash = event_hash(event.prev_hash, event)
     session.add(event)
@@ -112,7 +121,11 @@ class ChainReport:
 def list_detail(ids: list[int]) -> dict[str, Any]:
     """What a list event stores: every id shown, their count and a hash of the full list."""
     joined = ",".join(map(str, ids))
-    return {"count": len(ids), "ids": list(ids), "ids_sha256": hashlib.sha256(joined.encode()).hexdigest()}
+    return {
+        "count": len(ids),
+        "ids": list(ids),
+        "ids_sha256": hashlib.sha256(joined.encode()).hexdigest(),
+    }
 
 
 def cli_actor() -> str:
@@ -123,12 +136,28 @@ def cli_actor() -> str:
         return "cli:unknown"
 
 
-def record_cli(session: Session, action: str, *, object_type: str = "", object_id: str | int = "",
-               detail: dict[str, Any] | None = None, force_id: str | None = None, purpose: str = "") -> AuditEvent:
+def record_cli(
+    session: Session,
+    action: str,
+    *,
+    object_type: str = "",
+    object_id: str | int = "",
+    detail: dict[str, Any] | None = None,
+    force_id: str | None = None,
+    purpose: str = "",
+) -> AuditEvent:
     """One event for a command-line action that reads or changes personal data or keys."""
-    return record(session, actor=cli_actor(), role="operator", action=action, force_id=force_id,
-                  object_type=object_type, object_id=object_id, detail=detail,
-                  purpose=purpose or "command-line administration")
+    return record(
+        session,
+        actor=cli_actor(),
+        role="operator",
+        action=action,
+        force_id=force_id,
+        object_type=object_type,
+        object_id=object_id,
+        detail=detail,
+        purpose=purpose or "command-line administration",
+    )
 
 
 @dataclass(frozen=True)
@@ -141,8 +170,9 @@ class Anchor:
     count: int
 
     def line(self) -> str:
-        return json.dumps({"id": self.id, "hash": self.hash, "at": self.at, "count": self.count},
-                          sort_keys=True)
+        return json.dumps(
+            {"id": self.id, "hash": self.hash, "at": self.at, "count": self.count}, sort_keys=True
+        )
 
 
 def head(session: Session) -> Anchor:
@@ -162,9 +192,13 @@ def check_anchors(session: Session, anchors: list[Anchor]) -> list[str]:
             continue
         stored = session.scalar(select(AuditEvent.hash).where(AuditEvent.id == anchor.id))
         if stored is None:
-            problems.append(f"anchored event {anchor.id} (anchored {anchor.at}) is missing: the log was cut")
+            problems.append(
+                f"anchored event {anchor.id} (anchored {anchor.at}) is missing: the log was cut"
+            )
         elif stored != anchor.hash:
-            problems.append(f"anchored event {anchor.id} (anchored {anchor.at}) has a different hash")
+            problems.append(
+                f"anchored event {anchor.id} (anchored {anchor.at}) has a different hash"
+            )
     return problems
 
 
@@ -175,7 +209,9 @@ def read_anchors(text_lines: list[str]) -> list[Anchor]:
             continue
         try:
             data = json.loads(line)
-            anchors.append(Anchor(int(data["id"]), str(data["hash"]), str(data["at"]), int(data["count"])))
+            anchors.append(
+                Anchor(int(data["id"]), str(data["hash"]), str(data["at"]), int(data["count"]))
+            )
         except (ValueError, KeyError, TypeError) as exc:
             raise ValueError(f"anchor file line {number}: not an anchor ({exc})") from None
     return anchors
@@ -188,17 +224,29 @@ def verify(session: Session, batch: int = 1000, key: bytes | None = None) -> Cha
     checked = 0
     last_id = 0
     while True:
-        rows = list(session.scalars(
-            select(AuditEvent).where(AuditEvent.id > last_id).order_by(AuditEvent.id).limit(batch)
-        ))
+        rows = list(
+            session.scalars(
+                select(AuditEvent)
+                .where(AuditEvent.id > last_id)
+                .order_by(AuditEvent.id)
+                .limit(batch)
+            )
+        )
         if not rows:
             return ChainReport(ok=True, checked=checked)
         for event in rows:
             if event.prev_hash != prev:
-                return ChainReport(False, checked, event.id, "prev_hash does not match the previous event")
+                return ChainReport(
+                    False, checked, event.id, "prev_hash does not match the previous event"
+                )
             if event_hash(prev, event, key) != event.hash:
-                return ChainReport(False, checked, event.id, "hash does not match the event's contents "
-                                   "(edited, or written without the audit key)")
+                return ChainReport(
+                    False,
+                    checked,
+                    event.id,
+                    "hash does not match the event's contents "
+                    "(edited, or written without the audit key)",
+                )
             prev = event.hash
             checked += 1
             last_id = event.id

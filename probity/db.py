@@ -175,7 +175,9 @@ def upsert(
     """
     dialect = session.get_bind().dialect.name
     inserts: dict[str, Callable[[type[Base]], postgresql.Insert | sqlite.Insert]] = {
-        "postgresql": postgresql.insert, "sqlite": sqlite.insert}
+        "postgresql": postgresql.insert,
+        "sqlite": sqlite.insert,
+    }
     insert = inserts.get(dialect)
     if insert is None:
         raise NotImplementedError(f"upsert is not implemented for {dialect}")
@@ -189,10 +191,14 @@ def upsert(
     for first in rows:
         width = max(1, len(first))
         size = max(1, min(batch_size, MAX_PARAMETERS // width))
-        columns = update_columns if update_columns is not None else [c for c in first if c not in keys]
+        columns = (
+            update_columns if update_columns is not None else [c for c in first if c not in keys]
+        )
         stmt: Any = insert(table)
         if columns:
-            stmt = stmt.on_conflict_do_update(index_elements=list(keys), set_={c: stmt.excluded[c] for c in columns})
+            stmt = stmt.on_conflict_do_update(
+                index_elements=list(keys), set_={c: stmt.excluded[c] for c in columns}
+            )
         else:
             stmt = stmt.on_conflict_do_nothing(index_elements=list(keys))
         # one cached statement run executemany-style (psycopg pipelines it; sqlite3 loops in C)
@@ -224,7 +230,9 @@ def upgrade(url: str | None = None, revision: str = "head") -> None:
     if revision == "head":
         with session_scope(engine) as session:
             sync_forces(session)
-    log.info("database at %s is at %s", make_url(url).render_as_string(hide_password=True), revision)
+    log.info(
+        "database at %s is at %s", make_url(url).render_as_string(hide_password=True), revision
+    )
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -237,8 +245,13 @@ def current_revision(engine: Engine) -> str | None:
 def sync_forces(session: Session) -> None:
     """Make the forces table equal the reference data (idempotent)."""
     rows = [
-        {"id": f.id, "name": f.name, "territorial": f.territorial,
-         "aliases": [*f.abbreviations, *f.aliases], "handles": list(f.handles)}
+        {
+            "id": f.id,
+            "name": f.name,
+            "territorial": f.territorial,
+            "aliases": [*f.abbreviations, *f.aliases],
+            "handles": list(f.handles),
+        }
         for f in FORCES
     ]
     upsert(session, ForceRow, rows, keys=["id"])

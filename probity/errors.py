@@ -50,7 +50,9 @@ class InputFileError(ProbityError):
         shown = "\n".join(f"  {e}" for e in errors[: self.SHOWN])
         hidden = self.total - min(len(errors), self.SHOWN)
         more = f"\n  … and {hidden} more" if hidden > 0 else ""
-        super().__init__(f"{source}: rejected, nothing imported ({self.total} problem(s)):\n{shown}{more}")
+        super().__init__(
+            f"{source}: rejected, nothing imported ({self.total} problem(s)):\n{shown}{more}"
+        )
 
 
 class Conflict(InvalidTransition):

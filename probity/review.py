@@ -55,43 +55,58 @@ class ReviewEvent:
 
 
 def current_state(flag: Flag) -> dict[str, object]:
-    return {"flag_id": flag.id, "status": flag.status.value, "version": flag.version,
-            "claimed_by": flag.claimed_by}
+    return {
+        "flag_id": flag.id,
+        "status": flag.status.value,
+        "version": flag.version,
+        "claimed_by": flag.claimed_by,
+    }
 
 
-def lock_flag(session: Session, flag_id: int, actor: Actor, expected_version: int | None = None) -> Flag:
+def lock_flag(
+    session: Session, flag_id: int, actor: Actor, expected_version: int | None = None
+) -> Flag:
     """The flag, locked for this transaction and re-read; another force's flag is not found."""
     lock_for_write(session)
     flag = session.execute(
-        select(Flag).where(Flag.id == flag_id).with_for_update().execution_options(populate_existing=True)
+        select(Flag)
+        .where(Flag.id == flag_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     ).scalar_one_or_none()
     if flag is None or not actor.sees_force(flag.force_id):
         raise NotFoundError("flag not found")
     session.expire(flag, ["decisions"])  # may have been loaded before the lock
     if expected_version is not None and expected_version != flag.version:
-        raise Conflict(f"flag {flag.id} has changed (version {flag.version}, you saw {expected_version})",
-                       current_state(flag))
+        raise Conflict(
+            f"flag {flag.id} has changed (version {flag.version}, you saw {expected_version})",
+            current_state(flag),
+        )
     return flag
 
 
-def claim(session: Session, flag_id: int, actor: Actor, now: datetime,
-          expected_version: int | None = None) -> ReviewEvent:
+def claim(
+    session: Session, flag_id: int, actor: Actor, now: datetime, expected_version: int | None = None
+) -> ReviewEvent:
     """Take a pending flag. Exactly one of several concurrent claims wins; claiming again is a no-op."""
     flag = lock_flag(session, flag_id, actor, expected_version)
     if not (flag.status is FlagStatus.claimed and flag.claimed_by == actor.id):
         if flag.status is FlagStatus.claimed:
             raise Conflict(f"flag {flag.id} is claimed by {flag.claimed_by}", current_state(flag))
         if flag.status is not FlagStatus.pending:
-            raise Conflict(f"flag {flag.id} is {flag.status.value}: only pending flags can be claimed",
-                           current_state(flag))
+            raise Conflict(
+                f"flag {flag.id} is {flag.status.value}: only pending flags can be claimed",
+                current_state(flag),
+            )
         flag.transition(FlagStatus.claimed)
         flag.claimed_by, flag.claimed_at = actor.id, now
         session.flush()
     return ReviewEvent("flags.claim", flag.id, flag.status, flag.version)
 
 
-def release(session: Session, flag_id: int, actor: Actor, now: datetime,
-            expected_version: int | None = None) -> ReviewEvent:
+def release(
+    session: Session, flag_id: int, actor: Actor, now: datetime, expected_version: int | None = None
+) -> ReviewEvent:
     """Put a claimed flag back in the queue (its claimant, or an admin)."""
     flag = lock_flag(session, flag_id, actor, expected_version)
     if flag.status is not FlagStatus.claimed:
@@ -104,7 +119,9 @@ def release(session: Session, flag_id: int, actor: Actor, now: datetime,
     return ReviewEvent("flags.release", flag.id, flag.status, flag.version, {"at": now.isoformat()})
 
 
-def _next_status(refer: bool, labels: list[str], first: ReviewDecision | None, two_person_rule: bool) -> FlagStatus:
+def _next_status(
+    refer: bool, labels: list[str], first: ReviewDecision | None, two_person_rule: bool
+) -> FlagStatus:
     if not refer and first is None:
         return FlagStatus.dismissed
     if not two_person_rule:
@@ -116,9 +133,18 @@ def _next_status(refer: bool, labels: list[str], first: ReviewDecision | None, t
     return FlagStatus.pending  # the two disagree: a fresh pair of reviews is needed
 
 
-def decide(session: Session, flag_id: int, actor: Actor, action: DecisionAction, *, now: datetime,
-           labels: Sequence[str] | None = None, note: str = "", two_person_rule: bool = False,
-           expected_version: int | None = None) -> ReviewEvent:
+def decide(
+    session: Session,
+    flag_id: int,
+    actor: Actor,
+    action: DecisionAction,
+    *,
+    now: datetime,
+    labels: Sequence[str] | None = None,
+    note: str = "",
+    two_person_rule: bool = False,
+    expected_version: int | None = None,
+) -> ReviewEvent:
     """Record a person's decision and move the flag; a confirmed flag joins its force's referral.
 
     Only an open flag can be decided, so of several concurrent decisions on a pending flag the
@@ -128,8 +154,12 @@ def decide(session: Session, flag_id: int, actor: Actor, action: DecisionAction,
         raise Conflict(f"flag {flag.id} is claimed by {flag.claimed_by}", current_state(flag))
     first = None
     if flag.status is FlagStatus.awaiting_second:
-        first = session.scalar(select(ReviewDecision).where(ReviewDecision.flag_id == flag.id)
-                               .order_by(ReviewDecision.id.desc()).limit(1))
+        first = session.scalar(
+            select(ReviewDecision)
+            .where(ReviewDecision.flag_id == flag.id)
+            .order_by(ReviewDecision.id.desc())
+            .limit(1)
+        )
         if first is not None and first.reviewer == actor.id:
             raise Conflict(f"flag {flag.id} needs a second, different analyst", current_state(flag))
     elif flag.status not in (FlagStatus.pending, FlagStatus.claimed):
@@ -137,15 +167,29 @@ def decide(session: Session, flag_id: int, actor: Actor, action: DecisionAction,
 
     refer = action is not DecisionAction.dismiss
     chosen = sorted(set(labels or flag.labels)) if refer else []
-    decision = ReviewDecision(flag_id=flag.id, reviewer=actor.id, action=action, labels=chosen, note=note,
-                              decided_at=now)
+    decision = ReviewDecision(
+        flag_id=flag.id, reviewer=actor.id, action=action, labels=chosen, note=note, decided_at=now
+    )
     session.add(decision)
     new = _next_status(refer, chosen, first, two_person_rule)
     flag.transition(new)
     flag.claimed_by = flag.claimed_at = None
     session.flush()
-    referral_id = add_to_referral(session, flag, chosen, now) if new is FlagStatus.confirmed else None
-    return ReviewEvent("flags.decide", flag.id, flag.status, flag.version,
-                       {"action": action.value, "labels": chosen, "status": flag.status.value,
-                        "referral_id": referral_id, "version": flag.version},
-                       decision_id=decision.id, referral_id=referral_id)
+    referral_id = (
+        add_to_referral(session, flag, chosen, now) if new is FlagStatus.confirmed else None
+    )
+    return ReviewEvent(
+        "flags.decide",
+        flag.id,
+        flag.status,
+        flag.version,
+        {
+            "action": action.value,
+            "labels": chosen,
+            "status": flag.status.value,
+            "referral_id": referral_id,
+            "version": flag.version,
+        },
+        decision_id=decision.id,
+        referral_id=referral_id,
+    )

@@ -45,7 +45,9 @@ class Settings(BaseSettings):
     x_bearer_token: SecretStr | None = None
 
     # crawler
-    crawl_page_size: int = 100  # items per page asked for (each platform caps it at its own maximum)
+    crawl_page_size: int = (
+        100  # items per page asked for (each platform caps it at its own maximum)
+    )
     crawl_max_retries: int = 4  # per request, for 429s, 5xx and timeouts
     crawl_backoff_seconds: float = 1.0  # first backoff step; doubles each retry, +-50% jitter
     crawl_max_sleep: float = 900.0  # no single sleep is longer than this (seconds)
@@ -64,7 +66,9 @@ class Settings(BaseSettings):
 
     # API and web UI (api/)
     max_body_bytes: int = 64 * 1024  # larger request bodies are refused with 413
-    max_import_bytes: int = 256 * 1024 * 1024  # register files uploaded to the import route (streamed to disk)
+    max_import_bytes: int = (
+        256 * 1024 * 1024
+    )  # register files uploaded to the import route (streamed to disk)
     ui_session_hours: int = 8  # lifetime of the web UI's signed session cookie
 
     @property
@@ -75,7 +79,9 @@ class Settings(BaseSettings):
 
     @property
     def resolved_models_dir(self) -> Path:
-        return self.models_dir if str(self.models_dir) not in ("", ".") else self.data_dir / "models"
+        return (
+            self.models_dir if str(self.models_dir) not in ("", ".") else self.data_dir / "models"
+        )
 
     @property
     def is_production(self) -> bool:
@@ -88,10 +94,14 @@ class Settings(BaseSettings):
         problems: list[str] = []
         secret = self.secret_key.get_secret_value()
         if secret == DEV_SECRET_KEY or len(secret) < 32:
-            problems.append("PROBITY_SECRET_KEY must be set to a random value of at least 32 characters")
+            problems.append(
+                "PROBITY_SECRET_KEY must be set to a random value of at least 32 characters"
+            )
         audit_key = self.audit_key.get_secret_value()
         if audit_key == DEV_AUDIT_KEY or len(audit_key) < 32:
-            problems.append("PROBITY_AUDIT_KEY must be set to a random value of at least 32 characters")
+            problems.append(
+                "PROBITY_AUDIT_KEY must be set to a random value of at least 32 characters"
+            )
         elif audit_key == secret:
             problems.append("PROBITY_AUDIT_KEY must differ from PROBITY_SECRET_KEY")
         if not self.database_url:

@@ -112,7 +112,11 @@ for label in LABELS:
 
 def build() -> nbformat.NotebookNode:
     nb = new_notebook(cells=CELLS)
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     return nb
 
 
@@ -121,8 +125,9 @@ if __name__ == "__main__":
     if "--execute" in sys.argv:
         from nbclient import NotebookClient
 
-        NotebookClient(nb, timeout=300, kernel_name="python3",
-                       resources={"metadata": {"path": str(ROOT)}}).execute()
+        NotebookClient(
+            nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}
+        ).execute()
     PATH.parent.mkdir(exist_ok=True)
     nbformat.write(nb, PATH)
     print(PATH)

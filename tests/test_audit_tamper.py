@@ -27,8 +27,15 @@ def chain(fresh_database_url: str) -> Engine:
     engine = get_engine(fresh_database_url)
     with session_scope(engine) as session:
         for i in range(6):
-            audit_log.record(session, actor="pb_test0001", role="analyst", action="flags.read",
-                             object_type="flag", object_id=i, detail={"n": i})
+            audit_log.record(
+                session,
+                actor="pb_test0001",
+                role="analyst",
+                action="flags.read",
+                object_type="flag",
+                object_id=i,
+                detail={"n": i},
+            )
     return engine
 
 
@@ -39,7 +46,11 @@ def _drop_guards(engine: Engine) -> None:
             for name in ("audit_events_append_only", "audit_events_no_truncate"):
                 conn.execute(text(f"DROP TRIGGER {name} ON audit_events"))
         else:
-            for name in ("audit_events_no_update", "audit_events_no_delete", "audit_events_no_replace"):
+            for name in (
+                "audit_events_no_update",
+                "audit_events_no_delete",
+                "audit_events_no_replace",
+            ):
                 conn.execute(text(f"DROP TRIGGER {name}"))
 
 
@@ -49,7 +60,11 @@ def _verify(engine: Engine) -> audit_log.ChainReport:
 
 
 def test_emptying_the_log_is_refused(chain):
-    statement = "TRUNCATE audit_events" if chain.dialect.name == "postgresql" else "DELETE FROM audit_events"
+    statement = (
+        "TRUNCATE audit_events"
+        if chain.dialect.name == "postgresql"
+        else "DELETE FROM audit_events"
+    )
     with pytest.raises(Exception, match="append-only"), chain.begin() as conn:
         conn.execute(text(statement))
     assert _verify(chain).checked == 6
@@ -57,15 +72,21 @@ def test_emptying_the_log_is_refused(chain):
 
 def test_a_replacing_insert_is_refused(chain):
     with chain.connect() as conn:
-        row = conn.execute(text("SELECT id, at, prev_hash, hash FROM audit_events ORDER BY id LIMIT 1 OFFSET 2")).one()
+        row = conn.execute(
+            text("SELECT id, at, prev_hash, hash FROM audit_events ORDER BY id LIMIT 1 OFFSET 2")
+        ).one()
     values = {"id": row.id, "at": row.at, "prev": row.prev_hash, "hash": "f" * 64}
     if chain.dialect.name == "postgresql":
-        statement = ("INSERT INTO audit_events (id, at, actor, role, action, object_type, object_id, purpose, "
-                     "prev_hash, hash) VALUES (:id, :at, 'x', 'x', 'x', '', '', '', :prev, :hash) "
-                     "ON CONFLICT (id) DO UPDATE SET actor = 'rewritten'")
+        statement = (
+            "INSERT INTO audit_events (id, at, actor, role, action, object_type, object_id, purpose, "
+            "prev_hash, hash) VALUES (:id, :at, 'x', 'x', 'x', '', '', '', :prev, :hash) "
+            "ON CONFLICT (id) DO UPDATE SET actor = 'rewritten'"
+        )
     else:
-        statement = ("INSERT OR REPLACE INTO audit_events (id, at, actor, role, action, object_type, object_id, "
-                     "purpose, prev_hash, hash) VALUES (:id, :at, 'x', 'x', 'x', '', '', '', :prev, :hash)")
+        statement = (
+            "INSERT OR REPLACE INTO audit_events (id, at, actor, role, action, object_type, object_id, "
+            "purpose, prev_hash, hash) VALUES (:id, :at, 'x', 'x', 'x', '', '', '', :prev, :hash)"
+        )
     with pytest.raises(Exception, match="append-only"), chain.begin() as conn:
         conn.execute(text(statement), values)
     assert _verify(chain).ok
@@ -74,11 +95,17 @@ def test_a_replacing_insert_is_refused(chain):
 def test_a_second_event_after_the_same_one_is_refused(chain):
     """The chain cannot fork: a prev_hash is used once, whatever the concurrency."""
     with chain.connect() as conn:
-        prev = conn.execute(text("SELECT prev_hash, at FROM audit_events ORDER BY id DESC LIMIT 1")).one()
+        prev = conn.execute(
+            text("SELECT prev_hash, at FROM audit_events ORDER BY id DESC LIMIT 1")
+        ).one()
     with pytest.raises(Exception, match="(?i)unique|append-only"), chain.begin() as conn:
-        conn.execute(text("INSERT INTO audit_events (at, actor, role, action, object_type, object_id, purpose, "
-                          "prev_hash, hash) VALUES (:at, 'x', 'x', 'x', '', '', '', :prev, :hash)"),
-                     {"at": prev.at, "prev": prev.prev_hash, "hash": "e" * 64})
+        conn.execute(
+            text(
+                "INSERT INTO audit_events (at, actor, role, action, object_type, object_id, purpose, "
+                "prev_hash, hash) VALUES (:at, 'x', 'x', 'x', '', '', '', :prev, :hash)"
+            ),
+            {"at": prev.at, "prev": prev.prev_hash, "hash": "e" * 64},
+        )
 
 
 def _rewrite_tail(engine: Engine, from_index: int, digest) -> int:
@@ -110,7 +137,9 @@ def test_a_tail_recomputed_with_the_key_verifies(chain):
     assert _verify(chain).ok
 
 
-def test_a_deleted_tail_shows_against_an_anchor(chain, fresh_database_url, tmp_path: Path, monkeypatch):
+def test_a_deleted_tail_shows_against_an_anchor(
+    chain, fresh_database_url, tmp_path: Path, monkeypatch
+):
     monkeypatch.setenv("PROBITY_DATABASE_URL", fresh_database_url)
     reset_settings_cache()
     anchors = tmp_path / "anchors.jsonl"
@@ -142,6 +171,10 @@ def test_cli_actions_on_keys_leave_events(fresh_database_url, monkeypatch):
         events = list(session.scalars(select(AuditEvent).order_by(AuditEvent.id)))
         assert audit_log.verify(session).ok
     assert [(e.action, e.object_id) for e in events] == [
-        ("keys.create", prefix), ("keys.list", ""), ("keys.revoke", prefix)]
+        ("keys.create", prefix),
+        ("keys.list", ""),
+        ("keys.revoke", prefix),
+    ]
     assert all(e.actor.startswith("cli:") and e.role == "operator" for e in events)
-    assert events[1].detail["count"] == 1 and len(events[1].detail["ids"]) == 1
+    detail = events[1].detail or {}
+    assert detail["count"] == 1 and len(detail["ids"]) == 1

@@ -21,8 +21,9 @@ HEAVY = ("torch", "transformers", "spacy")
 
 def _loaded_after(code: str) -> list[str]:
     probe = f"import sys\n{code}\nprint(' '.join(m for m in {HEAVY!r} if m in sys.modules))"
-    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True,
-                          check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
+    )
     return done.stdout.split()
 
 
@@ -32,9 +33,11 @@ def test_the_cli_and_the_app_load_without_torch_transformers_or_spacy() -> None:
 
 def test_the_probe_sees_a_heavy_import_when_there_is_one() -> None:
     # The deferred demo command imports the identification pipeline (spaCy, torch).
-    loaded = _loaded_after("import cli, typer.main, typer._click\n"
-                           "g = typer.main.get_command(cli.app)\n"
-                           "g.get_command(typer._click.Context(g), 'demo')")
+    loaded = _loaded_after(
+        "import cli, typer.main, typer._click\n"
+        "g = typer.main.get_command(cli.app)\n"
+        "g.get_command(typer._click.Context(g), 'demo')"
+    )
     assert "spacy" in loaded
 
 

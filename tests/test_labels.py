@@ -21,7 +21,9 @@ def test_the_literal_the_tuple_and_the_descriptions_name_the_same_labels_in_orde
 
 
 def test_the_codebook_headings_are_the_labels_in_the_same_order() -> None:
-    headings = re.findall(r"^### `(\w+)` — (.+)$", CODEBOOK.read_text(encoding="utf-8"), re.MULTILINE)
+    headings = re.findall(
+        r"^### `(\w+)` — (.+)$", CODEBOOK.read_text(encoding="utf-8"), re.MULTILINE
+    )
     assert tuple(name for name, _ in headings) == LABELS
     assert {name: text for name, text in headings} == DESCRIPTIONS
 

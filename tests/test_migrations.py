@@ -55,11 +55,20 @@ def test_cli_db_upgrade_on_the_configured_engine(fresh_database_url, monkeypatch
     assert result.stdout.strip() == "0003_audit_guard"
 
 
-@pytest.mark.parametrize("statement", ["UPDATE audit_events SET action = 'edited'", "DELETE FROM audit_events"])
+@pytest.mark.parametrize(
+    "statement", ["UPDATE audit_events SET action = 'edited'", "DELETE FROM audit_events"]
+)
 def test_audit_events_are_append_only_in_the_database(db_session, statement):
     # fresh link values: the shared database may already hold real events (CLI tests commit some)
-    db_session.execute(insert(AuditEvent).values(actor="t", role="admin", action="a",
-                                                 prev_hash=uuid.uuid4().hex * 2, hash=uuid.uuid4().hex * 2))
+    db_session.execute(
+        insert(AuditEvent).values(
+            actor="t",
+            role="admin",
+            action="a",
+            prev_hash=uuid.uuid4().hex * 2,
+            hash=uuid.uuid4().hex * 2,
+        )
+    )
     db_session.flush()
     with pytest.raises(DBAPIError, match="append-only"), db_session.begin_nested():
         db_session.execute(text(statement))

@@ -16,8 +16,11 @@ README = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
 
 def test_every_setting_is_in_the_configuration_table():
     table = README.split("## Configuration", 1)[1].split("\n## ", 1)[0]
-    missing = [f"PROBITY_{name.upper()}" for name in Settings.model_fields
-               if f"`PROBITY_{name.upper()}`" not in table]
+    missing = [
+        f"PROBITY_{name.upper()}"
+        for name in Settings.model_fields
+        if f"`PROBITY_{name.upper()}`" not in table
+    ]
     assert missing == []
 
 
@@ -38,9 +41,16 @@ def test_every_command_is_in_the_command_table():
     table = README.split("## Command line", 1)[1].split("\n## ", 1)[0]
     commands = _commands(typer.main.get_command(app))
     assert len(commands) > 20
-    missing = [c for c in commands if f"`{c}" not in table and f"/ `{c}" not in table
-               and not any(f"`{c.rsplit(' ', 1)[0]} " in line and c.rsplit(" ", 1)[1] in line
-                           for line in table.splitlines())]
+    missing = [
+        c
+        for c in commands
+        if f"`{c}" not in table
+        and f"/ `{c}" not in table
+        and not any(
+            f"`{c.rsplit(' ', 1)[0]} " in line and c.rsplit(" ", 1)[1] in line
+            for line in table.splitlines()
+        )
+    ]
     assert missing == []
 
 

@@ -27,12 +27,21 @@ B = review.Actor("pb_bbbb0002", "analyst")
 
 
 def _flag(session, force: str = "kent") -> int:
-    account = PlatformAccount(platform=Platform.bluesky, platform_id=f"did:{force}:{id(session)}:{NOW}",
-                              handle="pc.example", force_id=force)
+    account = PlatformAccount(
+        platform=Platform.bluesky,
+        platform_id=f"did:{force}:{id(session)}:{NOW}",
+        handle="pc.example",
+        force_id=force,
+    )
     session.add(account)
     session.flush()
-    post = Post(platform=Platform.bluesky, platform_id=f"at://{account.id}/1", account_id=account.id, text="t",
-                text_sha256="0" * 64)
+    post = Post(
+        platform=Platform.bluesky,
+        platform_id=f"at://{account.id}/1",
+        account_id=account.id,
+        text="t",
+        text_sha256="0" * 64,
+    )
     session.add(post)
     session.flush()
     flag = Flag(post_id=post.id, force_id=force, labels=["offensive"])
@@ -44,14 +53,25 @@ def _flag(session, force: str = "kent") -> int:
 def test_claim_release_decide_return_events_and_raise_versions(db_session):
     flag_id = _flag(db_session)
     claimed = review.claim(db_session, flag_id, A, NOW)
-    assert (claimed.action, claimed.status, claimed.version) == ("flags.claim", FlagStatus.claimed, 2)
+    assert (claimed.action, claimed.status, claimed.version) == (
+        "flags.claim",
+        FlagStatus.claimed,
+        2,
+    )
     with pytest.raises(Conflict) as lost:
         review.claim(db_session, flag_id, B, NOW)
-    assert lost.value.current == {"flag_id": flag_id, "status": "claimed", "version": 2, "claimed_by": A.id}
+    assert lost.value.current == {
+        "flag_id": flag_id,
+        "status": "claimed",
+        "version": 2,
+        "claimed_by": A.id,
+    }
     assert review.release(db_session, flag_id, A, NOW).version == 3
     with pytest.raises(Conflict, match="has changed"):
         review.decide(db_session, flag_id, B, DecisionAction.confirm, now=NOW, expected_version=2)
-    done = review.decide(db_session, flag_id, B, DecisionAction.confirm, now=NOW, expected_version=3)
+    done = review.decide(
+        db_session, flag_id, B, DecisionAction.confirm, now=NOW, expected_version=3
+    )
     assert done.status is FlagStatus.confirmed and done.referral_id is not None
     assert done.detail["labels"] == ["offensive"]
     with pytest.raises(Conflict, match="already confirmed"):
@@ -73,16 +93,23 @@ def test_force_scope_hides_other_forces_flags(db_session):
 
 def test_two_person_rule(db_session):
     flag_id = _flag(db_session)
-    first = review.decide(db_session, flag_id, A, DecisionAction.confirm, now=NOW, two_person_rule=True)
+    first = review.decide(
+        db_session, flag_id, A, DecisionAction.confirm, now=NOW, two_person_rule=True
+    )
     assert first.status is FlagStatus.awaiting_second
     with pytest.raises(Conflict, match="second, different analyst"):
         review.decide(db_session, flag_id, A, DecisionAction.confirm, now=NOW, two_person_rule=True)
-    second = review.decide(db_session, flag_id, B, DecisionAction.confirm, now=NOW, two_person_rule=True)
+    second = review.decide(
+        db_session, flag_id, B, DecisionAction.confirm, now=NOW, two_person_rule=True
+    )
     assert second.status is FlagStatus.confirmed
 
 
 def test_referral_moves_are_a_table(db_session):
-    assert referrals.REFERRAL_MOVES[("acknowledge", ReferralStatus.open)] is ReferralStatus.acknowledged
+    assert (
+        referrals.REFERRAL_MOVES[("acknowledge", ReferralStatus.open)]
+        is ReferralStatus.acknowledged
+    )
     assert ("acknowledge", ReferralStatus.closed) not in referrals.REFERRAL_MOVES
     flag_id = _flag(db_session)
     referral_id = review.decide(db_session, flag_id, A, DecisionAction.confirm, now=NOW).referral_id
@@ -92,11 +119,14 @@ def test_referral_moves_are_a_table(db_session):
     assert referrals.acknowledge(db_session, referral_id, "kent", NOW).version == 2
     with pytest.raises(Conflict, match="cannot acknowledge"):
         referrals.acknowledge(db_session, referral_id, "kent", NOW)
-    closed = referrals.record_outcome(db_session, referral_id, "kent", ReferralOutcome.management_advice, "", NOW)
+    closed = referrals.record_outcome(
+        db_session, referral_id, "kent", ReferralOutcome.management_advice, "", NOW
+    )
     assert closed.status is ReferralStatus.closed and closed.version == 3
     with pytest.raises(Conflict, match="send its current version") as again:
         referrals.record_outcome(db_session, referral_id, "kent", ReferralOutcome.other, "", NOW)
     assert again.value.current["outcome"] == "management_advice"
-    fixed = referrals.record_outcome(db_session, referral_id, "kent", ReferralOutcome.other, "typo", NOW,
-                                     expected_version=3)
+    fixed = referrals.record_outcome(
+        db_session, referral_id, "kent", ReferralOutcome.other, "typo", NOW, expected_version=3
+    )
     assert fixed.detail["correction"] is True and fixed.version == 4

@@ -14,7 +14,11 @@ router = APIRouter(prefix="/exports", tags=["exports"])
 
 
 @router.get("/training.jsonl", responses={200: {"content": {"application/x-ndjson": {}}}})
-def training_jsonl(principal: Annotated[Principal, Depends(require(ADMIN, RESEARCHER))], request: Request,
-                   session: SessionDep, audit: AuditDep) -> StreamingResponse:
+def training_jsonl(
+    principal: Annotated[Principal, Depends(require(ADMIN, RESEARCHER))],
+    request: Request,
+    session: SessionDep,
+    audit: AuditDep,
+) -> StreamingResponse:
     """Every confirmed or dismissed flag: scrubbed text, model and human labels, outcome."""
     return exports.training_download(request, session, audit)

@@ -41,8 +41,13 @@ ForceUser = Annotated[Principal, Depends(require(FORCE))]
 
 
 @router.get("", response_model=Page[ReferralSummary])
-def list_referrals(q: Annotated[ReferralQuery, Query()], principal: Reader, session: SessionDep,
-                   settings: SettingsDep, audit: AuditDep) -> Page[ReferralSummary]:
+def list_referrals(
+    q: Annotated[ReferralQuery, Query()],
+    principal: Reader,
+    session: SessionDep,
+    settings: SettingsDep,
+    audit: AuditDep,
+) -> Page[ReferralSummary]:
     """Referrals, oldest first; page tokens are bound to the caller's force and these filters."""
     items, token = service.referral_page(session, settings, principal, q, audit)
     session.commit()
@@ -50,14 +55,21 @@ def list_referrals(q: Annotated[ReferralQuery, Query()], principal: Reader, sess
 
 
 @router.get("/export", responses={200: {"content": {"text/csv": {}, "application/x-ndjson": {}}}})
-def export_referrals(q: Annotated[ExportQuery, Query()], principal: Reader, request: Request,
-                     session: SessionDep, audit: AuditDep) -> StreamingResponse:
+def export_referrals(
+    q: Annotated[ExportQuery, Query()],
+    principal: Reader,
+    request: Request,
+    session: SessionDep,
+    audit: AuditDep,
+) -> StreamingResponse:
     """Every referred post matching the filters, streamed as CSV or JSON Lines."""
     return exports.referral_export(request, principal, q, q.format, session, audit)
 
 
 @router.get("/{referral_id}", response_model=ReferralDetail)
-def get_referral(referral_id: ObjectId, principal: Reader, session: SessionDep, audit: AuditDep) -> ReferralDetail:
+def get_referral(
+    referral_id: ObjectId, principal: Reader, session: SessionDep, audit: AuditDep
+) -> ReferralDetail:
     """One referral with its evidence: posts, URLs, capture times, hashes, context, labels,
     the model's explanation and every analyst decision."""
     referral = get_in_scope(session, Referral, referral_id, principal)
@@ -68,7 +80,9 @@ def get_referral(referral_id: ObjectId, principal: Reader, session: SessionDep, 
 
 
 @router.post("/{referral_id}/acknowledge", response_model=ReferralSummary)
-def acknowledge(referral_id: ObjectId, principal: ForceUser, session: SessionDep, audit: AuditDep) -> ReferralSummary:
+def acknowledge(
+    referral_id: ObjectId, principal: ForceUser, session: SessionDep, audit: AuditDep
+) -> ReferralSummary:
     """The force confirms it has received the referral."""
     event = domain.acknowledge(session, referral_id, principal.force_id, utcnow())
     out = service.summary(session, get_in_scope(session, Referral, event.referral_id, principal))
@@ -78,13 +92,25 @@ def acknowledge(referral_id: ObjectId, principal: ForceUser, session: SessionDep
 
 
 @router.post("/{referral_id}/outcome", response_model=ReferralSummary)
-def record_outcome(referral_id: ObjectId, body: OutcomeIn, principal: ForceUser, session: SessionDep,
-                   audit: AuditDep) -> ReferralSummary:
+def record_outcome(
+    referral_id: ObjectId,
+    body: OutcomeIn,
+    principal: ForceUser,
+    session: SessionDep,
+    audit: AuditDep,
+) -> ReferralSummary:
     """The force records what it did; outcomes feed the statistics and the model's evaluation.
     Of concurrent outcomes one is accepted, the others get 409 with the current state; a recorded
     outcome is corrected only by a request that carries the referral's current version."""
-    event = domain.record_outcome(session, referral_id, principal.force_id, body.outcome, body.note, utcnow(),
-                                  expected_version=body.expected_version)
+    event = domain.record_outcome(
+        session,
+        referral_id,
+        principal.force_id,
+        body.outcome,
+        body.note,
+        utcnow(),
+        expected_version=body.expected_version,
+    )
     out = service.summary(session, get_in_scope(session, Referral, event.referral_id, principal))
     audit.record_event(event)
     session.commit()

@@ -23,7 +23,9 @@ class Strict(BaseModel):
                 if any(isinstance(v, str) and "\x00" in v for v in values):
                     raise ValueError(f"field '{name}' contains a NUL character")
                 if any(isinstance(v, str) and _has_lone_surrogate(v) for v in values):
-                    raise ValueError(f"field '{name}' contains a lone surrogate (not valid Unicode text)")
+                    raise ValueError(
+                        f"field '{name}' contains a lone surrogate (not valid Unicode text)"
+                    )
         return data
 
 

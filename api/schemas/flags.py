@@ -29,8 +29,12 @@ class QueueOrder(str, Enum):
 
 class FlagQuery(Strict):
     status: QueueStatus = QueueStatus.open
-    order: QueueOrder = Field(QueueOrder.risk, description="'risk': highest score first; 'oldest': oldest flag first")
-    force_id: str | None = Field(None, max_length=40, description="national callers only narrow by it")
+    order: QueueOrder = Field(
+        QueueOrder.risk, description="'risk': highest score first; 'oldest': oldest flag first"
+    )
+    force_id: str | None = Field(
+        None, max_length=40, description="national callers only narrow by it"
+    )
     label: Label | None = None
     min_score: float | None = Field(None, ge=0, le=1)
     max_score: float | None = Field(None, ge=0, le=1)
@@ -43,15 +47,20 @@ class FlagQuery(Strict):
 
 class DecisionIn(Strict):
     action: DecisionAction
-    labels: list[Label] | None = Field(None, description="only with action 'change': the labels to refer")
+    labels: list[Label] | None = Field(
+        None, description="only with action 'change': the labels to refer"
+    )
     note: str = Field("", max_length=4000)
-    expected_version: int | None = Field(None, ge=1, le=2**31 - 1,
-                                         description="the flag version you reviewed: 409 if it has changed")
+    expected_version: int | None = Field(
+        None, ge=1, le=2**31 - 1, description="the flag version you reviewed: 409 if it has changed"
+    )
 
     @model_validator(mode="after")
     def _labels_match_action(self) -> DecisionIn:
         if self.action is DecisionAction.change and not self.labels:
-            raise ValueError("action 'change' needs a non-empty 'labels' list (use 'dismiss' to refer nothing)")
+            raise ValueError(
+                "action 'change' needs a non-empty 'labels' list (use 'dismiss' to refer nothing)"
+            )
         if self.action is not DecisionAction.change and self.labels is not None:
             raise ValueError(f"'labels' only goes with action 'change', not '{self.action.value}'")
         return self
@@ -102,8 +111,11 @@ class PostVersionOut(BaseModel):
     content_warning: str = ""
     seen_at: datetime
     edited_at: datetime | None = Field(None, description="when the platform says it was edited")
-    signal: str = Field("", description="the platform's edit signal: Mastodon edited_at, Bluesky "
-                                        "record CID, X edit history")
+    signal: str = Field(
+        "",
+        description="the platform's edit signal: Mastodon edited_at, Bluesky "
+        "record CID, X edit history",
+    )
 
 
 class PostEvidence(BaseModel):
@@ -118,7 +130,9 @@ class PostEvidence(BaseModel):
     captured_at: datetime
     deleted_at: datetime | None = Field(description="set when the post was deleted after capture")
     edited: bool = Field(False, description="a later capture had a different text")
-    versions: list[PostVersionOut] = Field(default_factory=list, description="later texts, oldest first")
+    versions: list[PostVersionOut] = Field(
+        default_factory=list, description="later texts, oldest first"
+    )
     context: list[ContextItem]
 
 

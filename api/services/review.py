@@ -46,13 +46,30 @@ def queue_query(principal: Principal, q: FlagQuery) -> Select[Any]:
     return stmt
 
 
-def queue_page(session: Session, settings: Any, principal: Principal, q: FlagQuery,
-               audit: Auditor, **detail: Any) -> tuple[list[FlagSummary], str | None]:
+def queue_page(
+    session: Session,
+    settings: Any,
+    principal: Principal,
+    q: FlagQuery,
+    audit: Auditor,
+    **detail: Any,
+) -> tuple[list[FlagSummary], str | None]:
     """A page of the queue, audited as one read of the flags shown."""
     rank = None if q.order is QueueOrder.oldest else RISK_COLUMN  # oldest: ascending id
-    flags, token = paginate(session, settings, principal.force_id, "flags", q, queue_query(principal, q), Flag.id,
-                            rank=rank)
-    posts = {p.id: p for p in session.scalars(select(Post).where(Post.id.in_({f.post_id for f in flags})))}
+    flags, token = paginate(
+        session,
+        settings,
+        principal.force_id,
+        "flags",
+        q,
+        queue_query(principal, q),
+        Flag.id,
+        rank=rank,
+    )
+    posts = {
+        p.id: p
+        for p in session.scalars(select(Post).where(Post.id.in_({f.post_id for f in flags})))
+    }
     items = [evidence.flag_summary(f, posts[f.post_id]) for f in flags]
     # appended last: on PostgreSQL the chain's lock is held from here until the commit
     audit.record_list("flags.list", "flag", [f.id for f in flags], **detail)

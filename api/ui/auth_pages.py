@@ -48,20 +48,41 @@ def login_page(request: Request, next: str | None = None) -> Response:
 
 
 @router.post("/login")
-def login(request: Request, session: SessionDep, key: Annotated[str, Form(max_length=200)],
-          next: Annotated[str, Form(max_length=500)] = "/ui/") -> Response:
+def login(
+    request: Request,
+    session: SessionDep,
+    key: Annotated[str, Form(max_length=200)],
+    next: Annotated[str, Form(max_length=500)] = "/ui/",
+) -> Response:
     if not _same_origin(request):
         request.state.refused_actor = "ui-login"
-        return render(request, "login.html", status_code=403, next="/ui/",
-                      error="Sign-in refused: the form was sent from another site.")
+        return render(
+            request,
+            "login.html",
+            status_code=403,
+            next="/ui/",
+            error="Sign-in refused: the form was sent from another site.",
+        )
     principal = authenticate_key(session, key.strip())
     if principal is None:
         request.state.refused_actor = "ui-login"
-        return render(request, "login.html", status_code=401, next=_safe_next(next),
-                      error="That key is not valid, has expired or has been revoked.")
-    audit_log.record(session, actor=principal.prefix, role=principal.role.value, force_id=principal.force_id,
-                     action="ui.login", object_type="api_key", object_id=principal.prefix,
-                     purpose="web UI sign-in")
+        return render(
+            request,
+            "login.html",
+            status_code=401,
+            next=_safe_next(next),
+            error="That key is not valid, has expired or has been revoked.",
+        )
+    audit_log.record(
+        session,
+        actor=principal.prefix,
+        role=principal.role.value,
+        force_id=principal.force_id,
+        action="ui.login",
+        object_type="api_key",
+        object_id=principal.prefix,
+        purpose="web UI sign-in",
+    )
     session.commit()
     request.state.audited = True
     response = RedirectResponse(_safe_next(next), status_code=303)
@@ -70,17 +91,28 @@ def login(request: Request, session: SessionDep, key: Annotated[str, Form(max_le
 
 
 @router.post("/logout")
-def logout(request: Request, principal: SignedIn, session: SessionDep,
-           csrf: Annotated[str, Form(max_length=100)] = "") -> Response:
+def logout(
+    request: Request,
+    principal: SignedIn,
+    session: SessionDep,
+    csrf: Annotated[str, Form(max_length=100)] = "",
+) -> Response:
     """Sign out: the cookie is cleared and, server-side, every UI session of this key issued
     until now stops working (a copied cookie included)."""
     check_csrf(request, csrf)
     record = session.get(ApiKey, principal.key_id)
     if record is not None:
         record.ui_signed_out_at = utcnow()
-    audit_log.record(session, actor=principal.prefix, role=principal.role.value, force_id=principal.force_id,
-                     action="ui.logout", object_type="api_key", object_id=principal.prefix,
-                     purpose="web UI sign-out")
+    audit_log.record(
+        session,
+        actor=principal.prefix,
+        role=principal.role.value,
+        force_id=principal.force_id,
+        action="ui.logout",
+        object_type="api_key",
+        object_id=principal.prefix,
+        purpose="web UI sign-out",
+    )
     session.commit()
     request.state.audited = True
     response = RedirectResponse("/ui/login", status_code=303)

@@ -40,7 +40,11 @@ def _read_json(path: Path) -> dict[str, Any] | None:
 def _flatten(value: Any, prefix: str = "") -> list[tuple[str, str]]:
     """Nested figures as (dotted name, shown value) rows; fractions to three decimals."""
     if isinstance(value, dict):
-        return [row for k, v in value.items() for row in _flatten(v, f"{prefix}.{k}" if prefix else str(k))]
+        return [
+            row
+            for k, v in value.items()
+            for row in _flatten(v, f"{prefix}.{k}" if prefix else str(k))
+        ]
     if isinstance(value, list):
         return [(prefix, ", ".join(map(str, value)))]
     if isinstance(value, float):
@@ -61,9 +65,13 @@ def model_health(row: ModelVersion, estimate: dict[str, Any] | None = None) -> d
     if audit is None and folder:
         audit = _read_json(folder / "audit_sample.json")
     return {
-        "row": row, "card": card,
-        "real_text": _flatten(metrics["real_text"]) if isinstance(metrics.get("real_text"), dict) else None,
-        "test": {k: metrics["test"].get(k) for k in ("macro_f1", "micro_f1")} if isinstance(metrics.get("test"), dict)
+        "row": row,
+        "card": card,
+        "real_text": _flatten(metrics["real_text"])
+        if isinstance(metrics.get("real_text"), dict)
+        else None,
+        "test": {k: metrics["test"].get(k) for k in ("macro_f1", "micro_f1")}
+        if isinstance(metrics.get("test"), dict)
         else None,
         "olid": _flatten(metrics["olid"]) if isinstance(metrics.get("olid"), dict) else None,
         "audit": _flatten(audit) if isinstance(audit, dict) else None,
@@ -73,12 +81,24 @@ def model_health(row: ModelVersion, estimate: dict[str, Any] | None = None) -> d
 
 
 @router.get("/model")
-def model_page(request: Request, principal: Viewer, session: SessionDep, audit: AuditDep) -> Response:
-    versions = list(session.scalars(select(ModelVersion).order_by(
-        ModelVersion.activated_at.desc().nulls_last(), ModelVersion.created_at.desc())))
+def model_page(
+    request: Request, principal: Viewer, session: SessionDep, audit: AuditDep
+) -> Response:
+    versions = list(
+        session.scalars(
+            select(ModelVersion).order_by(
+                ModelVersion.activated_at.desc().nulls_last(), ModelVersion.created_at.desc()
+            )
+        )
+    )
     active = next((v for v in versions if v.active), None)
     health = model_health(active, estimate_recall(session, active)) if active else None
-    audit.record("model.read", object_type="model_version", object_id=active.version if active else "",
-                 detail={"ui": True}, purpose="classifier quality oversight")
+    audit.record(
+        "model.read",
+        object_type="model_version",
+        object_id=active.version if active else "",
+        detail={"ui": True},
+        purpose="classifier quality oversight",
+    )
     session.commit()
     return render(request, "model.html", health=health, versions=versions)

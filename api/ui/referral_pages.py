@@ -36,46 +36,77 @@ ForceUser = Annotated[Principal, Depends(require_ui(FORCE))]
 
 
 @router.get("/referrals")
-def referrals_page(request: Request, principal: Reader, session: SessionDep, settings: SettingsDep,
-                   audit: AuditDep) -> Response:
+def referrals_page(
+    request: Request, principal: Reader, session: SessionDep, settings: SettingsDep, audit: AuditDep
+) -> Response:
     q = form_query(request, ReferralQuery)
     assert isinstance(q, ReferralQuery)
     items, token = service.referral_page(session, settings, principal, q, audit, ui=True)
     session.commit()
-    export_params = q.model_dump(mode="json", exclude_none=True, exclude={"page_size", "page_token"})
-    next_params = {**{k: v for k, v in request.query_params.items() if k != "page_token"}, "page_token": token}
-    return render(request, "referrals.html", items=items, q=q, statuses=list(ReferralStatus),
-                  outcomes=list(ReferralOutcome), export_params=export_params,
-                  next_params=next_params if token else None)
+    export_params = q.model_dump(
+        mode="json", exclude_none=True, exclude={"page_size", "page_token"}
+    )
+    next_params = {
+        **{k: v for k, v in request.query_params.items() if k != "page_token"},
+        "page_token": token,
+    }
+    return render(
+        request,
+        "referrals.html",
+        items=items,
+        q=q,
+        statuses=list(ReferralStatus),
+        outcomes=list(ReferralOutcome),
+        export_params=export_params,
+        next_params=next_params if token else None,
+    )
 
 
 @router.get("/referrals/export.{fmt}")
-def export(fmt: Literal["csv", "jsonl"], request: Request, principal: Reader, session: SessionDep,
-           audit: AuditDep) -> StreamingResponse:
+def export(
+    fmt: Literal["csv", "jsonl"],
+    request: Request,
+    principal: Reader,
+    session: SessionDep,
+    audit: AuditDep,
+) -> StreamingResponse:
     q = form_query(request, ExportQuery)
     assert isinstance(q, ExportQuery)
     return exports.referral_export(request, principal, q, fmt, session, audit, ui=True)
 
 
 @router.get("/exports/training.jsonl")
-def training(request: Request, principal: Annotated[Principal, Depends(require_ui(ADMIN, RESEARCHER))],
-             session: SessionDep, audit: AuditDep) -> StreamingResponse:
+def training(
+    request: Request,
+    principal: Annotated[Principal, Depends(require_ui(ADMIN, RESEARCHER))],
+    session: SessionDep,
+    audit: AuditDep,
+) -> StreamingResponse:
     return exports.training_download(request, session, audit, ui=True)
 
 
 @router.get("/referrals/{referral_id}")
-def referral_page(referral_id: ObjectId, request: Request, principal: Reader, session: SessionDep,
-                  audit: AuditDep) -> Response:
+def referral_page(
+    referral_id: ObjectId, request: Request, principal: Reader, session: SessionDep, audit: AuditDep
+) -> Response:
     referral = get_in_scope(session, Referral, referral_id, principal)
     detail = service.detail(session, referral)
-    audit.record("referrals.read", object_type="referral", object_id=referral.id, detail={"ui": True})
+    audit.record(
+        "referrals.read", object_type="referral", object_id=referral.id, detail={"ui": True}
+    )
     session.commit()
     return render(request, "referral.html", referral=detail, outcomes=list(ReferralOutcome))
 
 
 @router.post("/referrals/{referral_id}/acknowledge")
-def acknowledge(referral_id: ObjectId, request: Request, principal: ForceUser, session: SessionDep, audit: AuditDep,
-                csrf: Annotated[str, Form(max_length=100)] = "") -> Response:
+def acknowledge(
+    referral_id: ObjectId,
+    request: Request,
+    principal: ForceUser,
+    session: SessionDep,
+    audit: AuditDep,
+    csrf: Annotated[str, Form(max_length=100)] = "",
+) -> Response:
     check_csrf(request, csrf)
     event = domain.acknowledge(session, referral_id, principal.force_id, utcnow())
     audit.record_event(event, ui=True)
@@ -84,13 +115,27 @@ def acknowledge(referral_id: ObjectId, request: Request, principal: ForceUser, s
 
 
 @router.post("/referrals/{referral_id}/outcome")
-def outcome(referral_id: ObjectId, request: Request, principal: ForceUser, session: SessionDep, audit: AuditDep,
-            outcome: Annotated[ReferralOutcome, Form()], note: Annotated[str, Form(max_length=4000)] = "",
-            csrf: Annotated[str, Form(max_length=100)] = "",
-            expected_version: Annotated[int | None, Form(ge=1, le=2**31 - 1)] = None) -> Response:
+def outcome(
+    referral_id: ObjectId,
+    request: Request,
+    principal: ForceUser,
+    session: SessionDep,
+    audit: AuditDep,
+    outcome: Annotated[ReferralOutcome, Form()],
+    note: Annotated[str, Form(max_length=4000)] = "",
+    csrf: Annotated[str, Form(max_length=100)] = "",
+    expected_version: Annotated[int | None, Form(ge=1, le=2**31 - 1)] = None,
+) -> Response:
     check_csrf(request, csrf)
-    event = domain.record_outcome(session, referral_id, principal.force_id, outcome, note, utcnow(),
-                                  expected_version=expected_version)
+    event = domain.record_outcome(
+        session,
+        referral_id,
+        principal.force_id,
+        outcome,
+        note,
+        utcnow(),
+        expected_version=expected_version,
+    )
     audit.record_event(event, ui=True)
     session.commit()
     return RedirectResponse(f"/ui/referrals/{event.referral_id}", status_code=303)

@@ -64,14 +64,38 @@ class Register:
 
 
 REGISTERS: dict[str, Register] = {
-    "gifts": Register("Gifts and hospitality", GiftHospitality, GiftHospitality.entry_date, GiftOut, "entry_ref",
-                      ("entry_ref", "offeror", "description")),
-    "interests": Register("Business interests", BusinessInterest, BusinessInterest.applied_on, InterestOut,
-                          "entry_ref", ("entry_ref", "business_name")),
-    "contracts": Register("Contracts", Contract, Contract.awarded_on, ContractOut, "contract_ref",
-                          ("contract_ref", "supplier", "description")),
-    "investigations": Register("Integrity investigations", Investigation, Investigation.opened_on,
-                               InvestigationOut, "case_ref", ("case_ref",)),
+    "gifts": Register(
+        "Gifts and hospitality",
+        GiftHospitality,
+        GiftHospitality.entry_date,
+        GiftOut,
+        "entry_ref",
+        ("entry_ref", "offeror", "description"),
+    ),
+    "interests": Register(
+        "Business interests",
+        BusinessInterest,
+        BusinessInterest.applied_on,
+        InterestOut,
+        "entry_ref",
+        ("entry_ref", "business_name"),
+    ),
+    "contracts": Register(
+        "Contracts",
+        Contract,
+        Contract.awarded_on,
+        ContractOut,
+        "contract_ref",
+        ("contract_ref", "supplier", "description"),
+    ),
+    "investigations": Register(
+        "Integrity investigations",
+        Investigation,
+        Investigation.opened_on,
+        InvestigationOut,
+        "case_ref",
+        ("case_ref",),
+    ),
 }
 
 
@@ -79,13 +103,17 @@ class RegisterPageQuery(Strict):
     force_id: str | None = Field(None, max_length=40)
     date_from: date | None = None
     date_to: date | None = None
-    text: str | None = Field(None, max_length=200, description="words in the reference, name or description")
+    text: str | None = Field(
+        None, max_length=200, description="words in the reference, name or description"
+    )
     page_size: int = Field(50, ge=1, le=500)
     page_token: str | None = Field(None, max_length=2048)
 
 
 @router.get("/registers")
-def registers_index(request: Request, principal: Reader, session: SessionDep, audit: AuditDep) -> Response:
+def registers_index(
+    request: Request, principal: Reader, session: SessionDep, audit: AuditDep
+) -> Response:
     # No personal data on this page, but every UI request leaves one event.
     audit.record("registers.index", object_type="registers", detail={"ui": True})
     session.commit()
@@ -93,23 +121,39 @@ def registers_index(request: Request, principal: Reader, session: SessionDep, au
 
 
 @router.get("/registers/import")
-def import_page(request: Request, principal: Importer, session: SessionDep, audit: AuditDep) -> Response:
+def import_page(
+    request: Request, principal: Importer, session: SessionDep, audit: AuditDep
+) -> Response:
     audit.record("registers.import.form", object_type="registers", detail={"ui": True})
     session.commit()
     return _import_form(request, principal)
 
 
-def _import_form(request: Request, principal: Principal, status_code: int = 200, **context: Any) -> Response:
-    return render(request, "register_import.html", status_code=status_code, registers=REGISTERS,
-                  templates=TEMPLATES, forces=FORCES, **context)
+def _import_form(
+    request: Request, principal: Principal, status_code: int = 200, **context: Any
+) -> Response:
+    return render(
+        request,
+        "register_import.html",
+        status_code=status_code,
+        registers=REGISTERS,
+        templates=TEMPLATES,
+        forces=FORCES,
+        **context,
+    )
 
 
 @router.post("/registers/import")
-def import_upload(request: Request, principal: Importer, session: SessionDep, audit: AuditDep,
-                  register_name: Annotated[str, Form(alias="register", max_length=40)] = "",
-                  force_id: Annotated[str, Form(max_length=40)] = "",
-                  file: Annotated[UploadFile | None, File()] = None,
-                  csrf: Annotated[str, Form(max_length=100)] = "") -> Response:
+def import_upload(
+    request: Request,
+    principal: Importer,
+    session: SessionDep,
+    audit: AuditDep,
+    register_name: Annotated[str, Form(alias="register", max_length=40)] = "",
+    force_id: Annotated[str, Form(max_length=40)] = "",
+    file: Annotated[UploadFile | None, File()] = None,
+    csrf: Annotated[str, Form(max_length=100)] = "",
+) -> Response:
     check_csrf(request, csrf)
     register = register_name
     # A force key imports for its own force only, whatever the form says.
@@ -135,28 +179,65 @@ def import_upload(request: Request, principal: Importer, session: SessionDep, au
             except InputFileError as exc:
                 session.rollback()  # all or nothing: a rejected file leaves no row behind
                 errors, total = exc.errors, exc.total
-    audit.record("registers.import", object_type=register or "registers",
-                 detail={"file": name, "force": force, "ok": summary is not None, "problems": total,
-                         **({"rows": summary.rows, "inserted": summary.inserted, "updated": summary.updated}
-                            if summary else {}), "ui": True})
+    audit.record(
+        "registers.import",
+        object_type=register or "registers",
+        detail={
+            "file": name,
+            "force": force,
+            "ok": summary is not None,
+            "problems": total,
+            **(
+                {"rows": summary.rows, "inserted": summary.inserted, "updated": summary.updated}
+                if summary
+                else {}
+            ),
+            "ui": True,
+        },
+    )
     session.commit()
     if summary is None:
         log.info("register import rejected: %s, %d problem(s)", name, len(errors))
-        return _import_form(request, principal, status_code=400, errors=errors, total=total, filename=name,
-                            chosen=register, chosen_force=force or "")
-    return _import_form(request, principal, summary=summary, filename=name, chosen=register,
-                        chosen_force=force or "")
+        return _import_form(
+            request,
+            principal,
+            status_code=400,
+            errors=errors,
+            total=total,
+            filename=name,
+            chosen=register,
+            chosen_force=force or "",
+        )
+    return _import_form(
+        request,
+        principal,
+        summary=summary,
+        filename=name,
+        chosen=register,
+        chosen_force=force or "",
+    )
 
 
 @router.get("/registers/{register}")
-def register_table(register: RegisterName, request: Request, principal: Reader, session: SessionDep,
-                   settings: SettingsDep, audit: AuditDep) -> Response:
+def register_table(
+    register: RegisterName,
+    request: Request,
+    principal: Reader,
+    session: SessionDep,
+    settings: SettingsDep,
+    audit: AuditDep,
+) -> Response:
     spec = REGISTERS[register]
     q = form_query(request, RegisterPageQuery)
     assert isinstance(q, RegisterPageQuery)
     filters = q.model_dump(exclude={"page_token"}, mode="json")
-    pager = Pager(settings.secret_key.get_secret_value(), f"ui.registers.{register}", principal.force_id, filters,
-                  min(q.page_size, settings.max_page_size))
+    pager = Pager(
+        settings.secret_key.get_secret_value(),
+        f"ui.registers.{register}",
+        principal.force_id,
+        filters,
+        min(q.page_size, settings.max_page_size),
+    )
     stmt = scope_to_force(select(spec.model), spec.model.force_id, principal)
     if principal.national and q.force_id:
         stmt = stmt.where(spec.model.force_id == q.force_id)
@@ -166,26 +247,56 @@ def register_table(register: RegisterName, request: Request, principal: Reader, 
         stmt = stmt.where(spec.date_column <= q.date_to)
     if q.text and q.text.strip():
         term = q.text.strip().lower()
-        stmt = stmt.where(or_(*(func.lower(getattr(spec.model, c)).contains(term, autoescape=True)
-                                for c in spec.search)))
+        stmt = stmt.where(
+            or_(
+                *(
+                    func.lower(getattr(spec.model, c)).contains(term, autoescape=True)
+                    for c in spec.search
+                )
+            )
+        )
     rows, token = pager.fetch(session, stmt, spec.model.id, q.page_token)
     items = [spec.schema.model_validate(r).model_dump() for r in rows]
     # the audit event last: on PostgreSQL the audit chain's lock is held from here to the commit
-    audit.record_list(f"registers.{register}.list", spec.model.__tablename__, [r.id for r in rows], ui=True)
+    audit.record_list(
+        f"registers.{register}.list", spec.model.__tablename__, [r.id for r in rows], ui=True
+    )
     session.commit()
     columns = [c for c in spec.schema.model_fields if c != "id"]
-    next_params = {**{k: v for k, v in request.query_params.items() if k != "page_token"}, "page_token": token}
-    return render(request, "register_table.html", register=register, spec=spec, items=items, columns=columns,
-                  q=q, forces=FORCES, next_params=next_params if token else None)
+    next_params = {
+        **{k: v for k, v in request.query_params.items() if k != "page_token"},
+        "page_token": token,
+    }
+    return render(
+        request,
+        "register_table.html",
+        register=register,
+        spec=spec,
+        items=items,
+        columns=columns,
+        q=q,
+        forces=FORCES,
+        next_params=next_params if token else None,
+    )
 
 
 @router.get("/registers/{register}/{row_id}")
-def register_row(register: RegisterName, row_id: ObjectId, request: Request, principal: Reader,
-                 session: SessionDep, audit: AuditDep) -> Response:
+def register_row(
+    register: RegisterName,
+    row_id: ObjectId,
+    request: Request,
+    principal: Reader,
+    session: SessionDep,
+    audit: AuditDep,
+) -> Response:
     spec = REGISTERS[register]
     row = get_in_scope(session, spec.model, row_id, principal)
     shown = spec.schema.model_validate(row).model_dump()
-    audit.record(f"registers.{register}.read", object_type=spec.model.__tablename__, object_id=row.id,
-                 detail={"ui": True})
+    audit.record(
+        f"registers.{register}.read",
+        object_type=spec.model.__tablename__,
+        object_id=row.id,
+        detail={"ui": True},
+    )
     session.commit()
     return render(request, "register_row.html", register=register, spec=spec, row=shown)

@@ -31,51 +31,74 @@ National = Annotated[Principal, Depends(require_ui(ADMIN, ANALYST))]
 REPORT_HEADERS = {
     "Cache-Control": "no-store",
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
-                               "frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+    "frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }
 
 
 @router.get("/reports")
-def reports_page(request: Request, principal: Reader, session: SessionDep, audit: AuditDep) -> Response:
+def reports_page(
+    request: Request, principal: Reader, session: SessionDep, audit: AuditDep
+) -> Response:
     q = form_query(request, StatsQuery)
     assert isinstance(q, StatsQuery)
     audit.record("reports.index", object_type="report", detail={"ui": True})
     session.commit()
-    params = q.model_dump(mode="json", exclude_none=True, exclude={"published"} if not q.published else set())
+    params = q.model_dump(
+        mode="json", exclude_none=True, exclude={"published"} if not q.published else set()
+    )
     return render(request, "reports.html", q=q, forces=FORCES, params=params)
 
 
-def _force_html(request: Request, principal: Principal, session: SessionDep, audit: AuditDep,
-                fmt: str) -> tuple[str, str]:
+def _force_html(
+    request: Request, principal: Principal, session: SessionDep, audit: AuditDep, fmt: str
+) -> tuple[str, str]:
     q = form_query(request, StatsQuery)
     assert isinstance(q, StatsQuery)
     force_id = resolve_force(principal, q.force_id)
     if force_id is None:
-        raise HTTPException(status.HTTP_400_BAD_REQUEST, "a national key must name the force: ?force_id=ID")
+        raise HTTPException(
+            status.HTTP_400_BAD_REQUEST, "a national key must name the force: ?force_id=ID"
+        )
     html = force_report(session, force_id, q.date_from, q.date_to, published=q.published)
-    audit.record("reports.force", object_type="report", object_id=force_id, detail={"format": fmt, "ui": True})
+    audit.record(
+        "reports.force",
+        object_type="report",
+        object_id=force_id,
+        detail={"format": fmt, "ui": True},
+    )
     session.commit()
     return html, f"probity-report-{force_id}"
 
 
-def _national_html(request: Request, principal: Principal, session: SessionDep, audit: AuditDep,
-                   fmt: str) -> tuple[str, str]:
+def _national_html(
+    request: Request, principal: Principal, session: SessionDep, audit: AuditDep, fmt: str
+) -> tuple[str, str]:
     q = form_query(request, StatsQuery)
     assert isinstance(q, StatsQuery)
     if principal.force_id is not None or q.force_id is not None:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "the national report is for national keys only")
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN, "the national report is for national keys only"
+        )
     html = national_report(session, q.date_from, q.date_to, published=q.published)
-    audit.record("reports.national", object_type="report", object_id="national", detail={"format": fmt, "ui": True})
+    audit.record(
+        "reports.national",
+        object_type="report",
+        object_id="national",
+        detail={"format": fmt, "ui": True},
+    )
     session.commit()
     return html, "probity-report-national"
 
 
 def _respond(html: str, name: str, fmt: str) -> Response:
     if fmt == "pdf":
-        return Response(html_to_pdf(html), media_type="application/pdf", headers={
-            **REPORT_HEADERS, "Content-Disposition": f'attachment; filename="{name}.pdf"'})
+        return Response(
+            html_to_pdf(html),
+            media_type="application/pdf",
+            headers={**REPORT_HEADERS, "Content-Disposition": f'attachment; filename="{name}.pdf"'},
+        )
     headers = dict(REPORT_HEADERS)
     if fmt == "download":
         headers["Content-Disposition"] = f'attachment; filename="{name}.html"'
@@ -83,30 +106,42 @@ def _respond(html: str, name: str, fmt: str) -> Response:
 
 
 @router.get("/reports/force")
-def force_view(request: Request, principal: Reader, session: SessionDep, audit: AuditDep) -> Response:
+def force_view(
+    request: Request, principal: Reader, session: SessionDep, audit: AuditDep
+) -> Response:
     return _respond(*_force_html(request, principal, session, audit, "view"), "view")
 
 
 @router.get("/reports/force.html")
-def force_download(request: Request, principal: Reader, session: SessionDep, audit: AuditDep) -> Response:
+def force_download(
+    request: Request, principal: Reader, session: SessionDep, audit: AuditDep
+) -> Response:
     return _respond(*_force_html(request, principal, session, audit, "html"), "download")
 
 
 @router.get("/reports/force.pdf")
-def force_pdf(request: Request, principal: Reader, session: SessionDep, audit: AuditDep) -> Response:
+def force_pdf(
+    request: Request, principal: Reader, session: SessionDep, audit: AuditDep
+) -> Response:
     return _respond(*_force_html(request, principal, session, audit, "pdf"), "pdf")
 
 
 @router.get("/reports/national")
-def national_view(request: Request, principal: National, session: SessionDep, audit: AuditDep) -> Response:
+def national_view(
+    request: Request, principal: National, session: SessionDep, audit: AuditDep
+) -> Response:
     return _respond(*_national_html(request, principal, session, audit, "view"), "view")
 
 
 @router.get("/reports/national.html")
-def national_download(request: Request, principal: National, session: SessionDep, audit: AuditDep) -> Response:
+def national_download(
+    request: Request, principal: National, session: SessionDep, audit: AuditDep
+) -> Response:
     return _respond(*_national_html(request, principal, session, audit, "html"), "download")
 
 
 @router.get("/reports/national.pdf")
-def national_pdf(request: Request, principal: National, session: SessionDep, audit: AuditDep) -> Response:
+def national_pdf(
+    request: Request, principal: National, session: SessionDep, audit: AuditDep
+) -> Response:
     return _respond(*_national_html(request, principal, session, audit, "pdf"), "pdf")

@@ -41,26 +41,50 @@ def form_query(request: Request, model: type[BaseModelT]) -> BaseModelT:
     try:
         return model.model_validate(values)
     except ValidationError as exc:
-        raise HTTPException(422, detail="; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
-                                                  for e in exc.errors())) from None
+        raise HTTPException(
+            422,
+            detail="; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()),
+        ) from None
 
 
 @router.get("/queue")
-def queue(request: Request, principal: Reviewer, session: SessionDep, settings: SettingsDep,
-          audit: AuditDep) -> Response:
+def queue(
+    request: Request,
+    principal: Reviewer,
+    session: SessionDep,
+    settings: SettingsDep,
+    audit: AuditDep,
+) -> Response:
     q = form_query(request, FlagQuery)
     assert isinstance(q, FlagQuery)
     items, token = review.queue_page(session, settings, principal, q, audit, ui=True)
     session.commit()
-    threads = flag_threads(session, [f.id for f in items])  # after the commit: the audit lock is released
-    next_params = {**{k: v for k, v in request.query_params.items() if k not in ("page_token", *UI_ONLY_PARAMS)},
-                   "page_token": token}
-    return render(request, "queue.html", items=items, q=q, labels=LABELS, threads=threads,
-                  next_params=next_params if token else None)
+    threads = flag_threads(
+        session, [f.id for f in items]
+    )  # after the commit: the audit lock is released
+    next_params = {
+        **{
+            k: v
+            for k, v in request.query_params.items()
+            if k not in ("page_token", *UI_ONLY_PARAMS)
+        },
+        "page_token": token,
+    }
+    return render(
+        request,
+        "queue.html",
+        items=items,
+        q=q,
+        labels=LABELS,
+        threads=threads,
+        next_params=next_params if token else None,
+    )
 
 
 @router.get("/flags/{flag_id}")
-def flag_page(flag_id: ObjectId, request: Request, principal: Reviewer, session: SessionDep, audit: AuditDep) -> Response:
+def flag_page(
+    flag_id: ObjectId, request: Request, principal: Reviewer, session: SessionDep, audit: AuditDep
+) -> Response:
     flag = get_in_scope(session, Flag, flag_id, principal)
     detail = evidence.flag_detail(session, flag)
     post = session.get(Post, flag.post_id)
@@ -71,8 +95,14 @@ def flag_page(flag_id: ObjectId, request: Request, principal: Reviewer, session:
 
 
 @router.post("/flags/{flag_id}/claim")
-def claim(flag_id: ObjectId, request: Request, principal: Reviewer, session: SessionDep, audit: AuditDep,
-          csrf: Annotated[str, Form(max_length=100)] = "") -> Response:
+def claim(
+    flag_id: ObjectId,
+    request: Request,
+    principal: Reviewer,
+    session: SessionDep,
+    audit: AuditDep,
+    csrf: Annotated[str, Form(max_length=100)] = "",
+) -> Response:
     check_csrf(request, csrf)
     event = domain.claim(session, flag_id, principal.actor, utcnow())
     audit.record_event(event, ui=True)
@@ -81,20 +111,42 @@ def claim(flag_id: ObjectId, request: Request, principal: Reviewer, session: Ses
 
 
 @router.post("/flags/{flag_id}/decide")
-def decide(flag_id: ObjectId, request: Request, principal: Reviewer, session: SessionDep, settings: SettingsDep,
-           audit: AuditDep, action: Annotated[str, Form(max_length=20)],
-           labels: Annotated[list[str] | None, Form()] = None, note: Annotated[str, Form(max_length=4000)] = "",
-           csrf: Annotated[str, Form(max_length=100)] = "",
-           expected_version: Annotated[int | None, Form(ge=1, le=2**31 - 1)] = None) -> Response:
+def decide(
+    flag_id: ObjectId,
+    request: Request,
+    principal: Reviewer,
+    session: SessionDep,
+    settings: SettingsDep,
+    audit: AuditDep,
+    action: Annotated[str, Form(max_length=20)],
+    labels: Annotated[list[str] | None, Form()] = None,
+    note: Annotated[str, Form(max_length=4000)] = "",
+    csrf: Annotated[str, Form(max_length=100)] = "",
+    expected_version: Annotated[int | None, Form(ge=1, le=2**31 - 1)] = None,
+) -> Response:
     check_csrf(request, csrf)
     try:
-        body = DecisionIn.model_validate({"action": action, "note": note, "expected_version": expected_version,
-                                          **({"labels": labels} if action == "change" else {})})
+        body = DecisionIn.model_validate(
+            {
+                "action": action,
+                "note": note,
+                "expected_version": expected_version,
+                **({"labels": labels} if action == "change" else {}),
+            }
+        )
     except ValidationError as exc:
         raise HTTPException(422, detail="; ".join(e["msg"] for e in exc.errors())) from None
-    event = domain.decide(session, flag_id, principal.actor, body.action, now=utcnow(), labels=body.labels,
-                          note=body.note, two_person_rule=settings.two_person_rule,
-                          expected_version=body.expected_version)
+    event = domain.decide(
+        session,
+        flag_id,
+        principal.actor,
+        body.action,
+        now=utcnow(),
+        labels=body.labels,
+        note=body.note,
+        two_person_rule=settings.two_person_rule,
+        expected_version=body.expected_version,
+    )
     audit.record_event(event, ui=True)
     session.commit()
     return RedirectResponse(f"/ui/queue?decided={event.flag_id}", status_code=303)

@@ -31,32 +31,60 @@ Reader = Annotated[Principal, Depends(require_ui(ADMIN, ANALYST, FORCE))]
 
 
 @router.get("/stats")
-def stats_page(request: Request, principal: Reader, session: SessionDep, audit: AuditDep) -> Response:
+def stats_page(
+    request: Request, principal: Reader, session: SessionDep, audit: AuditDep
+) -> Response:
     q = form_query(request, StatsQuery)
     assert isinstance(q, StatsQuery)
     scope = StatsScope(resolve_force(principal, q.force_id), q.date_from, q.date_to)
     stats = compute_stats(session, scope, published=q.published)
-    audit.record("stats.read", object_type="statistics", object_id=scope.force_id or "national",
-                 detail={**scope.as_dict(), "ui": True})
+    audit.record(
+        "stats.read",
+        object_type="statistics",
+        object_id=scope.force_id or "national",
+        detail={**scope.as_dict(), "ui": True},
+    )
     session.commit()
     # The SVG comes from registers.charts, which escapes every label and value it draws.
     charts = {name: Markup(svg) for name, svg in report_charts(stats).items()}
-    return render(request, "stats.html", q=q, s=stats, charts=charts, scope=scope, forces=FORCES,
-                  status_keys=STATUS_KEYS)
+    return render(
+        request,
+        "stats.html",
+        q=q,
+        s=stats,
+        charts=charts,
+        scope=scope,
+        forces=FORCES,
+        status_keys=STATUS_KEYS,
+    )
 
 
 @router.get("/crosschecks")
-def crosschecks_page(request: Request, principal: Reader, session: SessionDep, audit: AuditDep) -> Response:
+def crosschecks_page(
+    request: Request, principal: Reader, session: SessionDep, audit: AuditDep
+) -> Response:
     q = form_query(request, CrosscheckQuery)
     assert isinstance(q, CrosscheckQuery)
     force_id = resolve_force(principal, q.force_id)
     findings = run_crosschecks(session, force_id=force_id, as_of=q.as_of)
-    audit.record("crosschecks.read", object_type="crosschecks", object_id=force_id or "national",
-                 detail={"findings": len(findings), "ui": True})
+    audit.record(
+        "crosschecks.read",
+        object_type="crosschecks",
+        object_id=force_id or "national",
+        detail={"findings": len(findings), "ui": True},
+    )
     session.commit()
     counts: dict[str, int] = {}
     for f in findings:
         counts[f.check] = counts.get(f.check, 0) + 1
     shown = findings if force_id else findings[:SHOWN_FINDINGS]
-    return render(request, "crosschecks.html", q=q, force_id=force_id, findings=shown, total=len(findings),
-                  counts=counts, forces=FORCES)
+    return render(
+        request,
+        "crosschecks.html",
+        q=q,
+        force_id=force_id,
+        findings=shown,
+        total=len(findings),
+        counts=counts,
+        forces=FORCES,
+    )

@@ -115,8 +115,12 @@ def _force_patterns(p: IdentifyRuler) -> None:
         for name in (force.name, *force.aliases):
             for a, b in ((" and ", " & "), (" & ", " and ")):
                 if a in name:
-                    p.add("FORCE" if any(w in name.lower() for w in _POLICE_WORDS) else "AREA",
-                          name.replace(a, b), force.id, exact=True)
+                    p.add(
+                        "FORCE" if any(w in name.lower() for w in _POLICE_WORDS) else "AREA",
+                        name.replace(a, b),
+                        force.id,
+                        exact=True,
+                    )
     p.add("FORCE", "Met", "metropolitan", exact=True)
     p.add("FORCE", "MET", "metropolitan", exact=True)
     p.add("FORCE", "Metropolitan", "metropolitan", exact=True)
@@ -131,7 +135,9 @@ def _role_patterns(p: IdentifyRuler) -> None:
         for phrase in phrases:
             p.add("ROLE", phrase, f"{role}|strong")
     p.add("ROLE", "pcso", "pcso|strong", exact=False)
-    p.add("ROLE", "bobby", "officer|strong", exact=True)  # lower case: the name Bobby is capitalised
+    p.add(
+        "ROLE", "bobby", "officer|strong", exact=True
+    )  # lower case: the name Bobby is capitalised
     p.add("ROLE", "pcsos", "pcso|strong", exact=False)
     for role, phrases in lx.TITLE_ROLES.items():
         for phrase in phrases:
@@ -176,12 +182,54 @@ def _cue_patterns(p: IdentifyRuler) -> None:
         p.add("FAMILY", phrase)
     relatives = [r.lower() for r in (*lx.RELATIVES, *wf.RELATIVES) if " " not in r and "-" not in r]
     rel = {"LOWER": {"IN": relatives}}
-    p.add_tokens("FAMILY", [rel, {"LOWER": {"IN": ["of", "to"]}}, {"LOWER": {"IN": ["a", "an", "the", "my", "two"]}}])
-    p.add_tokens("FAMILY", [rel, {"LOWER": {"IN": ["of", "to"]}}, {"ORTH": {"IN": ["PC", "DC", "DS", "DI", "Sgt", "PCSO", "DCI", "Insp"]}}])
+    p.add_tokens(
+        "FAMILY",
+        [rel, {"LOWER": {"IN": ["of", "to"]}}, {"LOWER": {"IN": ["a", "an", "the", "my", "two"]}}],
+    )
+    p.add_tokens(
+        "FAMILY",
+        [
+            rel,
+            {"LOWER": {"IN": ["of", "to"]}},
+            {"ORTH": {"IN": ["PC", "DC", "DS", "DI", "Sgt", "PCSO", "DCI", "Insp"]}},
+        ],
+    )
     p.add_tokens("FAMILY", [{"LOWER": {"IN": ["my", "our", "his", "her"]}}, rel])
-    p.add_tokens("FAMILY", [{"LOWER": {"IN": ["my", "our"]}}, {"LOWER": {"IN": ["other", "better"]}}, {"LOWER": "half"}])
-    p.add_tokens("FAMILY", [rel, {"LOWER": {"IN": ["is", "'s", "was", "are"]}}, {"LOWER": {"IN": ["a", "an", "in", "with", "the"]}}])
-    p.add_tokens("FAMILY", [{"LOWER": {"IN": ["wife", "husband", "partner", "girlfriend", "boyfriend", "fiancee", "fiance"]}}, {"LOWER": {"IN": ["of", "to"]}}])
+    p.add_tokens(
+        "FAMILY",
+        [
+            {"LOWER": {"IN": ["my", "our"]}},
+            {"LOWER": {"IN": ["other", "better"]}},
+            {"LOWER": "half"},
+        ],
+    )
+    p.add_tokens(
+        "FAMILY",
+        [
+            rel,
+            {"LOWER": {"IN": ["is", "'s", "was", "are"]}},
+            {"LOWER": {"IN": ["a", "an", "in", "with", "the"]}},
+        ],
+    )
+    p.add_tokens(
+        "FAMILY",
+        [
+            {
+                "LOWER": {
+                    "IN": [
+                        "wife",
+                        "husband",
+                        "partner",
+                        "girlfriend",
+                        "boyfriend",
+                        "fiancee",
+                        "fiance",
+                    ]
+                }
+            },
+            {"LOWER": {"IN": ["of", "to"]}},
+        ],
+    )
     p.add_tokens("FAMILY", [{"ORTH": {"IN": ["'s", "’s"]}}, rel])
     for phrase in (*lx.PAST_CUES, *wf.PAST_CUES):
         p.add("PAST", phrase)
@@ -218,7 +266,11 @@ def _place_patterns(p: IdentifyRuler) -> None:
     for place in MORE_FOREIGN:  # with the capital letter: "china", "turkey" are things too
         p.add("FOREIGN", place, exact=True)
     for place in FOREIGN_PLACES:
-        p.add("FOREIGN", place, exact=place in ("Jersey", "Cork", "Irish", "India", "Georgia, USA") or None)
+        p.add(
+            "FOREIGN",
+            place,
+            exact=place in ("Jersey", "Cork", "Irish", "India", "Georgia, USA") or None,
+        )
 
 
 @lru_cache(maxsize=1)

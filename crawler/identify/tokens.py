@@ -11,15 +11,33 @@ from crawler.identify import lexicon as lx
 from crawler.identify import workforce as wf
 from crawler.identify.text import Normalised
 
-_TITLE_WORDS = frozenset({"PC", "DC", "DS", "PS", "DI", "DCI", "Sgt", "Insp", "Supt", "SC", "PCSO", "Det"})
+_TITLE_WORDS = frozenset(
+    {"PC", "DC", "DS", "PS", "DI", "DCI", "Sgt", "Insp", "Supt", "SC", "PCSO", "Det"}
+)
 
 
-_ARMIES = frozenset({"British", "Territorial", "Royal", "Reserve", "Regular", "Ex", "Former", "The", "In",
-                     "Indian", "Australian", "US", "Israeli", "Gurkha"})
+_ARMIES = frozenset(
+    {
+        "British",
+        "Territorial",
+        "Royal",
+        "Reserve",
+        "Regular",
+        "Ex",
+        "Former",
+        "The",
+        "In",
+        "Indian",
+        "Australian",
+        "US",
+        "Israeli",
+        "Gurkha",
+    }
+)
 
 
 def fan_army(doc: Doc, ent: Span) -> bool:
-    """"Tangerine army", "Toon Army", "Barmy Army": football and cricket fans, not soldiers."""
+    """ "Tangerine army", "Toon Army", "Barmy Army": football and cricket fans, not soldiers."""
     if ent.text.lower() != "army" or ent.start == 0:
         return False
     prev = doc[ent.start - 1]
@@ -40,8 +58,12 @@ def at_another_employer(doc: Doc, ent: Span) -> bool:
 
 
 def job_partner(doc: Doc, tok: Token) -> bool:
-    """"hr_partner", "business_partner": a job title, not a relative."""
-    return tok.lower_ == "partner" and tok.i > 0 and doc[tok.i - 1].lower_ in ("hr", "business", "bp", "people")
+    """ "hr_partner", "business_partner": a job title, not a relative."""
+    return (
+        tok.lower_ == "partner"
+        and tok.i > 0
+        and doc[tok.i - 1].lower_ in ("hr", "business", "bp", "people")
+    )
 
 
 COLLECTIVE = frozenset({"we", "they", "who", "which", "that"})
@@ -49,16 +71,16 @@ _NEGATIONS = frozenset({"not", "never", "no", "nor", "isn't", "not a", "definite
 
 
 def negated(doc: Doc, ent: Span) -> bool:
-    """"Not a police officer", "never a cop": the role is denied."""
-    before = [t.lower_ for t in doc[max(0, ent.start - 3): ent.start]]
+    """ "Not a police officer", "never a cop": the role is denied."""
+    before = [t.lower_ for t in doc[max(0, ent.start - 3) : ent.start]]
     while before and before[-1] in ("a", "an", "the"):
         before.pop()
     return (bool(before) and before[-1] in _NEGATIONS) or answered_no(doc, ent.end)
 
 
 def answered_no(doc: Doc, end: int) -> bool:
-    """"BTP officer? No, just love trains": a role asked about and denied."""
-    after = [t.lower_ for t in doc[end: end + 3]]
+    """ "BTP officer? No, just love trains": a role asked about and denied."""
+    after = [t.lower_ for t in doc[end : end + 3]]
     return len(after) >= 2 and after[0] == "?" and after[1] in ("no", "nope", "nah", "not")
 
 
@@ -73,11 +95,13 @@ def after_a_name(doc: Doc, ent: Span) -> bool:
     titled = prev.ent_type_ == "ROLE" and prev.text in _TITLE_WORDS
     if not (named or titled):
         return False
-    return all(t.is_punct or t.is_space or not t.is_alpha for t in doc[ent.end:])
+    return all(t.is_punct or t.is_space or not t.is_alpha for t in doc[ent.end :])
 
 
 _HASHTAG = re.compile(r"#\w+")
-_PLACE_PREPOSITIONS = frozenset({"in", "to", "from", "near", "visiting", "washington", "via", "the"})
+_PLACE_PREPOSITIONS = frozenset(
+    {"in", "to", "from", "near", "visiting", "washington", "via", "the"}
+)
 
 
 def not_a_title(doc: Doc, ent: Span, norm: Normalised) -> bool:
@@ -92,22 +116,63 @@ def not_a_title(doc: Doc, ent: Span, norm: Normalised) -> bool:
     return False
 
 
-_OTHER_DETERMINERS = frozenset({"that", "this", "some", "any", "every", "the", "another", "no",
-                                "his", "her", "their", "your", "armed"})
-_THIRD_PERSON = frozenset({"he", "she", "they", "him", "her", "his", "their", "someone", "somebody",
-                           "anyone", "everyone", "nobody", "he's", "she's", "they're"})
+_OTHER_DETERMINERS = frozenset(
+    {
+        "that",
+        "this",
+        "some",
+        "any",
+        "every",
+        "the",
+        "another",
+        "no",
+        "his",
+        "her",
+        "their",
+        "your",
+        "armed",
+    }
+)
+_THIRD_PERSON = frozenset(
+    {
+        "he",
+        "she",
+        "they",
+        "him",
+        "her",
+        "his",
+        "their",
+        "someone",
+        "somebody",
+        "anyone",
+        "everyone",
+        "nobody",
+        "he's",
+        "she's",
+        "they're",
+    }
+)
 _SELF_VERBS = frozenset({"serving", "working", "being", "training", "proud", "qualified"})
 
 
 def someone_else(doc: Doc, ent: Span, clause_of: list[int]) -> bool:
     """A role in a sentence about another person: "that cop", "she is a cop", "asked a cop"."""
-    rest = [t.lower_ for t in doc[ent.end: ent.end + 4]]
-    if len(rest) >= 3 and rest[1] in ("is", "was", "'s") and rest[2] in ("my", "our") and doc[ent.end].text[:1].isupper():
+    rest = [t.lower_ for t in doc[ent.end : ent.end + 4]]
+    if (
+        len(rest) >= 3
+        and rest[1] in ("is", "was", "'s")
+        and rest[2] in ("my", "our")
+        and doc[ent.end].text[:1].isupper()
+    ):
         return True  # "DCI Stanhope is my hero": someone the author talks about
     if ent.start == 0:
         return False
     prev = doc[ent.start - 1].lower_
-    if prev == "the" and ent.start >= 2 and doc[ent.start - 2].lower_ in ("in", "at", "on", "within"):
+    if (
+        prev == "the"
+        and ent.start >= 2
+        and doc[ent.start - 2].lower_ in ("in", "at", "on", "within")
+    ):
         return False  # a workplace: "in the control room", "on the front counter"
     if prev in _OTHER_DETERMINERS:
         return True
@@ -120,10 +185,28 @@ def someone_else(doc: Doc, ent: Span, clause_of: list[int]) -> bool:
 
 
 def next_content(doc: Doc, end: int, limit: int = 4) -> list[Token]:
-    skip = {"-", "from", "the", "a", "an", "after", "in", "with", "as", "for", "my", "years", "yrs",
-            "of", "'", "’", "years'", "service"}
+    skip = {
+        "-",
+        "from",
+        "the",
+        "a",
+        "an",
+        "after",
+        "in",
+        "with",
+        "as",
+        "for",
+        "my",
+        "years",
+        "yrs",
+        "of",
+        "'",
+        "’",
+        "years'",
+        "service",
+    }
     out: list[Token] = []
-    for tok in doc[end: end + limit + 3]:
+    for tok in doc[end : end + limit + 3]:
         if tok.text.lower() in skip or tok.like_num:
             continue
         out.append(tok)
@@ -132,11 +215,13 @@ def next_content(doc: Doc, end: int, limit: int = 4) -> list[Token]:
     return out
 
 
-_OBJECT_PAST = frozenset({"former", "formerly", "ex", "ex-", "previously", "once a", "was a", "used to be"})
+_OBJECT_PAST = frozenset(
+    {"former", "formerly", "ex", "ex-", "previously", "once a", "was a", "used to be"}
+)
 
 
 def past_of_something_else(doc: Doc, ent: Span) -> bool:
-    """"Former chemist", "previously a teacher": the past cue has its own, non-police object."""
+    """ "Former chemist", "previously a teacher": the past cue has its own, non-police object."""
     if ent.text.lower() not in _OBJECT_PAST:
         return False
     following = next_content(doc, ent.end, limit=1)
@@ -147,7 +232,7 @@ _STILL = frozenset({"counting", "still", "ongoing", "continuing"})
 
 
 def past_cue_valid(doc: Doc, ent: Span, narrow: bool) -> bool:
-    if any(t.lower_ in _STILL for t in doc[ent.end: ent.end + 3]):
+    if any(t.lower_ in _STILL for t in doc[ent.end : ent.end + 3]):
         return False  # "20 years' service and counting", "years' service, still serving"
     following = next_content(doc, ent.end, limit=3)
     for tok in following:
@@ -161,7 +246,9 @@ def past_cue_valid(doc: Doc, ent: Span, narrow: bool) -> bool:
 
 
 _AFTER_EMPLOYER = frozenset({"in", "as", "since", "for", "and", "&", "-", "–", "—", "|", "•"})
-_WORK_ADVERBS = frozenset({"also", "proudly", "currently", "now", "still", "mainly", "mostly", "usually"})
+_WORK_ADVERBS = frozenset(
+    {"also", "proudly", "currently", "now", "still", "mainly", "mostly", "usually"}
+)
 
 
 def work_at_force(doc: Doc, clause_of: list[int]) -> list[tuple[int, int]]:
@@ -178,12 +265,16 @@ def work_at_force(doc: Doc, clause_of: list[int]) -> list[tuple[int, int]]:
         if doc[prev].lower_ not in ("for", "at", "@"):
             continue
         clause = clause_of[ent.start]
-        words = [t for t in doc[: prev] if clause_of[t.i] == clause and not t.is_punct]
+        words = [t for t in doc[:prev] if clause_of[t.i] == clause and not t.is_punct]
         if not words:
             continue
         nxt = doc[ent.end] if ent.end < len(doc) else None
-        if nxt is not None and not (nxt.is_punct or nxt.is_space or nxt.lower_ in _AFTER_EMPLOYER
-                                    or clause_of[nxt.i] != clause):
+        if nxt is not None and not (
+            nxt.is_punct
+            or nxt.is_space
+            or nxt.lower_ in _AFTER_EMPLOYER
+            or clause_of[nxt.i] != clause
+        ):
             continue  # "coffee at the Met café": the force names something else
         if any(t.lower_ in ("a", "an", "of") or t.ent_type_ == "ROLE" for t in words[1:]):
             continue  # "families of officers at Surrey Police", "for a charity ... with"
@@ -193,7 +284,11 @@ def work_at_force(doc: Doc, clause_of: list[int]) -> list[tuple[int, int]]:
         head = words[0]
         if head.lower_ == "i" and len(words) >= 2:
             verb = next((t for t in words[1:] if t.lower_ not in _WORK_ADVERBS), None)
-            if verb is not None and verb.lower_ in wf.WORK_VERBS and not verb.lower_.endswith("ing"):
+            if (
+                verb is not None
+                and verb.lower_ in wf.WORK_VERBS
+                and not verb.lower_.endswith("ing")
+            ):
                 found.append((head.i, ent.end))
         elif head.lower_.endswith("ing") and head.lower_ in wf.WORK_VERBS:
             found.append((head.i, ent.end))

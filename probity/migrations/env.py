@@ -23,8 +23,12 @@ def _configure(connection: Connection) -> None:
 
 
 def run_migrations_offline() -> None:
-    context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=target_metadata,
-                      literal_binds=True, render_as_batch=True)
+    context.configure(
+        url=config.get_main_option("sqlalchemy.url"),
+        target_metadata=target_metadata,
+        literal_binds=True,
+        render_as_batch=True,
+    )
     with context.begin_transaction():
         context.run_migrations()
 
@@ -38,7 +42,9 @@ def run_migrations_online() -> None:
         return
     url = config.get_main_option("sqlalchemy.url")
     if url is None:
-        raise ConfigurationError("alembic: no sqlalchemy.url and no connection (see probity.db.upgrade)")
+        raise ConfigurationError(
+            "alembic: no sqlalchemy.url and no connection (see probity.db.upgrade)"
+        )
     engine = make_engine(url, poolclass=pool.NullPool)
     with engine.connect() as conn:
         _configure(conn)

@@ -10,8 +10,12 @@ from typing import TypeVar
 T = TypeVar("T")
 
 
-def apportion(total: int, weights: Mapping[str, float], fixed: Mapping[str, int] | None = None,
-              minimum: int = 0) -> dict[str, int]:
+def apportion(
+    total: int,
+    weights: Mapping[str, float],
+    fixed: Mapping[str, int] | None = None,
+    minimum: int = 0,
+) -> dict[str, int]:
     """Largest-remainder apportionment of ``total`` over ``weights``; ``fixed`` entries are exact.
 
     Every unfixed key gets at least ``minimum``. The result sums to ``total`` exactly.

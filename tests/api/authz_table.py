@@ -34,7 +34,9 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("GET", f"{V1}/flags"): api(200, *REVIEWERS),
     ("GET", f"{V1}/flags/{{flag_id}}"): api(200, *REVIEWERS),
     ("POST", f"{V1}/flags/{{flag_id}}/claim"): api(200, *REVIEWERS),
-    ("POST", f"{V1}/flags/{{flag_id}}/release"): api(409, *REVIEWERS),  # a fresh flag is not claimed
+    ("POST", f"{V1}/flags/{{flag_id}}/release"): api(
+        409, *REVIEWERS
+    ),  # a fresh flag is not claimed
     ("POST", f"{V1}/flags/{{flag_id}}/decisions"): api(201, *REVIEWERS),
     ("GET", f"{V1}/referrals"): api(200, *READERS),
     ("GET", f"{V1}/referrals/export"): api(200, *READERS),
@@ -85,7 +87,9 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/api/docs/assets/{name}"): everyone(200),
     ("GET", "/ui/registers"): ui(200, *READERS),
     ("GET", "/ui/registers/import"): ui(200, "admin", "force_a"),  # the roles of the API's import
-    ("POST", "/ui/registers/import"): ui(400, "admin", "force_a"),  # no file in the form: the page lists it
+    ("POST", "/ui/registers/import"): ui(
+        400, "admin", "force_a"
+    ),  # no file in the form: the page lists it
     ("GET", "/ui/registers/{register}"): ui(200, *READERS),
     ("GET", "/ui/registers/{register}/{row_id}"): ui(200, *READERS),
     ("GET", "/ui/stats"): ui(200, *READERS),
@@ -97,7 +101,9 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/ui/reports/national"): ui(200, "admin", "analyst"),
     ("GET", "/ui/reports/national.html"): ui(200, "admin", "analyst"),
     ("GET", "/ui/reports/national.pdf"): ui(200, "admin", "analyst"),
-    ("GET", "/ui/model"): ui(200, "admin", "analyst", "analyst_a"),  # the roles of GET /api/v1/model
+    ("GET", "/ui/model"): ui(
+        200, "admin", "analyst", "analyst_a"
+    ),  # the roles of GET /api/v1/model
 }
 
 # Request bodies: JSON for the API, form fields for the UI (the CSRF token is added by the test).

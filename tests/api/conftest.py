@@ -81,7 +81,9 @@ def live_server(app) -> Iterator[str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = uvicorn.Server(server_config(app, "127.0.0.1", port, log_level="warning", lifespan="off"))
+    server = uvicorn.Server(
+        server_config(app, "127.0.0.1", port, log_level="warning", lifespan="off")
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20

@@ -52,24 +52,39 @@ def test_concurrent_confirm_and_dismiss_never_refer_a_dismissed_flag(live_server
     with db() as session:
         flags = [create_flag(session, FORCE).id for _ in range(6)]
     for flag_id in flags:
-        requests = [("POST", f"/api/v1/flags/{flag_id}/decisions", analysts[i % 2],
-                     {"action": "confirm" if i % 2 else "dismiss"}) for i in range(10)]
+        requests = [
+            (
+                "POST",
+                f"/api/v1/flags/{flag_id}/decisions",
+                analysts[i % 2],
+                {"action": "confirm" if i % 2 else "dismiss"},
+            )
+            for i in range(10)
+        ]
         responses = burst(live_server, requests)
         codes = sorted(r.status_code for r in responses)
         assert codes == [201] + [409] * 9, [r.text for r in responses]
         winner = next(r.json() for r in responses if r.status_code == 201)
         for lost in (r.json() for r in responses if r.status_code == 409):
-            assert lost["current"]["status"] == winner["status"] and lost["current"]["flag_id"] == flag_id
+            assert (
+                lost["current"]["status"] == winner["status"]
+                and lost["current"]["flag_id"] == flag_id
+            )
         with db() as session:
             flag = session.get(Flag, flag_id)
-            items = session.scalar(select(func.count()).select_from(ReferralItem)
-                                   .where(ReferralItem.flag_id == flag_id))
+            items = session.scalar(
+                select(func.count())
+                .select_from(ReferralItem)
+                .where(ReferralItem.flag_id == flag_id)
+            )
             decisions = len(flag.decisions)
             assert flag.status.value == winner["status"]
         assert decisions == 1
         assert items == (1 if flag.status is FlagStatus.confirmed else 0)
         # what the force itself can read
-        export = httpx.get(f"{live_server}/api/v1/referrals/export?format=jsonl", headers=force_key, timeout=60)
+        export = httpx.get(
+            f"{live_server}/api/v1/referrals/export?format=jsonl", headers=force_key, timeout=60
+        )
         referred = {line.split('"flag_id": ')[1].split(",")[0] for line in export.text.splitlines()}
         assert (str(flag_id) in referred) == (flag.status is FlagStatus.confirmed)
 
@@ -78,10 +93,18 @@ def test_concurrent_claims_have_exactly_one_winner(live_server, db, headers):
     analysts = [headers("analyst") for _ in range(10)]
     with db() as session:
         flag_id = create_flag(session, FORCE).id
-    responses = burst(live_server, [("POST", f"/api/v1/flags/{flag_id}/claim", h, None) for h in analysts])
-    assert sorted(r.status_code for r in responses) == [200] + [409] * 9, [r.text for r in responses]
+    responses = burst(
+        live_server, [("POST", f"/api/v1/flags/{flag_id}/claim", h, None) for h in analysts]
+    )
+    assert sorted(r.status_code for r in responses) == [200] + [409] * 9, [
+        r.text for r in responses
+    ]
     winner = next(r.json() for r in responses if r.status_code == 200)
-    assert all(r.json()["current"]["claimed_by"] == winner["claimed_by"] for r in responses if r.status_code == 409)
+    assert all(
+        r.json()["current"]["claimed_by"] == winner["claimed_by"]
+        for r in responses
+        if r.status_code == 409
+    )
     with db() as session:
         assert session.get(Flag, flag_id).claimed_by == winner["claimed_by"]
 
@@ -93,20 +116,35 @@ def _referral(db: Callable[[], Any]) -> int:
         return add_to_referral(session, flag, ["offensive"])
 
 
-def test_concurrent_outcomes_one_accepted_others_409_unless_current_version(live_server, db, headers):
+def test_concurrent_outcomes_one_accepted_others_409_unless_current_version(
+    live_server, db, headers
+):
     force_keys = [headers("force", FORCE) for _ in range(8)]
     referral_id = _referral(db)
     outcomes = ["no_further_action", "management_advice", "written_warning", "referred_to_iopc"] * 2
-    responses = burst(live_server, [("POST", f"/api/v1/referrals/{referral_id}/outcome", h, {"outcome": o})
-                                    for h, o in zip(force_keys, outcomes, strict=True)])
-    assert sorted(r.status_code for r in responses) == [200] + [409] * 7, [r.text for r in responses]
+    responses = burst(
+        live_server,
+        [
+            ("POST", f"/api/v1/referrals/{referral_id}/outcome", h, {"outcome": o})
+            for h, o in zip(force_keys, outcomes, strict=True)
+        ],
+    )
+    assert sorted(r.status_code for r in responses) == [200] + [409] * 7, [
+        r.text for r in responses
+    ]
     winner = next(r.json() for r in responses if r.status_code == 200)
     current = next(r.json()["current"] for r in responses if r.status_code == 409)
     assert current["outcome"] == winner["outcome"] and current["version"] == winner["version"]
     # a correction names the version it saw: of two with the same version, one wins
-    fix = [("POST", f"/api/v1/referrals/{referral_id}/outcome", h,
-            {"outcome": "other", "note": f"correction {i}", "expected_version": winner["version"]})
-           for i, h in enumerate(force_keys[:2])]
+    fix = [
+        (
+            "POST",
+            f"/api/v1/referrals/{referral_id}/outcome",
+            h,
+            {"outcome": "other", "note": f"correction {i}", "expected_version": winner["version"]},
+        )
+        for i, h in enumerate(force_keys[:2])
+    ]
     fixed = burst(live_server, fix)
     assert sorted(r.status_code for r in fixed) == [200, 409]
     assert next(r.json() for r in fixed if r.status_code == 200)["version"] == winner["version"] + 1
@@ -126,15 +164,27 @@ def test_chain_verifies_after_a_bounded_concurrent_load(live_server, db, headers
         elif kind == 1:
             plan.append(("GET", f"/api/v1/flags?force_id={FORCE}", analyst, None))
         else:
-            plan.append(("POST", f"/api/v1/flags/{flags[i % 40]}/decisions", analyst,
-                         {"action": "dismiss" if i % 2 else "confirm"}))
+            plan.append(
+                (
+                    "POST",
+                    f"/api/v1/flags/{flags[i % 40]}/decisions",
+                    analyst,
+                    {"action": "dismiss" if i % 2 else "confirm"},
+                )
+            )
     codes: list[int] = []
     for start in range(0, len(plan), 20):
-        codes += [r.status_code for r in burst(live_server, plan[start:start + 20])]
+        codes += [r.status_code for r in burst(live_server, plan[start : start + 20])]
     assert 500 not in codes and set(codes) <= {200, 201, 409}
     with db() as session:
         report = audit_log.verify(session)
-        forks = session.scalar(select(func.count()).select_from(
-            select(AuditEvent.prev_hash).group_by(AuditEvent.prev_hash).having(func.count() > 1).subquery()))
+        forks = session.scalar(
+            select(func.count()).select_from(
+                select(AuditEvent.prev_hash)
+                .group_by(AuditEvent.prev_hash)
+                .having(func.count() > 1)
+                .subquery()
+            )
+        )
     assert report.ok, report
     assert forks == 0

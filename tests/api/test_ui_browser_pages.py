@@ -20,9 +20,9 @@ from test_api_browser import CHROMIUM, CHROMIUM_ARGS, _free_port, sign_in
 from uidayfixtures import load_reference_return, new_key
 
 from api.main import create_app
-from probity.referrals import add_to_referral
 from probity.db import get_engine, session_scope
 from probity.models import FlagStatus
+from probity.referrals import add_to_referral
 from probity.settings import Settings
 
 pytestmark = pytest.mark.slow
@@ -37,18 +37,36 @@ def world(database_factory) -> dict[str, object]:
     load_reference_return(url)
     with session_scope(get_engine(url)) as session:
         for text, labels, score in (
-                ("Another 12-hour shift with no meal break, the bosses don't care about us", ("negativity",), 0.62),
-                ("Vote for the only party that backs the police. Polls open at 7am!", ("government",), 0.83),
-                ("Photos from tonight's job at the scene, names and all", ("protocol",), 0.71)):
+            (
+                "Another 12-hour shift with no meal break, the bosses don't care about us",
+                ("negativity",),
+                0.62,
+            ),
+            (
+                "Vote for the only party that backs the police. Polls open at 7am!",
+                ("government",),
+                0.83,
+            ),
+            ("Photos from tonight's job at the scene, names and all", ("protocol",), 0.71),
+        ):
             create_flag(session, FORCE, labels=labels, text=text, score=score)
         flag = create_flag(session, FORCE, text="Those protesters are scum, lock them all up")
-        referred = create_flag(session, FORCE, labels=("offensive", "protocol"),
-                               text="Off to the scum-filled estate again, body cam off as usual")
+        referred = create_flag(
+            session,
+            FORCE,
+            labels=("offensive", "protocol"),
+            text="Off to the scum-filled estate again, body cam off as usual",
+        )
         referred.transition(FlagStatus.confirmed)
         referral = add_to_referral(session, referred, list(referred.labels))
         ids = {"flag": flag.id, "referral": referral}
-    return {"url": url, **ids, "analyst": new_key(url, "analyst"), "force": new_key(url, "force", FORCE),
-            "researcher": new_key(url, "researcher")}
+    return {
+        "url": url,
+        **ids,
+        "analyst": new_key(url, "analyst"),
+        "force": new_key(url, "force", FORCE),
+        "researcher": new_key(url, "researcher"),
+    }
 
 
 @pytest.fixture(scope="module")
@@ -56,8 +74,15 @@ def base(world) -> Iterator[str]:
     import uvicorn
 
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(Settings(database_url=str(world["url"]))), host="127.0.0.1",
-                                           port=port, log_level="warning", lifespan="off"))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(Settings(database_url=str(world["url"]))),
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            lifespan="off",
+        )
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
@@ -72,7 +97,9 @@ def base(world) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def browser():
     if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: './run test' installs Debian's chromium package (as root)")
+        pytest.fail(
+            f"{CHROMIUM} is missing: './run test' installs Debian's chromium package (as root)"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -108,7 +135,10 @@ class Checker:
 
     def visit(self, path: str, expect_h1: str | None = None, status: int = 200) -> None:
         response = self.page.goto(f"{self.base}{path}")
-        assert response is not None and response.status == status, (path, response and response.status)
+        assert response is not None and response.status == status, (
+            path,
+            response and response.status,
+        )
         if expect_h1 is not None:
             assert expect_h1 in self.page.locator("h1").first.inner_text(), path
         self.audit(path)
@@ -127,13 +157,17 @@ class Checker:
         self.page.evaluate("document.activeElement && document.activeElement.blur()")
         for _ in range(presses):
             self.page.keyboard.press("Tab")
-            if self.page.evaluate("s => document.activeElement && document.activeElement.matches(s)", selector):
+            if self.page.evaluate(
+                "s => document.activeElement && document.activeElement.matches(s)", selector
+            ):
                 return
         raise AssertionError(f"{selector} not reachable by Tab on {self.page.url}")
 
     def shot(self, name: str) -> None:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        self.page.evaluate("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0)")
+        self.page.evaluate(
+            "document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0)"
+        )
         self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
 
     def sign_in(self, key: str) -> None:
@@ -156,7 +190,9 @@ def test_every_page_renders_is_accessible_and_keyboard_reachable(browser, base, 
         c.page.add_style_tag(content="header button.signout { background: #efefef !important; }")
         found = len(c.problems)
         c.audit("queue, old sign-out style")
-        assert any("color-contrast" in p and "signout" in p for p in c.problems[found:]), c.problems[found:]
+        assert any("color-contrast" in p and "signout" in p for p in c.problems[found:]), (
+            c.problems[found:]
+        )
         del c.problems[found:]
         c.visit(f"/ui/flags/{world['flag']}", f"Flag #{world['flag']}")
         c.tab_to("#claim-form button")
@@ -179,7 +215,10 @@ def test_every_page_renders_is_accessible_and_keyboard_reachable(browser, base, 
         c.visit("/ui/crosschecks", "Cross-checks")
         c.visit(f"/ui/reports?force_id={FORCE}", "Reports")
         c.tab_to("[data-testid=force-report-links] a[href^='/ui/reports/force.pdf']")
-        c.visit("/ui/reports/national?date_from=2011-09-01&date_to=2012-05-31", "national thematic report")
+        c.visit(
+            "/ui/reports/national?date_from=2011-09-01&date_to=2012-05-31",
+            "national thematic report",
+        )
         c.visit("/ui/model", "Classifier model")
         c.visit("/ui/flags/987654321", "404", status=404)  # the error page
         # a force's integrity team
@@ -188,9 +227,16 @@ def test_every_page_renders_is_accessible_and_keyboard_reachable(browser, base, 
         c.visit("/ui/registers/import", "Import a register file")
         c.tab_to("input[type=file]")
         c.tab_to("form[enctype] button[type=submit]")
-        c.page.set_input_files("input[type=file]", files=[{
-            "name": "gifts.csv", "mimeType": "text/csv",
-            "buffer": b"force,entry_ref\nwiltshire,G-1\n"}])
+        c.page.set_input_files(
+            "input[type=file]",
+            files=[
+                {
+                    "name": "gifts.csv",
+                    "mimeType": "text/csv",
+                    "buffer": b"force,entry_ref\nwiltshire,G-1\n",
+                }
+            ],
+        )
         with c.page.expect_navigation():
             c.page.click("form[enctype] button[type=submit]")
         assert "nothing was stored" in c.page.locator("[data-testid=import-errors]").inner_text()

@@ -31,8 +31,14 @@ DOCS = Path(__file__).resolve().parents[2] / "docs"
 @pytest.mark.slow
 def test_held_out_c_no_worse_than_its_first_run() -> None:
     # first run on rules-2026.11.30.5, commit 58f0a7d (docs/identification_heldout_c_first_run.json)
-    first = json.loads((DOCS / "identification_heldout_c_first_run.json").read_text(encoding="utf-8"))["all"]
-    assert (first["true_positive"], first["false_positive"], first["false_negative"]) == (264, 16, 11)
+    first = json.loads(
+        (DOCS / "identification_heldout_c_first_run.json").read_text(encoding="utf-8")
+    )["all"]
+    assert (first["true_positive"], first["false_positive"], first["false_negative"]) == (
+        264,
+        16,
+        11,
+    )
     scores = evaluate(HELD_OUT_C, "all")
     assert scores.precision >= 264 / 280, scores.summary()  # 264 true, 16 false positives
     assert scores.recall >= 264 / 275, scores.summary()  # 11 missed
@@ -49,7 +55,11 @@ def test_held_out_b_no_worse_than_its_first_run() -> None:
 
 
 def test_held_out_a_is_a_real_held_out_set() -> None:
-    rows = [json.loads(line) for line in HELD_OUT_A.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [
+        json.loads(line)
+        for line in HELD_OUT_A.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
     assert len(rows) >= 300
     serving = [r for r in rows if r["self_identified"]]
     roles = Counter(r["role"] for r in serving)
