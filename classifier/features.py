@@ -88,8 +88,15 @@ class FastTfidf:
         max_features: int = 150_000,
         min_df: int = 1,
     ) -> None:
-        self.word_ngram_range = tuple(word_ngram_range)
-        self.char_ngram_range = tuple(char_ngram_range)
+        # stored as plain pairs: configs arrive as TOML lists
+        self.word_ngram_range: tuple[int, int] = (
+            int(word_ngram_range[0]),
+            int(word_ngram_range[1]),
+        )
+        self.char_ngram_range: tuple[int, int] = (
+            int(char_ngram_range[0]),
+            int(char_ngram_range[1]),
+        )
         self.max_features = max_features
         self.min_df = min_df
 

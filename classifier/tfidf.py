@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import joblib
 import numpy as np
@@ -55,8 +56,8 @@ class TfidfLogReg(PostClassifier):
     def _vectorizer(self) -> FeatureUnion | FastTfidf:
         if self.featurizer == "fast":
             return FastTfidf(
-                tuple(self.word_ngram_range),
-                tuple(self.char_ngram_range),
+                (self.word_ngram_range[0], self.word_ngram_range[1]),
+                (self.char_ngram_range[0], self.char_ngram_range[1]),
                 self.max_features,
                 self.min_df,
             )
@@ -164,7 +165,7 @@ class TfidfLogReg(PostClassifier):
         # The fitted vocabulary is a pickle (joblib); model folders are trusted local files,
         # written by `probity train`, never accepted from outside.
         joblib.dump(self.vectorizer_, directory / "vectorizer.joblib", compress=3)
-        arrays = {"coef": self.coef_, "intercept": self.intercept_}
+        arrays: dict[str, Any] = {"coef": self.coef_, "intercept": self.intercept_}
         if self.aux_coef_ is not None:
             arrays.update(aux_coef=self.aux_coef_, aux_intercept=np.array([self.aux_intercept_]))
         np.savez_compressed(directory / "weights.npz", **arrays)

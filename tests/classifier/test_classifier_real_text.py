@@ -101,9 +101,10 @@ def test_deleting_the_top_explanation_words_lowers_the_labels_score(default_mode
         "This force is a joke, senior management couldn't organise a brew round",
     ]
     outcomes = classify_texts(model, cal, default_model.thresholds, texts)
-    explanations = explain(model, texts, [o.labels for o in outcomes])
+    explanations = explain(model, texts, [o.labels or [] for o in outcomes])
     checked = 0
     for text, o, expl in zip(texts, outcomes, explanations, strict=True):
+        assert o.labels is not None and o.scores is not None
         for label in o.labels:
             words = expl[label][:3]
             assert words, (text, label)

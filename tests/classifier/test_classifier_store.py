@@ -102,6 +102,7 @@ def test_other_languages_are_unscored_flags_and_a_share_of_the_rest_are_audit_fl
     assert set(flags) == set(ids)  # labelled, audit or unscored: every post is in the queue
     unscored = flags[ids[-1]]
     assert (unscored.reason, unscored.language, unscored.labels) == ("unscored", "cy", [])
+    assert loaded.calibration is not None
     assert unscored.risk == loaded.calibration.prevalence  # the prior: nothing else is known
     assert predictions[ids[-1]].scores == {} and predictions[ids[-1]].explanation == {
         "language": "cy"

@@ -41,7 +41,9 @@ def test_wilson_interval_and_recall_estimate():
     from classifier.recall_estimate import recall_from_counts, wilson
 
     assert wilson(0, 0) is None
-    lo, hi = wilson(2, 40)
+    interval = wilson(2, 40)
+    assert interval is not None
+    lo, hi = interval
     assert 0.01 < lo < 2 / 40 < hi < 0.17  # Wilson 95% for 2/40 is about 0.014-0.165
     est = recall_from_counts(
         audit_decided=100,

@@ -15,7 +15,7 @@ from crawler.fake.world import FakeRef
 from crawler.mapping import mastodon
 from crawler.mapping.fields import Holder
 from crawler.run import make_source
-from crawler.sources import AccountGone, SourceError
+from crawler.sources import AccountGone, BaseSource, SourceError
 from crawler.transport import CrawlStats
 
 HOLDER = Holder("http://localhost:3000/ap/users/117020565966271181", "mastodonpy_test")
@@ -89,7 +89,7 @@ def test_search_without_a_token_never_sends_offset_and_says_so(world, fake, cloc
     platform = "mastodon"
     with fake(platform, world) as (state, url):
         source = make_source(platform, url, CrawlStats(), clock)
-        assert not source.authenticated
+        assert isinstance(source, BaseSource) and not source.authenticated
         page = source.search_accounts("user", None, 2)  # more than 2 accounts match
         assert len(page.items) == 2 and page.cursor is None and page.truncated
         with pytest.raises(SourceError, match="PROBITY_MASTODON_TOKEN"):
@@ -114,7 +114,12 @@ def test_search_pages_with_a_token_for_that_instance(world, fake, clock, monkeyp
         source = make_source("mastodon", url, CrawlStats(), clock)
         first = source.search_accounts("user", None, 2)
         second = source.search_accounts("user", first.cursor, 2)
-    assert source.authenticated and first.cursor == "2" and not first.truncated
+    assert (
+        isinstance(source, BaseSource)
+        and source.authenticated
+        and first.cursor == "2"
+        and not first.truncated
+    )
     assert {a["id"] for a in first.items}.isdisjoint(
         {a["id"] for a in second.items}
     ) and second.items

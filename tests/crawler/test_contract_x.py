@@ -109,7 +109,7 @@ def test_source_stores_items_as_received_and_includes_apart(clock):
     with replay(routes) as url:
         source = make_source("x", url, CrawlStats(), clock)
         got = source.feed({"id": "1352661060663336960"}, None, None, 100)
-        assert source.get_profile("user00") == user["body"]["data"]
+        assert source.get_profile("user00") == user["body"]["data"]  # type: ignore[index]
         with pytest.raises(AccountProtected):
             source.feed({"id": "9"}, None, None, 5)
         with pytest.raises(AccountGone, match="suspended"):

@@ -6,8 +6,9 @@ docs/identification.md) and has been tuned on since, so its figures here are a r
 ``rules-2026.11.30.5``; it is checked here against its first figure, so a change to the rules
 cannot make it worse. ``profiles_heldout_c.jsonl`` was kept untouched until ``rules-2026.11.30.5``
 was finished, then scored once (docs/identification_heldout_c_first_run.json); it is no longer
-untouched, and is checked here the same way: no worse than that first run. The next change to the
-rules needs a new untouched file (see docs/identification.md).
+untouched, and is checked here the same way: no worse than that first run.
+``profiles_heldout_d.jsonl`` (a fourth writer) is kept untouched for the next change to the rules:
+nothing in the test suite may score it or read its truth; the guard below only checks it parses.
 """
 
 from __future__ import annotations
@@ -18,14 +19,26 @@ from pathlib import Path
 
 import pytest
 
-from crawler.identify.io import ROLES
+from crawler.identify.io import ROLES, read_profiles
 from crawler.identify.scoring import DEFAULT_LABELLED, evaluate
 
 DATA = DEFAULT_LABELLED.parent
 HELD_OUT_A = DATA / "profiles_heldout_a.jsonl"
 HELD_OUT_B = DATA / "profiles_heldout_b.jsonl"
 HELD_OUT_C = DATA / "profiles_heldout_c.jsonl"
+HELD_OUT_D = DATA / "profiles_heldout_d.jsonl"
 DOCS = Path(__file__).resolve().parents[2] / "docs"
+TESTS = Path(__file__).resolve().parents[1]
+
+
+def test_held_out_d_parses_and_is_never_scored_here() -> None:
+    # guard only: the file is readable; no verdict is computed and its truth is not read
+    rows = read_profiles(HELD_OUT_D)
+    assert len(rows) >= 400 and len({r.id for r in rows}) == len(rows)
+    users = [
+        p for p in TESTS.rglob("*.py") if "profiles_heldout_d" in p.read_text(encoding="utf-8")
+    ]
+    assert users == [Path(__file__).resolve()], f"held-out d must stay unscored; used in {users}"
 
 
 @pytest.mark.slow
