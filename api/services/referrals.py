@@ -22,7 +22,7 @@ from api.schemas.referrals import (
     ReferralQuery,
     ReferralSummary,
 )
-from api.services.evidence import account_out, decision_out, model_evidence, post_evidence
+from api.services.presenters import account_out, decision_out, model_evidence, post_evidence
 from probity.models import (
     Flag,
     PlatformAccount,

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from api.deps import Auditor, Principal, scope_to_force
 from api.pagination import paginate
 from api.schemas.flags import FlagQuery, FlagSummary, QueueOrder, QueueStatus
-from api.services import evidence
+from api.services import presenters
 from probity.models import Flag, FlagStatus, Post
 from probity.review import OPEN_STATUSES
 
@@ -70,7 +70,7 @@ def queue_page(
         p.id: p
         for p in session.scalars(select(Post).where(Post.id.in_({f.post_id for f in flags})))
     }
-    items = [evidence.flag_summary(f, posts[f.post_id]) for f in flags]
+    items = [presenters.flag_summary(f, posts[f.post_id]) for f in flags]
     # appended last: on PostgreSQL the chain's lock is held from here until the commit
     audit.record_list("flags.list", "flag", [f.id for f in flags], **detail)
     return items, token

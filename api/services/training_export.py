@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.security import pseudonym
-from api.services.evidence import model_evidence
+from api.services.presenters import model_evidence
 from probity.models import Flag, FlagStatus, PlatformAccount, Post, Referral, ReferralItem
 
 BATCH = 500

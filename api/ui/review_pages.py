@@ -20,7 +20,7 @@ from api.deps import (
     require_ui,
 )
 from api.schemas.flags import DecisionIn, FlagQuery
-from api.services import evidence, review
+from api.services import presenters, review
 from api.ui.render import render
 from api.ui.session import check_csrf
 from api.ui.thread import flag_threads, thread_contexts
@@ -86,7 +86,7 @@ def flag_page(
     flag_id: ObjectId, request: Request, principal: Reviewer, session: SessionDep, audit: AuditDep
 ) -> Response:
     flag = get_in_scope(session, Flag, flag_id, principal)
-    detail = evidence.flag_detail(session, flag)
+    detail = presenters.flag_detail(session, flag)
     post = session.get(Post, flag.post_id)
     thread = thread_contexts(session, [post])[flag.post_id] if post is not None else []
     audit.record("flags.read", object_type="flag", object_id=flag.id, detail={"ui": True})
