@@ -175,7 +175,7 @@ class TfidfLogReg(PostClassifier):
         with np.load(directory / "weights.npz") as arrays:
             self.coef_ = arrays["coef"]
             self.intercept_ = arrays["intercept"]
-            self.aux_coef_ = arrays["aux_coef"] if "aux_coef" in arrays else None
+            self.aux_coef_ = arrays.get("aux_coef")
             self.aux_intercept_ = (
                 float(arrays["aux_intercept"][0]) if "aux_intercept" in arrays else None
             )

@@ -17,7 +17,7 @@ import re
 import unicodedata
 from html import unescape
 from html.parser import HTMLParser
-from typing import Any
+from typing import Any, ClassVar
 
 from probity.settings import get_settings
 
@@ -46,7 +46,7 @@ def account_hash(platform: str, platform_id: str) -> str:
 
 class _TextExtractor(HTMLParser):
     # Mastodon's content is a small HTML subset: paragraphs, line breaks, links, spans.
-    BREAKS = {"br": "\n", "p": "\n\n"}
+    BREAKS: ClassVar[dict[str, str]] = {"br": "\n", "p": "\n\n"}
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)

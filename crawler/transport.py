@@ -84,7 +84,7 @@ def parse_reset(value: str, fmt: str) -> float | None:
     try:
         if fmt == "unix":
             return float(value)
-        return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+        return datetime.fromisoformat(value).timestamp()  # Python 3.11 reads a trailing Z
     except ValueError:
         log.warning("unreadable rate-limit reset header %r (expected %s)", value, fmt)
         return None

@@ -182,7 +182,7 @@ def counts_markdown(c: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-_COUNTS_BLOCK = re.compile(r"(<!-- counts:start -->\n).*?(<!-- counts:end -->)", re.S)
+_COUNTS_BLOCK = re.compile(r"(<!-- counts:start -->\n).*?(<!-- counts:end -->)", re.DOTALL)
 
 
 def update_datasheet(c: dict[str, Any], path: Path = DATASHEET_PATH) -> None:

@@ -59,24 +59,30 @@ def render(metrics: dict[str, Any], cfg: TrainConfig | None = None) -> str:
         "## Model",
         "",
         KIND_DESCRIPTIONS.get(metrics["kind"], metrics["kind"]),
-        f"Config: `{metrics['config_name']}` (copied as `config.toml` beside this card). "
-        f"Trained {metrics['trained_at']} in {metrics['fit_seconds']} s on CPU.",
+        (
+            f"Config: `{metrics['config_name']}` (copied as `config.toml` beside this card). "
+            f"Trained {metrics['trained_at']} in {metrics['fit_seconds']} s on CPU."
+        ),
         "",
         "## Intended use",
         "",
-        "Ranking and flagging public posts by self-identified police officers and staff for **human "
-        "review** by PSD analysts, against the four categories of the codebook "
-        "(`offensive`, `protocol`, `negativity`, `government`). A flag is a request for a person to "
-        "read the post. **Never use the output for automatic referral, scoring of individuals or any "
-        "decision without an analyst's review.** Not a finding of misconduct.",
+        (
+            "Ranking and flagging public posts by self-identified police officers and staff for **human "
+            "review** by PSD analysts, against the four categories of the codebook "
+            "(`offensive`, `protocol`, `negativity`, `government`). A flag is a request for a person to "
+            "read the post. **Never use the output for automatic referral, scoring of individuals or any "
+            "decision without an analyst's review.** Not a finding of misconduct."
+        ),
         "",
         "## Training data",
         "",
-        f"The project corpus (`training/data/corpus.jsonl`, see its DATASHEET): {c['total']} posts "
-        f"written for this project to the codebook; {metrics['data']['train']} train, "
-        f"{metrics['data']['dev']} dev, {metrics['data']['test']} test (fixed splits by stable hash); "
-        f"{c['no_label']} with no label ({c['hard_negative']} hard negatives), {c['multi_label']} with "
-        f"two or more labels. Analysts' reviewed decisions added: {metrics['data']['reviewed']}.",
+        (
+            f"The project corpus (`training/data/corpus.jsonl`, see its DATASHEET): {c['total']} posts "
+            f"written for this project to the codebook; {metrics['data']['train']} train, "
+            f"{metrics['data']['dev']} dev, {metrics['data']['test']} test (fixed splits by stable hash); "
+            f"{c['no_label']} with no label ({c['hard_negative']} hard negatives), {c['multi_label']} with "
+            f"two or more labels. Analysts' reviewed decisions added: {metrics['data']['reviewed']}."
+        ),
     ]
     if metrics["data"]["olid_train"]:
         lines.append(
@@ -99,16 +105,20 @@ def render(metrics: dict[str, Any], cfg: TrainConfig | None = None) -> str:
     lines += ["", "## Operating point and calibration", ""]
     if op:
         lines += [
-            f"Stated prevalence **{op['prevalence']:.1%}** of posts inappropriate; review capacity "
-            f"**{op['capacity_per_1000']:g} flags per 1,000 posts** (both in the config's "
-            "`[operating_point]`). Scores are calibrated per label by Platt scaling on dev positives "
-            "and negatives plus real everyday dev negatives (Davidson dev part, OLID val), weighted "
-            "to that prevalence: a score is the probability of the label at that prevalence.",
-            f"Per-label thresholds ({op['rule']}): expected volume `1000·(p·R + (1−p)·FPR)` = "
-            f"{op['expected_flags_per_1000']:.1f} flags per 1,000 posts, with R = {op['dev_recall_any']:.3f} "
-            f"(any-label recall on {op['dev_positives']} dev positives; floor {op['min_recall_any']:.2f}) and "
-            f"FPR = {op['dev_real_flag_rate_any']:.4f} (any label, on {op['dev_real_negatives']} real "
-            f"everyday dev posts); dev macro-F1 {op['dev_macro_f1']:.3f}.",
+            (
+                f"Stated prevalence **{op['prevalence']:.1%}** of posts inappropriate; review capacity "
+                f"**{op['capacity_per_1000']:g} flags per 1,000 posts** (both in the config's "
+                "`[operating_point]`). Scores are calibrated per label by Platt scaling on dev positives "
+                "and negatives plus real everyday dev negatives (Davidson dev part, OLID val), weighted "
+                "to that prevalence: a score is the probability of the label at that prevalence."
+            ),
+            (
+                f"Per-label thresholds ({op['rule']}): expected volume `1000·(p·R + (1−p)·FPR)` = "
+                f"{op['expected_flags_per_1000']:.1f} flags per 1,000 posts, with R = {op['dev_recall_any']:.3f} "
+                f"(any-label recall on {op['dev_positives']} dev positives; floor {op['min_recall_any']:.2f}) and "
+                f"FPR = {op['dev_real_flag_rate_any']:.4f} (any label, on {op['dev_real_negatives']} real "
+                f"everyday dev posts); dev macro-F1 {op['dev_macro_f1']:.3f}."
+            ),
             "",
         ]
     lines += [
@@ -155,21 +165,27 @@ def render(metrics: dict[str, Any], cfg: TrainConfig | None = None) -> str:
             "",
             "## Public benchmark: OLID (TweetEval offensive)",
             "",
-            f"Macro-F1 over offensive / not offensive on the OLID **test** split ({o['test_n']} tweets), "
-            f"auxiliary OLID output at a threshold chosen on OLID val ({o['threshold']:.3f}): "
-            f"**{o['test_macro_f1']:.3f}** (val {o['val_macro_f1']:.3f}). Computed once for this "
-            "model, never used for any choice. Published TweetEval baselines: SVM 0.523, FastText "
-            "0.734, RoBERTa-base 0.795.",
-            f"The codebook `offensive` output on the same split: {o['codebook_offensive_test_macro_f1']:.3f} "
-            "(lower by design: OLID counts mild swearing, the codebook does not).",
+            (
+                f"Macro-F1 over offensive / not offensive on the OLID **test** split ({o['test_n']} tweets), "
+                f"auxiliary OLID output at a threshold chosen on OLID val ({o['threshold']:.3f}): "
+                f"**{o['test_macro_f1']:.3f}** (val {o['val_macro_f1']:.3f}). Computed once for this "
+                "model, never used for any choice. Published TweetEval baselines: SVM 0.523, FastText "
+                "0.734, RoBERTa-base 0.795."
+            ),
+            (
+                f"The codebook `offensive` output on the same split: {o['codebook_offensive_test_macro_f1']:.3f} "
+                "(lower by design: OLID counts mild swearing, the codebook does not)."
+            ),
         ]
     ms = metrics.get("model_specific", {})
     lines += [
         "",
         "## Throughput",
         "",
-        f"{metrics['throughput_posts_per_second']:.0f} posts/s for scoring at training time "
-        "(2 threads, shared machine). See `docs/classifier.md` for the benchmark.",
+        (
+            f"{metrics['throughput_posts_per_second']:.0f} posts/s for scoring at training time "
+            "(2 threads, shared machine). See `docs/classifier.md` for the benchmark."
+        ),
     ]
     if "dev_macro_f1_without_quantisation" in ms:
         lines.append(
@@ -180,15 +196,23 @@ def render(metrics: dict[str, Any], cfg: TrainConfig | None = None) -> str:
         "",
         "## Known limitations",
         "",
-        "- The corpus is written, not collected: real posts are messier (typos, threads, images, "
-        "links). Expect lower precision in production; the review queue absorbs it.",
-        "- Short, context-dependent posts (replies, sarcasm, in-jokes) are hard; the model sees the "
-        "text only, not images or the thread.",
-        "- British policing vocabulary is covered; other varieties of English are not. Posts "
-        "detected as another language (Welsh, Urdu, …) are not scored: they go to the review "
-        "queue as `unscored`.",
-        "- `government` and `negativity` depend on degree (civil criticism is not labelled); "
-        "borderline cases are where errors concentrate.",
+        (
+            "- The corpus is written, not collected: real posts are messier (typos, threads, images, "
+            "links). Expect lower precision in production; the review queue absorbs it."
+        ),
+        (
+            "- Short, context-dependent posts (replies, sarcasm, in-jokes) are hard; the model sees the "
+            "text only, not images or the thread."
+        ),
+        (
+            "- British policing vocabulary is covered; other varieties of English are not. Posts "
+            "detected as another language (Welsh, Urdu, …) are not scored: they go to the review "
+            "queue as `unscored`."
+        ),
+        (
+            "- `government` and `negativity` depend on degree (civil criticism is not labelled); "
+            "borderline cases are where errors concentrate."
+        ),
         "- Scores are comparable within one model version only; thresholds are per version.",
         "",
     ]
