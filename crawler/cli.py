@@ -57,6 +57,23 @@ def discover(platform: str = PLATFORM, base_url: str | None = BASE_URL, page_siz
     _run("discover", platform, base_url, page_size, handles, query)
 
 
+@app.command("graph")
+def graph(platform: str = PLATFORM, base_url: str | None = BASE_URL,
+          budget: int | None = typer.Option(None, "--budget", help="Requests this run may make "
+                                            "(default: PROBITY_CRAWL_GRAPH_BUDGET)"),
+          seed: list[str] = typer.Option([], "--seed", help="Start from this handle instead of the "
+                                         "forces' official handles (repeatable)")) -> None:
+    """Walk followers and follows of the forces' official accounts and of in-scope accounts;
+    identify each new account; resumable, bounded by a request budget."""
+    from crawler.graph import run_graph
+
+    with make_progress() as progress:
+        task = progress.add_task(f"graph {platform}", total=None)
+        summary = run_graph(platform, base_url=base_url, budget=budget, seeds=seed or None,
+                            advance=lambda: progress.advance(task))
+    show_summary(summary)
+
+
 @app.command("accounts")
 def accounts(platform: str = PLATFORM, base_url: str | None = BASE_URL, page_size: int | None = PAGE_SIZE) -> None:
     """Re-fetch every in-scope profile (one request each) and re-identify it."""

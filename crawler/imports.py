@@ -75,7 +75,7 @@ def import_posts_file(path: Path, *, platform: str = "other", column_map: dict[s
             fields = file_mapping.profile(account_rows[0])
             profile_raw = {k: account_rows[0][k] for k in ("account_id", "handle", "display_name", "bio", "account_url")}
             outcome = mapping.apply_profile(session, platform, fields, profile_raw, source=str(path), now=stamp,
-                                            identifier=identifier, version=version)
+                                            identifier=identifier, version=version, via="import")
             if not outcome.in_scope or outcome.account is None:
                 result.accounts_excluded += 1
                 continue

@@ -71,7 +71,7 @@ class Crawler:
                     continue  # nothing found and nothing to resume: no write needed
                 with session_scope(self.engine) as session:
                     for raw in step.items:
-                        self._candidate(session, raw, seen, counts)
+                        self._candidate(session, raw, seen, counts, via="search")
                     save_checkpoint(session, self.platform, "discover", query,
                                     cursor=None if finished else step.next_cursor,
                                     newest_id=None, pending_newest_id=None,
@@ -91,11 +91,12 @@ class Crawler:
                 counts["gone"] += 1
                 continue
             with session_scope(self.engine) as session:
-                self._candidate(session, raw, seen, counts)
+                self._candidate(session, raw, seen, counts, via="list")
             self.advance()
         return counts
 
-    def _candidate(self, session: Any, raw: dict[str, Any], seen: set[str], counts: dict[str, int]) -> None:
+    def _candidate(self, session: Any, raw: dict[str, Any], seen: set[str], counts: dict[str, int],
+                   via: str | None = None) -> None:
         try:
             fields = mapping.profile_fields(self.platform, raw)
         except MalformedItem as exc:
@@ -111,7 +112,8 @@ class Crawler:
             counts["known"] += 1  # already decided: not identified or fetched again
             return
         outcome = mapping.apply_profile(session, self.platform, fields, raw, source=self.source.base_url,
-                                        now=now(), identifier=self._identifier, version=self.identifier_version)
+                                        now=now(), identifier=self._identifier, version=self.identifier_version,
+                                        via=via)
         counts["in_scope" if outcome.in_scope else "excluded"] += 1
         self.stats.new_rows += 1
 

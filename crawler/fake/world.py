@@ -52,6 +52,8 @@ class FakeAccount:
     deleted: bool = False
     suspended: bool = False
     kind: str = "officer"  # ground truth: officer | hard_negative | other
+    follows: list[str] = field(default_factory=list)  # ids of accounts followed, oldest follow first
+    hide_network: bool = False  # Mastodon's "hide your social graph": lists answer 200 []
 
     def newest_first(self) -> list[FakePost]:
         return sorted(self.posts, key=lambda p: (p.created_at, p.id), reverse=True)

@@ -60,8 +60,12 @@ def is_excluded(session: Session, platform: str, platform_id: str) -> bool:
 
 
 def apply_profile(session: Session, platform: str, fields: ProfileFields, raw: dict[str, Any] | None,
-                  *, source: str, now: datetime, identifier: Identifier, version: str) -> ProfileOutcome:
-    """Identify a profile; keep it (in scope) or reduce it to a keyed hash (out of scope)."""
+                  *, source: str, now: datetime, identifier: Identifier, version: str,
+                  via: str | None = None) -> ProfileOutcome:
+    """Identify a profile; keep it (in scope) or reduce it to a keyed hash (out of scope).
+
+    ``via`` (search | graph | list | import) is written only when the account is first stored:
+    the provenance of the first discovery survives refreshes and remaps."""
     from crawler.identify import ProfileText
 
     verdict = identifier(ProfileText(handle=fields.handle, display_name=fields.display_name,
@@ -79,7 +83,7 @@ def apply_profile(session: Session, platform: str, fields: ProfileFields, raw: d
         "self_identified": True, "role": role,
         "force_id": verdict.force if verdict.force in FORCE_IDS else None,
         "confidence": verdict.confidence, "evidence": list(verdict.evidence),
-        "identified_at": now, "identifier_version": version,
+        "identified_at": now, "identifier_version": version, "discovered_via": via,
     }], keys=["platform", "platform_id"],
         update=["handle", "display_name", "bio", "url", "source", "raw", "captured_at", "last_seen",
                 "deleted_at", "self_identified", "role", "force_id", "confidence", "evidence",
