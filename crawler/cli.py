@@ -57,12 +57,14 @@ def discover(platform: str = PLATFORM, base_url: str | None = BASE_URL, page_siz
     _run("discover", platform, base_url, page_size, handles, query)
 
 
+BUDGET = typer.Option(None, "--budget", help="Requests this run may make (default: PROBITY_CRAWL_GRAPH_BUDGET)")
+SEEDS = typer.Option([], "--seed", help="Start from this handle instead of the forces' official handles "
+                     "(repeatable)")
+
+
 @app.command("graph")
 def graph(platform: str = PLATFORM, base_url: str | None = BASE_URL,
-          budget: int | None = typer.Option(None, "--budget", help="Requests this run may make "
-                                            "(default: PROBITY_CRAWL_GRAPH_BUDGET)"),
-          seed: list[str] = typer.Option([], "--seed", help="Start from this handle instead of the "
-                                         "forces' official handles (repeatable)")) -> None:
+          budget: int | None = BUDGET, seed: list[str] = SEEDS) -> None:
     """Walk followers and follows of the forces' official accounts and of in-scope accounts;
     identify each new account; resumable, bounded by a request budget."""
     from crawler.graph import run_graph

@@ -22,7 +22,9 @@ from sqlalchemy import select
 from probity import db, keys
 from probity.demo.scoreboard import (
     Scoreboard,
+    completed_graph_lists,
     crawled_accounts,
+    minimum_graph_requests,
     minimum_post_requests,
     render,
     score_accounts,
@@ -72,21 +74,34 @@ def start_platforms(sim: SimWorld, stack: ExitStack, port_base: int, rate_limit:
 
 
 def _crawl(board: Scoreboard, sim: SimWorld, urls: dict[str, str]) -> None:
+    from crawler.graph import run_graph
     from crawler.run import run_crawl
 
     used: dict[str, int] = {}
+    graph: dict[str, Any] = {}
     with _stage("discover and identify", board):
         for platform in PLATFORMS:
-            summary = run_crawl("discover", platform, base_url=urls[platform],
-                                handles=sim.x_candidates if platform == "x" else None)
-            used[f"discover_{platform}"] = summary.stats.requests
+            if platform != "x":  # X has no account search: its accounts are found by the graph alone
+                summary = run_crawl("discover", platform, base_url=urls[platform])
+                used[f"discover_{platform}"] = summary.stats.requests
+            before = completed_graph_lists(platform)
+            walked = run_graph(platform, base_url=urls[platform])
+            used[f"graph_{platform}"] = walked.stats.requests
+            lists = completed_graph_lists(platform) - before
+            seeds = walked.counts.get("seeds", 0) + walked.counts.get("seeds_missing", 0)
+            graph[platform] = {"used": walked.stats.requests,
+                               "minimum": minimum_graph_requests(sim, platform, lists, seeds),
+                               "lists": len(lists), "seeds_found": walked.counts.get("seeds", 0),
+                               "seeds_missing": walked.counts.get("seeds_missing", 0),
+                               "budget_stopped": bool(walked.counts.get("budget_stopped"))}
+    board.requests["graph"] = graph
     with _stage("crawl posts", board):
         posts_used = 0
         for platform in PLATFORMS:
             summary = run_crawl("posts", platform, base_url=urls[platform])
             posts_used += summary.stats.requests
             used[f"posts_{platform}"] = summary.stats.requests
-    board.requests = {"by_step": used, "posts_used": posts_used, "total_used": sum(used.values())}
+    board.requests |= {"by_step": used, "posts_used": posts_used, "total_used": sum(used.values())}
 
 
 def _classify(board: Scoreboard) -> None:

@@ -5,7 +5,9 @@
   (a null force is right only where the truth is null);
 - flags: flagged labels against the true instances per label, over the posts collected;
 - requests: requests the post crawl used against the minimum (ceil(posts / page size) + 1 per
-  account on a first crawl, 1 per unchanged account on a re-crawl).
+  account on a first crawl, 1 per unchanged account on a re-crawl), and the graph walk's
+  requests per platform against its minimum (one per seed asked, plus the pages needed to list
+  every list it walked at the platform's largest page).
 """
 
 from __future__ import annotations
@@ -19,8 +21,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from crawler.fake.graph import MAX_PAGE as GRAPH_MAX_PAGE
+from crawler.fake.graph import GraphIndex, served_list
+from probity import db
 from probity.demo.world import SimWorld
-from probity.models import LABELS, Flag, PlatformAccount, Post
+from probity.models import LABELS, CrawlCheckpoint, Flag, PlatformAccount, Post
 
 
 def _ratio(num: int, den: int) -> float | None:
@@ -51,17 +56,20 @@ class Scoreboard:
 
 def score_accounts(session: Session, sim: SimWorld) -> dict[str, Any]:
     truth = {_handle_key(p, h): person for (p, h), person in sim.people.items()}
-    found = session.execute(select(PlatformAccount.platform, PlatformAccount.handle, PlatformAccount.force_id)
+    found = session.execute(select(PlatformAccount.platform, PlatformAccount.handle, PlatformAccount.force_id,
+                                   PlatformAccount.discovered_via)
                             .where(PlatformAccount.self_identified.is_(True),
                                    ~PlatformAccount.platform_id.like("sample-%"))).all()
     correct = force_right = 0
-    for platform, handle, force_id in found:
+    via: dict[str, int] = {}  # correct finds by how they were first found (search runs before the graph)
+    for platform, handle, force_id, discovered_via in found:
         person = truth.get(_handle_key(getattr(platform, "value", platform), handle))
         if person is not None and person.serving:
             correct += 1
             force_right += person.force_id == force_id
+            via[discovered_via or "unknown"] = via.get(discovered_via or "unknown", 0) + 1
     serving = len(sim.serving)
-    found_keys = {_handle_key(getattr(p, "value", p), h) for p, h, _ in found}
+    found_keys = {_handle_key(getattr(p, "value", p), h) for p, h, _, _ in found}
     by_platform = {}
     for platform in sim.world.accounts:
         mine = [k for k, person in truth.items() if person.serving and k[0] == platform]
@@ -69,7 +77,8 @@ def score_accounts(session: Session, sim: SimWorld) -> dict[str, Any]:
                                  "recall": _ratio(sum(k in found_keys for k in mine), len(mine))}
     return {"found": len(found), "true_serving": serving, "correct": correct,
             "precision": _ratio(correct, len(found)), "recall": _ratio(correct, serving),
-            "force_accuracy": _ratio(force_right, correct), "by_platform": by_platform}
+            "force_accuracy": _ratio(force_right, correct), "by_platform": by_platform,
+            "correct_by_provenance": via, "found_only_by_graph": via.get("graph", 0)}
 
 
 def score_flags(session: Session, sim: SimWorld) -> dict[str, Any]:
@@ -110,6 +119,28 @@ def minimum_post_requests(sim: SimWorld, crawled: set[tuple[str, str]], page_siz
     return total
 
 
+def completed_graph_lists(platform: str) -> set[str]:
+    """Keys (``base_url direction node``) of the follower / follows lists walked to the end."""
+    with db.session_scope() as session:
+        return set(session.scalars(select(CrawlCheckpoint.key).where(
+            CrawlCheckpoint.platform == platform, CrawlCheckpoint.scope == "graph",
+            CrawlCheckpoint.complete.is_(True))))
+
+
+def minimum_graph_requests(sim: SimWorld, platform: str, lists: set[str], seeds_asked: int) -> int:
+    """The graph step's floor: one lookup per seed asked, plus, for every list the walk completed,
+    the pages needed to list all its entries at the platform's largest page (at least one, since
+    an empty list costs a request too). It does not say which lists were worth walking."""
+    index = GraphIndex(sim.world, platform).refresh()
+    total = seeds_asked
+    for key in lists:
+        _, direction, node = key.rsplit(" ", 2)
+        account = index.by_id.get(node)
+        served = len(served_list(index, account, direction)) if account else 0
+        total += max(1, math.ceil(served / GRAPH_MAX_PAGE[platform]))
+    return total
+
+
 def crawled_accounts(session: Session) -> set[tuple[str, str]]:
     rows = session.execute(select(PlatformAccount.platform, PlatformAccount.handle)
                            .where(PlatformAccount.self_identified.is_(True),
@@ -120,13 +151,17 @@ def crawled_accounts(session: Session) -> set[tuple[str, str]]:
 def render(board: Scoreboard) -> list[str]:
     """Plain lines for the log and the README."""
     a, f, r = board.accounts, board.flags, board.requests
-    lines = [f"accounts: {a['correct']}/{a['true_serving']} serving found, precision {a['precision']}, "
-             f"recall {a['recall']}, force accuracy {a['force_accuracy']}",
-             f"flags: {f['instance_posts_flagged']}/{f['instance_posts_collected']} instance posts flagged "
-             f"(post recall {f['post_recall']}); {f['posts_flagged']} posts flagged of {f['posts_collected']}"]
+    lines = [(f"accounts: {a['correct']}/{a['true_serving']} serving found, precision {a['precision']}, "
+              f"recall {a['recall']}, force accuracy {a['force_accuracy']}"),
+             (f"flags: {f['instance_posts_flagged']}/{f['instance_posts_collected']} instance posts flagged "
+              f"(post recall {f['post_recall']}); {f['posts_flagged']} posts flagged of {f['posts_collected']}")]
     for label, s in f["per_label"].items():
         lines.append(f"  {label:<11} flagged {s['flagged']:>4}  true {s['true_instances']:>4}  "
                      f"precision {s['precision']}  recall {s['recall']}")
+    lines.append(f"found by: {a.get('correct_by_provenance')} (only by graph: {a.get('found_only_by_graph')})")
+    for platform, g in (r.get("graph") or {}).items():
+        lines.append(f"requests (graph, {platform}): {g['used']} used, minimum {g['minimum']} "
+                     f"({g['lists']} lists, {g['seeds_found']} seeds found, {g['seeds_missing']} missing)")
     lines.append(f"requests (posts step): {r.get('posts_used')} used, minimum {r.get('posts_minimum')}; "
                  f"all steps {r.get('total_used')}")
     return lines

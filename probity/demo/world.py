@@ -16,7 +16,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from crawler.fake.world import FakeAccount, FakePost, FakeRef, World, _Ids
-from probity.demo.people import NEGATIVE_KINDS, Person, negative_person, ordinary_person, serving_person
+from probity.demo.graph import add_follows
+from probity.demo.people import (
+    NEGATIVE_KINDS,
+    Person,
+    negative_person,
+    ordinary_person,
+    serving_person,
+)
 from probity.forces import FORCES, FORCES_BY_ID
 from probity.integrity.sample.apportion import apportion
 from probity.integrity.sample.figures import FORCE_WEIGHTS, SOCIAL_CATEGORIES
@@ -131,6 +138,7 @@ def build_world(seed: int = 2026, scale: float = 1.0, posts_per_account: tuple[i
         sim.people[(platform, account.handle)] = person
     _plant_instances(sim, rng, _choose_instances(rng, positives, scale), scale)
     _add_context(sim, rng)
+    add_follows(sim, seed)  # official force accounts and follow edges (their own random stream)
     sim.x_candidates = [a.handle for a in sim.world.accounts["x"]]
     return sim
 

@@ -10,9 +10,9 @@ from typing import Any
 
 import httpx
 import pytest
+from crawl_helpers import account_key, crawl
 from sqlalchemy import Engine, select
 
-from crawl_helpers import account_key, crawl
 from crawler.fake.graph import GraphIndex, served_list
 from crawler.fake.world import FakeAccount, World
 from crawler.graph import run_graph
