@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
-from probity.cli import app
+from cli import app
 from probity.forces import FORCES, FORCE_IDS, get_force
 from probity.models import ForceRow
 

@@ -5,7 +5,7 @@ from sqlalchemy import inspect, select, text
 from typer.testing import CliRunner
 
 from probity import keys
-from probity.cli import app
+from cli import app
 from probity.errors import ProbityError
 from probity.models import ApiKey, KeyRole
 

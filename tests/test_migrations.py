@@ -6,7 +6,7 @@ from sqlalchemy.exc import DBAPIError
 from typer.testing import CliRunner
 
 from probity import db
-from probity.cli import app
+from cli import app
 from probity.models import AuditEvent, Base, ForceRow
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer.main
 
-from probity.cli import app
+from cli import app
 from probity.settings import Settings
 
 README = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")

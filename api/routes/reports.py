@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from api.deps import ADMIN, ANALYST, FORCE, AuditDep, Principal, SessionDep, require
 from api.routes.stats import resolve_force
 from api.schemas.integrity import StatsQuery
-from probity.integrity.report import force_report, national_report
+from registers.report import force_report, national_report
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 Reader = Annotated[Principal, Depends(require(ADMIN, ANALYST, FORCE))]

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Depends, Query
 from api.deps import ADMIN, ANALYST, FORCE, AuditDep, Principal, SessionDep, not_found, require
 from api.schemas.integrity import CrosscheckQuery, FindingOut, StatsQuery
 from probity.forces import FORCE_IDS
-from probity.integrity.crosschecks import run_crosschecks
-from probity.integrity.stats import StatsScope, compute_stats
+from registers.crosschecks import run_crosschecks
+from registers.stats import StatsScope, compute_stats
 
 router = APIRouter(tags=["statistics"])
 Reader = Annotated[Principal, Depends(require(ADMIN, ANALYST, FORCE))]

@@ -124,7 +124,7 @@ def test_expired_and_revoked_keys_are_refused(client, make_key, headers):
 def test_probity_serve_is_registered():
     from typer.testing import CliRunner
 
-    from probity.cli import app as cli
+    from cli import app as cli
 
     result = CliRunner().invoke(cli, ["serve", "--help"])
     assert result.exit_code == 0 and "--port" in result.output and "--host" in result.output

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from classifier import registry
 from classifier.base import read_envelope
-from probity.cli import app
+from cli import app
 from probity.db import session_scope
 from probity.errors import InputFileError
 from probity.models.review import LABELS

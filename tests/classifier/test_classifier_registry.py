@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from classifier import registry
-from probity.cli import app
+from cli import app
 from probity.db import session_scope
 from probity.errors import NotFoundError
 

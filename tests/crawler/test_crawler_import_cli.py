@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from crawl_helpers import crawl, expected_posts, in_scope_keys, stored_post_ids
 from crawler.evidence import account_hash
 from crawler.imports import import_posts_file
-from probity.cli import app
+from cli import app
 from probity.errors import InputFileError
 from probity.models import ExcludedAccount, Post
 

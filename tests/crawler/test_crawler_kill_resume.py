@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def _start(platform: str, url: str, database_url: str) -> subprocess.Popen[bytes]:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PROBITY_DATABASE_URL": database_url,
            "PROBITY_X_BEARER_TOKEN": "test-token"}
-    return subprocess.Popen([sys.executable, "-m", "probity", "crawl", "posts", "--platform", platform,
+    return subprocess.Popen([sys.executable, "-m", "cli", "crawl", "posts", "--platform", platform,
                              "--base-url", url, "--page-size", "5"],
                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 

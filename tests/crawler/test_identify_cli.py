@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from crawler.identify.cli import identify_file
-from probity.cli import app
+from cli import app
 from probity.errors import InputFileError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -79,7 +79,7 @@ def test_cli_exits_with_code_2_and_the_row_error_on_stderr(tmp_path: Path) -> No
     src = tmp_path / "bad.jsonl"
     src.write_text('{"id": "x", "platform": "x", "handle": "h", "display_name": "d"}\n', encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200"}
-    proc = subprocess.run([sys.executable, "-m", "probity", "identify", "--in", str(src), "--out",
+    proc = subprocess.run([sys.executable, "-m", "cli", "identify", "--in", str(src), "--out",
                            str(tmp_path / "o.jsonl")], capture_output=True, text=True, env=env, cwd=ROOT)
     assert proc.returncode == 2
     assert "row 1, column 'bio': missing" in proc.stderr

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from api.main import create_app
 from probity import db
-from probity.demo.run import run_demo
+from demo.run import run_demo
 from probity.models import Flag, Post, Prediction
 from probity.settings import get_settings, reset_settings_cache
 

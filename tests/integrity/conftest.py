@@ -5,7 +5,7 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from probity import db
-from probity.cli import app
+from cli import app
 from probity.settings import reset_settings_cache
 
 

@@ -7,9 +7,9 @@ import pytest
 
 from probity import db
 from probity.db import upsert
-from probity.integrity.crosschecks import CrosscheckConfig, run_crosschecks, same_organisation
-from probity.integrity.sample import build_sample, load_sample
-from probity.integrity.sample.figures import PERIOD_END
+from registers.crosschecks import CrosscheckConfig, run_crosschecks, same_organisation
+from registers.sample import build_sample, load_sample
+from registers.sample.figures import PERIOD_END
 from probity.models import Contract, GiftHospitality
 
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from probity.integrity.templates import TEMPLATES
+from registers.templates import TEMPLATES
 
 DOC = (Path(__file__).parents[2] / "docs" / "registers.md").read_text()
 
@@ -25,7 +25,7 @@ def test_every_template_column_is_documented_with_its_required_flag(name):
 def test_the_documented_commands_exist():
     from typer.testing import CliRunner
 
-    from probity.cli import app
+    from cli import app
 
     for command in (["sample", "load", "--help"], ["report", "stats", "--help"], ["report", "crosschecks", "--help"],
                     ["report", "force", "--help"], ["report", "national", "--help"],

@@ -7,9 +7,9 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
-from probity.cli import app
+from cli import app
 from probity.errors import InputFileError
-from probity.integrity.importer import import_register
+from registers.importer import import_register
 from probity.models import BusinessInterest, GiftHospitality, Investigation
 
 GIFTS_HEADER = "force,entry_ref,entry_date,recipient_role,recipient_rank,chief_officer,offeror,offeror_type,kind,description,value,accepted,reason"
@@ -150,12 +150,12 @@ def test_a_corrupt_xlsx_is_a_clear_error(db_session, tmp_path):
 
 
 def test_cli_import_reports_rows_and_exits_2_on_bad_input(use_database, tmp_path):
-    from probity.cli import main  # noqa: F401  (the console entry point maps ProbityError to exit 2)
+    from cli import main  # noqa: F401  (the console entry point maps ProbityError to exit 2)
     import subprocess
     import sys
 
     bad = _csv(tmp_path, [GIFTS_HEADER, "kent,GH-1,2012-01-01,Officer,,no,X,business,gratuity,,-5,accepted,"])
-    result = subprocess.run([sys.executable, "-m", "probity", "registers", "import", "gifts", str(bad)],
+    result = subprocess.run([sys.executable, "-m", "cli", "registers", "import", "gifts", str(bad)],
                             capture_output=True, text=True, env={**__import__("os").environ,
                                                                  "PROBITY_DATABASE_URL": use_database})
     assert result.returncode == 2

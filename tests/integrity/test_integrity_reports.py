@@ -1,7 +1,7 @@
 import re
 
-from probity.integrity.report import force_report, national_report
-from probity.integrity.sample.figures import PERIOD_END, PERIOD_START
+from registers.report import force_report, national_report
+from registers.sample.figures import PERIOD_END, PERIOD_START
 
 
 def test_force_report_shows_the_forces_figures_and_is_self_contained(sample_session):

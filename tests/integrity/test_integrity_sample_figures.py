@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from probity import db
-from probity.cli import app
-from probity.integrity.sample import build_sample, figures as F, load_sample
+from cli import app
+from registers.sample import build_sample, figures as F, load_sample
 from probity.models import GiftHospitality, Investigation, PlatformAccount, Referral
 from probity.settings import reset_settings_cache
 

@@ -1,4 +1,4 @@
-from probity.integrity.stats import SUPPRESSED, StatsScope, compute_stats, suppress, to_csv
+from registers.stats import SUPPRESSED, StatsScope, compute_stats, suppress, to_csv
 
 
 def test_suppression_hides_one_to_four_only():

@@ -27,11 +27,11 @@ import random
 from typing import TYPE_CHECKING
 
 from crawler.fake.world import FakeAccount, _Ids
-from probity.demo.people import Person
+from demo.people import Person
 from probity.forces import FORCES, Force
 
 if TYPE_CHECKING:  # world.py calls add_follows: a type-only import, no cycle at run time
-    from probity.demo.world import SimWorld
+    from demo.world import SimWorld
 
 OFFICIAL_SHARE = {"x": 1.0, "bluesky": 0.5, "mastodon": 0.15}
 NEGATIVE_FOLLOWS_FORCE = {"retired": 0.8, "family": 0.6, "journalist": 0.95, "recruit": 0.9, "fan": 0.7,

@@ -17,10 +17,10 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from probity.db import upsert
-from probity.integrity.sample.investigations import sample_investigations
-from probity.integrity.sample.planted import PlantedCase, plant
-from probity.integrity.sample.registers import sample_business_interests, sample_contracts, sample_gifts
-from probity.integrity.sample.social import sample_social
+from registers.sample.investigations import sample_investigations
+from registers.sample.planted import PlantedCase, plant
+from registers.sample.registers import sample_business_interests, sample_contracts, sample_gifts
+from registers.sample.social import sample_social
 from probity.models import (
     BusinessInterest,
     Contract,

@@ -11,8 +11,8 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from probity.integrity.sample import figures as F
-from probity.integrity.sample.apportion import apportion, deal, expand, random_date
+from registers.sample import figures as F
+from registers.sample.apportion import apportion, deal, expand, random_date
 
 OFFERORS = {
     "media": ["Evening Gazette", "Weekly Courier", "County Radio", "Regional TV News", "Daily Herald"],

@@ -7,8 +7,8 @@ import random
 from datetime import timedelta
 from typing import Any
 
-from probity.integrity.sample import figures as F
-from probity.integrity.sample.apportion import apportion, deal, expand, random_date
+from registers.sample import figures as F
+from registers.sample.apportion import apportion, deal, expand, random_date
 
 LEFT_KINDS = ("left_dismissed", "left_resigned", "left_retired")
 # the 290 cases of other types, split plausibly (HMIC gives only their total)

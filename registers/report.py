@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 
 from probity import __version__
 from probity.forces import FORCES, get_force
-from probity.integrity.charts import bar_chart
-from probity.integrity.crosschecks import Finding, run_crosschecks
-from probity.integrity.stats import STATUS_KEYS, StatsScope, compute_stats, suppress
+from registers.charts import bar_chart
+from registers.crosschecks import Finding, run_crosschecks
+from registers.stats import STATUS_KEYS, StatsScope, compute_stats, suppress
 
 _env = Environment(loader=FileSystemLoader(Path(__file__).parent / "report_templates"),
                    autoescape=select_autoescape(["html"]))

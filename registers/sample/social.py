@@ -11,8 +11,8 @@ import random
 from datetime import UTC, datetime, time
 from typing import Any
 
-from probity.integrity.sample import figures as F
-from probity.integrity.sample.apportion import apportion, expand, random_date
+from registers.sample import figures as F
+from registers.sample.apportion import apportion, expand, random_date
 
 ROLES = ["officer"] * 7 + ["staff"] * 2 + ["pcso", "special"]
 

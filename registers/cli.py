@@ -12,12 +12,12 @@ import typer
 
 from probity.db import session_scope
 from probity.forces import FORCE_IDS
-from probity.integrity.crosschecks import run_crosschecks
-from probity.integrity.importer import import_register
-from probity.integrity.report import force_report, national_report
-from probity.integrity.sample import load_sample
-from probity.integrity.stats import StatsScope, compute_stats, to_csv
-from probity.integrity.templates import TEMPLATES, get_template
+from registers.crosschecks import run_crosschecks
+from registers.importer import import_register
+from registers.report import force_report, national_report
+from registers.sample import load_sample
+from registers.stats import StatsScope, compute_stats, to_csv
+from registers.templates import TEMPLATES, get_template
 
 log = logging.getLogger(__name__)
 sample_app = typer.Typer(help="The reference data return (HMIC 2011/12 figures).", no_args_is_help=True)

@@ -6,8 +6,8 @@ import logging
 
 import typer
 
-from probity.demo.run import run_demo
-from probity.demo.scoreboard import render
+from demo.run import run_demo
+from demo.scoreboard import render
 
 log = logging.getLogger(__name__)
 

@@ -23,8 +23,8 @@ from sqlalchemy.orm import Session
 
 from crawler.fake.graph import MAX_PAGE as GRAPH_MAX_PAGE
 from crawler.fake.graph import GraphIndex, served_list
+from demo.world import SimWorld
 from probity import db
-from probity.demo.world import SimWorld
 from probity.models import LABELS, CrawlCheckpoint, Flag, PlatformAccount, Post
 
 

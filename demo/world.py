@@ -16,17 +16,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from crawler.fake.world import FakeAccount, FakePost, FakeRef, World, _Ids
-from probity.demo.graph import add_follows
-from probity.demo.people import (
-    NEGATIVE_KINDS,
-    Person,
-    negative_person,
-    ordinary_person,
-    serving_person,
-)
+from demo.graph import add_follows
+from demo.people import NEGATIVE_KINDS, Person, negative_person, ordinary_person, serving_person
 from probity.forces import FORCES, FORCES_BY_ID
-from probity.integrity.sample.apportion import apportion
-from probity.integrity.sample.figures import FORCE_WEIGHTS, SOCIAL_CATEGORIES
+from registers.sample.apportion import apportion
+from registers.sample.figures import FORCE_WEIGHTS, SOCIAL_CATEGORIES
 
 POOL_DIR = Path(__file__).parent / "data" / "post_pool"
 PLATFORM_SHARE = (("x", 0.70), ("bluesky", 0.15), ("mastodon", 0.15))

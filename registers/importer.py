@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from probity.db import upsert
 from probity.errors import InputFileError, RowError
 from probity.forces import FORCE_IDS
-from probity.integrity.templates import Column, Kind, Template, get_template
+from registers.templates import Column, Kind, Template, get_template
 
 YES = {"yes", "y", "true", "1"}
 NO = {"no", "n", "false", "0", ""}

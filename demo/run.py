@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import select
 
 from probity import db, keys
-from probity.demo.scoreboard import (
+from demo.scoreboard import (
     Scoreboard,
     completed_graph_lists,
     crawled_accounts,
@@ -30,7 +30,7 @@ from probity.demo.scoreboard import (
     score_accounts,
     score_flags,
 )
-from probity.demo.world import SimWorld, build_world, describe
+from demo.world import SimWorld, build_world, describe
 from probity.models import ApiKey, Flag, KeyRole, Post, utcnow
 from probity.settings import get_settings, reset_settings_cache
 
@@ -161,7 +161,7 @@ def run_demo(seed: int = 2026, scale: float = 1.0, *, load_sample: bool = True,
         _crawl(board, sim, urls)
     _classify(board)
     if load_sample:
-        from probity.integrity.sample import load_sample as load
+        from registers.sample import load_sample as load
 
         with _stage("reference data return", board), db.session_scope() as session:
             load(session)

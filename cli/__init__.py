@@ -8,14 +8,15 @@ import sys
 import typer
 
 from crawler import cli as crawl_cli
+from demo import cli as demo_cli
 from classifier import cli as classifier_cli
 from api import cli as api_cli
 from crawler.identify import cli as identify_cli
-from probity.cli import db as db_cli
-from probity.cli import forces as forces_cli
-from probity.cli import keys as keys_cli
+from cli import db as db_cli
+from cli import forces as forces_cli
+from cli import keys as keys_cli
 from probity.errors import ProbityError
-from probity.integrity import cli as integrity_cli
+from registers import cli as integrity_cli
 from probity.logs import setup_logging
 from probity.settings import get_settings
 from training import cli as training_cli
@@ -36,7 +37,7 @@ app.add_typer(crawl_cli.app, name="crawl")
 app.add_typer(integrity_cli.sample_app, name="sample")
 app.add_typer(integrity_cli.registers_app, name="registers")
 app.add_typer(integrity_cli.report_app, name="report")
-app.command("demo")(__import__("probity.demo.cli", fromlist=["demo"]).demo)
+app.command("demo")(demo_cli.demo)
 app.add_typer(classifier_cli.app)  # classify, classify-posts, model …
 app.add_typer(training_cli.app)  # train, evaluate
 app.command("serve")(api_cli.serve)

@@ -1,3 +1,0 @@
-from probity.cli import main
-
-main()
