@@ -19,7 +19,6 @@ from typing import Any
 
 from sqlalchemy import select
 
-from probity import db, keys
 from demo.scoreboard import (
     Scoreboard,
     completed_graph_lists,
@@ -31,6 +30,7 @@ from demo.scoreboard import (
     score_flags,
 )
 from demo.world import SimWorld, build_world, describe
+from probity import db, keys
 from probity.models import ApiKey, Flag, KeyRole, Post, utcnow
 from probity.settings import get_settings, reset_settings_cache
 
