@@ -1,7 +1,9 @@
 """Fake follow-graph endpoints, in each platform's documented shape, over a World's follow edges.
 
 - Bluesky ``app.bsky.graph.getFollowers`` / ``getFollows`` (lexicon: ``actor``, ``limit`` 1–100,
-  default 50, opaque ``cursor``; output ``{subject, cursor?, followers|follows}`` of profileViews).
+  default 50, opaque ``cursor``; output ``{subject, cursor?, followers|follows}`` of profileViews;
+  an unknown, deactivated or taken-down actor is ``400 InvalidRequest "Actor not found: …"``, as
+  in the AppView's own code).
 - Mastodon ``GET /api/v1/accounts/:id/followers`` / ``following`` (``limit`` default 40, max 80;
   an array of Accounts; RFC 8288 ``Link`` header with ``rel="next"`` (``max_id``) and
   ``rel="prev"`` (``min_id``), whose ids are follow-record ids, not account ids; 200 ``[]`` when the
@@ -56,7 +58,12 @@ class GraphIndex:
 
 
 def served_list(index: GraphIndex, account: FakeAccount, direction: str) -> list[FakeAccount]:
-    """What the platform lists for ``account`` in ``direction``, newest follow first."""
+    """The follow records the platform pages over for ``account`` in ``direction``, newest first.
+
+    Deleted accounts' follows are gone. Mastodon and X also leave suspended accounts out before
+    paging; Bluesky's AppView pages over the follow records and drops taken-down accounts from
+    each page afterwards, so a Bluesky page can be short while a cursor follows.
+    """
     index.refresh()
     if index.platform == "mastodon" and (account.hide_network or account.suspended):
         return []
@@ -64,7 +71,8 @@ def served_list(index: GraphIndex, account: FakeAccount, direction: str) -> list
         people = list(index.followers.get(account.id, []))
     else:
         people = [index.by_id[t] for t in account.follows if t in index.by_id]
-    return [p for p in reversed(people) if not (p.deleted or p.suspended)]
+    keep_suspended = index.platform == "bluesky"
+    return [p for p in reversed(people) if not p.deleted and (keep_suspended or not p.suspended)]
 
 
 def add_graph_routes(app: Starlette, state: FakePlatform) -> None:
@@ -82,12 +90,8 @@ def _bluesky(state: FakePlatform, index: GraphIndex) -> list[Any]:
             if not actor:
                 return bad_request("Error: Params must have the property \"actor\"")
             a = index.refresh().by_id.get(actor) or state.world.find("bluesky", actor)
-            if a is None:
-                return bad_request("Profile not found")
-            if a.deleted:
-                return JSONResponse({"error": "AccountDeactivated", "message": "Account is deactivated"}, 400)
-            if a.suspended:
-                return JSONResponse({"error": "AccountTakedown", "message": "Account has been suspended"}, 400)
+            if a is None or a.deleted or a.suspended:  # the AppView's words for all three
+                return bad_request(f"Actor not found: {actor}")
             try:
                 limit = int(params.get("limit", 50))
             except ValueError:
@@ -97,8 +101,9 @@ def _bluesky(state: FakePlatform, index: GraphIndex) -> list[Any]:
                                    else "Error: limit can not be less than 1")
             people = served_list(index, a, direction)
             start, _ = decode_cursor(params.get("cursor"))
+            shown = [p for p in people[start:start + limit] if not p.suspended]
             body: dict[str, Any] = {"subject": bluesky.profile_view(a),
-                                    key: [bluesky.profile_view(p) for p in people[start:start + limit]]}
+                                    key: [bluesky.profile_view(p) for p in shown]}
             if start + limit < len(people):
                 body["cursor"] = encode_cursor((start + limit, ""))
             return JSONResponse(body)

@@ -53,9 +53,11 @@ class BlueskyGraph(BaseSource):
         response = self.transport.get(f"/xrpc/{method}",
                                       {"actor": node, "limit": min(limit, self.max_page), "cursor": cursor})
         body = json_body(response, method)
-        # Only account-state errors mean "gone"; a parameter error is ours and must surface.
+        # Only account-state errors mean "gone" (the AppView says "Actor not found: …" for an
+        # unknown, deactivated or taken-down actor); a parameter error is ours and must surface.
+        message = str(body.get("message", ""))
         if response.status_code == 400 and (body.get("error") in GONE_ERRORS - {"InvalidRequest"}
-                                             or body.get("message") == "Profile not found"):
+                                             or message.startswith(("Actor not found", "Profile not found"))):
             raise AccountGone(node, f"{body.get('error')}: {body.get('message', '')}")
         if response.status_code != 200:
             raise SourceError(f"{method}: HTTP {response.status_code}: {body}")

@@ -174,7 +174,7 @@ def test_fakes_answer_the_documented_list_shapes_and_limits(fake, clock):
                     assert body["subject"]["did"] == seed.id and len(body["followers"]) == 10 and body["cursor"]
                     assert {"did", "handle", "description"} <= set(body["followers"][0])
                     r = client.get("/xrpc/app.bsky.graph.getFollows", params={"actor": "did:plc:nobody"})
-                    assert r.status_code == 400 and r.json()["message"] == "Profile not found"
+                    assert r.status_code == 400 and r.json()["message"] == "Actor not found: did:plc:nobody"
                 elif platform == "mastodon":
                     r = client.get(f"/api/v1/accounts/{seed.id}/followers", params={"limit": 500})
                     assert r.status_code == 200 and len(r.json()) == 16  # capped at 80: all 16 fit
@@ -207,3 +207,18 @@ def test_hidden_networks_and_suspended_accounts_list_nothing(fake, clock, crawl_
     assert account_key("mastodon", people["colleague_only"]) not in found
     assert account_key("mastodon", people["officer3"]) not in found
     assert account_key("mastodon", people["officer1"]) in found
+
+
+def test_bluesky_pages_can_be_short_when_followers_are_taken_down(fake, clock, crawl_engine):
+    """The AppView drops taken-down followers after paging: a short page, then a cursor."""
+    world, people = graph_world("bluesky")
+    for k in ("officer10", "officer11"):  # newest follows of the force: 4 negatives, then these two
+        people[k].suspended = True
+    with fake("bluesky", world) as (state, url):
+        body = httpx.get(f"{url}/xrpc/app.bsky.graph.getFollowers",
+                         params={"actor": people["seed"].id, "limit": 6}).json()
+        assert len(body["followers"]) == 4 and body["cursor"]
+        walk("bluesky", url, crawl_engine, clock)
+    found = in_scope(crawl_engine, "bluesky")
+    assert account_key("bluesky", people["officer9"]) in found
+    assert account_key("bluesky", people["officer10"]) not in found

@@ -70,6 +70,13 @@ def test_scoreboard_against_the_worlds_truth(demo):
     assert all(s["true_instances"] >= 1 for s in flags["per_label"].values())
     assert board.requests["first_crawl"] is True
     assert board.requests["posts_used"] == board.requests["posts_minimum"]
+    graph = board.requests["graph"]
+    assert set(graph) == {"bluesky", "mastodon", "x"}
+    assert all(g["used"] == g["minimum"] > 0 and not g["budget_stopped"] for g in graph.values())
+    # X has no account search: every X account was found through the graph
+    assert accounts["by_platform"]["x"]["recall"] >= 0.85
+    assert accounts["correct_by_provenance"].keys() <= {"search", "graph"}
+    assert accounts["found_only_by_graph"] >= board.world["serving_by_platform"]["x"] * 0.85
     assert set(board.stage_seconds) >= {"database", "discover and identify", "crawl posts", "classify", "score"}
 
 
@@ -128,6 +135,7 @@ def test_running_again_is_incremental_and_idempotent(demo):
     assert again.scoreboard.requests["first_crawl"] is False
     assert again.scoreboard.requests["posts_used"] == again.scoreboard.requests["posts_minimum"]
     assert again.scoreboard.accounts == demo.scoreboard.accounts
+    assert all(g["used"] == g["minimum"] == 0 for g in again.scoreboard.requests["graph"].values())
 
 
 @pytest.mark.slow
