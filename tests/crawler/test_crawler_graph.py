@@ -214,7 +214,7 @@ def test_bluesky_pages_can_be_short_when_followers_are_taken_down(fake, clock, c
     world, people = graph_world("bluesky")
     for k in ("officer10", "officer11"):  # newest follows of the force: 4 negatives, then these two
         people[k].suspended = True
-    with fake("bluesky", world) as (state, url):
+    with fake("bluesky", world) as (_, url):
         body = httpx.get(f"{url}/xrpc/app.bsky.graph.getFollowers",
                          params={"actor": people["seed"].id, "limit": 6}).json()
         assert len(body["followers"]) == 4 and body["cursor"]
