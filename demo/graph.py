@@ -8,13 +8,14 @@ The edge model (fixed before measuring; see docs/crawler.md, "Discovery by the s
 - **Serving officers and staff.** One in ten follows nobody at all. The rest follow their
   force's official account where it exists on that platform (85%), their force's team accounts
   (50% each), 0–6 colleagues of the same force on the same platform (a third follow none),
-  now and then someone from another force, and 0–3 random accounts. Officers whose bio names no
+  now and then (10%) an officer of another force, and 0–3 accounts of the public (ordinary
+  accounts and non-police negatives, never officers). Officers whose bio names no
   force still serve somewhere: they get a hidden force for their edges.
 - **Hard negatives also follow forces**, so an edge proves nothing: retired officers (80%) and
   family (60%) follow the force they name and often an officer there; journalists and recruits
   follow their force almost always; fans follow one to three forces; namesakes sometimes;
   team accounts follow their force; other jurisdictions and idioms rarely.
-- **Ordinary accounts** follow 0–4 random accounts; one in seven follows a force.
+- **Ordinary accounts** follow 0–4 accounts of the public; one in seven follows a force.
 - **Force accounts** follow their team accounts and 3–6 other forces, never individuals.
 - On Mastodon, one account in twenty hides its network (its lists answer ``[]``).
 
@@ -86,7 +87,10 @@ def add_follows(sim: SimWorld, seed: int) -> None:
                 serving.setdefault(home[a.id], []).append(a)
             elif p.kind == "official" and a.id in home:
                 teams.setdefault(home[a.id], []).append(a)
-        everyone = [a for a, _ in people]
+        # Follows outside work go to the public (ordinary accounts and non-police negatives), not
+        # to "anyone in the world": most of this world's accounts are officers, and drawing from
+        # all of them would link officers far more than real timelines do.
+        public = [a for a, p in people if not p.serving and p.kind != "official"]
         all_serving = [a for group in serving.values() for a in group]
         for a, p in people:
             if a.id in official_ids:
@@ -104,9 +108,9 @@ def add_follows(sim: SimWorld, seed: int) -> None:
                 follows += rng.sample(colleagues, min(len(colleagues), rng.choice((0, 0, 1, 2, 3, 4, 6))))
                 if all_serving and rng.random() < 0.1:
                     follows.append(rng.choice(all_serving))
-                follows += rng.sample(everyone, rng.randint(0, 3))
+                follows += rng.sample(public, min(len(public), rng.randint(0, 3)))
             elif p.kind == "other":
-                follows += rng.sample(everyone, rng.randint(0, 4))
+                follows += rng.sample(public, min(len(public), rng.randint(0, 4)))
                 if rng.random() < 1 / 7:
                     follows += [f for f in [forces.get((platform, rng.choice(FORCES).id))] if f]
             else:
@@ -116,7 +120,7 @@ def add_follows(sim: SimWorld, seed: int) -> None:
                     follows += [f for f in (forces.get((platform, rng.choice(FORCES).id)) for _ in range(2)) if f]
                 if p.kind in ("retired", "family") and serving.get(force) and rng.random() < 0.5:
                     follows += rng.sample(serving[force], min(len(serving[force]), rng.randint(1, 3)))
-                follows += rng.sample(everyone, rng.randint(0, 2))
+                follows += rng.sample(public, min(len(public), rng.randint(0, 2)))
             a.follows = list(dict.fromkeys(f.id for f in follows if f is not a))
             if platform == "mastodon" and rng.random() < 0.05:
                 a.hide_network = True
