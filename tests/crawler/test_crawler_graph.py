@@ -12,7 +12,9 @@ import httpx
 import pytest
 from crawl_helpers import account_key, crawl
 from sqlalchemy import Engine, select
+from typer.testing import CliRunner
 
+from cli import app
 from crawler.fake.graph import GraphIndex, served_list
 from crawler.fake.world import FakeAccount, World
 from crawler.graph import run_graph
@@ -222,3 +224,15 @@ def test_bluesky_pages_can_be_short_when_followers_are_taken_down(fake, clock, c
     found = in_scope(crawl_engine, "bluesky")
     assert account_key("bluesky", people["officer9"]) in found
     assert account_key("bluesky", people["officer10"]) not in found
+
+
+def test_cli_crawl_graph_walks_within_the_budget_and_reports_on_stderr(fake, crawl_engine):
+    world, _ = graph_world("x")
+    with fake("x", world) as (state, url):
+        result = CliRunner().invoke(app, ["crawl", "graph", "--platform", "x", "--base-url", url,
+                                          "--seed", "kent_police", "--budget", "3"])
+        assert result.exit_code == 0, result.output
+        assert len(state.requests) == 3 and result.stdout == ""
+        assert "budget stopped" in result.stderr
+        bad = CliRunner().invoke(app, ["crawl", "graph", "--platform", "x", "--base-url", url, "--budget", "0"])
+    assert bad.exit_code != 0 and "at least 1 request" in str(bad.exception)
