@@ -16,9 +16,11 @@ from typer.testing import CliRunner
 
 from cli import app
 from crawler.fake.graph import GraphIndex, served_list
+from crawler.fake.server import Faults, Injected
 from crawler.fake.world import FakeAccount, World
 from crawler.graph import run_graph
 from crawler.identify import identify
+from crawler.transport import TransportError
 from probity.models import CrawlCheckpoint, ExcludedAccount, PlatformAccount
 
 PLATFORMS = ["bluesky", "mastodon", "x"]
@@ -236,3 +238,20 @@ def test_cli_crawl_graph_walks_within_the_budget_and_reports_on_stderr(fake, cra
         assert "budget stopped" in result.stderr
         bad = CliRunner().invoke(app, ["crawl", "graph", "--platform", "x", "--base-url", url, "--budget", "0"])
     assert bad.exit_code != 0 and "at least 1 request" in str(bad.exception)
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+def test_a_walk_that_fails_mid_list_resumes_at_the_page_it_stopped(platform, fake, clock, crawl_engine):
+    world, _ = graph_world(platform)
+    path = {"bluesky": "getFollowers", "mastodon": "/followers", "x": "/followers"}[platform]
+    # the force's followers list has 4 pages of 5: its third page fails beyond the retry budget
+    faults = Faults(inject=[Injected(match=path, kind="503", times=10, after=2)])
+    with fake(platform, world, faults) as (state, url):
+        with pytest.raises(TransportError):
+            walk(platform, url, crawl_engine, clock)
+        state.faults.inject.clear()
+        walk(platform, url, crawl_engine, clock)
+    assert len(in_scope(crawl_engine, platform)) == 14
+    answered = Counter((path, tuple(sorted(q.items())))
+                       for (path, q), status in zip(state.requests, state.statuses, strict=True) if status == 200)
+    assert max(answered.values()) == 1  # no page fetched twice across the failure
