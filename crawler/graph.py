@@ -12,7 +12,8 @@ Out-of-scope accounts are never expanded: nothing is kept about them but a keyed
 
 Every list page is written in one transaction with its checkpoint (scope ``graph``), so a walk
 killed at any moment, or stopped by the request budget, resumes at the page it stopped at. A
-completed list is not walked again by later runs.
+completed list is not walked again by later runs, unless ``refresh`` is asked for: then it is
+read again newest first, down to the newest entry of its last complete walk (usually one page).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
-from crawler.paging import walk
+from crawler.paging import first_marker, walk
 from crawler.pipeline import Crawler, now
 from crawler.run import CrawlSummary, base_urls, make_source
 from crawler.sources import AccountGone, Page
@@ -62,6 +63,7 @@ class GraphWalk:
     graph: GraphSource
     budget: int
     page_size: int = 0  # items asked per list page; 0: the platform's maximum (fewest requests)
+    refresh: bool = False  # also re-walk completed lists, newest first, down to the newest entry seen
     advance: Callable[[], None] = lambda: None
     counts: dict[str, int] = field(default_factory=dict)
 
@@ -103,7 +105,8 @@ class GraphWalk:
                     for direction in DIRECTIONS:
                         cp = done.get(self.key(direction, node))
                         # attempted: a list that stopped unfinished (a repeated cursor) waits for the next run
-                        if self.key(direction, node) not in attempted and (cp is None or not cp.complete):
+                        if self.key(direction, node) not in attempted and (
+                                cp is None or not cp.complete or self.refresh):
                             pending.append((node, direction))
                 if not pending:
                     break
@@ -158,33 +161,41 @@ class GraphWalk:
 
     def _walk_list(self, node: str, direction: str, cp: CrawlCheckpoint | None) -> None:
         key = self.key(direction, node)
-        cursor = cp.cursor if cp is not None and not cp.complete else None
-        pages, items = (cp.pages, cp.items) if cp is not None and not cp.complete else (0, 0)
+        # Lists are newest follow first: a refresh stops at the newest entry of the last complete
+        # walk (newest_id); an unfinished walk resumes at its cursor and keeps both markers.
+        resuming = cp is not None and not cp.complete
+        cursor = cp.cursor if resuming and cp is not None else None
+        since = cp.newest_id if cp is not None else None
+        pending = cp.pending_newest_id if resuming and cp is not None else None
+        pages, items = (cp.pages, cp.items) if cp is not None else (0, 0)
 
         def fetch(c: str | None) -> Page:
             self._spend()
             return self.graph.edges(node, direction, c, self.page_size or self.graph.max_page)
 
         try:
-            for step in walk(fetch, cursor, max_empty_pages=self.crawler.max_empty_pages,
+            for step in walk(fetch, cursor, since=since, marker=self.graph.node_id,
+                             max_empty_pages=self.crawler.max_empty_pages,
                              what=f"{self.platform} {direction} of {node}"):
                 self.crawler.stats.pages += 1
+                pending = pending or first_marker(step.items, self.graph.node_id)
                 pages, items = pages + 1, items + len(step.items)
                 finished = step.done and step.complete
                 with session_scope(self.crawler.engine) as session:
                     for raw in step.items:
                         self.crawler._candidate(session, raw, self._seen, self.counts, via="graph")
                     save_checkpoint(session, self.platform, EDGE_SCOPE, key,
-                                    cursor=None if finished else step.next_cursor, newest_id=None,
-                                    pending_newest_id=None, complete=finished, pages=pages, items=items,
-                                    now=now())
+                                    cursor=None if finished else step.next_cursor,
+                                    newest_id=(pending or since) if finished else since,
+                                    pending_newest_id=None if finished else pending,
+                                    complete=finished, pages=pages, items=items, now=now())
         except AccountGone as exc:
             # Gone, suspended or protected: nothing to list. Not marked deleted here: the account
             # and posts steps decide that with their own requests.
             log.info("%s graph: %s of %s not listed (%s)", self.platform, direction, node, exc.reason)
             self.counts["gone"] += 1
             with session_scope(self.crawler.engine) as session:
-                save_checkpoint(session, self.platform, EDGE_SCOPE, key, cursor=None, newest_id=None,
+                save_checkpoint(session, self.platform, EDGE_SCOPE, key, cursor=None, newest_id=since,
                                 pending_newest_id=None, complete=True, pages=pages + 1, items=items, now=now())
         self.counts["lists"] += 1
         self.advance()
@@ -192,7 +203,7 @@ class GraphWalk:
 
 def run_graph(platform: str, *, base_url: str | None = None, engine: Engine | None = None,
               budget: int | None = None, seeds: list[str] | None = None, clock: Clock | None = None,
-              page_size: int | None = None,
+              page_size: int | None = None, refresh: bool = False,
               identifier: Any = None, identifier_version: str = "",
               on_start: Callable[[str, int | None], None] = lambda d, t: None,
               advance: Callable[[], None] = lambda: None) -> CrawlSummary:
@@ -213,7 +224,7 @@ def run_graph(platform: str, *, base_url: str | None = None, engine: Engine | No
         graph = GRAPH_CLASSES[platform](source.transport)
         on_start(f"graph {platform}", None)
         try:
-            counts = GraphWalk(crawler, graph, budget, page_size or 0, advance=advance).run(seeds or seed_handles(platform))
+            counts = GraphWalk(crawler, graph, budget, page_size or 0, refresh, advance=advance).run(seeds or seed_handles(platform))
         finally:
             source.transport.close()
         for k, v in counts.items():

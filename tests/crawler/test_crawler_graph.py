@@ -255,3 +255,21 @@ def test_a_walk_that_fails_mid_list_resumes_at_the_page_it_stopped(platform, fak
     answered = Counter((path, tuple(sorted(q.items())))
                        for (path, q), status in zip(state.requests, state.statuses, strict=True) if status == 200)
     assert max(answered.values()) == 1  # no page fetched twice across the failure
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+def test_refresh_reads_each_list_down_to_the_newest_entry_seen(platform, fake, clock, crawl_engine):
+    world, people = graph_world(platform)
+    with fake(platform, world) as (_, url):
+        walk(platform, url, crawl_engine, clock)
+        with crawl_engine.connect() as conn:
+            lists = len(list(conn.scalars(select(CrawlCheckpoint.key).where(CrawlCheckpoint.scope == "graph"))))
+        newcomer = _account(platform, 40, "Police Constable with Kent Police. New in post.")
+        newcomer.follows.append(people["seed"].id)
+        world.accounts[platform].append(newcomer)
+        assert walk(platform, url, crawl_engine, clock).stats.requests == 0  # no refresh: nothing asked
+        assert account_key(platform, newcomer) not in in_scope(crawl_engine, platform)
+        refreshed = walk(platform, url, crawl_engine, clock, refresh=True)
+    assert in_scope(crawl_engine, platform)[account_key(platform, newcomer)] == "graph"
+    # one page per known list (the newest entry seen is on it), plus the newcomer's own two lists
+    assert refreshed.stats.requests == lists + 2
