@@ -23,15 +23,21 @@ EXTRAS = ("Views my own.", "Tweets are personal, not my employer's.", "Dog dad."
           "Rugby on Saturdays.", "Coffee first.", "Parkrun addict.", "Trying to learn Welsh.",
           "Opinions my own.", "Gym, gigs, good food.", "Cyclist.", "Allotment in progress.", "")
 ROLE_PHRASES = {
-    # bare ranks ("Sgt", "DC", "Inspector") are left out: without police context they are
-    # ambiguous (army sergeants, ticket inspectors), and a careful annotator would not count them
+    # ranks as people write them ("DC", "Sgt", "Ch Supt"); every template also names a force or a
+    # place, which is what makes a bare rank a claim (issue #17)
     "officer": ("PC", "Police Constable", "Response PC", "Police sergeant", "Police Sgt", "Detective Constable",
                 "Neighbourhood PC", "Roads policing officer", "Custody sergeant", "Student officer",
-                "Police officer", "Response officer", "Detective Sergeant", "Police Inspector"),
-    "special": ("Special Constable", "Special constable", "Volunteer special constable", "Special Sergeant"),
+                "Police officer", "Response officer", "Detective Sergeant", "Police Inspector",
+                "DC", "DS", "Sgt", "Insp", "DCI", "Det Sgt", "Ch Supt", "Response Sgt"),
+    "special": ("Special Constable", "Special constable", "Volunteer special constable", "Special Sergeant", "SC"),
     "pcso": ("PCSO", "Police Community Support Officer", "Neighbourhood PCSO"),
+    # staff job families as forces advertise them
     "staff": ("Police staff", "Police staff call handler", "Control room dispatcher (police staff)",
-              "Detention officer, police staff", "Police staff investigator", "Crime analyst, police staff"),
+              "Detention officer, police staff", "Police staff investigator", "Crime analyst, police staff",
+              "Call handler", "Control room operator", "Detention officer", "Intelligence analyst",
+              "Digital forensic examiner", "Crime scene investigator", "Civilian investigator",
+              "Police call handler", "Force control room dispatcher"),
+    "volunteer": ("Police Support Volunteer", "Police volunteer", "PSV"),
 }
 SERVING_TEMPLATES = (
     "{role} with {ref}. {extra}", "{role} at {ref} | {extra}", "Serving {role_l} in {ref}. {extra}",
@@ -80,9 +86,12 @@ def serving_person(force_id: str | None, role: str, rng: random.Random) -> Perso
     else:
         ref = force_reference(FORCES_BY_ID[force_id], rng)
     template = rng.choice(SERVING_TEMPLATES)
-    bio = template.format(role=phrase, role_l=phrase[0].lower() + phrase[1:] if phrase[1].islower() else phrase,
+    # "a detective constable", but a rank abbreviation keeps its capital ("a Sgt", not "a sgt")
+    lower = phrase[1].islower() and phrase.split()[0] not in ("Sgt", "Insp", "Det", "Ch")
+    bio = template.format(role=phrase, role_l=phrase[0].lower() + phrase[1:] if lower else phrase,
                           ref=ref, extra=rng.choice(EXTRAS)).strip()
-    titled = {"officer": "PC ", "special": "SC ", "pcso": "PCSO "}.get(role, "") if rng.random() < 0.3 else ""
+    titles = {"officer": ("PC ", "DC ", "DS ", "Sgt "), "special": ("SC ",), "pcso": ("PCSO ",)}.get(role, ("",))
+    titled = rng.choice(titles) if rng.random() < 0.3 else ""
     return Person(f"{titled}{first} {last}", _stem(first, last, rng), bio, "serving", True, force_id, role)
 
 

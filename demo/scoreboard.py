@@ -57,27 +57,36 @@ class Scoreboard:
 def score_accounts(session: Session, sim: SimWorld) -> dict[str, Any]:
     truth = {_handle_key(p, h): person for (p, h), person in sim.people.items()}
     found = session.execute(select(PlatformAccount.platform, PlatformAccount.handle, PlatformAccount.force_id,
-                                   PlatformAccount.discovered_via)
+                                   PlatformAccount.role, PlatformAccount.discovered_via)
                             .where(PlatformAccount.self_identified.is_(True),
                                    ~PlatformAccount.platform_id.like("sample-%"))).all()
     correct = force_right = 0
+    role_right: dict[str | None, int] = {}
     via: dict[str, int] = {}  # correct finds by how they were first found (search runs before the graph)
-    for platform, handle, force_id, discovered_via in found:
+    for platform, handle, force_id, found_role, discovered_via in found:
         person = truth.get(_handle_key(getattr(platform, "value", platform), handle))
         if person is not None and person.serving:
             correct += 1
             force_right += person.force_id == force_id
+            same = person.role == getattr(found_role, "value", found_role)
+            role_right[person.role] = role_right.get(person.role, 0) + same
             via[discovered_via or "unknown"] = via.get(discovered_via or "unknown", 0) + 1
     serving = len(sim.serving)
-    found_keys = {_handle_key(getattr(p, "value", p), h) for p, h, _, _ in found}
+    found_keys = {_handle_key(getattr(p, "value", p), h) for p, h, *_ in found}
     by_platform = {}
-    for platform in sim.world.accounts:
-        mine = [k for k, person in truth.items() if person.serving and k[0] == platform]
-        by_platform[platform] = {"true_serving": len(mine),
+    for name in sim.world.accounts:
+        mine = [k for k, person in truth.items() if person.serving and k[0] == name]
+        by_platform[name] = {"true_serving": len(mine),
                                  "recall": _ratio(sum(k in found_keys for k in mine), len(mine))}
+    by_role = {}  # issue #17: is staff found as well as officers?
+    for role in sorted({p.role for p in truth.values() if p.serving and p.role is not None}):
+        mine = [k for k, person in truth.items() if person.serving and person.role == role]
+        hits = sum(k in found_keys for k in mine)
+        by_role[role] = {"true_serving": len(mine), "found": hits, "recall": _ratio(hits, len(mine)),
+                         "role_accuracy": _ratio(role_right.get(role, 0), hits)}
     return {"found": len(found), "true_serving": serving, "correct": correct,
             "precision": _ratio(correct, len(found)), "recall": _ratio(correct, serving),
-            "force_accuracy": _ratio(force_right, correct), "by_platform": by_platform,
+            "force_accuracy": _ratio(force_right, correct), "by_platform": by_platform, "by_role": by_role,
             "correct_by_provenance": via, "found_only_by_graph": via.get("graph", 0)}
 
 
@@ -152,9 +161,11 @@ def render(board: Scoreboard) -> list[str]:
     """Plain lines for the log and the README."""
     a, f, r = board.accounts, board.flags, board.requests
     lines = [(f"accounts: {a['correct']}/{a['true_serving']} serving found, precision {a['precision']}, "
-              f"recall {a['recall']}, force accuracy {a['force_accuracy']}"),
-             (f"flags: {f['instance_posts_flagged']}/{f['instance_posts_collected']} instance posts flagged "
-              f"(post recall {f['post_recall']}); {f['posts_flagged']} posts flagged of {f['posts_collected']}")]
+              f"recall {a['recall']}, force accuracy {a['force_accuracy']}")]
+    lines += [f"  {role:<10} {x['found']:>4}/{x['true_serving']:<4} recall {x['recall']}  "
+              f"role accuracy {x['role_accuracy']}" for role, x in a.get("by_role", {}).items()]
+    lines.append(f"flags: {f['instance_posts_flagged']}/{f['instance_posts_collected']} instance posts flagged "
+                 f"(post recall {f['post_recall']}); {f['posts_flagged']} posts flagged of {f['posts_collected']}")
     for label, s in f["per_label"].items():
         lines.append(f"  {label:<11} flagged {s['flagged']:>4}  true {s['true_instances']:>4}  "
                      f"precision {s['precision']}  recall {s['recall']}")

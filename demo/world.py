@@ -24,7 +24,10 @@ from registers.sample.figures import FORCE_WEIGHTS, SOCIAL_CATEGORIES
 
 POOL_DIR = Path(__file__).parent / "data" / "post_pool"
 PLATFORM_SHARE = (("x", 0.70), ("bluesky", 0.15), ("mastodon", 0.15))
-ROLE_SHARE = (("officer", 0.70), ("staff", 0.15), ("pcso", 0.08), ("special", 0.07))
+# Self-identifying accounts by role, roughly as forces' workforces divide (issue #17): officers
+# about 55%, police staff about 35% (here 33% staff and 2% police support volunteers), PCSOs and
+# special constables about 5% each.
+ROLE_SHARE = (("officer", 0.55), ("staff", 0.33), ("pcso", 0.05), ("special", 0.05), ("volunteer", 0.02))
 START = datetime(2026, 1, 1, tzinfo=UTC)
 
 

@@ -11,7 +11,7 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Select, distinct, func, select
 from sqlalchemy.orm import Session
@@ -28,6 +28,7 @@ from probity.models import (
     Post,
     Referral,
     ReferralItem,
+    Role,
 )
 
 SUPPRESSED = "<5"
@@ -78,7 +79,7 @@ def _value(key: Any) -> Any:
 
 
 def investigation_stats(session: Session, scope: StatsScope) -> dict[str, Any]:
-    I = Investigation  # noqa: E741
+    I = Investigation
     rows = session.execute(_where(
         select(I.type, I.recipient, I.media_scope, I.status, I.suspended, func.count())
         .group_by(I.type, I.recipient, I.media_scope, I.status, I.suspended), scope, I.force_id, I.opened_on))
@@ -161,15 +162,24 @@ def social_media_stats(session: Session, scope: StatsScope) -> dict[str, Any]:
     A = PlatformAccount
     profiles = session.scalar(_where(select(func.count()).select_from(A).where(A.self_identified.is_(True)),
                                      scope, A.force_id, A.first_seen, is_datetime=True)) or 0
-    items = _where(select(ReferralItem.labels, Post.platform, Post.account_id)
-                   .join(Flag, Flag.id == ReferralItem.flag_id).join(Post, Post.id == Flag.post_id),
+    # role (issue #17): officers, specials, PCSOs, staff and volunteers are counted apart
+    by_role = cast("Select[Any]", select(A.role, func.count()).where(A.self_identified.is_(True)).group_by(A.role))
+    role_rows = _where(by_role, scope, A.force_id, A.first_seen, is_datetime=True)
+    profiles_by_role = dict.fromkeys([*(r.value for r in Role), "unknown"], 0)
+    for row in session.execute(role_rows):
+        profiles_by_role[_value(row[0]) if row[0] is not None else "unknown"] += int(row[1])
+    items = _where(select(ReferralItem.labels, Post.platform, Post.account_id, A.role)
+                   .join(Flag, Flag.id == ReferralItem.flag_id).join(Post, Post.id == Flag.post_id)
+                   .join(A, A.id == Post.account_id),
                    scope, Flag.force_id, Post.created_at, is_datetime=True)
+    instances_by_role = dict.fromkeys(profiles_by_role, 0)
     by_category = {"offensive": 0, "protocol": 0, "negativity": 0, "government": 0}
     by_platform: dict[str, int] = {}
     accounts: set[int] = set()
     instances = 0
-    for labels, platform, account_id in session.execute(items):
+    for labels, platform, account_id, role in session.execute(items):
         instances += 1
+        instances_by_role[_value(role) if role is not None else "unknown"] += 1
         accounts.add(account_id)
         by_platform[_value(platform)] = by_platform.get(_value(platform), 0) + 1
         for label in labels:
@@ -180,6 +190,7 @@ def social_media_stats(session: Session, scope: StatsScope) -> dict[str, Any]:
     return {
         "profiles": int(profiles), "instances": instances, "profiles_with_instances": len(accounts),
         "by_category": by_category, "by_platform": dict(sorted(by_platform.items())),
+        "profiles_by_role": profiles_by_role, "instances_by_role": instances_by_role,
         "instances_referred": instances, "referrals": sum(outcomes.values()),
         "referral_outcomes": {(_value(k) if k is not None else "not_recorded"): n for k, n in outcomes.items()},
     }

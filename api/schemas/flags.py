@@ -42,7 +42,7 @@ class DecisionIn(Strict):
     note: str = Field("", max_length=4000)
 
     @model_validator(mode="after")
-    def _labels_match_action(self) -> "DecisionIn":
+    def _labels_match_action(self) -> DecisionIn:
         if self.action is DecisionAction.change and not self.labels:
             raise ValueError("action 'change' needs a non-empty 'labels' list (use 'dismiss' to refer nothing)")
         if self.action is not DecisionAction.change and self.labels is not None:
@@ -101,6 +101,7 @@ class AccountOut(BaseModel):
     url: str
     force_id: str | None
     role: str | None
+    role_evidence: str | None = None  # the profile's own words the role was read from
 
 
 class ModelEvidence(BaseModel):

@@ -33,7 +33,7 @@ def post_evidence(post: Post) -> PostEvidence:
 def account_out(account: PlatformAccount) -> AccountOut:
     return AccountOut(id=account.id, platform=account.platform, handle=account.handle,
                       display_name=account.display_name, url=account.url, force_id=account.force_id,
-                      role=account.role.value if account.role else None)
+                      role=account.role.value if account.role else None, role_evidence=account.role_evidence)
 
 
 def decision_out(d: ReviewDecision) -> DecisionOut:

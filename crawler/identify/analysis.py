@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from crawler.identify import lexicon as lx
+from crawler.identify import workforce as wf
 from crawler.identify.text import Normalised
 
 MENTION_LABELS = frozenset({"ROLE", "FORCE", "AREA", "SHARED", "FOREIGN", "OTHERPOL", "POLICE",
-                            "EMPLOY", "IDIOM"})
+                            "EMPLOY", "IDIOM", "MAYBE", "NAMEPLACE"})
 # Words after a title that are not a name ("PC World" is caught earlier; these are the rest).
 NOT_NAMES = frozenset({
     "world", "gamer", "games", "game", "build", "repair", "specialist", "user", "master", "support",
@@ -26,6 +27,7 @@ NOT_NAMES = frozenset({
     "a", "an", "my", "is", "views", "police", "officer", "constable", "sergeant", "retired",
     "former", "team", "fan", "lover", "life", "nerd", "geek", "culture", "version", "port", "setup",
     "monitor", "parts", "tech", "help", "love", "please", "thanks", "also", "but", "or", "not",
+    "why", "what", "who", "yes", "no", "education", "needs", "offer", "offers", "edition", "guest",
 })
 GOAL_FUTURE = frozenset({"becoming", "become", "to become", "hoping to", "hope to", "one day",
                          "dream", "dreams", "dream job", "working towards", "work towards",
@@ -49,6 +51,7 @@ class Mention:
     evidence: str
     state: str = "current"
     name_follows: bool = False  # a title directly before a name or collar number ("PC Smith")
+    alone: bool = False  # the only words of its clause ("DC" in "DC, Salford.")
 
     @property
     def role(self) -> str | None:
@@ -73,6 +76,9 @@ class Analysis:
     military: list[str] = field(default_factory=list)
     plural_words: list[str] = field(default_factory=list)  # "we", "our" as written
     display_name: str = ""
+    # clauses that only name a place or force ("Salford.", "the Potteries", "@ Kent Police"),
+    # each with the clauses on either side of it in the same field
+    place_clauses: dict[int, set[int]] = field(default_factory=dict)
 
 
 def _clause_ids(doc: Doc, *, single: bool) -> list[int]:
@@ -106,8 +112,67 @@ def _name_follows(doc: Doc, end: int) -> bool:
             and tok.lower_ not in NOT_NAMES and tok.ent_type_ in ("", "AREA"))
 
 
+_TITLE_WORDS = frozenset({"PC", "DC", "DS", "PS", "DI", "DCI", "Sgt", "Insp", "Supt", "SC", "PCSO", "Det"})
+
+
+def _jobs_at_forces(doc: Doc, norm: Normalised, field_name: str, base: int, clause_of: list[int],
+                    mentions: list[Mention]) -> list[Mention]:
+    """Staff roles the lexicon does not name: "Software developer at Leicestershire Police",
+    "Media & comms, City of London Police" - a job ending in a job word, next to a named force."""
+    found: list[Mention] = []
+    role_clauses = {m.clause for m in mentions if m.label in ("ROLE", "EMPLOY")}
+    words = [t for t in doc if not (t.is_punct or t.is_space or t.text in lx.CLAUSE_BREAKS)]
+    for ent in doc.ents:
+        if ent.label_ != "FORCE":
+            continue
+        before = [t for t in words if t.i < ent.start]
+        head: Token | None = None
+        if (len(before) >= 2 and before[-1].lower_ in wf.EMPLOY_PREPOSITIONS
+                and clause_of[before[-1].i] == clause_of[ent.start] == clause_of[before[-2].i]
+                and before[-2].i == before[-1].i - 1):
+            head = before[-2]
+        elif before and clause_of[before[-1].i] != clause_of[ent.start] and all(
+                clause_of[t.i] != clause_of[ent.start] for t in before):
+            head = before[-1]  # "Media & comms, City of London Police"
+        if head is None or head.lower_.strip(".") not in wf.JOB_HEADS or head.ent_type_ not in ("", "NOTPOLICE"):
+            continue
+        clause = clause_of[head.i]
+        if base + clause in role_clauses:
+            continue
+        first = min(t.i for t in words if clause_of[t.i] == clause)
+        evidence = norm.original_span(doc[first].idx, head.idx + len(head.text))
+        found.append(Mention("ROLE", "staff|weak", field_name, base + clause, first, head.i + 1, evidence))
+    return found
+
+
+_COLLECTIVE = frozenset({"we", "they", "who", "which", "that"})
+_NEGATIONS = frozenset({"not", "never", "no", "nor", "isn't", "not a", "definitely"})
+
+
+def _negated(doc: Doc, ent: Span) -> bool:
+    """"Not a police officer", "never a cop": the role is denied."""
+    before = [t.lower_ for t in doc[max(0, ent.start - 3): ent.start]]
+    while before and before[-1] in ("a", "an", "the"):
+        before.pop()
+    return bool(before) and before[-1] in _NEGATIONS
+
+
+def _after_a_name(doc: Doc, ent: Span) -> bool:
+    """A place written straight after a capitalised word that is not itself a place, role or
+    cue, with nothing after it but punctuation: the shape of "First Surname"."""
+    if ent.start == 0:
+        return False
+    prev = doc[ent.start - 1]
+    # "Sam Stafford"; a title before it too ("PC Preston" is far more often a surname)
+    named = prev.is_alpha and prev.text[0].isupper() and prev.ent_type_ == ""
+    titled = prev.ent_type_ == "ROLE" and prev.text in _TITLE_WORDS
+    if not (named or titled):
+        return False
+    return all(t.is_punct or t.is_space or not t.is_alpha for t in doc[ent.end:])
+
+
 _HASHTAG = re.compile(r"#\w+")
-_PLACE_PREPOSITIONS = frozenset({"in", "to", "from", "near", "visiting", "washington", "via"})
+_PLACE_PREPOSITIONS = frozenset({"in", "to", "from", "near", "visiting", "washington", "via", "the"})
 
 
 def _not_a_title(doc: Doc, ent: Span, norm: Normalised) -> bool:
@@ -134,6 +199,8 @@ def _someone_else(doc: Doc, ent: Span, clause_of: list[int]) -> bool:
     if ent.start == 0:
         return False
     prev = doc[ent.start - 1].lower_
+    if prev == "the" and ent.start >= 2 and doc[ent.start - 2].lower_ in ("in", "at", "on", "within"):
+        return False  # a workplace: "in the control room", "on the front counter"
     if prev in _OTHER_DETERMINERS:
         return True
     if prev in ("a", "an") and ent.start >= 2:
@@ -157,6 +224,17 @@ def _next_content(doc: Doc, end: int, limit: int = 4) -> list[Token]:
     return out
 
 
+_OBJECT_PAST = frozenset({"former", "formerly", "ex", "ex-", "previously", "once a", "was a", "used to be"})
+
+
+def _past_of_something_else(doc: Doc, ent: Span) -> bool:
+    """"Former chemist", "previously a teacher": the past cue has its own, non-police object."""
+    if ent.text.lower() not in _OBJECT_PAST:
+        return False
+    following = _next_content(doc, ent.end, limit=1)
+    return bool(following) and following[0].is_alpha and following[0].ent_type_ == ""
+
+
 def _past_cue_valid(doc: Doc, ent: Span, narrow: bool) -> bool:
     following = _next_content(doc, ent.end, limit=3)
     for tok in following:
@@ -176,21 +254,33 @@ def analyse_field(doc: Doc, norm: Normalised, field_name: str, clause_base: int,
     cues: list[Mention] = []
     for ent in doc.ents:
         evidence = norm.original_span(ent.start_char, ent.end_char)
-        m = Mention(ent.label_, ent.kb_id_, field_name, clause_base + clause_of[ent.start], ent.start,
+        # a mention spanning a separator ("D/Sgt") belongs to the clause it ends in
+        m = Mention(ent.label_, ent.kb_id_, field_name, clause_base + clause_of[ent.end - 1], ent.start,
                     ent.end, evidence)
         if ent.label_ in MENTION_LABELS:
             if ent.label_ == "ROLE":
                 if m.tier == "title" and field_name != "handle" and _not_a_title(doc, ent, norm):
                     continue
+                if (field_name == "display_name" and ent.text.lower() in wf.SURNAME_ROLES
+                        and ent.text[0].isupper() and _after_a_name(doc, ent)):
+                    continue  # "Lucy Copper": a surname
+                if _negated(doc, ent):
+                    m.state = "denied"  # "Not a special constable": neither a claim nor context
                 if field_name == "bio" and _someone_else(doc, ent, clause_of):
                     m.ident = f"{m.role}|plural"  # police context, not a claim about the author
                 m.name_follows = _name_follows(doc, ent.end)
+            elif ent.label_ in ("AREA", "MAYBE") and field_name == "display_name" and _after_a_name(doc, ent):
+                # "Sam Stafford", "Jack Preston": a surname that is also a place names no force
+                m.label = "NAMEPLACE"
+            elif ent.label_ == "EMPLOY" and ent.start > 0 and doc[ent.start - 1].lower_ in _COLLECTIVE:
+                continue  # "We work for police & defence": a firm speaking, not an employee
             elif ent.label_ == "EMPLOY":  # "serving with", "work for" also end a past clause
                 cues.append(Mention("EMPLOY", "", field_name, m.clause, m.start, m.end, evidence))
             mentions.append(m)
         elif ent.label_ in ("PAST", "NPAST"):
             if _past_cue_valid(doc, ent, narrow=ent.label_ == "NPAST"):
                 m.label = "PAST"
+                m.ident = "object" if _past_of_something_else(doc, ent) else ""
                 cues.append(m)
         elif ent.label_ == "ACTOR":
             out.actor.append(evidence)
@@ -198,12 +288,24 @@ def analyse_field(doc: Doc, norm: Normalised, field_name: str, clause_base: int,
             out.military.append(evidence)
         else:
             cues.append(m)
+    word_clauses = sorted({clause_of[t.i] for t in doc
+                           if not (t.is_punct or t.is_space or t.text in lx.CLAUSE_BREAKS or "\n" in t.text)})
+    for c in _place_only_clauses(doc, clause_of):
+        i = word_clauses.index(c)
+        out.place_clauses[clause_base + c] = {clause_base + n for n in word_clauses[max(0, i - 1): i + 2]}
+    for m in mentions:
+        if m.label == "ROLE":
+            words = [t for t in doc if clause_of[t.i] == clause_of[m.end - 1] and not t.is_punct]
+            m.alone = all(m.start <= t.i < m.end or t.lower_ in wf.RANK_MODIFIERS
+                          or t.ent_type_ in ("ROLE", "POLICE") for t in words)
     for tok in doc:
         low = tok.lower_
         out.singular_voice += low in lx.SINGULAR_VOICE
         if low in lx.PLURAL_VOICE:
             out.plural_voice += 1
             out.plural_words.append(norm.original_span(tok.idx, tok.idx + len(tok.text)))
+    if field_name != "handle":
+        mentions += _jobs_at_forces(doc, norm, field_name, clause_base, clause_of, mentions)
     for cue in cues:
         # "Dream job: police officer" - a cue ending in a colon governs the next clause
         if cue.label in STATE_LABELS and cue.end < len(doc) and doc[cue.end].text == ":":
@@ -222,6 +324,28 @@ def analyse_field(doc: Doc, norm: Normalised, field_name: str, clause_base: int,
     return clause_base + (max(clause_of) + 1 if clause_of else 1)
 
 
+_PLACE_FILLER = frozenset({"in", "at", "@", "the", "based", "with", "for", "of", "and", "&", "area",
+                           "county", "city", "town", "centre", "borough", "division", "district",
+                           "north", "south", "east", "west", "central", "on", "y", "yn"})
+
+
+def _place_only_clauses(doc: Doc, clause_of: list[int]) -> set[int]:
+    """Clauses whose words are all a force, a place or filler ("Salford", "in the Potteries")."""
+    placed: dict[int, bool] = {}
+    for tok in doc:
+        if tok.is_punct or tok.is_space or not tok.text.strip():
+            continue
+        clause = clause_of[tok.i]
+        ok = (tok.ent_type_ in ("FORCE", "AREA", "SHARED", "MAYBE") or tok.lower_ in _PLACE_FILLER
+              or tok.lower_ in wf.PLACE_UNITS)
+        has_place = tok.ent_type_ in ("FORCE", "AREA", "SHARED", "MAYBE")
+        before = placed.get(clause)
+        placed[clause] = ok if before is None else (before and ok)
+        if has_place:
+            placed.setdefault(-1 - clause, True)
+    return {c for c, ok in placed.items() if c >= 0 and ok and -1 - c in placed}
+
+
 def _scope(mentions: list[Mention], cues: list[Mention], out: Analysis) -> None:
     """Set each mention's state from the cues in its clause."""
     for cue in cues:
@@ -230,7 +354,8 @@ def _scope(mentions: list[Mention], cues: list[Mention], out: Analysis) -> None:
         state = STATE_LABELS[cue.label]
         in_clause = [m for m in mentions if m.clause == cue.clause]
         if cue.label == "PAST" and not any(m.label in _CLAIM_LABELS for m in in_clause):
-            out.global_past.append(cue.evidence)
+            if cue.ident != "object":  # "Former chemist" is about chemistry, not the whole profile
+                out.global_past.append(cue.evidence)
             continue
         resets = [c.start for c in cues if c.clause == cue.clause and c.label in ("NOW", "EMPLOY")
                   and c.start > cue.start]
@@ -255,7 +380,7 @@ def _looks_like_organisation(doc: Doc) -> bool:
     """A display name made only of force/place names and team words ("Kent Police Dartford")."""
     has_place = False
     for tok in doc:
-        if tok.ent_type_ in ("FORCE", "AREA"):
+        if tok.ent_type_ in ("FORCE", "AREA", "MAYBE"):
             has_place = True
             continue
         if tok.ent_type_ in ("SHARED", "POLICE") or tok.is_punct or tok.is_space:

@@ -12,7 +12,7 @@ from crawler.identify.model import ProfileText, Verdict
 from probity.errors import InputFileError, RowError
 
 PROFILE_FIELDS = ("id", "platform", "handle", "display_name", "bio")
-ROLES = ("officer", "special", "pcso", "staff")
+ROLES = ("officer", "special", "pcso", "staff", "volunteer")
 
 
 @dataclass(frozen=True)
@@ -86,6 +86,8 @@ def verdict_record(row_id: str, verdict: Verdict) -> dict[str, Any]:
         "confidence": verdict.confidence,
         "evidence": list(verdict.evidence),
         "reason": verdict.reason,
+        "role_evidence": verdict.role_evidence,
+        "force_candidates": list(verdict.force_candidates),
     }
 
 

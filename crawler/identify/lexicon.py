@@ -10,7 +10,7 @@ Cue phrases change what the role and force mentions around them mean (see ``rule
 
 from __future__ import annotations
 
-ROLES = ("officer", "special", "pcso", "staff")
+ROLES = ("officer", "special", "pcso", "staff", "volunteer")
 
 STRONG_ROLES: dict[str, tuple[str, ...]] = {
     "officer": (
@@ -77,7 +77,7 @@ WEAK_ROLES: dict[str, tuple[str, ...]] = {
     "officer": ("constable", "sergeant", "inspector", "sgt", "detective", "response", "TSG",
                 "cwnstabl", "rhingyll", "arolygydd", "ditectif",  # Welsh: constable, sergeant, inspector
                 "officer on response",
-                "traffic officer", "dog handler", "firearms", "AFO", "CID", "custody officer",
+                "traffic officer", "dog handler", "firearms", "AFO", "custody officer",
                 "roads policing", "neighbourhood policing", "response and patrol"),
     "special": ("specials", "special", "volunteer officer"),
     "pcso": ("CSO",),
@@ -293,10 +293,10 @@ ORGANISATION_NAME_WORDS = frozenset({
     "special", "constabulary", "roads", "rural", "crime", "unit", "response", "dogs", "dog",
     "firearms", "ops", "operations", "traffic", "custody", "cadets", "recruitment", "careers",
     "&", "and", "-", "|", "north", "south", "east", "west", "central", "city", "centre", "county",
-    "town", "safer", "neighbourhood", "community", "partnership", "hub", "cid", "marine", "mounted",
+    "town", "safer", "community", "partnership", "hub", "cid", "marine", "mounted",
     "horses", "drone", "drones", "air", "support", "wildlife", "cyber", "fraud", "force", "control",
-    "room", "contact", "centre", "volunteers", "volunteer", "the", "of", "for", "in", "on", "at",
-    "news", "events", "media", "appeals", "service", "services", "local", "rpu", "tsg", "armed", "response", "uk", "online",
+    "room", "contact", "volunteers", "volunteer", "the", "of", "for", "in", "on", "at",
+    "news", "events", "media", "appeals", "service", "services", "local", "rpu", "tsg", "armed", "uk", "online",
     "heddlu", "yr", "a", "intel", "intelligence", "investigation", "investigations", "team.",
     "officers", "pcsos", "department", "division", "district", "borough", "area", "unit.", "(",
     ")", "·", "•", "🚔", "👮", "specials.", "road", "safety", "victims", "cops", "&amp;",

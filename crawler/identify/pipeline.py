@@ -17,7 +17,9 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from crawler.identify import lexicon as lx
+from crawler.identify import workforce as wf
 from crawler.identify.places import CASE_SENSITIVE_PLACES, FOREIGN_PLACES, PLACES, SHARED_AREAS
+from crawler.identify.towns import AMBIGUOUS_PLACES, MORE_PLACES, WELSH_PLACES
 from probity.forces import FORCES
 
 # Abbreviations in probity.forces that are mostly something else in a bio (BP the oil company,
@@ -124,17 +126,31 @@ def _role_patterns(p: IdentifyRuler) -> None:
     for role, phrases in lx.TITLE_ROLES.items():
         for phrase in phrases:
             p.add("ROLE", phrase, f"{role}|title", exact=True)
+    for role, phrases in wf.TITLE_ROLES.items():  # before the weak words: "Special" beats "special"
+        for phrase in phrases:
+            p.add("ROLE", phrase, f"{role}|title", exact=True)
     for role, phrases in lx.WEAK_ROLES.items():
+        for phrase in phrases:
+            p.add("ROLE", phrase, f"{role}|weak")
+    # the workforce lexicon (staff job families, abbreviations, Welsh) after the older lists, so
+    # a phrase both lists hold keeps its older meaning
+    for role, phrases in wf.PLURAL_ROLES.items():
+        for phrase in phrases:
+            p.add("ROLE", phrase, f"{role}|plural")
+    for role, phrases in wf.STRONG_ROLES.items():
+        for phrase in phrases:
+            p.add("ROLE", phrase, f"{role}|strong")
+    for role, phrases in wf.WEAK_ROLES.items():
         for phrase in phrases:
             p.add("ROLE", phrase, f"{role}|weak")
 
 
 def _cue_patterns(p: IdentifyRuler) -> None:
-    for phrase in lx.NOT_POLICE:
+    for phrase in (*lx.NOT_POLICE, *wf.NOT_POLICE):
         p.add("NOTPOLICE", phrase)
-    for phrase in lx.IDIOMS:
+    for phrase in (*lx.IDIOMS, *wf.IDIOMS):
         p.add("IDIOM", phrase)
-    for phrase in lx.ACTOR:
+    for phrase in (*lx.ACTOR, *wf.ACTOR):
         p.add("ACTOR", phrase)
     for phrase in lx.FICTION:
         p.add("FICTION", phrase)
@@ -148,7 +164,7 @@ def _cue_patterns(p: IdentifyRuler) -> None:
         p.add("OTHERPOL", phrase)
     for phrase in lx.FAMILY_PHRASES:
         p.add("FAMILY", phrase)
-    relatives = [r.lower() for r in lx.RELATIVES if " " not in r and "-" not in r]
+    relatives = [r.lower() for r in (*lx.RELATIVES, *wf.RELATIVES) if " " not in r and "-" not in r]
     rel = {"LOWER": {"IN": relatives}}
     p.add_tokens("FAMILY", [rel, {"LOWER": {"IN": ["of", "to"]}}, {"LOWER": {"IN": ["a", "an", "the", "my", "two"]}}])
     p.add_tokens("FAMILY", [rel, {"LOWER": {"IN": ["of", "to"]}}, {"ORTH": {"IN": ["PC", "DC", "DS", "DI", "Sgt", "PCSO", "DCI", "Insp"]}}])
@@ -157,19 +173,19 @@ def _cue_patterns(p: IdentifyRuler) -> None:
     p.add_tokens("FAMILY", [rel, {"LOWER": {"IN": ["is", "'s", "was", "are"]}}, {"LOWER": {"IN": ["a", "an", "in", "with", "the"]}}])
     p.add_tokens("FAMILY", [{"LOWER": {"IN": ["wife", "husband", "partner", "girlfriend", "boyfriend", "fiancee", "fiance"]}}, {"LOWER": {"IN": ["of", "to"]}}])
     p.add_tokens("FAMILY", [{"ORTH": {"IN": ["'s", "’s"]}}, rel])
-    for phrase in lx.PAST_CUES:
+    for phrase in (*lx.PAST_CUES, *wf.PAST_CUES):
         p.add("PAST", phrase)
     for phrase in lx.NARROW_PAST_CUES:
         p.add("NPAST", phrase, exact=True)
     p.add_tokens("PAST", [{"SHAPE": "dddd"}, {"ORTH": {"IN": ["-", "–", "to"]}}, {"SHAPE": "dddd"}])
     p.add_tokens("PAST", [{"SHAPE": "dddd"}, {"ORTH": {"IN": ["-", "–"]}}, {"SHAPE": "dd"}])
-    for phrase in lx.FUTURE_CUES:
+    for phrase in (*lx.FUTURE_CUES, *wf.FUTURE_CUES):
         p.add("FUTURE", phrase)
-    for phrase in lx.CORPORATE_CUES:
+    for phrase in (*lx.CORPORATE_CUES, *wf.CORPORATE_CUES):
         p.add("CORP", phrase)
     for phrase in lx.PERSONAL_CUES:
         p.add("PERSONAL", phrase)
-    for phrase in lx.EMPLOYMENT:
+    for phrase in (*lx.EMPLOYMENT, *wf.EMPLOYMENT):
         p.add("EMPLOY", phrase)
     for phrase in lx.NOW_CUES:
         p.add("NOW", phrase)
@@ -179,6 +195,12 @@ def _place_patterns(p: IdentifyRuler) -> None:
     for force_id, places in PLACES.items():
         for place in places:
             p.add("AREA", place, force_id, exact=place in CASE_SENSITIVE_PLACES)
+    for force_id, places in (*MORE_PLACES.items(), *WELSH_PLACES.items()):
+        for place in places:
+            p.add("AREA", place, force_id, exact=True)
+    # a name several forces' areas share: a place, but never a force on its own
+    for place, force_ids in AMBIGUOUS_PLACES.items():
+        p.add("MAYBE", place, "|".join(force_ids), exact=True)
     for area in SHARED_AREAS:
         p.add("SHARED", area, exact=area in ("UK", "M1", "M4", "M6", "M25") or None)
     for place in FOREIGN_PLACES:
@@ -195,6 +217,6 @@ def get_nlp() -> Language:
     _role_patterns(p)
     _force_patterns(p)
     _place_patterns(p)
-    for phrase in lx.POLICE_CONTEXT:
+    for phrase in (*lx.POLICE_CONTEXT, *wf.POLICE_CONTEXT, *wf.UNIT_CONTEXT):
         p.add("POLICE", phrase)
     return nlp

@@ -6,18 +6,25 @@ import re
 from dataclasses import dataclass
 
 from crawler.identify import lexicon as lx
+from crawler.identify import workforce as wf
 from crawler.identify.analysis import Analysis, Mention
 from crawler.identify.pipeline import OFFICIAL_HANDLES
+from probity.forces import FORCES
 
-ROLE_ORDER = ("special", "pcso", "officer", "staff")
+# a special constable is also a volunteer; a volunteer who is also staff is reported as staff
+ROLE_ORDER = ("special", "pcso", "officer", "staff", "volunteer")
 TIER_RANK = {"strong": 3, "title": 2, "weak": 1}
 EXPLICIT_CORPORATE = frozenset({
     "official account", "official twitter", "official page", "official feed", "the official",
     "official account of", "official x account", "team account", "account of the", "run by the",
+    "cyfrif swyddogol",
     "run by", "managed by", "monitored by", "tweets from", "posts from", "account for the",
 })
 DENIES_CORPORATE = frozenset({"not an official", "not official", "unofficial", "personal account"})
-PLACE_TIER = {"FORCE": 2, "OTHERPOL": 2, "AREA": 1, "FOREIGN": 1, "SHARED": 0}
+# A force's area named as the force names itself ("Essex", "Notts", "Beds"), without "Police".
+COUNTY_NAMES = frozenset(a.lower() for f in FORCES for a in f.aliases
+                         if not any(w in a.lower() for w in ("police", "constabulary", "cops", "heddlu", "met")))
+PLACE_TIER = {"FORCE": 2, "OTHERPOL": 2, "AREA": 1, "FOREIGN": 1, "SHARED": 0, "MAYBE": 0, "NAMEPLACE": 0}
 
 
 @dataclass(frozen=True)
@@ -28,6 +35,8 @@ class Decision:
     confidence: float
     evidence: list[str]
     reason: str
+    role_evidence: str | None = None
+    force_candidates: tuple[str, ...] = ()
 
 
 def _unique(items: list[str]) -> list[str]:
@@ -49,16 +58,28 @@ def _valid_roles(a: Analysis) -> list[Mention]:
     # an army sergeant's "Sgt Baker" is not a police title unless something else says police
     names_suffice = not a.military or context
     placed_clauses = {m.clause for m in a.mentions if m.state == "current"
-                      and m.label in ("FORCE", "AREA", "POLICE", "OTHERPOL", "SHARED", "FOREIGN")}
+                      and m.label in ("FORCE", "AREA", "POLICE", "OTHERPOL", "SHARED", "FOREIGN", "MAYBE")}
+    # "DC, Salford." / "Insp | Norwich": a title standing alone next to a clause that only names
+    # a place is as good as "DC in Salford"
+    next_to_place = {n for near in a.place_clauses.values() for n in near} if names_suffice else set()
+    county_clauses = {m.clause for m in a.mentions if m.state == "current" and m.label == "AREA"
+                      and m.evidence.lower() in COUNTY_NAMES}
+    near_county = county_clauses | {n for c in county_clauses for n in a.place_clauses.get(c, ())}
+    # "Analyst at the Home Office", "Civilian investigator for the DWP": another employer
+    other_employer = {c.clause for c in a.cues if c.label == "NOTPOLICE"}
     roles: list[Mention] = []
     for m in a.mentions:
         if m.state != "current":
             continue
+        if m.label == "ROLE" and m.role in ("staff", "volunteer") and m.clause in other_employer:
+            continue
         if m.label == "ROLE":
             ok = (m.tier == "strong"
                   or (m.tier == "title" and ((m.name_follows and names_suffice) or context
-                                             or m.clause in placed_clauses))
-                  or (m.tier == "weak" and context))
+                                             or m.clause in placed_clauses
+                                             or (m.alone and m.clause in next_to_place)))
+                  or (m.tier == "weak" and context)
+                  or (m.tier == "weak" and m.role in wf.COUNTY_SUFFICES and m.clause in near_county))
             if ok:
                 roles.append(m)
         elif m.label == "EMPLOY":
@@ -121,10 +142,24 @@ def _rejection_reason(a: Analysis) -> tuple[str, list[str]]:
     return "no-police-claim", []
 
 
+def _candidates(mentions: list[Mention]) -> tuple[str, ...]:
+    """Forces an unresolved verdict could mean: kept for the analyst, never picked."""
+    found: list[str] = []
+    for m in mentions:
+        if m.label in ("FORCE", "AREA", "MAYBE", "NAMEPLACE") and m.state == "current":
+            found += [f for f in m.ident.split("|") if f and f not in found]
+    return tuple(found)
+
+
 def _attribute(a: Analysis, roles: list[Mention]) -> tuple[str | None, list[Mention], bool]:
     """(force id or None, the mentions used, True when the evidence is another jurisdiction)."""
     places = [m for m in a.mentions if m.state == "current" and m.label in PLACE_TIER]
+    # a handle is a squeezed label ("sgt_kendal_lancs"): where the bio or name places the person,
+    # the handle's places do not count
+    if any(m.field != "handle" and PLACE_TIER[m.label] > 0 for m in places):
+        places = [m for m in places if m.field != "handle" or m.label not in ("AREA", "MAYBE")]
     role_clauses = {r.clause for r in roles}
+    role_clauses |= {c for c, near in a.place_clauses.items() if role_clauses & near}
     # prefer evidence in the role's own clause, unless that is only a shared area
     # ("Special in the Cotswolds (Cirencester)" -> Cirencester)
     near = [m for m in places if m.clause in role_clauses and PLACE_TIER[m.label] > 0]
@@ -163,6 +198,14 @@ def _present_claim(a: Analysis) -> bool:
                for c in a.cues if c.label in ("NOW", "EMPLOY") for m in a.mentions)
 
 
+def _surnames_in_handle(a: Analysis) -> None:
+    """A handle repeating a surname that is also a place ("sgt_kendal" for "Sgt Kendal")."""
+    names = {m.evidence.lower() for m in a.mentions if m.label == "NAMEPLACE"}
+    for m in a.mentions:
+        if m.field == "handle" and m.label in ("AREA", "MAYBE") and m.evidence.lower() in names:
+            m.label = "NAMEPLACE"
+
+
 def decide(a: Analysis, handle: str) -> Decision:
     if a.actor:
         roles_any = [m for m in a.mentions if m.label == "ROLE"]
@@ -173,6 +216,7 @@ def decide(a: Analysis, handle: str) -> Decision:
             if m.state == "current":
                 m.state = "past"
     _handle_follows_bio(a)
+    _surnames_in_handle(a)
     roles = _valid_roles(a)
     titled = any(r.label == "ROLE" and r.tier == "title" and r.name_follows for r in roles)
     corporate = _corporate(a, handle, titled)
@@ -183,20 +227,29 @@ def decide(a: Analysis, handle: str) -> Decision:
         confidence = 0.97 if reason == "no-police-claim" and not _police_context(a) else 0.88
         return Decision(False, None, None, confidence, evidence, reason)
     force, used, foreign = _attribute(a, roles)
+    candidates = () if force else _candidates(a.mentions)
     if foreign:
         return Decision(False, None, None, 0.85, _unique([roles[0].evidence] + [m.evidence for m in used]),
                         "other-jurisdiction")
     best_tier = max(TIER_RANK.get(r.tier, 3) for r in roles)
     top_roles = [r for r in roles if TIER_RANK.get(r.tier, 3) == best_tier]
     role_mentions = [r for r in top_roles if r.label == "ROLE"]
+    if not role_mentions:  # "Working for GMP in the contact centre": the job names the role
+        named = [r for r in roles if r.label == "ROLE"]
+        top_named = max((TIER_RANK.get(r.tier, 3) for r in named), default=0)
+        role_mentions = [r for r in named if TIER_RANK.get(r.tier, 3) == top_named]
     role: str | None = None
     if role_mentions:
-        role = min((r.role for r in role_mentions), key=lambda x: ROLE_ORDER.index(x or "staff"))
+        role = min((r.role for r in role_mentions), key=lambda x: ROLE_ORDER.index(x or "volunteer"))
     chosen = [r for r in role_mentions if r.role == role][:1] or top_roles[:1]
     confidence = 0.55 + {3: 0.25, 2: 0.2, 1: 0.1}[best_tier] + (0.05 if titled else 0.0)
     if force:
         confidence += 0.1 if any(m.label == "FORCE" for m in used) else 0.06
+    elif candidates:
+        confidence -= 0.05  # a place that could be more than one force: say so, do not guess
     if a.singular_voice or any(c.label == "PERSONAL" for c in a.cues):
         confidence += 0.04
     evidence = _unique([c.evidence for c in chosen] + [m.evidence for m in used[:1]])
-    return Decision(True, force, role, round(min(confidence, 0.99), 3), evidence, "serving")
+    role_evidence = chosen[0].evidence if chosen and role else None
+    return Decision(True, force, role, round(min(confidence, 0.99), 3), evidence, "serving",
+                    role_evidence, candidates)

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from crawler.identify.io import ProfileRow, read_profiles
+from crawler.identify.io import ROLES, ProfileRow, read_profiles
 from crawler.identify.model import Verdict, identify_many
 from probity.errors import InputFileError, RowError
 from probity.forces import FORCE_IDS
@@ -109,7 +109,7 @@ def read_truths(rows: Iterable[ProfileRow], source: str) -> dict[str, Truth]:
             errors.append(RowError(n, "self_identified", "must be true or false"))
         if force is not None and force not in FORCE_IDS:
             errors.append(RowError(n, "force", f"unknown force id {force!r}"))
-        if role not in (None, "officer", "special", "pcso", "staff"):
+        if role is not None and role not in ROLES:
             errors.append(RowError(n, "role", f"unknown role {role!r}"))
         if si is False and (force is not None or role is not None):
             errors.append(RowError(n, "force", "a profile that is not self-identified has no force or role"))

@@ -81,12 +81,13 @@ def apply_profile(session: Session, platform: str, fields: ProfileFields, raw: d
         "display_name": fields.display_name, "bio": fields.bio, "url": fields.url, "source": source,
         "raw": raw, "captured_at": now, "first_seen": now, "last_seen": now, "deleted_at": None,
         "self_identified": True, "role": role,
+        "role_evidence": (getattr(verdict, "role_evidence", None) or "")[:200] or None if role else None,
         "force_id": verdict.force if verdict.force in FORCE_IDS else None,
         "confidence": verdict.confidence, "evidence": list(verdict.evidence),
         "identified_at": now, "identifier_version": version, "discovered_via": via,
     }], keys=["platform", "platform_id"],
         update=["handle", "display_name", "bio", "url", "source", "raw", "captured_at", "last_seen",
-                "deleted_at", "self_identified", "role", "force_id", "confidence", "evidence",
+                "deleted_at", "self_identified", "role", "role_evidence", "force_id", "confidence", "evidence",
                 "identified_at", "identifier_version"])
     account = session.scalar(select(PlatformAccount).where(
         PlatformAccount.platform == platform, PlatformAccount.platform_id == fields.platform_id))

@@ -30,6 +30,7 @@ class Role(str, enum.Enum):
     special = "special"
     pcso = "pcso"
     staff = "staff"
+    volunteer = "volunteer"  # police support volunteers and cadet leaders (issue #17)
 
 
 class RawItem(Base):
@@ -72,6 +73,8 @@ class PlatformAccount(Base):
     # identification verdict
     self_identified: Mapped[bool | None]
     role: Mapped[Role | None] = mapped_column(str_enum(Role))
+    # the exact words of the profile the role was read from ("DC", "Call handler"), for analysts
+    role_evidence: Mapped[str | None] = mapped_column(String(200))
     force_id: Mapped[str | None] = mapped_column(ForeignKey("forces.id"), index=True)
     confidence: Mapped[float | None]
     evidence: Mapped[list[Any] | None]

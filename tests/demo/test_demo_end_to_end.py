@@ -65,6 +65,8 @@ def test_scoreboard_against_the_worlds_truth(demo):
     assert board.world["serving"] == 96 and board.world["forces"] == 44
     accounts = board.accounts
     assert accounts["precision"] >= 0.95 and accounts["recall"] >= 0.85 and accounts["force_accuracy"] >= 0.9
+    by_role = accounts["by_role"]  # issue #17: recall by role, staff among them
+    assert {"officer", "staff"} <= set(by_role) and sum(r["true_serving"] for r in by_role.values()) == 96
     flags = board.flags
     assert flags["instance_posts_collected"] > 0 and flags["post_recall"] >= 0.6
     assert all(s["true_instances"] >= 1 for s in flags["per_label"].values())
