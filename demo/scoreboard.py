@@ -21,11 +21,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from crawler.evidence import account_hash
 from crawler.fake.graph import MAX_PAGE as GRAPH_MAX_PAGE
 from crawler.fake.graph import GraphIndex, served_list
+from crawler.fake.mastodon import DOMAIN as MASTODON_DOMAIN
 from demo.world import SimWorld
 from probity import db
-from probity.models import LABELS, CrawlCheckpoint, Flag, PlatformAccount, Post
+from probity.models import LABELS, CrawlCheckpoint, ExcludedAccount, Flag, PlatformAccount, Post
 
 
 def _ratio(num: int, den: int) -> float | None:
@@ -87,7 +89,32 @@ def score_accounts(session: Session, sim: SimWorld) -> dict[str, Any]:
     return {"found": len(found), "true_serving": serving, "correct": correct,
             "precision": _ratio(correct, len(found)), "recall": _ratio(correct, serving),
             "force_accuracy": _ratio(force_right, correct), "by_platform": by_platform, "by_role": by_role,
-            "correct_by_provenance": via, "found_only_by_graph": via.get("graph", 0)}
+            "correct_by_provenance": via, "found_only_by_graph": via.get("graph", 0),
+            "candidates": candidate_recall(session, sim, found_keys)}
+
+
+def candidate_recall(session: Session, sim: SimWorld, found_keys: set[tuple[str, str]]) -> dict[str, Any]:
+    """Discovery apart from identification: serving accounts that became candidates at all (kept
+    in scope, or excluded and kept as a keyed hash), per platform and in all."""
+    excluded = {(getattr(p, "value", p), h) for p, h in session.execute(
+        select(ExcludedAccount.platform, ExcludedAccount.account_hash))}
+    out: dict[str, Any] = {}
+    reached_all = serving_all = 0
+    for platform, accounts in sim.world.accounts.items():
+        reached = serving = 0
+        for account in accounts:
+            if not sim.people[(platform, account.handle)].serving:
+                continue
+            serving += 1
+            platform_id = f"https://{MASTODON_DOMAIN}/users/{account.handle}" if platform == "mastodon" else account.id
+            reached += (_handle_key(platform, account.handle) in found_keys
+                        or (platform, account_hash(platform, platform_id)) in excluded)
+        out[platform] = {"reached": reached, "recall": _ratio(reached, serving)}
+        reached_all, serving_all = reached_all + reached, serving_all + serving
+    out["all"] = {"reached": reached_all, "recall": _ratio(reached_all, serving_all),
+                  "rejected_by_identifier": reached_all - len(found_keys & {
+                      _handle_key(p, h) for (p, h), person in sim.people.items() if person.serving})}
+    return out
 
 
 def score_flags(session: Session, sim: SimWorld) -> dict[str, Any]:
@@ -170,6 +197,10 @@ def render(board: Scoreboard) -> list[str]:
         lines.append(f"  {label:<11} flagged {s['flagged']:>4}  true {s['true_instances']:>4}  "
                      f"precision {s['precision']}  recall {s['recall']}")
     lines.append(f"found by: {a.get('correct_by_provenance')} (only by graph: {a.get('found_only_by_graph')})")
+    reach = (a.get("candidates") or {}).get("all")
+    if reach:
+        lines.append(f"discovery reached {reach['reached']}/{a['true_serving']} serving accounts as candidates "
+                     f"(recall {reach['recall']}); {reach['rejected_by_identifier']} of them not taken by identification")
     for platform, g in (r.get("graph") or {}).items():
         lines.append(f"requests (graph, {platform}): {g['used']} used, minimum {g['minimum']} "
                      f"({g['lists']} lists, {g['seeds_found']} seeds found, {g['seeds_missing']} missing)")
