@@ -17,8 +17,8 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.security.utils import get_authorization_scheme_param
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.security.utils import get_authorization_scheme_param
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -45,6 +45,7 @@ API_ROUTERS: list[str] = [
     "api.routes.stats:router",
     "api.routes.reports:router",
     "api.routes.scoreboard:router",
+    "api.routes.model:router",
 ]
 # Server-rendered pages, mounted at the root (their routers carry the /ui prefix).
 UI_ROUTERS: list[str] = [
@@ -90,7 +91,7 @@ def iter_routes(app: FastAPI) -> Iterator[tuple[str, str, Any]]:
     for context in routing.iter_route_contexts(app.routes):
         for method in sorted(context.methods or ()):
             if method != "HEAD":
-                yield method, context.path, context
+                yield method, str(context.path), context
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -119,7 +120,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     # The size limit sits inside the audit middleware: BaseHTTPMiddleware runs ``receive`` in a
     # task group, which would wrap the limit's 413 and turn it into a generic 400.
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes,
+                       larger=((f"{API_PREFIX}/registers/[a-z]+/import", settings.max_import_bytes),))
     app.add_middleware(AuditMiddleware)
     return app
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy import Select
+from sqlalchemy import ColumnElement, Select, and_, or_
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from api.security import BadToken, sign, unsign
@@ -32,11 +32,15 @@ def _scope_hash(route: str, force_id: str | None, filters: dict[str, Any]) -> st
 
 
 def paginate(session: Session, settings: Any, force_id: str | None, route: str, query: Any,
-             stmt: Select[Any], id_column: InstrumentedAttribute[int]) -> tuple[Sequence[Any], str | None]:
-    """One page of ``stmt`` for a query model with ``page_size``/``page_token`` and filter fields."""
+             stmt: Select[Any], id_column: InstrumentedAttribute[int],
+             rank: ColumnElement[float] | None = None) -> tuple[Sequence[Any], str | None]:
+    """One page of ``stmt`` for a query model with ``page_size``/``page_token`` and filter fields.
+    With ``rank``, pages run from the highest rank down (ties by ascending id)."""
     filters = query.model_dump(exclude={"page_token"}, mode="json")
     pager = Pager(settings.secret_key.get_secret_value(), route, force_id, filters,
                   min(query.page_size, settings.max_page_size))
+    if rank is not None:
+        return pager.fetch_ranked(session, stmt, id_column, rank, query.page_token)
     return pager.fetch(session, stmt, id_column, query.page_token)
 
 
@@ -60,8 +64,26 @@ class Pager:
             raise BadToken("malformed token")
         return after
 
-    def token_after(self, last_id: int) -> str:
-        return sign(self.secret, PURPOSE, {"a": last_id, "s": self.scope})
+    def token_after(self, last_id: int, last_rank: float | None = None) -> str:
+        payload: dict[str, Any] = {"a": last_id, "s": self.scope}
+        if last_rank is not None:
+            payload["r"] = last_rank
+        return sign(self.secret, PURPOSE, payload)
+
+    def fetch_ranked(self, session: Session, stmt: Select[Any], id_column: InstrumentedAttribute[int],
+                     rank: ColumnElement[float], token: str | None) -> tuple[Sequence[Any], str | None]:
+        """Rows by descending rank, then ascending id; the token carries the last (rank, id)."""
+        after = self.after_id(token)
+        if after is not None:
+            last_rank = unsign(self.secret, PURPOSE, token or "").get("r")
+            if not isinstance(last_rank, int | float) or isinstance(last_rank, bool):
+                raise BadToken("malformed token")
+            stmt = stmt.where(or_(rank < last_rank, and_(rank == last_rank, id_column > after)))
+        result = session.execute(stmt.add_columns(rank).order_by(rank.desc(), id_column).limit(self.page_size + 1))
+        pairs = [(row[0], float(row[-1])) for row in result]
+        more = len(pairs) > self.page_size
+        pairs = pairs[: self.page_size]
+        return [p[0] for p in pairs], (self.token_after(pairs[-1][0].id, pairs[-1][1]) if more and pairs else None)
 
     def fetch(self, session: Session, stmt: Select[Any], id_column: InstrumentedAttribute[int],
               token: str | None) -> tuple[Sequence[Any], str | None]:

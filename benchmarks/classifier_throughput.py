@@ -9,7 +9,9 @@ model is measured in a fresh subprocess (so peak RSS is that model's alone):
   each scoring half;
 - transformer: length-bucketed batches of 64, one process with 2 threads (int8 dynamic
   quantisation on and off), and two single-threaded worker processes;
-- ensemble: as used in production (its members in one process).
+- ensemble: as used in production (its members in one process);
+- every kind: the full production path in one process (language check, cleaning, sentence
+  windows, calibration, thresholds: ``classifier.scoring.classify_texts``).
 
 Posts are the corpus's texts, repeated; each figure is the best of three runs. Results go to benchmarks/results/classifier.json; the
 load average is recorded because the machine is shared and contention lowers the figures.
@@ -47,7 +49,7 @@ def _load_in_worker(folder: str) -> None:
     global _WORKER_MODEL
     import torch
 
-    from classifier.base import load_model
+    from classifier.kinds import load_model
 
     torch.set_num_threads(1)  # one core per worker process
     _WORKER_MODEL = load_model(Path(folder))
@@ -65,7 +67,8 @@ def measure_one(folder: Path, posts: int) -> dict[str, object]:
     """Runs inside the subprocess."""
     import torch
 
-    from classifier.base import load_model, read_envelope
+    from classifier.base import read_envelope
+    from classifier.kinds import load_model
 
     torch.set_num_threads(2)
     kind = read_envelope(folder)["kind"]
@@ -85,6 +88,19 @@ def measure_one(folder: Path, posts: int) -> dict[str, object]:
             model.predict_proba(texts[i : i + batch])
         best = max(best, n / (time.perf_counter() - start))
     result["posts_per_second_1_process"] = round(best, 1)
+    # the full path posts take in production: language check, cleaning, sentence windows,
+    # calibration and thresholds (classifier.scoring.classify_texts)
+    from classifier.registry import load_folder
+    from classifier.scoring import classify_texts
+
+    loaded = load_folder(folder)
+    best = 0.0
+    for _ in range(REPEATS):
+        start = time.perf_counter()
+        for i in range(0, len(texts), batch):
+            classify_texts(loaded.model, loaded.calibration, loaded.thresholds, texts[i : i + batch])
+        best = max(best, n / (time.perf_counter() - start))
+    result["posts_per_second_full_path_1_process"] = round(best, 1)
     if kind in ("tfidf-logreg", "transformer"):
         import multiprocessing as mp
 

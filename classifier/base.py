@@ -135,7 +135,8 @@ def write_envelope(directory: Path, envelope: dict[str, Any]) -> None:
 
 
 def model_class(kind: str) -> type[PostClassifier]:
-    _import_all()
+    """The class registered for ``kind``. Implementations register themselves when their module
+    is imported; ``classifier.kinds`` imports them all (this module imports none of them)."""
     try:
         return _REGISTRY[kind]
     except KeyError:
@@ -154,11 +155,6 @@ def load_model(directory: Path) -> PostClassifier:
     """Load any saved model, whatever its kind."""
     envelope = read_envelope(Path(directory))
     return model_class(envelope["kind"]).load(Path(directory))
-
-
-def _import_all() -> None:
-    # Importing registers each kind; the transformer module imports torch lazily.
-    from classifier import ensemble, tfidf, transformer  # noqa: F401
 
 
 def labels_to_matrix(label_sets: Sequence[Sequence[str]]) -> np.ndarray:

@@ -1,5 +1,6 @@
-"""``probity classify``, ``probity classify-posts`` and ``probity model …`` (list, activate,
-ensure-default). Thin wrappers over classifier.files, classifier.store and classifier.registry."""
+"""``probity classify``, ``probity classify-posts`` and ``probity model …`` (list, activate;
+``ensure-default`` is added by training.cli, since it trains). Thin wrappers over
+classifier.files, classifier.store and classifier.registry."""
 
 from __future__ import annotations
 
@@ -34,8 +35,9 @@ def classify(
     else:
         with session_scope() as session:
             loaded = registry.resolve(session, model)
-    n = classify_file(in_path, out_path, loaded, with_explanations=explanations)
-    log.info("classified %d post(s) with %s into %s", n, loaded.version, out_path)
+    stats = classify_file(in_path, out_path, loaded, with_explanations=explanations)
+    log.info("wrote %d post(s) (%d unscored: another language) with %s into %s; %d skipped", stats.written,
+             stats.unscored, loaded.version, out_path, len(stats.failed))
 
 
 @app.command("classify-posts")
@@ -48,7 +50,8 @@ def classify_stored(
         loaded = registry.resolve(session, model)
         stats = classify_posts(session, loaded, limit=limit)
     typer.echo(json.dumps({"model_version": loaded.version, "classified": stats.classified,
-                           "flagged": stats.flagged}))
+                           "flagged": stats.flagged, "audit": stats.audit, "unscored": stats.unscored,
+                           "skipped": stats.failed}))
 
 
 @model_app.command("list")
@@ -68,11 +71,3 @@ def activate(version: str = typer.Argument(..., help="A registered version; an o
     with session_scope() as session:
         registry.activate(session, version)
     typer.echo(f"active model: {version}")
-
-
-@model_app.command("ensure-default")
-def ensure_default() -> None:
-    """Keep the active model, or train the baseline, register and activate it (under a minute)."""
-    with session_scope() as session:
-        row = registry.ensure_default(session)
-        typer.echo(f"active model: {row.version}")

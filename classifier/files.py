@@ -1,5 +1,6 @@
 """Classify a JSONL file of posts: lines with ``id`` and ``text`` in (other fields ignored);
-lines with ``id``, ``labels``, ``scores`` (label → 0–1) and ``model_version`` out.
+lines with ``id``, ``status`` (``scored`` or ``unscored``), ``language``, ``labels``, ``scores``
+(label → calibrated 0–1, null when unscored), ``risk`` and ``model_version`` out.
 
 The input is validated completely before anything is written: a bad line stops the run with
 its line number and field, and no partial output file is left behind.
@@ -8,15 +9,19 @@ its line number and field, and no partial output file is left behind.
 from __future__ import annotations
 
 import json
+import logging
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from classifier.explain import explain
 from classifier.registry import LoadedModel
-from classifier.store import labels_from_scores
+from classifier.scoring import classify_texts
 from probity.errors import InputFileError, RowError
 from probity.models.review import LABELS
+
+log = logging.getLogger(__name__)
 
 
 def read_posts(path: Path) -> list[tuple[str, str]]:
@@ -45,24 +50,45 @@ def read_posts(path: Path) -> list[tuple[str, str]]:
     return posts
 
 
+@dataclass
+class FileStats:
+    written: int = 0
+    unscored: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (post id, why)
+
+
 def classify_file(in_path: Path, out_path: Path, loaded: LoadedModel, *, batch_size: int = 2048,
-                  with_explanations: bool = False) -> int:
+                  with_explanations: bool = False) -> FileStats:
+    """Write one line per post. Posts in another language are written ``unscored`` (no scores,
+    ``language`` set); a post that cannot be scored at all is logged with its id and skipped,
+    and every other post is still written."""
     posts = read_posts(in_path)
+    stats = FileStats()
     tmp = Path(out_path).with_name(Path(out_path).name + ".tmp")
     with tmp.open("w", encoding="utf-8") as out:
         for start in range(0, len(posts), batch_size):
             batch = posts[start : start + batch_size]
             texts = [t for _, t in batch]
-            scores = loaded.model.predict_proba(texts)
-            labels = labels_from_scores(scores, loaded.thresholds)
-            spans = explain(loaded.model, texts, labels, base_scores=scores) if with_explanations else None
+            outcomes = classify_texts(loaded.model, loaded.calibration, loaded.thresholds, texts)
+            labels = [o.labels or [] for o in outcomes]
+            spans = explain(loaded.model, texts, labels) if with_explanations else None
             for i, (ident, _) in enumerate(batch):
+                o = outcomes[i]
+                if o.error is not None:
+                    log.warning("post %r could not be scored and was skipped: %s", ident, o.error)
+                    stats.failed.append((str(ident), o.error))
+                    continue
                 row: dict[str, Any] = {
-                    "id": ident, "labels": labels[i],
-                    "scores": {label: round(float(s), 6) for label, s in zip(LABELS, scores[i], strict=True)},
+                    "id": ident, "status": o.status, "language": o.language, "labels": labels[i],
+                    "scores": None if o.scores is None else
+                    {label: round(float(s), 6) for label, s in zip(LABELS, o.scores, strict=True)},
+                    "risk": None if o.scores is None else round(o.risk, 6),
                     "model_version": loaded.version}
                 if spans is not None:
                     row["explanation"] = spans[i]
-                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+                # ASCII escapes: an id or word with a lone surrogate is still valid JSON
+                out.write(json.dumps(row, ensure_ascii=True) + "\n")
+                stats.written += 1
+                stats.unscored += o.scores is None
     os.replace(tmp, out_path)
-    return len(posts)
+    return stats

@@ -16,7 +16,9 @@ from pathlib import Path
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from classifier.base import PostClassifier, load_model, read_envelope
+from classifier.base import PostClassifier, read_envelope
+from classifier.kinds import load_model
+from classifier.scoring import Calibration
 from probity.errors import NotFoundError, ProbityError
 from probity.models import ModelVersion, utcnow
 
@@ -38,7 +40,8 @@ def register(session: Session, folder: Path) -> ModelVersion:
     metrics_path, config_path = folder / "metrics.json", folder / "config.toml"
     metrics = json.loads(metrics_path.read_text(encoding="utf-8")) if metrics_path.exists() else {}
     config = tomllib.loads(config_path.read_text(encoding="utf-8")) if config_path.exists() else {}
-    headline = {k: metrics[k] for k in ("dev", "test", "olid", "throughput_posts_per_second") if k in metrics}
+    headline = {k: metrics[k] for k in ("dev", "test", "olid", "throughput_posts_per_second", "real_text",
+                                        "operating_point") if k in metrics}
     for split in ("dev", "test"):  # the database keeps the headline figures; the folder has all
         if split in headline:
             headline[split] = {"macro_f1": headline[split]["macro_f1"], "micro_f1": headline[split]["micro_f1"],
@@ -86,6 +89,7 @@ class LoadedModel:
     thresholds: dict[str, float]
     folder: Path
     row: ModelVersion | None = None
+    calibration: Calibration | None = None  # None for models trained before calibration existed
 
 
 def load_folder(folder: Path) -> LoadedModel:
@@ -93,11 +97,13 @@ def load_folder(folder: Path) -> LoadedModel:
     if "thresholds" not in envelope:
         raise ProbityError(f"{folder}: model has no saved thresholds (was it trained with `probity train`?)")
     return LoadedModel(load_model(Path(folder)), envelope.get("version") or Path(folder).name,
-                       envelope["thresholds"], Path(folder))
+                       envelope["thresholds"], Path(folder),
+                       calibration=Calibration.from_dict(envelope.get("calibration")))
 
 
 def resolve(session: Session | None, model: str | Path | None) -> LoadedModel:
     """A model folder, a registered version name, or (None) the active version."""
+    row: ModelVersion | None
     if model is not None:
         path = Path(model)
         if (path / "model.json").exists():
@@ -113,21 +119,3 @@ def resolve(session: Session | None, model: str | Path | None) -> LoadedModel:
     loaded = load_folder(Path(row.path))
     loaded.row = row
     return loaded
-
-
-def ensure_default(session: Session, config: Path | None = None) -> ModelVersion:
-    """Make sure a model is active: keep the active one, else train the baseline and activate it.
-
-    This is what the README's main command relies on: a fresh clone has no model, and training
-    the baseline takes under a minute on two cores.
-    """
-    row = active_version(session)
-    if row is not None and (Path(row.path) / "model.json").exists():
-        return row
-    from training.config import REPO_ROOT
-    from training.train import train_from_config
-
-    config = config or REPO_ROOT / "training" / "configs" / "baseline.toml"
-    log.info("no active model: training the default baseline from %s", config)
-    result = train_from_config(config, publish_card=False)
-    return activate(session, register(session, result.path).version)

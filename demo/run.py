@@ -105,8 +105,9 @@ def _crawl(board: Scoreboard, sim: SimWorld, urls: dict[str, str]) -> None:
 
 
 def _classify(board: Scoreboard) -> None:
-    from classifier.registry import ensure_default, resolve
+    from classifier.registry import resolve
     from classifier.store import classify_posts
+    from training.default import ensure_default
 
     with _stage("classify", board):
         with db.session_scope() as session:

@@ -3,7 +3,9 @@
 - accounts: serving officers and staff found (self-identified in the database) against the
   world's serving accounts: precision, recall, and force accuracy on the correctly found ones
   (a null force is right only where the truth is null);
-- flags: flagged labels against the true instances per label, over the posts collected;
+- flags: flagged labels against the true instances per label, over the posts collected (the
+  model's flags only; audit and unscored flags are counted apart), and the recall that analysts
+  would estimate from the audit sample (the truth standing in for their decisions);
 - requests: requests the post crawl used against the minimum (ceil(posts / page size) + 1 per
   account on a first crawl, 1 per unchanged account on a re-crawl), and the graph walk's
   requests per platform against its minimum (one per seed asked, plus the pages needed to list
@@ -21,6 +23,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from classifier.recall_estimate import recall_from_counts
 from crawler.evidence import account_hash
 from crawler.fake.graph import MAX_PAGE as GRAPH_MAX_PAGE
 from crawler.fake.graph import GraphIndex, served_list
@@ -123,8 +126,10 @@ def score_flags(session: Session, sim: SimWorld) -> dict[str, Any]:
                            .where(Post.is_repost.is_(False), ~Post.platform_id.like("sample-%"))).all()
     truth_by_post = {pid: sim.post_labels.get((getattr(pl, "value", pl), ext.rsplit("/", 1)[-1]), ())
                      for pid, pl, ext in rows}
-    flagged = {post_id: labels for post_id, labels in session.execute(
-        select(Flag.post_id, Flag.labels).where(Flag.post_id.in_(list(truth_by_post))))} if truth_by_post else {}
+    rows_flags = session.execute(select(Flag.post_id, Flag.labels, Flag.reason).where(
+        Flag.post_id.in_(list(truth_by_post)))).all() if truth_by_post else []
+    flagged = {post_id: labels for post_id, labels, reason in rows_flags if reason == "model"}
+    audit = [post_id for post_id, _, reason in rows_flags if reason == "audit"]
     per_label: dict[str, Any] = {}
     for label in LABELS:
         tp = sum(label in flagged.get(p, ()) and label in t for p, t in truth_by_post.items())
@@ -134,9 +139,18 @@ def score_flags(session: Session, sim: SimWorld) -> dict[str, Any]:
                             "precision": _ratio(tp, predicted), "recall": _ratio(tp, actual)}
     instance_posts = sum(bool(t) for t in truth_by_post.values())
     caught = sum(bool(t) and p in flagged for p, t in truth_by_post.items())
+    # Recall in production as analysts would estimate it: the simulated truth stands in for their
+    # decisions on the audit flags and on the model's flags.
+    audit_true = sum(bool(truth_by_post[p]) for p in audit)
+    estimate = recall_from_counts(
+        audit_decided=len(audit), audit_confirmed=audit_true, model_flags=len(flagged),
+        model_decided=len(flagged), model_confirmed=sum(bool(truth_by_post[p]) for p in flagged),
+        unflagged=len(truth_by_post) - len(flagged) - sum(r == "unscored" for _, _, r in rows_flags))
     return {"posts_collected": len(truth_by_post), "posts_flagged": len(flagged),
             "instance_posts_collected": instance_posts, "instance_posts_flagged": caught,
-            "post_recall": _ratio(caught, instance_posts), "per_label": per_label}
+            "post_recall": _ratio(caught, instance_posts), "per_label": per_label,
+            "audit_flags": len(audit), "unscored_flags": sum(r == "unscored" for _, _, r in rows_flags),
+            "audit_recall_estimate": estimate}
 
 
 PLATFORM_MAX_PAGE = {"bluesky": 100, "mastodon": 40, "x": 100}  # each API's own cap on a page
@@ -196,6 +210,12 @@ def render(board: Scoreboard) -> list[str]:
     for label, s in f["per_label"].items():
         lines.append(f"  {label:<11} flagged {s['flagged']:>4}  true {s['true_instances']:>4}  "
                      f"precision {s['precision']}  recall {s['recall']}")
+    est = f.get("audit_recall_estimate") or {}
+    if est.get("recall") is not None:
+        lo, hi = est["interval_95"]
+        lines.append(f"audit sample: {f['audit_flags']} unflagged posts in the queue, {est['audit_confirmed']} true; "
+                     f"estimated recall {est['recall']:.2f} (95% interval {lo:.2f}-{hi:.2f}; true post recall "
+                     f"{f['post_recall']})")
     lines.append(f"found by: {a.get('correct_by_provenance')} (only by graph: {a.get('found_only_by_graph')})")
     reach = (a.get("candidates") or {}).get("all")
     if reach:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.dialects import postgresql, sqlite
@@ -18,6 +19,9 @@ from probity.models import Base, ForceRow
 
 log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+UPSERT_BATCH = 1000  # rows per statement
+MAX_PARAMETERS = 30_000  # per statement: under PostgreSQL's 65,535 and SQLite's 32,766
+T = TypeVar("T")
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -74,36 +78,58 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
         session.close()
 
 
+def batched(rows: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Consecutive lists of at most ``size`` items, consuming ``rows`` lazily."""
+    batch: list[T] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
 def upsert(
     session: Session,
     model: type[Base],
-    rows: Sequence[dict[str, Any]],
+    rows: Iterable[dict[str, Any]],
     keys: Sequence[str],
     update: Iterable[str] | None = None,
-) -> None:
+    batch_size: int = UPSERT_BATCH,
+) -> int:
     """INSERT … ON CONFLICT (keys) DO UPDATE/NOTHING, with the same behaviour on both engines.
 
     ``update`` names the columns to refresh on conflict; None means every non-key column given,
-    an empty list means leave existing rows untouched.
+    an empty list means leave existing rows untouched. ``rows`` may be any iterable (a generator
+    streams): they go in batches of at most ``batch_size`` rows and MAX_PARAMETERS values per
+    statement, so no statement outgrows either engine's limits. Returns the number of rows given.
     """
-    if not rows:
-        return
     dialect = session.get_bind().dialect.name
     insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}.get(dialect)
     if insert is None:
         raise NotImplementedError(f"upsert is not implemented for {dialect}")
-    columns = list(update) if update is not None else [c for c in rows[0] if c not in keys]
-    # chunks keep every statement under both engines' bound-parameter limits
-    chunk = max(1, 30000 // max(1, len(rows[0])))
-    for start in range(0, len(rows), chunk):
-        stmt = insert(model).values(list(rows[start : start + chunk]))
+    table: Any = model.__table__
+    if session.autoflush:
+        # a Core statement on the table skips the ORM's autoflush; rows may refer to pending objects
+        session.flush()
+    update_columns = list(update) if update is not None else None
+    total = 0
+    rows = iter(rows)
+    for first in rows:
+        width = max(1, len(first))
+        size = max(1, min(batch_size, MAX_PARAMETERS // width))
+        columns = update_columns if update_columns is not None else [c for c in first if c not in keys]
+        stmt: Any = insert(table)
         if columns:
-            stmt = stmt.on_conflict_do_update(
-                index_elements=list(keys), set_={c: stmt.excluded[c] for c in columns}
-            )
+            stmt = stmt.on_conflict_do_update(index_elements=list(keys), set_={c: stmt.excluded[c] for c in columns})
         else:
             stmt = stmt.on_conflict_do_nothing(index_elements=list(keys))
-        session.execute(stmt)
+        # one cached statement run executemany-style (psycopg pipelines it; sqlite3 loops in C)
+        for batch in batched(itertools.chain([first], rows), size):
+            session.execute(stmt, batch)
+            total += len(batch)
+    return total
 
 
 def alembic_config(url: str) -> Any:

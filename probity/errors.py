@@ -35,11 +35,19 @@ class RowError:
 
 
 class InputFileError(ProbityError):
-    """An input file was rejected as a whole; nothing from it was stored."""
+    """An input file was rejected as a whole; nothing from it was stored.
 
-    def __init__(self, source: str, errors: list[RowError]):
+    ``errors`` may be the first few of many problems: ``total`` (default ``len(errors)``) is how
+    many there were, so a file with a million bad rows gives a short report, not a long one.
+    """
+
+    SHOWN = 50
+
+    def __init__(self, source: str, errors: list[RowError], total: int | None = None):
         self.source = source
         self.errors = errors
-        shown = "\n".join(f"  {e}" for e in errors[:50])
-        more = f"\n  … and {len(errors) - 50} more" if len(errors) > 50 else ""
-        super().__init__(f"{source}: rejected, nothing imported ({len(errors)} problem(s)):\n{shown}{more}")
+        self.total = max(total or 0, len(errors))
+        shown = "\n".join(f"  {e}" for e in errors[: self.SHOWN])
+        hidden = self.total - min(len(errors), self.SHOWN)
+        more = f"\n  … and {hidden} more" if hidden > 0 else ""
+        super().__init__(f"{source}: rejected, nothing imported ({self.total} problem(s)):\n{shown}{more}")

@@ -51,10 +51,14 @@ class Settings(BaseSettings):
 
     # Review workflow
     two_person_rule: bool = False
+    # share of unflagged English posts sent to the queue as `audit` flags, so analysts'
+    # decisions on them estimate what the model misses (recall in production)
+    audit_share: float = Field(default=0.01, ge=0.0, le=1.0)
     max_page_size: int = 200
 
     # API and web UI (api/)
     max_body_bytes: int = 64 * 1024  # larger request bodies are refused with 413
+    max_import_bytes: int = 256 * 1024 * 1024  # register files uploaded to the import route (streamed to disk)
     ui_session_hours: int = 8  # lifetime of the web UI's signed session cookie
 
     @property
@@ -72,7 +76,7 @@ class Settings(BaseSettings):
         return self.env == "production"
 
     @model_validator(mode="after")
-    def _refuse_unsafe_production(self) -> "Settings":
+    def _refuse_unsafe_production(self) -> Settings:
         if not self.is_production:
             return self
         problems: list[str] = []

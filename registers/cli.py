@@ -7,6 +7,7 @@ import json
 import logging
 from datetime import date, datetime
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -20,6 +21,7 @@ from registers.stats import StatsScope, compute_stats, to_csv
 from registers.templates import TEMPLATES, get_template
 
 log = logging.getLogger(__name__)
+NATIONAL_REPORT = Path("reports/national.html")
 sample_app = typer.Typer(help="The reference data return (HMIC 2011/12 figures).", no_args_is_help=True)
 registers_app = typer.Typer(help="Integrity registers: import and templates.", no_args_is_help=True)
 report_app = typer.Typer(help="Statistics, cross-checks and force reports.", no_args_is_help=True)
@@ -57,12 +59,15 @@ def sample_load(seed: int = typer.Option(2012, help="Generator seed (the publish
 
 @registers_app.command("import")
 def registers_import(
-    register: str = typer.Argument(..., help=f"One of: {', '.join(TEMPLATES)}."),
-    path: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV (UTF-8) or XLSX file."),
+    register: Annotated[str, typer.Argument(help=f"One of: {', '.join(TEMPLATES)}.")],
+    path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="CSV (UTF-8) or XLSX file.")],
     force: str | None = typer.Option(None, help="Import for this force only; fills a missing force column."),
 ) -> None:
     """Import a register file: every row valid, or nothing imported."""
-    get_template(register)
+    try:
+        get_template(register)
+    except KeyError as exc:
+        raise typer.BadParameter(str(exc.args[0]), param_hint="REGISTER") from None
     with session_scope() as session:
         summary = import_register(session, register, path, force_id=_force(force))
     log.info("%s: %d rows (%d new, %d updated, %d unchanged)", register, summary.rows, summary.inserted,
@@ -81,7 +86,7 @@ def report_stats(
     force: str | None = typer.Option(None, "--force", help="One force id."),
     date_from: str | None = typer.Option(None, "--from", help="First day, YYYY-MM-DD."),
     date_to: str | None = typer.Option(None, "--to", help="Last day, YYYY-MM-DD."),
-    fmt: Format = typer.Option(Format.json, "--format"),
+    fmt: Annotated[Format, typer.Option("--format")] = Format.json,
     published: bool = typer.Option(False, "--published", help="Suppress counts 1–4 as '<5' for publication."),
 ) -> None:
     """Print the figures of an HMIC report for one force or nationally."""
@@ -115,7 +120,7 @@ def report_force(
     force: str = typer.Argument(..., help="Force id."),
     date_from: str | None = typer.Option(None, "--from"),
     date_to: str | None = typer.Option(None, "--to"),
-    out: Path | None = typer.Option(None, "--out", help="Default: reports/<force>.html"),
+    out: Annotated[Path | None, typer.Option("--out", help="Default: reports/<force>.html")] = None,
     published: bool = typer.Option(False, "--published"),
 ) -> None:
     """Write a self-contained HTML force report."""
@@ -129,7 +134,7 @@ def report_force(
 def report_national(
     date_from: str | None = typer.Option(None, "--from"),
     date_to: str | None = typer.Option(None, "--to"),
-    out: Path = typer.Option(Path("reports/national.html"), "--out"),
+    out: Annotated[Path, typer.Option("--out")] = NATIONAL_REPORT,
     published: bool = typer.Option(False, "--published"),
 ) -> None:
     """Write the national thematic report (all 44 forces) as self-contained HTML."""

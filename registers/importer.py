@@ -1,29 +1,33 @@
 """Register imports from CSV or XLSX: all or nothing, every bad row reported, idempotent.
 
-Row numbers are spreadsheet rows: the header is row 1, the first entry row 2.
+Row numbers are spreadsheet rows: the header is row 1, the first entry row 2. The file streams:
+rows are read, checked and staged one at a time (registers/reader.py, registers/staging.py), so a
+million-row register imports in bounded memory; the register itself is written only after every
+row has passed, in the caller's transaction.
 """
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import io
 import re
-from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import String
 from sqlalchemy.orm import Session
 
-from probity.db import upsert
 from probity.errors import InputFileError, RowError
 from probity.forces import FORCE_IDS
-from registers.templates import Column, Kind, Template, get_template
+from registers.cells import cell_parser
+from registers.reader import MAX_CELL_CHARS, Cells, ReadAbort, read_rows
+from registers.staging import Staging
+from registers.templates import Kind, Template, get_template
 
-YES = {"yes", "y", "true", "1"}
-NO = {"no", "n", "false", "0", ""}
+# C0 controls and DEL, except tab, line feed and carriage return (legitimate inside a cell):
+# PostgreSQL refuses NUL in text and the others are invisible in every report.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -33,84 +37,6 @@ class ImportSummary:
     inserted: int
     updated: int
     unchanged: int
-
-
-def read_table(path: Path) -> list[list[Any]]:
-    """Rows of cells, header first. CSV must be UTF-8 (a BOM is fine); XLSX uses the first sheet."""
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
-
-        try:
-            workbook = load_workbook(path, read_only=True, data_only=True)
-        except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for a bad file
-            raise InputFileError(str(path), [RowError(1, None, f"not a readable XLSX workbook: {exc}")]) from exc
-        sheet = workbook.worksheets[0]
-        rows = [["" if v is None else v for v in row] for row in sheet.iter_rows(values_only=True)]
-        workbook.close()
-        return rows
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise InputFileError(str(path), [RowError(line, None, (
-            f"not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
-            "save the file as 'CSV UTF-8' and import it again"))]) from exc
-    return [row for row in csv.reader(io.StringIO(text))]
-
-
-def _parse(column: Column, value: Any) -> Any:
-    """The typed value of one cell, or ValueError with the reason."""
-    if isinstance(value, str):
-        value = value.strip()
-    if value == "" or value is None:
-        if column.required:
-            raise ValueError("required value is empty")
-        return {Kind.yes_no: False, Kind.text: ""}.get(column.kind)
-    if column.kind is Kind.text:
-        return str(value)
-    if column.kind is Kind.force:
-        force = str(value).lower()
-        if force not in FORCE_IDS:
-            raise ValueError(f"unknown force {value!r}: use a data.police.uk id such as 'kent' (see `probity forces`)")
-        return force
-    if column.kind is Kind.date:
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-            try:
-                return dt.datetime.strptime(str(value), fmt).date()
-            except ValueError:
-                pass
-        raise ValueError(f"bad date {value!r}: use YYYY-MM-DD or DD/MM/YYYY")
-    if column.kind is Kind.money:
-        try:
-            amount = Decimal(re.sub(r"[£,\s]", "", str(value)))
-        except InvalidOperation:
-            raise ValueError(f"not an amount: {value!r}") from None
-        if amount < 0:
-            raise ValueError(f"negative value {value!r}: amounts must be 0 or more")
-        return amount.quantize(Decimal("0.01"))
-    if column.kind is Kind.yes_no:
-        text = str(value).lower()
-        if text in YES or text in NO:
-            return text in YES
-        raise ValueError(f"expected yes or no, got {value!r}")
-    if column.kind is Kind.accepted:
-        text = str(value).lower()
-        if text in ("accepted", "yes", "y"):
-            return True
-        if text in ("declined", "no", "n"):
-            return False
-        raise ValueError(f"expected accepted or declined, got {value!r}")
-    assert column.choices is not None
-    token = re.sub(r"[\s\-/]+", "_", str(value).strip().lower())
-    allowed = [m.value for m in column.choices]
-    if token not in allowed:
-        raise ValueError(f"{value!r} is not one of: {', '.join(allowed)}")
-    return token
 
 
 def _check_row(template: Template, row: dict[str, Any]) -> list[tuple[str, str]]:
@@ -132,76 +58,145 @@ def _check_row(template: Template, row: dict[str, Any]) -> list[tuple[str, str]]
     return problems
 
 
-def parse_register(template: Template, rows: list[list[Any]], source: str,
-                   force_id: str | None = None) -> list[dict[str, Any]]:
-    """Typed rows ready for upsert, or InputFileError listing every problem."""
-    if not rows or not any(str(c).strip() for c in rows[0]):
+@dataclass
+class _Problems:
+    """The first ``cap`` problems (in row order, as rows are read) and how many there were."""
+
+    cap: int = InputFileError.SHOWN
+    shown: list[RowError] = field(default_factory=list)
+    total: int = 0
+
+    def add(self, row: int, column: str | None, reason: str) -> None:
+        self.total += 1
+        if len(self.shown) < self.cap:
+            self.shown.append(RowError(row, column, reason))
+
+
+def _control_character(text: str) -> str | None:
+    found = CONTROL.search(text)
+    if found is None:
+        return None
+    char = found.group()
+    name = {"\x00": "NUL"}.get(char) or unicodedata.name(char, "control character")
+    return f"contains a control character (U+{ord(char):04X} {name}) at character {found.start() + 1}: remove it"
+
+
+def _header(template: Template, rows: Iterator[tuple[int, Cells]], source: str, force_id: str | None) -> list[str]:
+    """Column names by position ('' for a blank heading), or InputFileError naming each problem."""
+    try:
+        _, cells = next(rows)
+    except StopIteration:
+        cells = []
+    except ReadAbort as exc:
+        raise InputFileError(source, [RowError(exc.row, None, exc.reason)]) from None
+    header = [str(h).strip().lower() for h in cells]
+    if not any(header):
         raise InputFileError(source, [RowError(1, None, "the file is empty: expected a header row")])
-    header = [str(h).strip().lower() for h in rows[0]]
     errors: list[RowError] = []
     known = set(template.column_names)
-    for name in header:
-        if name and name not in known:
+    first: dict[str, int] = {}
+    for position, name in enumerate(header, start=1):
+        if not name:
+            continue
+        if (problem := _control_character(name)) is not None:
+            errors.append(RowError(1, repr(name), problem))
+        elif name in first:
+            errors.append(RowError(1, name, f"appears twice (columns {first[name]} and {position}): "
+                                            "keep one, or the later would silently win"))
+        elif name not in known:
             errors.append(RowError(1, name, f"unknown column; the {template.name} template has: "
-                                             f"{', '.join(template.column_names)}"))
+                                            f"{', '.join(template.column_names)}"))
+        first.setdefault(name, position)
     for column in template.columns:
-        if column.name not in header and column.required and not (column.kind is Kind.force and force_id):
+        if column.name not in first and column.required and not (column.kind is Kind.force and force_id):
             errors.append(RowError(1, column.name, "missing required column"))
     if errors:
         raise InputFileError(source, errors)
-    parsed: list[dict[str, Any]] = []
-    first_seen: dict[tuple[Any, ...], int] = {}
-    for number, cells in enumerate(rows[1:], start=2):
-        if not any(str(c).strip() for c in cells):
-            continue  # blank lines are not entries
-        record = dict(zip(header, list(cells) + [""] * (len(header) - len(cells)), strict=False))
-        if force_id and not record.get("force"):
-            record["force"] = force_id
-        row: dict[str, Any] = {}
-        for column in template.columns:
-            try:
-                row[column.attribute] = _parse(column, record.get(column.name, ""))
-            except ValueError as exc:
-                errors.append(RowError(number, column.name, str(exc)))
-                row[column.attribute] = None
-        if force_id and row.get("force_id") and row["force_id"] != force_id:
-            errors.append(RowError(number, "force", f"{row['force_id']!r}, but this import is for {force_id!r}"))
-        if any(v is None and c.required for c in template.columns for v in [row[c.attribute]]):
-            continue
-        errors.extend(RowError(number, col, why) for col, why in _check_row(template, row))
-        key = tuple(row[k] for k in template.key)
-        if key in first_seen:
-            errors.append(RowError(number, template.key[-1], f"duplicate of row {first_seen[key]} ({key[-1]!r})"))
-        first_seen.setdefault(key, number)
-        parsed.append(row)
-    if errors:
-        raise InputFileError(source, errors)
-    if not parsed:
-        raise InputFileError(source, [RowError(2, None, "no entries below the header")])
-    return parsed
+    return header
 
 
-def import_register(session: Session, register: str, path: Path, force_id: str | None = None) -> ImportSummary:
-    """Parse the whole file, then upsert it; nothing is written unless every row is valid."""
+def _entries(template: Template, header: list[str], rows: Iterator[tuple[int, Cells]], problems: _Problems,
+             force_id: str | None) -> Iterator[tuple[Any, ...]]:
+    """``(row number, *typed values)`` for each entry whose key could be read; every problem goes
+    to ``problems`` (a row with a problem is still staged, so its duplicates are found too)."""
+    model_columns = template.model.__table__.c
+    plan = []  # (name, position in the row or None, parser, fills in the import's force)
+    for column in template.columns:
+        kind = model_columns[column.attribute].type
+        limit = kind.length if column.kind is Kind.text and isinstance(kind, String) else None
+        position = header.index(column.name) if column.name in header else None
+        plan.append((column.name, position, cell_parser(column, limit), column.kind is Kind.force and force_id))
+    required = [i for i, column in enumerate(template.columns) if column.required]
+    force_at = next(i for i, column in enumerate(template.columns) if column.kind is Kind.force)
+    width = len(header)
+    try:
+        for number, cells in rows:
+            texts = [c if isinstance(c, str) else str(c) for c in cells]
+            joined = "\t".join(texts)
+            if not joined.strip():
+                continue  # blank lines are not entries
+            if len(cells) > width and any(t.strip() for t in texts[width:]):
+                problems.add(number, None, f"{len(cells)} cells, but the header names {width} columns")
+            # the cheap whole-row tests first; the cell at fault is looked for only when they fail
+            suspect = CONTROL.search(joined) is not None or len(joined) > MAX_CELL_CHARS
+            values: list[Any] = []
+            for name, position, parse, fill_force in plan:
+                value = cells[position] if position is not None and position < len(cells) else ""
+                if suspect and isinstance(value, str) and (problem := _cell_problem(value)):
+                    problems.add(number, name, problem)
+                    values.append(None)
+                    continue
+                if fill_force and not str(value).strip():
+                    value = force_id
+                try:
+                    values.append(parse(value))
+                except ValueError as exc:
+                    problems.add(number, name, str(exc))
+                    values.append(None)
+            if force_id and values[force_at] and values[force_at] != force_id:
+                problems.add(number, "force", f"{values[force_at]!r}, but this import is for {force_id!r}")
+            if any(values[i] is None for i in required):
+                continue  # cross-column rules and the key need every required value
+            if template.name == "investigations":
+                named = {c.attribute: v for c, v in zip(template.columns, values, strict=True)}
+                for column_name, why in _check_row(template, named):
+                    problems.add(number, column_name, why)
+            yield (number, *values)
+    except ReadAbort as exc:
+        where = None if exc.column is None else (header[exc.column] if exc.column < width and header[exc.column]
+                                                 else f"#{exc.column + 1}")
+        problems.add(exc.row, where, exc.reason)
+
+
+def _cell_problem(value: str) -> str | None:
+    if len(value) > MAX_CELL_CHARS:
+        return f"{len(value):,} characters; a cell holds at most {MAX_CELL_CHARS:,}"
+    return _control_character(value)
+
+
+def import_register(session: Session, register: str, path: Path, force_id: str | None = None,
+                    source: str | None = None) -> ImportSummary:
+    """Check every row, then write them all; nothing is written unless every row is valid.
+
+    Runs in the caller's transaction (the caller commits, or rolls back on an error). ``source``
+    names the file in error reports (default: the path).
+    """
     template = get_template(register)
+    source = source or str(path)
     if force_id is not None and force_id not in FORCE_IDS:
-        raise InputFileError(str(path), [RowError(1, "force", f"unknown force {force_id!r}")])
-    rows = parse_register(template, read_table(path), str(path), force_id)
-    model = template.model
-    key_cols = [getattr(model, k) for k in template.key]
-    fields = [c.attribute for c in template.columns]
-    existing = {tuple(r[: len(key_cols)]): tuple(r[len(key_cols):]) for r in session.execute(
-        select(*key_cols, *[getattr(model, f) for f in fields])
-        .where(tuple_(*key_cols).in_([tuple(r[k] for k in template.key) for r in rows])))}
-    inserted = updated = unchanged = 0
-    for row in rows:
-        before = existing.get(tuple(row[k] for k in template.key))
-        if before is None:
-            inserted += 1
-        elif before == tuple(row[f] for f in fields):
-            unchanged += 1
-        else:
-            updated += 1
-    # imported_at is not refreshed on conflict, so re-importing an identical file changes nothing
-    upsert(session, model, rows, keys=list(template.key), update=[f for f in fields if f not in template.key])
-    return ImportSummary(register, len(rows), inserted, updated, unchanged)
+        raise InputFileError(source, [RowError(1, "force", f"unknown force {force_id!r}")])
+    rows = read_rows(path)
+    header = _header(template, rows, source, force_id)
+    problems = _Problems()
+    staging = Staging(session, template)
+    staging.load(_entries(template, header, rows, problems, force_id))
+    staged = staging.finish_loading()
+    duplicates, repeated = staging.duplicates(problems.cap)
+    if problems.total or repeated:
+        shown = sorted(problems.shown + duplicates, key=lambda e: e.row)[: problems.cap]
+        raise InputFileError(source, shown, problems.total + repeated)
+    if not staged:
+        raise InputFileError(source, [RowError(2, None, "no entries below the header")])
+    inserted, updated, unchanged = staging.merge(staged)
+    staging.drop()
+    return ImportSummary(register, staged, inserted, updated, unchanged)

@@ -27,7 +27,8 @@ ROOT = Path.cwd() if (Path.cwd() / "training").exists() else Path.cwd().parent
 sys.path.insert(0, str(ROOT))
 import numpy as np
 import matplotlib.pyplot as plt
-from classifier.base import load_model, read_envelope
+from classifier.base import read_envelope
+from classifier.kinds import load_model
 from classifier.tfidf import TfidfLogReg
 from classifier.thresholds import apply_thresholds, choose_thresholds, pr_curve
 from probity.models.review import LABELS

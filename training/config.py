@@ -29,6 +29,10 @@ class TrainConfig:
     max_eval: int | None = None
     target_recall: float = 0.90
     min_precision: float = 0.5
+    real_negatives: str = "auto"  # "auto": real everyday posts as negatives (Davidson; OLID if present)
+    prevalence: float = 0.01  # stated share of inappropriate posts in deployment
+    capacity_per_1000: float = 20.0  # review capacity: flags per 1,000 posts classified
+    min_recall_any: float = 0.85  # any-label recall floor on dev positives for the operating point
     throughput_posts: int = 2000  # posts scored to measure throughput at training time
     card: Path | None = None  # also publish the model card here (docs/), relative to the repo
     raw: dict[str, Any] = field(default_factory=dict)
@@ -49,11 +53,12 @@ def load_config(path: Path) -> TrainConfig:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigurationError(f"{path}: not valid TOML: {exc}") from exc
-    unknown = set(raw) - {"name", "model", "data", "thresholds", "output"}
+    unknown = set(raw) - {"name", "model", "data", "thresholds", "output", "operating_point"}
     if unknown:
         raise ConfigurationError(f"{path}: unknown section(s) {', '.join(sorted(unknown))}")
     model, data = raw.get("model", {}), raw.get("data", {})
     thresholds, output = raw.get("thresholds", {}), raw.get("output", {})
+    op = raw.get("operating_point", {})
     if "kind" not in model:
         raise ConfigurationError(f"{path}: [model] needs 'kind' (tfidf-logreg, transformer or ensemble)")
     base = path.parent
@@ -62,6 +67,16 @@ def load_config(path: Path) -> TrainConfig:
     if olid not in ("auto", "off"):
         raise ConfigurationError(f"{path} [data]: 'olid' must be 'auto' or 'off', got {olid!r}")
     card = _get(output, "card", str, None, f"{path} [output]")
+    real = _get(data, "real_negatives", str, "auto", f"{path} [data]")
+    if real not in ("auto", "off"):
+        raise ConfigurationError(f"{path} [data]: 'real_negatives' must be 'auto' or 'off', got {real!r}")
+    prevalence = float(_get(op, "prevalence", (int, float), 0.01, f"{path} [operating_point]"))
+    capacity = float(_get(op, "capacity_per_1000", (int, float), 20.0, f"{path} [operating_point]"))
+    min_recall = float(_get(op, "min_recall_any", (int, float), 0.85, f"{path} [operating_point]"))
+    if not 0 < prevalence < 1:
+        raise ConfigurationError(f"{path} [operating_point]: 'prevalence' must be between 0 and 1, got {prevalence}")
+    if not 0 < capacity <= 1000:
+        raise ConfigurationError(f"{path} [operating_point]: 'capacity_per_1000' must be in (0, 1000], got {capacity}")
     return TrainConfig(
         path=path, name=_get(raw, "name", str, path.stem, str(path)), kind=model["kind"],
         params=dict(model.get("params", {})), corpus=corpus.resolve(), olid=olid,
@@ -70,6 +85,7 @@ def load_config(path: Path) -> TrainConfig:
         max_eval=_get(data, "max_eval", int, None, f"{path} [data]"),
         target_recall=float(_get(thresholds, "target_recall", (int, float), 0.90, f"{path} [thresholds]")),
         min_precision=float(_get(thresholds, "min_precision", (int, float), 0.5, f"{path} [thresholds]")),
+        real_negatives=real, prevalence=prevalence, capacity_per_1000=capacity, min_recall_any=min_recall,
         throughput_posts=_get(output, "throughput_posts", int, 2000, f"{path} [output]"),
         card=(REPO_ROOT / card) if card else None, raw=raw,
     )

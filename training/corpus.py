@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from classifier.base import labels_to_matrix
 from probity.errors import InputFileError, RowError
 from probity.models.review import LABELS
 
@@ -123,8 +124,6 @@ def load_corpus(path: Path = CORPUS_PATH) -> list[dict[str, Any]]:
 
 
 def texts_and_matrix(rows: Iterable[dict[str, Any]]) -> tuple[list[str], np.ndarray]:
-    from classifier.base import labels_to_matrix
-
     rows = list(rows)
     return [r["text"] for r in rows], labels_to_matrix([r["labels"] for r in rows])
 

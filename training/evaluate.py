@@ -15,10 +15,14 @@ from typing import Any
 import numpy as np
 from sklearn.metrics import average_precision_score, f1_score, precision_recall_fscore_support
 
-from classifier.base import PostClassifier, labels_to_matrix, load_model, read_envelope
+from classifier.base import PostClassifier, labels_to_matrix, read_envelope
+from classifier.kinds import load_model
+from classifier.scoring import Calibration, score_texts
 from classifier.thresholds import apply_thresholds
+from probity.errors import InputFileError, RowError
 from probity.models.review import LABELS
-from training.corpus import load_corpus
+from training.corpus import load_corpus, read_jsonl, validate_row
+from training.realtext import real_text_block
 
 
 def per_label_metrics(Y: np.ndarray, scores: np.ndarray, thresholds: dict[str, float]) -> dict[str, Any]:
@@ -34,7 +38,7 @@ def per_label_metrics(Y: np.ndarray, scores: np.ndarray, thresholds: dict[str, f
                          "threshold": float(thresholds[label])}
     none_true = Y.sum(1) == 0
     return {
-        "n": int(len(Y)),
+        "n": len(Y),
         "labels": labels,
         "macro_f1": float(f1_score(Y, pred, average="macro", zero_division=0)),
         "micro_f1": float(f1_score(Y, pred, average="micro", zero_division=0)),
@@ -95,12 +99,16 @@ def throughput(model: PostClassifier, texts: Sequence[str], minimum: int = 2000)
     return len(batch) / (time.perf_counter() - start)
 
 
-def evaluate_model_dir(model_dir: Path, data_path: Path) -> dict[str, Any]:
-    """`probity evaluate`: a saved model on a labelled JSONL file (id, text, labels)."""
-    from training.corpus import read_jsonl, validate_row
-    from probity.errors import InputFileError, RowError
-
+def evaluate_model_dir(model_dir: Path, data_path: Path | None = None) -> dict[str, Any]:
+    """`probity evaluate`: the real-text block of a saved model and, given a labelled JSONL file
+    (id, text, labels), its metrics there, scored exactly as classification scores posts."""
     envelope = read_envelope(model_dir)
+    model = load_model(model_dir)
+    calibration = Calibration.from_dict(envelope.get("calibration"))
+    result: dict[str, Any] = {"model_version": envelope.get("version"),
+                              "real_text": real_text_block(model, calibration, envelope["thresholds"])}
+    if data_path is None:
+        return result
     rows = read_jsonl(data_path)
     errors: list[RowError] = []
     for n, row in enumerate(rows, 1):
@@ -108,11 +116,9 @@ def evaluate_model_dir(model_dir: Path, data_path: Path) -> dict[str, Any]:
                                             "negative", **row}, n) if e.column in ("id", "text", "labels")]
     if errors:
         raise InputFileError(str(data_path), errors)
-    model = load_model(model_dir)
     Y = labels_to_matrix([r["labels"] for r in rows])
-    scores = model.predict_proba([r["text"] for r in rows])
-    result = per_label_metrics(Y, scores, envelope["thresholds"])
-    result["model_version"] = envelope.get("version")
+    scores = score_texts(model, [r["text"] for r in rows], calibration)
+    result.update(per_label_metrics(Y, scores, envelope["thresholds"]))
     result["data"] = str(data_path)
     return result
 

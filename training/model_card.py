@@ -7,6 +7,7 @@ from typing import Any
 
 from probity.models.review import LABELS
 from training.config import TrainConfig
+from training.realtext import summary_lines
 
 KIND_DESCRIPTIONS = {
     "tfidf-logreg": "TF-IDF over word 1–2-grams and character 2–5-grams (sublinear tf, l2 norm per "
@@ -68,10 +69,30 @@ def render(metrics: dict[str, Any], cfg: TrainConfig | None = None) -> str:
     if metrics["data"]["olid_train"]:
         lines.append(f"Auxiliary supervision: {metrics['data']['olid_train']} OLID train tweets "
                      "(TweetEval offensive), for a separate OLID-offensive output only.")
-    lines += ["", "## Decision thresholds (chosen on dev)", "",
-              "Review operating point: recall ≥ 0.90 where precision ≥ the configured floor allows, "
-              "else the F1-best threshold.", "",
-              "| label | threshold | dev precision | dev recall | rule |", "| --- | ---: | ---: | ---: | --- |"]
+    real = metrics["data"].get("real_train")
+    if real:
+        lines.append(f"Real everyday posts as negatives for every label: {real['davidson']} Davidson 2017 "
+                     f"train-part tweets (unanimous \"neither\") and {real['olid']} OLID train \"not "
+                     "offensive\" tweets without political or extreme terms (see the DATASHEET).")
+    lines += ["", "## Real-text evaluation (held out, never used for any choice)", ""]
+    if "real_text" in metrics:
+        lines += summary_lines(metrics["real_text"])
+    else:
+        lines.append("Not measured for this model.")
+    op = metrics.get("operating_point")
+    lines += ["", "## Operating point and calibration", ""]
+    if op:
+        lines += [f"Stated prevalence **{op['prevalence']:.1%}** of posts inappropriate; review capacity "
+                  f"**{op['capacity_per_1000']:g} flags per 1,000 posts** (both in the config's "
+                  "`[operating_point]`). Scores are calibrated per label by Platt scaling on dev positives "
+                  "and negatives plus real everyday dev negatives (Davidson dev part, OLID val), weighted "
+                  "to that prevalence: a score is the probability of the label at that prevalence.",
+                  f"Per-label thresholds ({op['rule']}): expected volume `1000·(p·R + (1−p)·FPR)` = "
+                  f"{op['expected_flags_per_1000']:.1f} flags per 1,000 posts, with R = {op['dev_recall_any']:.3f} "
+                  f"(any-label recall on {op['dev_positives']} dev positives; floor {op['min_recall_any']:.2f}) and "
+                  f"FPR = {op['dev_real_flag_rate_any']:.4f} (any label, on {op['dev_real_negatives']} real "
+                  f"everyday dev posts); dev macro-F1 {op['dev_macro_f1']:.3f}.", ""]
+    lines += ["| label | threshold | dev precision | dev recall | rule |", "| --- | ---: | ---: | ---: | --- |"]
     for label in LABELS:
         t = metrics["thresholds"][label]
         lines.append(f"| {label} | {t['threshold']:.4f} | {_f(t['precision'])} | {_f(t['recall'])} | {t['rule']} |")
@@ -108,8 +129,9 @@ def render(metrics: dict[str, Any], cfg: TrainConfig | None = None) -> str:
               "links). Expect lower precision in production; the review queue absorbs it.",
               "- Short, context-dependent posts (replies, sarcasm, in-jokes) are hard; the model sees the "
               "text only, not images or the thread.",
-              "- British policing vocabulary is covered; other varieties of English and other languages "
-              "are not.",
+              "- British policing vocabulary is covered; other varieties of English are not. Posts "
+              "detected as another language (Welsh, Urdu, …) are not scored: they go to the review "
+              "queue as `unscored`.",
               "- `government` and `negativity` depend on degree (civil criticism is not labelled); "
               "borderline cases are where errors concentrate.",
               "- Scores are comparable within one model version only; thresholds are per version.", ""]

@@ -19,15 +19,20 @@ from typing import Any
 
 import numpy as np
 
-from classifier.base import PostClassifier, make_model, read_envelope, write_envelope
-from classifier.thresholds import choose_thresholds
+from classifier.base import PostClassifier, read_envelope, write_envelope
+from classifier.kinds import make_model
+from classifier.scoring import clean, raw_scores, score_texts
+from probity.errors import ConfigurationError
 from probity.models.review import LABELS
 from probity.settings import get_settings
 from training import evaluate as ev
+from training import public
 from training.config import TrainConfig, load_config
 from training.corpus import counts, load_corpus, texts_and_matrix
 from training.model_card import write_model_card
 from training.olid import load_olid_split, olid_available
+from training.operating_point import choose_operating_point, fit_calibration
+from training.realtext import real_text_block
 
 log = logging.getLogger(__name__)
 
@@ -59,35 +64,48 @@ def train_from_config(config_path: Path, *, reviewed: list[dict[str, Any]] | Non
     train_rows = _split(corpus, "train", cfg.max_train) + _split(reviewed, "train", None)
     dev_rows = _split(corpus, "dev", cfg.max_eval) + _split(reviewed, "dev", None)
     test_rows = _split(corpus, "test", cfg.max_eval) + _split(reviewed, "test", None)
-    X_train, Y_train = texts_and_matrix(train_rows)
-    X_dev, Y_dev = texts_and_matrix(dev_rows)
-    X_test, Y_test = texts_and_matrix(test_rows)
+    X_train, Y_train = _cleaned(texts_and_matrix(train_rows))
+    X_dev, Y_dev = _cleaned(texts_and_matrix(dev_rows))
+    X_test, Y_test = texts_and_matrix(test_rows)  # scored through score_texts, which cleans
 
     use_olid = cfg.olid == "auto" and olid_available()
+    use_real = cfg.real_negatives == "auto"
+    real_train = public.real_everyday("train", use_olid=use_olid) if use_real else public.RealPosts([], [])
+    real_dev = public.real_everyday("dev", use_olid=use_olid) if use_real else public.RealPosts([], [])
+    real_train_texts = [clean(t) for t in real_train.all][: cfg.max_train or None]
+    real_dev_texts = [clean(t) for t in real_dev.all][: cfg.max_eval or None]
+    fit_texts = X_train + real_train_texts
+    fit_Y = np.vstack([Y_train, np.zeros((len(real_train_texts), len(LABELS)), dtype=Y_train.dtype)])
     aux = None
     if use_olid:
         olid_texts, olid_y = load_olid_split("train")
         if cfg.olid_max_train:
             olid_texts, olid_y = olid_texts[: cfg.olid_max_train], olid_y[: cfg.olid_max_train]
-        aux = (olid_texts, olid_y)
+        aux = ([clean(t) for t in olid_texts], olid_y)
     if cfg.kind == "ensemble":
         params = {**cfg.params, "members": [resolve_member(m, models_dir) for m in cfg.params.get("members", [])]}
     else:
         params = cfg.params
     model = make_model(cfg.kind, params)
-    log.info("training %s on %d posts (%d dev)%s", cfg.kind, len(X_train), len(X_dev),
+    log.info("training %s on %d posts (%d project, %d real everyday negatives; %d dev)%s", cfg.kind,
+             len(fit_texts), len(X_train), len(real_train_texts), len(X_dev),
              f" with {len(aux[0])} OLID tweets as auxiliary supervision" if aux else "")
     started = time.monotonic()
-    model.fit(X_train, Y_train, dev=(X_dev, Y_dev), aux=aux)
+    model.fit(fit_texts, fit_Y, dev=(X_dev, Y_dev), aux=aux)
     fit_seconds = time.monotonic() - started
 
-    dev_scores = model.predict_proba(X_dev)
-    chosen = choose_thresholds(Y_dev, dev_scores, cfg.target_recall, cfg.min_precision)
-    thresholds = {label: t.threshold for label, t in chosen.items()}
+    raw_dev = raw_scores(model, X_dev)
+    raw_real_dev = raw_scores(model, real_dev_texts)
+    calibration = fit_calibration(raw_dev, Y_dev, raw_real_dev, cfg.prevalence)
+    cal_dev, cal_real_dev = calibration.apply(raw_dev), calibration.apply(raw_real_dev)
+    op = choose_operating_point(cal_dev, Y_dev, cal_real_dev, cfg.prevalence, cfg.capacity_per_1000,
+                                cfg.min_recall_any)
+    thresholds = op.thresholds
     version = new_version(cfg.name)
     folder = Path(models_dir or get_settings().resolved_models_dir) / version
     model.save(folder)
 
+    test_scores = score_texts(model, X_test, calibration)
     metrics: dict[str, Any] = {
         "version": version, "kind": model.kind, "config_name": cfg.name,
         "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -95,15 +113,23 @@ def train_from_config(config_path: Path, *, reviewed: list[dict[str, Any]] | Non
         "data": {"corpus": str(cfg.corpus.name), "counts": counts(rows),
                  "train": len(X_train), "dev": len(X_dev), "test": len(X_test),
                  "reviewed": len(reviewed),
+                 "real_train": {"davidson": min(len(real_train.davidson), len(real_train_texts)),
+                                "olid": max(0, len(real_train_texts) - len(real_train.davidson))},
+                 "real_dev": len(real_dev_texts),
                  "olid_train": len(aux[0]) if aux else 0},
-        "thresholds": {label: t.as_dict() for label, t in chosen.items()},
-        "dev": ev.per_label_metrics(Y_dev, dev_scores, thresholds),
-        "test": ev.per_label_metrics(Y_test, model.predict_proba(X_test), thresholds),
+        "operating_point": op.as_dict(),
+        "calibration": calibration.as_dict(),
+        "thresholds": _threshold_table(Y_dev, cal_dev, thresholds, op.rule),
+        "dev": ev.per_label_metrics(Y_dev, cal_dev, thresholds),
+        "test": ev.per_label_metrics(Y_test, test_scores, thresholds),
+        "real_text": real_text_block(model, calibration, thresholds, project_test=(X_test, Y_test),
+                                     use_olid=use_olid),
     }
     extra = _model_specific(model, X_dev, Y_dev, thresholds)
     if extra:
         metrics["model_specific"] = extra
-    envelope: dict[str, Any] = {"thresholds": thresholds, "version": version}
+    envelope: dict[str, Any] = {"thresholds": thresholds, "version": version,
+                                "calibration": calibration.as_dict()}
     if use_olid and model.predict_aux_proba(X_dev[:1]) is not None:
         metrics["olid"] = _olid_metrics(model, cfg)
         envelope["olid_threshold"] = metrics["olid"]["threshold"]
@@ -121,6 +147,22 @@ def train_from_config(config_path: Path, *, reviewed: list[dict[str, Any]] | Non
     return TrainResult(version, folder, metrics)
 
 
+def _cleaned(pair: tuple[list[str], np.ndarray]) -> tuple[list[str], np.ndarray]:
+    return [clean(t) for t in pair[0]], pair[1]
+
+
+def _threshold_table(Y: np.ndarray, scores: np.ndarray, thresholds: dict[str, float],
+                     rule: str) -> dict[str, dict[str, Any]]:
+    """Per-label dev precision and recall at the operating point (for the card)."""
+    out: dict[str, dict[str, Any]] = {}
+    for j, label in enumerate(LABELS):
+        pred = scores[:, j] >= thresholds[label]
+        tp = int((pred & (Y[:, j] == 1)).sum())
+        out[label] = {"threshold": thresholds[label], "precision": tp / max(int(pred.sum()), 1),
+                      "recall": tp / max(int(Y[:, j].sum()), 1), "rule": rule}
+    return out
+
+
 def _scores_and_aux(model: PostClassifier, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     scores, aux = model.predict_both(texts)  # one pass where the model can
     assert aux is not None
@@ -131,16 +173,16 @@ def _olid_metrics(model: PostClassifier, cfg: TrainConfig) -> dict[str, Any]:
     """Thresholds on OLID val; then the test split, once, for the card (never for choices)."""
     offensive = LABELS.index("offensive")
     val_texts, val_y = load_olid_split("val")
-    val_codebook, val_aux = _scores_and_aux(model, val_texts)
+    val_codebook, val_aux = _scores_and_aux(model, [clean(t) for t in val_texts])
     threshold = ev.best_binary_threshold(val_y, val_aux)
     codebook_threshold = ev.best_binary_threshold(val_y, val_codebook[:, offensive])
     test_texts, test_y = load_olid_split("test")
-    test_codebook, test_aux = _scores_and_aux(model, test_texts)
+    test_codebook, test_aux = _scores_and_aux(model, [clean(t) for t in test_texts])
     return {
         "threshold": threshold,
         "val_macro_f1": ev.binary_macro_f1(val_y, val_aux, threshold),
         "test_macro_f1": ev.binary_macro_f1(test_y, test_aux, threshold),
-        "test_n": int(len(test_y)),
+        "test_n": len(test_y),
         # How the codebook's narrower `offensive` output fares on OLID's broader notion, at a
         # threshold chosen the same way on val (a robustness figure, not the target).
         "codebook_offensive_test_macro_f1": ev.binary_macro_f1(test_y, test_codebook[:, offensive],
@@ -170,8 +212,6 @@ def resolve_member(ref: str, models_dir: Path | None = None) -> str:
                        key=lambda d: read_envelope(d).get("version", "").rsplit("-", 1)[-1])
         found = [d for d in found if (d / "metrics.json").exists()]
         if not found:
-            from probity.errors import ConfigurationError
-
             raise ConfigurationError(f"ensemble member {ref!r}: no trained {kind} model in {base}")
         return str(found[-1])
     path = Path(ref) if Path(ref).is_absolute() else base / ref

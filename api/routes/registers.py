@@ -1,20 +1,54 @@
-"""Integrity registers: a force reads its own; national callers read all (or filter by force)."""
+"""Integrity registers: a force reads its own; national callers read all (or filter by force).
+
+Imports: an admin key imports any force's rows, a force key only its own force's (the ``force``
+column may then be left out). The file is the request body, streamed to a temporary file.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
 
-from api.deps import ADMIN, ANALYST, FORCE, AuditDep, Principal, SessionDep, SettingsDep, require, scope_to_force
+from api.deps import (
+    ADMIN,
+    ANALYST,
+    FORCE,
+    AuditDep,
+    Auditor,
+    Principal,
+    SessionDep,
+    SettingsDep,
+    require,
+    scope_to_force,
+)
 from api.pagination import Page, Pager
-from api.schemas.integrity import ContractOut, GiftOut, InterestOut, InvestigationOut, RegisterQuery
+from api.schemas.common import ErrorOut
+from api.schemas.integrity import (
+    ContractOut,
+    GiftOut,
+    ImportOut,
+    ImportProblem,
+    ImportRejectedOut,
+    InterestOut,
+    InvestigationOut,
+    RegisterQuery,
+)
+from probity.errors import InputFileError
 from probity.models import BusinessInterest, Contract, GiftHospitality, Investigation
+from registers.importer import ImportSummary, import_register
 
 router = APIRouter(prefix="/registers", tags=["registers"])
 Reader = Annotated[Principal, Depends(require(ADMIN, ANALYST, FORCE))]
+Importer = Annotated[Principal, Depends(require(ADMIN, FORCE))]
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SUFFIXES = {"text/csv": ".csv", "application/csv": ".csv", XLSX_TYPE: ".xlsx"}
 
 
 def _page(name: str, model: Any, date_column: Any, schema: type[BaseModel], q: RegisterQuery,
@@ -61,3 +95,54 @@ def list_investigations(q: Annotated[RegisterQuery, Query()], principal: Reader,
     """Integrity investigations."""
     return _page("investigations", Investigation, Investigation.opened_on, InvestigationOut, q, principal, session,
                  settings, audit)
+
+
+@router.post("/{register}/import", response_model=ImportOut, responses={
+    415: {"model": ErrorOut, "description": "Content-Type is neither text/csv nor XLSX"},
+    422: {"model": ImportRejectedOut, "description": "The file was rejected (nothing was imported), or the "
+                                                     "request was malformed"}},
+    openapi_extra={"requestBody": {"required": True, "content": {
+        "text/csv": {"schema": {"type": "string"}},
+        XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}}}}})
+async def import_file(register: Literal["gifts", "interests", "contracts", "investigations"], request: Request,
+                      principal: Importer, settings: SettingsDep,
+                      force_id: Annotated[str | None, Query(max_length=40, description=(
+                          "Import for this force only (a force key: its own, the default).")) ] = None) -> Any:
+    """Import a register file sent as the body (`Content-Type: text/csv` or XLSX): every row valid, or
+    nothing imported and 422 with the rows, columns and reasons."""
+    if principal.force_id is not None:
+        if force_id not in (None, principal.force_id):
+            raise HTTPException(403, "a force key imports only its own force's registers")
+        force_id = principal.force_id
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    suffix = SUFFIXES.get(content_type)
+    if suffix is None:
+        raise HTTPException(415, f"send the file as text/csv or {XLSX_TYPE}, not {content_type or 'nothing'!r}")
+    with tempfile.TemporaryDirectory(prefix="probity-import-") as folder:
+        path = Path(folder) / f"{register}{suffix}"
+        with path.open("wb") as out:
+            async for chunk in request.stream():
+                out.write(chunk)
+        try:
+            summary = await run_in_threadpool(_import, request, register, path, force_id)
+        except InputFileError as exc:
+            rejected = ImportRejectedOut(detail=str(exc), problems=exc.total, errors=[
+                ImportProblem(row=e.row, column=e.column, reason=e.reason) for e in exc.errors])
+            return JSONResponse(rejected.model_dump(), status_code=422)
+    return ImportOut(**summary.__dict__)
+
+
+def _import(request: Request, register: str, path: Path, force_id: str | None) -> ImportSummary:
+    """The import and its audit event in one transaction of its own (the request's session has
+    already committed the key check), rolled back whole on any error."""
+    with request.app.state.session_factory() as session:
+        try:
+            summary = import_register(session, register, path, force_id=force_id, source=f"{register} upload")
+            Auditor(request, session).record(f"registers.{register}.import", object_type=register, detail={
+                "force_id": force_id, "rows": summary.rows, "inserted": summary.inserted,
+                "updated": summary.updated, "unchanged": summary.unchanged})
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+    return summary

@@ -71,6 +71,12 @@ class FlagSummary(BaseModel):
     created_at: datetime
     claimed_by: str | None
     excerpt: str
+    # why the flag is in the queue: "model", "audit" (random unflagged post: estimates recall) or
+    # "unscored" (another language, see `language`); `risk` is the calibrated risk the queue is
+    # ordered by
+    reason: str = "model"
+    risk: float = 0.0
+    language: str | None = None
 
 
 class ContextItem(BaseModel):

@@ -93,3 +93,27 @@ class FindingOut(BaseModel):
     force: str
     summary: str
     rows: list[dict[str, Any]]
+
+
+class ImportOut(BaseModel):
+    # aliased: a field named "register" would shadow BaseModel.register
+    register_name: str = Field(alias="register", description="gifts, interests, contracts or investigations.")
+    rows: int = Field(description="Entries in the file (blank lines are not entries).")
+    inserted: int
+    updated: int
+    unchanged: int
+
+
+class ImportProblem(BaseModel):
+    row: int = Field(description="Spreadsheet row: the header is row 1.")
+    column: str | None
+    reason: str
+
+
+class ImportRejectedOut(BaseModel):
+    """A rejected file (``problems`` and ``errors`` set), or a malformed request (FastAPI's list)."""
+
+    detail: Any = Field(description="A rejected file: the same short report the command line prints.")
+    message: str | None = None
+    problems: int | None = Field(None, description="How many problems the file had in all.")
+    errors: list[ImportProblem] | None = Field(None, description="The first 50 problems, in row order.")

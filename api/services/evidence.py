@@ -54,7 +54,8 @@ def flag_summary(flag: Flag, post: Post) -> FlagSummary:
     excerpt = post.text if len(post.text) <= EXCERPT_CHARS else post.text[: EXCERPT_CHARS - 1] + "…"
     return FlagSummary(id=flag.id, status=flag.status, force_id=flag.force_id, labels=list(flag.labels),
                        max_score=flag.max_score, platform=post.platform, post_created_at=post.created_at,
-                       created_at=flag.created_at, claimed_by=flag.claimed_by, excerpt=excerpt)
+                       created_at=flag.created_at, claimed_by=flag.claimed_by, excerpt=excerpt,
+                       reason=flag.reason, risk=flag.risk, language=flag.language)
 
 
 def flag_detail(session: Session, flag: Flag) -> FlagDetail:

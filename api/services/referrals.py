@@ -8,7 +8,7 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from api.deps import Auditor, Principal, scope_to_force
@@ -51,11 +51,17 @@ def referral_query(principal: Principal, q: ReferralQuery | ExportQuery) -> Sele
     return stmt
 
 
+def referral_risk() -> ColumnElement[float]:
+    """A referral's rank: the highest calibrated risk among its flags."""
+    return func.coalesce(select(func.max(Flag.risk)).join(ReferralItem, ReferralItem.flag_id == Flag.id)
+                         .where(ReferralItem.referral_id == Referral.id).scalar_subquery(), 0.0)
+
+
 def referral_page(session: Session, settings: Any, principal: Principal, q: ReferralQuery,
                   audit: Auditor, **detail: Any) -> tuple[list[ReferralSummary], str | None]:
     """A page of referrals, audited as one read of the referrals shown."""
     rows, token = paginate(session, settings, principal.force_id, "referrals", q,
-                           referral_query(principal, q), Referral.id)
+                           referral_query(principal, q), Referral.id, rank=referral_risk())  # highest risk first
     audit.record_list("referrals.list", "referral", [r.id for r in rows], **detail)
     return [summary(session, r) for r in rows], token
 

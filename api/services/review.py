@@ -60,7 +60,8 @@ def queue_query(principal: Principal, q: FlagQuery) -> Select[Any]:
 def queue_page(session: Session, settings: Any, principal: Principal, q: FlagQuery,
                audit: Auditor, **detail: Any) -> tuple[list[FlagSummary], str | None]:
     """A page of the queue, audited as one read of the flags shown."""
-    flags, token = paginate(session, settings, principal.force_id, "flags", q, queue_query(principal, q), Flag.id)
+    flags, token = paginate(session, settings, principal.force_id, "flags", q, queue_query(principal, q), Flag.id,
+                            rank=Flag.risk)  # highest calibrated risk first
     audit.record_list("flags.list", "flag", [f.id for f in flags], **detail)
     return [evidence.flag_summary(f, session.get(Post, f.post_id)) for f in flags], token
 

@@ -82,8 +82,14 @@ class Flag(Base):
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"))
     prediction_id: Mapped[int | None] = mapped_column(ForeignKey("predictions.id"))
     force_id: Mapped[str | None] = mapped_column(ForeignKey("forces.id"), index=True)
-    labels: Mapped[list[Any]]  # what the model proposed
+    labels: Mapped[list[Any]]  # what the model proposed (empty for audit and unscored flags)
     max_score: Mapped[float] = mapped_column(default=0.0)
+    # calibrated risk (probability of a label at the model's stated prevalence): the queue's order
+    risk: Mapped[float] = mapped_column(default=0.0, index=True)
+    # why it is in the queue: "model" (labels at the thresholds), "audit" (a random unflagged
+    # post: decisions on these estimate recall), "unscored" (another language: see `language`)
+    reason: Mapped[str] = mapped_column(String(16), default="model")
+    language: Mapped[str | None] = mapped_column(String(16))
     status: Mapped[FlagStatus] = mapped_column(str_enum(FlagStatus), default=FlagStatus.pending)
     claimed_by: Mapped[str | None] = mapped_column(String(80))
     claimed_at: Mapped[datetime | None]

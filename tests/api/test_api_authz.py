@@ -6,6 +6,8 @@ from __future__ import annotations
 import string
 
 import pytest
+from apifixtures import auth, create_flag
+from authz_table import BODIES, EXPECTED, ROLES
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
@@ -13,8 +15,6 @@ from api.deps import AUTH_DEPENDENCIES
 from api.main import DOCS_ROUTES, PUBLIC_ROUTES, create_app, iter_routes
 from api.security import unsign
 from api.services.review import add_to_referral
-from apifixtures import auth, create_flag
-from authz_table import BODIES, EXPECTED, ROLES
 from probity import keys
 from probity.models import AuditEvent, FlagStatus, KeyRole
 from probity.settings import Settings
@@ -74,7 +74,7 @@ class Callers:
                                       ("researcher", "researcher", None)):
                 self.keys[role] = keys.create_key(session, KeyRole(kind), force_id=force).key
         self.cookies: dict[str, str] = {}
-        secret = client.app.state.settings.secret_key.get_secret_value()
+        secret = client.app.state.settings.secret_key.get_secret_value()  # type: ignore[attr-defined]
         self.csrf: dict[str, str] = {}
         for role, key in self.keys.items():
             r = client.post("/ui/login", data={"key": key}, follow_redirects=False)
@@ -105,7 +105,7 @@ class Callers:
 
 
 def _objects(db, force: str, fields: set[str]) -> dict[str, object]:
-    out: dict[str, object] = {"fmt": "csv"}
+    out: dict[str, object] = {"fmt": "csv", "register": "gifts"}
     with db() as session:
         if "flag_id" in fields:
             out["flag_id"] = create_flag(session, force).id

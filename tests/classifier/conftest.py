@@ -72,3 +72,14 @@ def make_posts(session, texts: list[str], force_id: str | None = "metropolitan",
     session.add_all(posts)
     session.flush()
     return [p.id for p in posts]
+
+
+@pytest.fixture(scope="session")
+def default_model(tmp_path_factory):
+    """The default config trained once (about a minute): behaviour tests need the real model."""
+    from classifier.registry import load_folder
+    from training.default import DEFAULT_CONFIG
+    from training.train import train_from_config
+
+    result = train_from_config(DEFAULT_CONFIG, models_dir=tmp_path_factory.mktemp("default"), publish_card=False)
+    return load_folder(result.path)

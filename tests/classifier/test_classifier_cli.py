@@ -36,9 +36,10 @@ def test_output_lines_carry_id_labels_scores_and_version(tmp_path, tiny_model_di
     rows = [json.loads(line) for line in out.read_text().splitlines()]
     envelope = read_envelope(tiny_model_dir)
     assert [r["id"] for r in rows] == ["a1", 42, "c3"]
-    for r in rows:
-        assert set(r) == {"id", "labels", "scores", "model_version"}
-        assert r["model_version"] == envelope["version"]
+    for r in rows:  # status, language and risk were added on purpose (issue #10)
+        assert set(r) == {"id", "status", "language", "labels", "scores", "risk", "model_version"}
+        assert r["model_version"] == envelope["version"] and r["status"] == "scored"
+        assert r["risk"] == max(r["scores"].values())
         assert set(r["scores"]) == set(LABELS) and all(0 <= s <= 1 for s in r["scores"].values())
         expected = [label for label in LABELS if r["scores"][label] >= envelope["thresholds"][label]]
         assert r["labels"] == expected
@@ -81,8 +82,8 @@ def test_without_model_the_active_version_is_used(tmp_path, use_database, tiny_m
 
 @pytest.mark.slow
 def test_classify_posts_command_is_idempotent(use_database, tiny_model_dir):
+    from probity.models import Flag, PlatformAccount, Post, Prediction
     from tests.classifier.conftest import make_posts
-    from probity.models import Flag, Post, Prediction, PlatformAccount
 
     with session_scope() as session:
         ids = make_posts(session, ["Some fucking scumbag nicked my bike", "Quiet night, bed now"], handle="cli_case")
@@ -103,3 +104,42 @@ def test_classify_posts_command_is_idempotent(use_database, tiny_model_dir):
             session.query(Post).filter(Post.id.in_(ids)).delete()
             session.query(PlatformAccount).filter(PlatformAccount.handle == "cli_case").delete()
             session.delete(row)
+
+
+def test_odd_text_is_cleaned_and_other_languages_are_written_unscored(tmp_path, tiny_model_dir):
+    # a NUL, control characters and a lone surrogate are valid JSON: they used to crash the run
+    src = _write(tmp_path / "in.jsonl", [
+        json.dumps({"id": "nul", "text": "quiet\u0000 night\u0007 on earlies"}),
+        json.dumps({"id": "sur\ud800", "text": "broken \udc00 emoji half"}),
+        json.dumps({"id": "cy", "text": "Mae hi wedi bod yn ddiwrnod hir yn y gwaith heddiw"}),
+        json.dumps({"id": "ur", "text": "یہ بہت برا ہے اور میں تھک گیا ہوں"}),
+    ])
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(app, ["classify", "--in", str(src), "--out", str(out), "--model", str(tiny_model_dir)])
+    assert result.exit_code == 0, result.output
+    rows = {r["id"]: r for r in map(json.loads, out.read_text().splitlines())}
+    assert set(rows) == {"nul", "sur\ud800", "cy", "ur"}
+    assert rows["nul"]["status"] == rows["sur\ud800"]["status"] == "scored"
+    assert (rows["cy"]["status"], rows["cy"]["language"], rows["cy"]["scores"]) == ("unscored", "cy", None)
+    assert (rows["ur"]["status"], rows["ur"]["language"]) == ("unscored", "ur")
+
+
+def test_a_post_that_cannot_be_scored_is_skipped_and_the_rest_written(tmp_path, tiny_model_dir, caplog):
+    from classifier.files import classify_file
+
+    loaded = registry.load_folder(tiny_model_dir)
+    real_predict = loaded.model.predict_proba
+
+    def predict(texts):  # the model fails on one post only (as a tokenizer bug would)
+        if any("poison" in t for t in texts):
+            raise ValueError("cannot featurise")
+        return real_predict(texts)
+
+    loaded.model.predict_proba = predict  # type: ignore[method-assign]
+    src = _write(tmp_path / "in.jsonl", [json.dumps({"id": i, "text": t}) for i, t in
+                                         enumerate(["quiet shift", "poison pill", "bed now"])])
+    out = tmp_path / "out.jsonl"
+    stats = classify_file(src, out, loaded)
+    assert [r["id"] for r in map(json.loads, out.read_text().splitlines())] == [0, 2]
+    assert stats.failed == [("1", "ValueError: cannot featurise")]
+    assert "post 1 could not be scored" in caplog.text

@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from classifier.base import ModelLoadError, NotFittedError, load_model, make_model, model_class
+from classifier.base import ModelLoadError, NotFittedError
+from classifier.kinds import load_model, make_model, model_class
 from classifier.tfidf import TfidfLogReg
 from classifier.transformer import TransformerClassifier
 from probity.models.review import LABELS

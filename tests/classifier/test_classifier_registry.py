@@ -59,14 +59,3 @@ def test_cli_model_activate_and_list(use_database, tiny_model_dir):
     assert [v["version"] for v in listed if v["active"]] == [version]
     with session_scope() as session:  # leave the shared database as we found it
         session.delete(registry.get_version(session, version))
-
-
-def test_ensure_default_trains_and_activates_only_when_nothing_is_active(db_session, tmp_path, monkeypatch):
-    from training.config import REPO_ROOT
-
-    monkeypatch.setenv("PROBITY_SHARED_DATA_DIR", str(tmp_path / "absent"))
-    tiny = REPO_ROOT / "training" / "configs" / "tiny.toml"
-    first = registry.ensure_default(db_session, config=tiny)
-    assert first.active and first.version.startswith("tiny-")
-    assert registry.ensure_default(db_session, config=tiny).id == first.id  # no second training
-    assert len(registry.list_versions(db_session)) == 1

@@ -40,7 +40,7 @@ def test_classifying_twice_with_the_same_version_is_a_no_op(db_session, tiny_mod
 def test_flags_are_pending_carry_the_force_and_explanations(db_session, tiny_model_dir):
     ids = make_posts(db_session, POSTS, force_id="west-yorkshire")
     loaded = load_folder(tiny_model_dir)
-    stats = classify_posts(db_session, loaded)
+    stats = classify_posts(db_session, loaded, audit_share=0.0)  # audit flags: tested below
     predictions = {p.post_id: p for p in db_session.scalars(select(Prediction))}
     assert set(predictions) == set(ids)
     labelled = [pid for pid in ids if predictions[pid].labels]
@@ -82,3 +82,22 @@ def test_reposts_are_not_classified(db_session, tiny_model_dir):
     loaded.row = row
     assert classify_posts(db_session, loaded).classified == 1
     assert db_session.scalar(select(Prediction.post_id)) == ids[0]
+
+
+def test_other_languages_are_unscored_flags_and_a_share_of_the_rest_are_audit_flags(db_session, tiny_model_dir):
+    welsh = "Mae hi wedi bod yn ddiwrnod hir yn y gwaith heddiw, diolch i bawb"
+    ids = make_posts(db_session, [*POSTS, welsh], force_id="dyfed-powys")
+    loaded = load_folder(tiny_model_dir)
+    stats = classify_posts(db_session, loaded, audit_share=1.0)  # every unflagged post audited
+    flags = {f.post_id: f for f in db_session.scalars(select(Flag))}
+    predictions = {p.post_id: p for p in db_session.scalars(select(Prediction))}
+    assert set(flags) == set(ids)  # labelled, audit or unscored: every post is in the queue
+    unscored = flags[ids[-1]]
+    assert (unscored.reason, unscored.language, unscored.labels) == ("unscored", "cy", [])
+    assert unscored.risk == loaded.calibration.prevalence  # the prior: nothing else is known
+    assert predictions[ids[-1]].scores == {} and predictions[ids[-1]].explanation == {"language": "cy"}
+    for pid in ids[:-1]:
+        flag, p = flags[pid], predictions[pid]
+        assert flag.reason == ("model" if p.labels else "audit") and flag.language is None
+        assert flag.risk == max(p.scores.values())  # the calibrated risk orders the queue
+    assert (stats.unscored, stats.audit + stats.flagged) == (1, len(POSTS))

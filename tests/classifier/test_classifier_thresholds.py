@@ -35,3 +35,18 @@ def test_apply_thresholds_is_per_label():
     scores = np.array([[0.5, 0.5, 0.5, 0.5]])
     cuts = dict(zip(LABELS, [0.4, 0.6, 0.5, 0.51], strict=True))
     assert apply_thresholds(scores, cuts).tolist() == [[1, 0, 1, 0]]
+
+
+def test_wilson_interval_and_recall_estimate():
+    from classifier.recall_estimate import recall_from_counts, wilson
+
+    assert wilson(0, 0) is None
+    lo, hi = wilson(2, 40)
+    assert 0.01 < lo < 2 / 40 < hi < 0.17  # Wilson 95% for 2/40 is about 0.014-0.165
+    est = recall_from_counts(audit_decided=100, audit_confirmed=1, model_flags=200, model_decided=100,
+                             model_confirmed=50, unflagged=9_000)
+    # 100 true among the flags; about 1% of 9,000 unflagged posts missed (90): recall 100/190
+    assert abs(est["recall"] - 100 / 190) < 1e-9
+    assert est["interval_95"][0] < est["recall"] < est["interval_95"][1]
+    assert recall_from_counts(audit_decided=0, audit_confirmed=0, model_flags=5, model_decided=5,
+                              model_confirmed=5, unflagged=100)["recall"] is None

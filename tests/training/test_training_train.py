@@ -8,7 +8,8 @@ import pytest
 from typer.testing import CliRunner
 
 from classifier import registry
-from classifier.base import load_model, read_envelope
+from classifier.base import read_envelope
+from classifier.kinds import load_model
 from cli import app
 from probity.db import session_scope
 from probity.errors import ConfigurationError

@@ -297,6 +297,9 @@ def upgrade() -> None:
     sa.Column('force_id', sa.String(length=40), nullable=True),
     sa.Column('labels', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.Column('max_score', sa.Double(), nullable=False),
+    sa.Column('risk', sa.Double(), nullable=False),
+    sa.Column('reason', sa.String(length=16), nullable=False),
+    sa.Column('language', sa.String(length=16), nullable=True),
     sa.Column('status', sa.Enum('pending', 'claimed', 'awaiting_second', 'confirmed', 'dismissed', name='flagstatus', native_enum=False, create_constraint=True, length=40), nullable=False),
     sa.Column('claimed_by', sa.String(length=80), nullable=True),
     sa.Column('claimed_at', probity.models.base.UTCDateTime(timezone=True), nullable=True),
@@ -310,6 +313,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('flags', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_flags_force_id'), ['force_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_flags_risk'), ['risk'], unique=False)
         batch_op.create_index('ix_flags_status_force', ['status', 'force_id'], unique=False)
 
     op.create_table('referral_items',
@@ -355,6 +359,7 @@ def downgrade() -> None:
     op.drop_table('referral_items')
     with op.batch_alter_table('flags', schema=None) as batch_op:
         batch_op.drop_index('ix_flags_status_force')
+        batch_op.drop_index(batch_op.f('ix_flags_risk'))
         batch_op.drop_index(batch_op.f('ix_flags_force_id'))
 
     op.drop_table('flags')
