@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from crawler.fake import build_app
+from crawler.fake.apps import build_app
 from crawler.fake.mastodon import DOMAIN
 from crawler.fake.server import FakePlatform, serve
 from crawler.fake.world import FakeAccount, World, generate_world
@@ -89,8 +89,8 @@ def main(argv: list[str] | None = None) -> int:
 
     os.environ.setdefault("PROBITY_X_BEARER_TOKEN", "benchmark")
     world = generate_world(args.seed, accounts=args.accounts, posts=(0, 60))
-    print(f"| platform | in-scope accounts | posts | page size | first crawl: requests / minimum "
-          f"| re-crawl: requests / minimum | per account equal |")
+    print("| platform | in-scope accounts | posts | page size | first crawl: requests / minimum "
+          "| re-crawl: requests / minimum | per account equal |")
     print("|---|---|---|---|---|---|---|")
     all_equal = True
     with tempfile.TemporaryDirectory() as tmp:

@@ -19,10 +19,18 @@ log = logging.getLogger(__name__)
 PLATFORM = typer.Option(..., "--platform", "-p", help="bluesky | mastodon | x")
 BASE_URL = typer.Option(None, "--base-url", help="API base URL (default: from settings)")
 PAGE_SIZE = typer.Option(None, "--page-size", help="Items per page (default: PROBITY_CRAWL_PAGE_SIZE)")
+HANDLES = typer.Option(None, "--handles", help="File of usernames, one a line (X)")
+QUERY = typer.Option([], "--query", "-q", help="Search this instead of the generated force and role "
+                     "queries (repeatable)")
+REWALK = typer.Option(False, "--rewalk", help="Walk every feed again: record edits (new versions) and "
+                      "posts deleted after capture")
+IMPORT_PATH = typer.Argument(..., exists=True, dir_okay=False)
+IMPORT_PLATFORM = typer.Option("other", "--platform", "-p")
+IMPORT_MAP = typer.Option([], "--map", help="our_field=their_column (repeatable)")
 
 
 def _run(step: str, platform: str, base_url: str | None, page_size: int | None,
-         handles: Path | None = None, queries: list[str] | None = None) -> CrawlSummary:
+         handles: Path | None = None, queries: list[str] | None = None, rewalk: bool = False) -> CrawlSummary:
     with make_progress() as progress:
         task = progress.add_task(f"{step} {platform}", total=None)
 
@@ -31,7 +39,7 @@ def _run(step: str, platform: str, base_url: str | None, page_size: int | None,
 
         summary = run_crawl(step, platform, base_url=base_url, page_size=page_size,
                             handles=read_handles(handles) if handles else None, queries=queries or None,
-                            on_start=on_start, advance=lambda: progress.advance(task))
+                            rewalk=rewalk, on_start=on_start, advance=lambda: progress.advance(task))
     show_summary(summary)
     return summary
 
@@ -46,13 +54,13 @@ def show_summary(summary: CrawlSummary) -> None:
                         ("seconds slept", f"{s.slept_seconds:.1f}"), *summary.counts.items()]:
         table.add_row(str(name).replace("_", " "), str(value))
     stderr_console.print(table)
+    for note in summary.notes:
+        stderr_console.print(f"[yellow]note:[/yellow] {note}")
 
 
 @app.command("discover")
 def discover(platform: str = PLATFORM, base_url: str | None = BASE_URL, page_size: int | None = PAGE_SIZE,
-             handles: Path | None = typer.Option(None, "--handles", help="File of usernames, one a line (X)"),
-             query: list[str] = typer.Option([], "--query", "-q", help="Search this instead of the "
-                                             "generated force and role queries (repeatable)")) -> None:
+             handles: Path | None = HANDLES, query: list[str] = QUERY) -> None:
     """Find candidate accounts; identify each; keep only in-scope ones."""
     _run("discover", platform, base_url, page_size, handles, query)
 
@@ -85,16 +93,17 @@ def accounts(platform: str = PLATFORM, base_url: str | None = BASE_URL, page_siz
 
 
 @app.command("posts")
-def posts(platform: str = PLATFORM, base_url: str | None = BASE_URL, page_size: int | None = PAGE_SIZE) -> None:
+def posts(platform: str = PLATFORM, base_url: str | None = BASE_URL, page_size: int | None = PAGE_SIZE,
+          rewalk: bool = REWALK) -> None:
     """Collect new posts of every in-scope account (resumes unfinished walks)."""
-    _run("posts", platform, base_url, page_size)
+    _run("posts", platform, base_url, page_size, rewalk=rewalk)
 
 
 @app.command("remap")
 def remap(platform: str = PLATFORM) -> None:
     """Rebuild accounts and posts from stored raw payloads, without any request."""
-    from crawler.mapping import remap as remap_fn
-    from crawler.pipeline import now
+    from crawler.crawl import now
+    from crawler.ingest import remap as remap_fn
     from probity.db import get_engine, session_scope
 
     with session_scope(get_engine()) as session:
@@ -103,9 +112,8 @@ def remap(platform: str = PLATFORM) -> None:
 
 
 @app.command("import")
-def import_file(path: Path = typer.Argument(..., exists=True, dir_okay=False),
-                platform: str = typer.Option("other", "--platform", "-p"),
-                mapping: list[str] = typer.Option([], "--map", help="our_field=their_column (repeatable)")) -> None:
+def import_file(path: Path = IMPORT_PATH, platform: str = IMPORT_PLATFORM,
+                mapping: list[str] = IMPORT_MAP) -> None:
     """Import posts from a JSONL or CSV file (platforms without an API); all or nothing."""
     from crawler.imports import import_posts_file
 
@@ -118,7 +126,7 @@ def fake_server(platform: str = PLATFORM, port: int = typer.Option(8765, "--port
                 seed: int = typer.Option(0, "--seed"), accounts: int = typer.Option(12, "--accounts"),
                 delay: float = typer.Option(0.0, "--delay", help="Seconds added to each request")) -> None:
     """Serve a generated world as a local fake platform on 127.0.0.1 (demo and tests)."""
-    from crawler.fake import build_app
+    from crawler.fake.apps import build_app
     from crawler.fake.server import FakePlatform, Faults, serve
     from crawler.fake.world import generate_world
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from crawler.platforms import spec_for
 from probity.forces import FORCES
 
 ROLE_TERMS = ("police officer", "police constable", "PCSO", "special constable", "police sergeant",
@@ -15,9 +16,9 @@ ROLE_TERMS = ("police officer", "police constable", "PCSO", "special constable",
 def discovery_queries(platform: str) -> list[str]:
     """One query per force name and alias, then the role terms; case-insensitively de-duplicated.
 
-    X has no account search among the endpoints Probity uses, so it gets none (use --handles).
+    A platform without account search (X among the endpoints Probity uses) gets none (use --handles).
     """
-    if platform == "x":
+    if not spec_for(platform).account_search:
         return []
     queries: list[str] = []
     seen: set[str] = set()

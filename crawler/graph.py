@@ -25,18 +25,19 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
+from crawler.crawl import Crawler, now
 from crawler.paging import first_marker, walk
-from crawler.pipeline import Crawler, now
+from crawler.platforms import SPECS, PlatformSpec, spec_for
 from crawler.run import CrawlSummary, base_urls, make_source
 from crawler.sources import AccountGone, Page
-from crawler.sources.graph import DIRECTIONS, GRAPH_CLASSES, GraphSource
+from crawler.sources.graph import DIRECTIONS, GraphSource
 from crawler.storage import save_checkpoint
 from crawler.transport import Clock, CrawlStats
 from probity.db import get_engine, session_scope
 from probity.errors import ConfigurationError
 from probity.forces import FORCES
 from probity.models import CrawlCheckpoint, PlatformAccount
-from probity.settings import get_settings
+from probity.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 SEED_SCOPE, EDGE_SCOPE = "graph-seed", "graph"
@@ -46,11 +47,20 @@ def seed_handles(platform: str) -> list[str]:
     """The forces' official handles as each platform spells them.
 
     The forces table holds X usernames. Where a force is on Bluesky or Mastodon under the same
-    name, its handle there is ``name.bsky.social`` / ``name`` on the configured instance; a force
-    under another name is seeded with ``--seed``. A seed that does not resolve costs one request.
+    name, its handle there is ``name.bsky.social`` / ``name`` on the configured instance (the
+    platform's ``seed_handle``); a force under another name is seeded with ``--seed``. A seed that
+    does not resolve costs one request.
     """
-    names = [h for force in FORCES for h in force.handles]
-    return [f"{h.lower()}.bsky.social" for h in names] if platform == "bluesky" else names
+    spec = spec_for(platform)
+    return [spec.seed_handle(h) for force in FORCES for h in force.handles]
+
+
+def graph_spec(platform: str) -> PlatformSpec:
+    spec = spec_for(platform)
+    if spec.graph is None or spec.source is None:
+        walkable = ", ".join(s.name for s in SPECS.values() if s.graph is not None)
+        raise ConfigurationError(f"no follow lists for platform {platform!r}: expected one of {walkable}")
+    return spec
 
 
 class BudgetSpent(Exception):
@@ -150,14 +160,8 @@ class GraphWalk:
                 PlatformAccount.platform == self.platform, PlatformAccount.self_identified.is_(True),
                 PlatformAccount.deleted_at.is_(None), PlatformAccount.source == self.base_url,
             ).order_by(PlatformAccount.id)).all()
-        nodes = []
-        for platform_id, raw in rows:
-            try:
-                nodes.append(self.graph.node_id(raw or {"did": platform_id, "id": platform_id}))
-            except KeyError:
-                continue
-        # A Mastodon account stored without its raw profile has no instance id: it cannot be a node.
-        return [n for n in nodes if self.platform != "mastodon" or not n.startswith("http")]
+        nodes = [self.graph.node_of(platform_id, raw) for platform_id, raw in rows]
+        return [n for n in nodes if n]
 
     def _walk_list(self, node: str, direction: str, cp: CrawlCheckpoint | None) -> None:
         key = self.key(direction, node)
@@ -204,24 +208,24 @@ class GraphWalk:
 def run_graph(platform: str, *, base_url: str | None = None, engine: Engine | None = None,
               budget: int | None = None, seeds: list[str] | None = None, clock: Clock | None = None,
               page_size: int | None = None, refresh: bool = False,
-              identifier: Any = None, identifier_version: str = "",
+              identifier: Any = None, identifier_version: str = "", settings: Settings | None = None,
               on_start: Callable[[str, int | None], None] = lambda d, t: None,
               advance: Callable[[], None] = lambda: None) -> CrawlSummary:
     """Graph discovery against each configured base URL of the platform, within the budget each."""
-    settings = get_settings()
+    settings = settings or get_settings()
     budget = settings.crawl_graph_budget if budget is None else budget
     if budget < 1:
         raise ConfigurationError(f"graph budget must be at least 1 request, not {budget}")
-    if platform not in GRAPH_CLASSES:
-        raise ConfigurationError(f"unknown platform {platform!r}: expected one of {', '.join(GRAPH_CLASSES)}")
+    spec = graph_spec(platform)
+    assert spec.graph is not None  # graph_spec() checked it
     stats = CrawlStats()
     urls = base_urls(platform, base_url)
     summary = CrawlSummary(platform, "graph", urls, stats)
     for url in urls:
-        source = make_source(platform, url, stats, clock)
+        source = make_source(platform, url, stats, clock, settings)
         crawler = Crawler(source, engine or get_engine(), stats, max_empty_pages=settings.crawl_max_empty_pages,
                           identifier=identifier, identifier_version=identifier_version)
-        graph = GRAPH_CLASSES[platform](source.transport)
+        graph = spec.graph(source.transport)
         on_start(f"graph {platform}", None)
         try:
             counts = GraphWalk(crawler, graph, budget, page_size or 0, refresh, advance=advance).run(seeds or seed_handles(platform))

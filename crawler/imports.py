@@ -13,10 +13,10 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from crawler import mapping
+from crawler import ingest
+from crawler.crawl import now
 from crawler.mapping import files as file_mapping
-from crawler.mapping.fields import MalformedItem
-from crawler.pipeline import now
+from crawler.mapping.fields import Holder, MalformedItem
 from crawler.sources.files import read_rows
 from probity.db import get_engine, session_scope
 from probity.errors import InputFileError, RowError
@@ -53,7 +53,7 @@ def import_posts_file(path: Path, *, platform: str = "other", column_map: dict[s
     for number, raw in read_rows(path):
         row = normalise(raw, column_map)
         try:
-            file_mapping.post(row, "")
+            file_mapping.post(row, Holder(""))
         except MalformedItem as exc:
             column = column_map.get(exc.field, exc.field) if exc.field else None
             errors.append(RowError(number, column, str(exc)))
@@ -64,7 +64,7 @@ def import_posts_file(path: Path, *, platform: str = "other", column_map: dict[s
     if not rows:
         raise InputFileError(str(path), [RowError(0, None, "no rows")])
     if identifier is None:
-        identifier, version = mapping.default_identifier()
+        identifier, version = ingest.default_identifier()
     result = ImportResult(len(rows), 0, 0, 0)
     by_account: dict[str, list[dict[str, Any]]] = {}
     for _, row in rows:
@@ -74,14 +74,14 @@ def import_posts_file(path: Path, *, platform: str = "other", column_map: dict[s
         for account_rows in by_account.values():
             fields = file_mapping.profile(account_rows[0])
             profile_raw = {k: account_rows[0][k] for k in ("account_id", "handle", "display_name", "bio", "account_url")}
-            outcome = mapping.apply_profile(session, platform, fields, profile_raw, source=str(path), now=stamp,
-                                            identifier=identifier, version=version, via="import")
+            outcome = ingest.apply_profile(session, platform, fields, profile_raw, source=str(path), now=stamp,
+                                           identifier=identifier, version=version, via="import")
             if not outcome.in_scope or outcome.account is None:
                 result.accounts_excluded += 1
                 continue
             result.accounts_in_scope += 1
-            new, _ = mapping.apply_posts(session, outcome.account, account_rows, source=str(path), now=stamp)
-            result.new_posts += new
+            result.new_posts += ingest.apply_posts(session, outcome.account, account_rows, source=str(path),
+                                                 now=stamp).new
     return result
 
 

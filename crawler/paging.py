@@ -25,6 +25,8 @@ class Step:
     done: bool
     complete: bool  # done and nothing left behind (False: stopped on a repeated cursor)
     errors: list[dict[str, Any]] = field(default_factory=list)
+    includes: dict[str, Any] = field(default_factory=dict)  # the page's includes, as received
+    truncated: bool = False  # the platform has more that we may not ask for (see Page)
 
 
 def walk(fetch: Callable[[str | None], Page], cursor: str | None, *, since: str | None = None,
@@ -54,8 +56,9 @@ def walk(fetch: Callable[[str | None], Page], cursor: str | None, *, since: str 
         else:
             done = False
             empty_run = 0 if page.items else empty_run + 1
-        yield Step(items, cursor if not complete else nxt, done, complete, page.errors)
-        if done:
+        yield Step(items, cursor if not complete else nxt, done, complete, page.errors, page.includes,
+                   page.truncated)
+        if done or nxt is None:
             return
         seen.add(nxt)
         cursor = nxt

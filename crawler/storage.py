@@ -16,15 +16,18 @@ from crawler.evidence import payload_sha256
 from probity.db import upsert
 from probity.models import CrawlCheckpoint, RawItem
 
+RawRow = tuple[str, str | None, dict[str, Any], dict[str, Any] | None]  # key, account, payload, includes
 
-def store_raw(session: Session, platform: str, item_type: str,
-              rows: list[tuple[str, str | None, dict[str, Any]]], source: str, now: datetime) -> None:
-    """Keep each payload as captured; an identical re-capture is not stored twice."""
+
+def store_raw(session: Session, platform: str, item_type: str, rows: list[RawRow], source: str,
+              now: datetime) -> None:
+    """Keep each payload as received (and the included objects it references, apart);
+    an identical re-capture is not stored twice."""
     upsert(session, RawItem, [
         {"platform": platform, "item_type": item_type, "platform_id": key, "account_key": account_key,
-         "payload": payload, "payload_sha256": payload_sha256(payload), "captured_at": now,
-         "source": source}
-        for key, account_key, payload in rows
+         "payload": payload, "includes": includes, "payload_sha256": payload_sha256(payload),
+         "captured_at": now, "source": source}
+        for key, account_key, payload, includes in rows
     ], keys=["platform", "item_type", "platform_id", "payload_sha256"], update=[])
 
 

@@ -28,6 +28,7 @@ import random
 from typing import TYPE_CHECKING
 
 from crawler.fake.world import FakeAccount, _Ids
+from crawler.platforms import spec_for
 from demo.people import Person
 from probity.forces import FORCES, Force
 
@@ -40,8 +41,7 @@ NEGATIVE_FOLLOWS_FORCE = {"retired": 0.8, "family": 0.6, "journalist": 0.95, "re
 
 
 def official_handle(force: Force, platform: str) -> str:
-    handle = force.handles[0]
-    return f"{handle.lower()}.bsky.social" if platform == "bluesky" else handle
+    return spec_for(platform).seed_handle(force.handles[0])  # where graph discovery seeds from
 
 
 def add_force_accounts(sim: SimWorld, rng: random.Random) -> dict[tuple[str, str], FakeAccount]:
@@ -77,6 +77,8 @@ def add_follows(sim: SimWorld, seed: int) -> None:
     rng = random.Random(f"{seed}-graph")
     forces = add_force_accounts(sim, rng)
     for platform, accounts in sim.world.accounts.items():
+        fake_lists = spec_for(platform).fake_graph
+        hides_network = fake_lists is not None and fake_lists.empty_when_hidden  # "hide your social graph"
         people = [(a, sim.people[(platform, a.handle)]) for a in accounts]
         official_ids = {a.id for a in forces.values()}
         home = {a.id: _force_of(p, rng) for a, p in people if a.id not in official_ids}
@@ -122,7 +124,7 @@ def add_follows(sim: SimWorld, seed: int) -> None:
                     follows += rng.sample(serving[force], min(len(serving[force]), rng.randint(1, 3)))
                 follows += rng.sample(public, min(len(public), rng.randint(0, 2)))
             a.follows = list(dict.fromkeys(f.id for f in follows if f is not a))
-            if platform == "mastodon" and rng.random() < 0.05:
+            if hides_network and rng.random() < 0.05:
                 a.hide_network = True
         for (plat, force_id), account in forces.items():
             if plat != platform:

@@ -17,6 +17,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import SecretStr
 from sqlalchemy import select
 
 from demo.scoreboard import (
@@ -62,7 +63,7 @@ def start_platforms(sim: SimWorld, stack: ExitStack, port_base: int, rate_limit:
     Fixed ports: a platform's base URL is its identity (a Mastodon id means something only on
     its instance), so a second run must find the same URLs to crawl incrementally.
     """
-    from crawler.fake import build_app
+    from crawler.fake.apps import build_app
     from crawler.fake.server import FakePlatform, Faults, serve
 
     urls = {}
@@ -75,17 +76,22 @@ def start_platforms(sim: SimWorld, stack: ExitStack, port_base: int, rate_limit:
 
 def _crawl(board: Scoreboard, sim: SimWorld, urls: dict[str, str]) -> None:
     from crawler.graph import run_graph
+    from crawler.platforms import spec_for
     from crawler.run import run_crawl
 
     used: dict[str, int] = {}
     graph: dict[str, Any] = {}
+    # The demo operator holds a user token for its own Mastodon instance, so account search
+    # pages (without one, Mastodon serves the first page only).
+    settings = get_settings().model_copy(update={"mastodon_token": {urls["mastodon"]: SecretStr("demo")}})
     with _stage("discover and identify", board):
         for platform in PLATFORMS:
-            if platform != "x":  # X has no account search: its accounts are found by the graph alone
-                summary = run_crawl("discover", platform, base_url=urls[platform])
+            # A platform without account search (X) is found by the graph alone: no handle list.
+            if spec_for(platform).account_search:
+                summary = run_crawl("discover", platform, base_url=urls[platform], settings=settings)
                 used[f"discover_{platform}"] = summary.stats.requests
             before = completed_graph_lists(platform)
-            walked = run_graph(platform, base_url=urls[platform])
+            walked = run_graph(platform, base_url=urls[platform], settings=settings)
             used[f"graph_{platform}"] = walked.stats.requests
             lists = completed_graph_lists(platform) - before
             seeds = walked.counts.get("seeds", 0) + walked.counts.get("seeds_missing", 0)
@@ -138,7 +144,7 @@ def _busiest_forces(n: int = 2) -> list[str]:
     with db.session_scope() as session:
         rows = session.execute(select(Flag.force_id, func.count()).where(Flag.force_id.is_not(None))
                                .group_by(Flag.force_id).order_by(func.count().desc(), Flag.force_id)).all()
-    forces = [f for f, _ in rows][:n]
+    forces = [f for f, _ in rows if f is not None][:n]
     return forces + [f for f in ("metropolitan", "west-midlands") if f not in forces][: n - len(forces)]
 
 

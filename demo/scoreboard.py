@@ -25,8 +25,8 @@ from sqlalchemy.orm import Session
 
 from classifier.recall_estimate import recall_from_counts
 from crawler.evidence import account_hash
-from crawler.fake.graph import MAX_PAGE as GRAPH_MAX_PAGE
-from crawler.fake.graph import GraphIndex, served_list
+from crawler.fake.apps import graph_index
+from crawler.fake.graph import served_list
 from crawler.fake.mastodon import DOMAIN as MASTODON_DOMAIN
 from demo.world import SimWorld
 from probity import db
@@ -181,13 +181,13 @@ def minimum_graph_requests(sim: SimWorld, platform: str, lists: set[str], seeds_
     """The graph step's floor: one lookup per seed asked, plus, for every list the walk completed,
     the pages needed to list all its entries at the platform's largest page (at least one, since
     an empty list costs a request too). It does not say which lists were worth walking."""
-    index = GraphIndex(sim.world, platform).refresh()
+    index = graph_index(sim.world, platform).refresh()
     total = seeds_asked
     for key in lists:
         _, direction, node = key.rsplit(" ", 2)
         account = index.by_id.get(node)
         served = len(served_list(index, account, direction)) if account else 0
-        total += max(1, math.ceil(served / GRAPH_MAX_PAGE[platform]))
+        total += max(1, math.ceil(served / index.graph.max_page))
     return total
 
 

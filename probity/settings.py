@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     # Platform access. Only X needs a credential; Bluesky's AppView and Mastodon are public.
     bluesky_base_url: str = "https://public.api.bsky.app"
     mastodon_instances: list[str] = ["https://mastodon.social"]
+    # Per instance, a user access token: {"https://mastodon.social": "TOKEN"} (JSON). Mastodon
+    # answers 401 to a paginated account search (offset) without one, so without it discovery
+    # reads the first page of each query only.
+    mastodon_token: dict[str, SecretStr] = {}
     x_base_url: str = "https://api.x.com"
     x_bearer_token: SecretStr | None = None
 

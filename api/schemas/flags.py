@@ -86,16 +86,31 @@ class ContextItem(BaseModel):
     is_account_holder: bool = False
 
 
+class PostVersionOut(BaseModel):
+    """A later text of the post, seen on a re-crawl (the post's own text is the first capture)."""
+
+    text: str
+    sha256: str
+    content_warning: str = ""
+    seen_at: datetime
+    edited_at: datetime | None = Field(None, description="when the platform says it was edited")
+    signal: str = Field("", description="the platform's edit signal: Mastodon edited_at, Bluesky "
+                                        "record CID, X edit history")
+
+
 class PostEvidence(BaseModel):
     id: int
     platform: Platform
     platform_id: str
     url: str
-    text: str
+    text: str = Field(description="the text as first captured; sha256 is of this text")
     sha256: str
+    content_warning: str = Field("", description="Mastodon content warning (spoiler_text)")
     created_at: datetime | None
     captured_at: datetime
-    deleted_at: datetime | None
+    deleted_at: datetime | None = Field(description="set when the post was deleted after capture")
+    edited: bool = Field(False, description="a later capture had a different text")
+    versions: list[PostVersionOut] = Field(default_factory=list, description="later texts, oldest first")
     context: list[ContextItem]
 
 

@@ -13,8 +13,17 @@ from api.schemas.flags import (
     FlagSummary,
     ModelEvidence,
     PostEvidence,
+    PostVersionOut,
 )
-from probity.models import Flag, ModelVersion, PlatformAccount, Post, Prediction, ReferralItem, ReviewDecision
+from probity.models import (
+    Flag,
+    ModelVersion,
+    PlatformAccount,
+    Post,
+    Prediction,
+    ReferralItem,
+    ReviewDecision,
+)
 
 EXCERPT_CHARS = 160
 
@@ -25,9 +34,13 @@ def post_evidence(post: Post) -> PostEvidence:
                     text=str(c.get("text", "")), is_account_holder=bool(c.get("is_account_holder", False)))
         for c in (post.context or []) if isinstance(c, dict)
     ]
+    versions = [PostVersionOut(text=v.text, sha256=v.text_sha256, content_warning=v.content_warning,
+                               seen_at=v.seen_at, edited_at=v.edited_at, signal=v.signal)
+                for v in post.versions]
     return PostEvidence(id=post.id, platform=post.platform, platform_id=post.platform_id, url=post.url,
-                        text=post.text, sha256=post.text_sha256, created_at=post.created_at,
-                        captured_at=post.captured_at, deleted_at=post.deleted_at, context=context)
+                        text=post.text, sha256=post.text_sha256, content_warning=post.content_warning or "",
+                        created_at=post.created_at, captured_at=post.captured_at, deleted_at=post.deleted_at,
+                        edited=bool(versions), versions=versions, context=context)
 
 
 def account_out(account: PlatformAccount) -> AccountOut:

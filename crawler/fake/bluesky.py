@@ -9,7 +9,14 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from crawler.fake.server import FakePlatform, bad_request, decode_cursor, encode_cursor, matches, plan_page
+from crawler.fake.server import (
+    FakePlatform,
+    bad_request,
+    decode_cursor,
+    encode_cursor,
+    matches,
+    plan_page,
+)
 from crawler.fake.world import FakeAccount, FakePost, FakeRef
 
 
@@ -22,7 +29,7 @@ def _cid(*parts: str) -> str:
 
 
 def profile_view(a: FakeAccount, detailed: bool = False) -> dict[str, Any]:
-    view = {"did": a.id, "handle": a.handle, "displayName": a.display_name, "description": a.bio,
+    view: dict[str, Any] = {"did": a.id, "handle": a.handle, "displayName": a.display_name, "description": a.bio,
             "createdAt": _iso(a.created_at), "indexedAt": _iso(a.created_at)}
     if detailed:
         view |= {"postsCount": len(a.posts), "followersCount": 10, "followsCount": 20}
@@ -32,7 +39,7 @@ def profile_view(a: FakeAccount, detailed: bool = False) -> dict[str, Any]:
 def _ref_view(ref: FakeRef) -> dict[str, Any]:
     uri = f"at://{ref.author_id}/app.bsky.feed.post/{ref.post_id}"
     if not ref.available:
-        return {"$type": "app.bsky.feed.defs#notFoundPost", "uri": uri, "notFound": True}
+        return {"$type": "app.bsky.embed.record#viewNotFound", "uri": uri, "notFound": True}
     return {"uri": uri, "cid": _cid(uri), "author": {"did": ref.author_id, "handle": ref.author_handle},
             "record": {"$type": "app.bsky.feed.post", "text": ref.text, "createdAt": "2025-01-01T00:00:00Z"},
             "indexedAt": "2025-01-01T00:00:00Z"}
@@ -57,7 +64,9 @@ def _feed_item(a: FakeAccount, p: FakePost) -> dict[str, Any]:
     record: dict[str, Any] = {"$type": "app.bsky.feed.post", "text": p.text, "createdAt": _iso(p.created_at)}
     item: dict[str, Any] = {}
     if p.reply_to:
+        # In a feed item's reply, a parent is a feed.defs#postView or #notFoundPost
         parent = _ref_view(p.reply_to)
+        parent["$type"] = "app.bsky.feed.defs#" + ("notFoundPost" if parent.get("notFound") else "postView")
         ref = {"uri": parent["uri"], "cid": _cid(parent["uri"])}
         record["reply"] = {"parent": ref, "root": ref}
         item["reply"] = {"parent": parent, "root": parent}
@@ -77,7 +86,7 @@ def build_app(state: FakePlatform) -> Starlette:
 
     def gone(a: FakeAccount | None, actor: str) -> Response | None:
         if a is None:
-            return bad_request(f"Profile not found: {actor}")
+            return bad_request("Profile not found")  # the AppView's exact words
         if a.deleted:
             return JSONResponse({"error": "AccountDeactivated", "message": "Account is deactivated"}, 400)
         if a.suspended:

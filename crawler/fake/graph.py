@@ -14,12 +14,14 @@
 
 Every list is served newest follow first, as the platforms do. Deleted and suspended accounts
 never appear in a list. :func:`served_list` is the single definition of what a list holds, so the
-demo's "minimum requests" counts exactly what the fake serves.
+demo's "minimum requests" counts exactly what the fake serves. Each platform's :class:`FakeGraph`
+(its routes and list rules) is named by its :class:`~crawler.platforms.PlatformSpec`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -32,14 +34,23 @@ from crawler.fake.server import FakePlatform, bad_request, decode_cursor, encode
 from crawler.fake.world import FakeAccount, World
 
 DIRECTIONS = ("followers", "follows")
-MAX_PAGE = {"bluesky": 100, "mastodon": 80, "x": 1000}  # each API's documented cap on a list page
+
+
+@dataclass(frozen=True)
+class FakeGraph:
+    """How one platform's fake serves follow lists."""
+
+    routes: Callable[[FakePlatform, GraphIndex], list[Any]]
+    max_page: int  # the API's documented cap on a list page
+    empty_when_hidden: bool = False  # a hidden network or a suspended owner lists nothing (Mastodon)
+    drops_suspended_per_page: bool = False  # suspended accounts are paged over, then dropped (Bluesky)
 
 
 class GraphIndex:
     """Accounts by id and followers by account, rebuilt when the world's edges change."""
 
-    def __init__(self, world: World, platform: str):
-        self.world, self.platform = world, platform
+    def __init__(self, world: World, platform: str, graph: FakeGraph):
+        self.world, self.platform, self.graph = world, platform, graph
         self._signature: tuple[int, int] | None = None
         self.by_id: dict[str, FakeAccount] = {}
         self.followers: dict[str, list[FakeAccount]] = {}  # oldest follow first
@@ -65,21 +76,18 @@ def served_list(index: GraphIndex, account: FakeAccount, direction: str) -> list
     each page afterwards, so a Bluesky page can be short while a cursor follows.
     """
     index.refresh()
-    if index.platform == "mastodon" and (account.hide_network or account.suspended):
+    if index.graph.empty_when_hidden and (account.hide_network or account.suspended):
         return []
     if direction == "followers":
         people = list(index.followers.get(account.id, []))
     else:
         people = [index.by_id[t] for t in account.follows if t in index.by_id]
-    keep_suspended = index.platform == "bluesky"
+    keep_suspended = index.graph.drops_suspended_per_page
     return [p for p in reversed(people) if not p.deleted and (keep_suspended or not p.suspended)]
 
 
-def add_graph_routes(app: Starlette, state: FakePlatform) -> None:
-    index = GraphIndex(state.world, state.platform)
-    builders: dict[str, Callable[[FakePlatform, GraphIndex], list[Any]]] = {
-        "bluesky": _bluesky, "mastodon": _mastodon, "x": _x}
-    app.router.routes.extend(builders[state.platform](state, index))
+def add_graph_routes(app: Starlette, state: FakePlatform, graph: FakeGraph) -> None:
+    app.router.routes.extend(graph.routes(state, GraphIndex(state.world, state.platform, graph)))
 
 
 def _bluesky(state: FakePlatform, index: GraphIndex) -> list[Any]:
@@ -89,7 +97,7 @@ def _bluesky(state: FakePlatform, index: GraphIndex) -> list[Any]:
             actor = params.get("actor", "")
             if not actor:
                 return bad_request("Error: Params must have the property \"actor\"")
-            a = index.refresh().by_id.get(actor) or state.world.find("bluesky", actor)
+            a = index.refresh().by_id.get(actor) or state.world.find(state.platform, actor)
             if a is None or a.deleted or a.suspended:  # the AppView's words for all three
                 return bad_request(f"Actor not found: {actor}")
             try:
@@ -121,7 +129,7 @@ def _mastodon(state: FakePlatform, index: GraphIndex) -> list[Any]:
                 return JSONResponse({"error": "Record not found"}, 404)
             params = request.query_params
             try:
-                limit = min(max(int(params.get("limit", 40)), 1), MAX_PAGE["mastodon"])
+                limit = min(max(int(params.get("limit", 40)), 1), index.graph.max_page)
             except ValueError:
                 limit = 40
             people = served_list(index, a, direction)
@@ -180,3 +188,8 @@ def _x(state: FakePlatform, index: GraphIndex) -> list[Any]:
 
     return [state.route("/2/users/{id}/followers", lister("followers")),
             state.route("/2/users/{id}/following", lister("follows"))]
+
+
+BLUESKY = FakeGraph(_bluesky, max_page=100, drops_suspended_per_page=True)
+MASTODON = FakeGraph(_mastodon, max_page=80, empty_when_hidden=True)
+X = FakeGraph(_x, max_page=1000)

@@ -10,7 +10,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from crawler.fake.server import FakePlatform, matches, plan_page
+from crawler.fake.server import FakePlatform, mastodon_rate_headers, matches, plan_page
 from crawler.fake.world import FakeAccount, FakePost, FakeRef
 
 DOMAIN = "mastodon.example"  # ActivityPub ids live on the instance's domain, not the API address
@@ -43,7 +43,8 @@ def status_json(a: FakeAccount, p: FakePost) -> dict[str, Any]:
         "id": p.id, "uri": uri, "url": f"https://{DOMAIN}/@{a.handle}/{p.id}",
         "created_at": _iso(p.created_at), "content": f"<p>{escape(p.text)}</p>",
         "account": account_json(a), "in_reply_to_id": None, "in_reply_to_account_id": None,
-        "reblog": None, "visibility": "public"}
+        "reblog": None, "visibility": "public", "sensitive": bool(p.content_warning),
+        "spoiler_text": p.content_warning, "language": "en", "edited_at": _iso(p.edited_at) if p.edited_at else None}
     if p.repost_of:
         body |= {"uri": uri + "/activity", "content": "", "reblog": _ref_status(p.repost_of)}
     if p.reply_to:
@@ -51,6 +52,10 @@ def status_json(a: FakeAccount, p: FakePost) -> dict[str, Any]:
     if p.quote_of:
         body["quote"] = ({"state": "accepted", "quoted_status": _ref_status(p.quote_of)}
                          if p.quote_of.available else {"state": "deleted", "quoted_status": None})
+        # Mastodon 4.4+ prepends a fallback link for clients without quote support.
+        link = f"https://{DOMAIN}/@{p.quote_of.author_handle}/{p.quote_of.post_id}"
+        body["content"] = (f'<p class="quote-inline">RE: <a href="{link}" target="_blank" rel="nofollow noopener">'
+                           f'{link}</a></p>' + body["content"])
     if p.malformed:
         for key in ("uri", "content", "created_at"):
             body.pop(key)
@@ -59,9 +64,19 @@ def status_json(a: FakeAccount, p: FakePost) -> dict[str, Any]:
 
 def build_app(state: FakePlatform) -> Starlette:
     world = state.world
+    state.rate_style = mastodon_rate_headers
 
     def search(request: Request) -> Response:
         params = request.query_params
+        # Api::V2::SearchController#validate_search_params!: without a user token, any offset
+        # (even 0) or resolve is refused.
+        if not request.headers.get("authorization", "").startswith("Bearer "):
+            if "offset" in params:
+                return JSONResponse({"error": "Search queries pagination is not supported without "
+                                              "authentication"}, 401)
+            if params.get("resolve", "").lower() in ("1", "true"):
+                return JSONResponse({"error": "Search queries that resolve remote resources are not "
+                                              "supported without authentication"}, 401)
         if params.get("type") != "accounts":
             return JSONResponse({"accounts": [], "statuses": [], "hashtags": []})
         limit, offset = min(int(params.get("limit", 20)), 40), int(params.get("offset", 0))
@@ -81,7 +96,7 @@ def build_app(state: FakePlatform) -> Starlette:
         if a is None or a.deleted:
             return JSONResponse({"error": "Record not found"}, 404)
         if a.suspended:
-            return JSONResponse({"error": "This account has been suspended"}, 410)
+            return JSONResponse([])  # Mastodon hides a suspended account's statuses: 200 []
         params = request.query_params
         limit = min(int(params.get("limit", 20)), 40)
         posts = a.newest_first()

@@ -49,6 +49,7 @@ class Faults:
     empty_page_mid: bool = False  # feeds: an empty page with a cursor after the first page
     empty_tail: bool = False  # feeds: past the end, endless empty pages that carry a cursor
     repeat_cursor: bool = False  # feeds: from the second page on, hand back the cursor received
+    timeline_cap: int = 3200  # X: a user timeline reaches only this many newest posts
 
 
 @dataclass
@@ -63,18 +64,11 @@ class FakePlatform:
     window_start: float | None = None
     window_count: int = 0
 
+    # Each platform's rate-limit header family; its fake's build_app sets its own.
+    rate_style: Callable[[int, int, float, float], dict[str, str]] = field(default=lambda *a: ietf_rate_headers(*a))
+
     def rate_headers(self, remaining: int, reset_at: float) -> dict[str, str]:
-        limit = str(self.faults.rate_limit)
-        if self.platform == "mastodon":
-            iso = datetime.fromtimestamp(reset_at, UTC).isoformat(timespec="milliseconds")
-            return {"X-RateLimit-Limit": limit, "X-RateLimit-Remaining": str(remaining),
-                    "X-RateLimit-Reset": iso.replace("+00:00", "Z")}
-        if self.platform == "x":
-            return {"x-rate-limit-limit": limit, "x-rate-limit-remaining": str(remaining),
-                    "x-rate-limit-reset": str(math.ceil(reset_at))}
-        return {"RateLimit-Limit": limit, "RateLimit-Remaining": str(remaining),
-                "RateLimit-Reset": str(math.ceil(reset_at)),
-                "RateLimit-Policy": f"{limit};w={int(self.faults.rate_window)}"}
+        return self.rate_style(self.faults.rate_limit, remaining, reset_at, self.faults.rate_window)
 
     async def handle(self, request: Request, respond: Callable[[Request], Response]) -> Response:
         self.requests.append((request.url.path, dict(request.query_params)))
@@ -129,6 +123,25 @@ class FakePlatform:
         """Requests received whose path contains ``path_contains`` and whose params include ``params``."""
         return sum(1 for path, query in self.requests
                    if path_contains in path and all(query.get(k) == v for k, v in params.items()))
+
+
+def ietf_rate_headers(limit: int, remaining: int, reset_at: float, window: float) -> dict[str, str]:
+    """The IETF draft family (Bluesky): reset in Unix seconds, and a policy."""
+    return {"RateLimit-Limit": str(limit), "RateLimit-Remaining": str(remaining),
+            "RateLimit-Reset": str(math.ceil(reset_at)), "RateLimit-Policy": f"{limit};w={int(window)}"}
+
+
+def mastodon_rate_headers(limit: int, remaining: int, reset_at: float, window: float) -> dict[str, str]:
+    """Mastodon: X-RateLimit-*, the reset an ISO-8601 time."""
+    iso = datetime.fromtimestamp(reset_at, UTC).isoformat(timespec="milliseconds")
+    return {"X-RateLimit-Limit": str(limit), "X-RateLimit-Remaining": str(remaining),
+            "X-RateLimit-Reset": iso.replace("+00:00", "Z")}
+
+
+def x_rate_headers(limit: int, remaining: int, reset_at: float, window: float) -> dict[str, str]:
+    """X: x-rate-limit-*, the reset in Unix seconds."""
+    return {"x-rate-limit-limit": str(limit), "x-rate-limit-remaining": str(remaining),
+            "x-rate-limit-reset": str(math.ceil(reset_at))}
 
 
 def plan_page(total: int, start: int, limit: int, mode: str, faults: Faults) -> tuple[int, int, tuple[int, str] | None]:

@@ -39,6 +39,9 @@ class FakePost:
     quote_of: FakeRef | None = None
     repost_of: FakeRef | None = None
     malformed: bool = False  # served without its required fields
+    content_warning: str = ""  # Mastodon spoiler_text
+    edited_at: datetime | None = None  # set by edit_post
+    edit_history: list[str] = field(default_factory=list)  # X: every id of the post, oldest first
 
 
 @dataclass
@@ -51,6 +54,7 @@ class FakeAccount:
     posts: list[FakePost] = field(default_factory=list)  # oldest first
     deleted: bool = False
     suspended: bool = False
+    protected: bool = False  # X: the profile is visible, the posts are not
     kind: str = "officer"  # ground truth: officer | hard_negative | other
     follows: list[str] = field(default_factory=list)  # ids of accounts followed, oldest follow first
     hide_network: bool = False  # Mastodon's "hide your social graph": lists answer 200 []
@@ -178,3 +182,22 @@ def find_post(world: World, platform: str, post_id: str) -> tuple[FakeAccount, F
             if post.id == post_id:
                 return account, post
     return None
+
+
+def edit_post(platform: str, account: FakeAccount, post: FakePost, text: str, minutes_later: int = 30) -> FakePost:
+    """Edit a post as each platform does: Mastodon and Bluesky keep the id (Mastodon sets
+    edited_at, Bluesky's record gets a new CID); X gives the new version a new id and lists
+    every id in edit_history_tweet_ids."""
+    last = max((p.edited_at or p.created_at for p in account.posts), default=account.created_at)
+    when = last + timedelta(minutes=minutes_later)
+    post.text, post.edited_at = text, when
+    if platform == "x":
+        history = post.edit_history or [post.id]
+        post.id = _Ids(platform, random.Random(1)).post(when)
+        post.edit_history = [*history, post.id]
+        post.created_at = when  # the new version's own creation time, as X reports it
+    return post
+
+
+def delete_post(account: FakeAccount, post: FakePost) -> None:
+    account.posts.remove(post)

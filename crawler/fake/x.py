@@ -8,10 +8,18 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from crawler.fake.server import FakePlatform, decode_cursor, encode_cursor, plan_page
+from crawler.fake.server import (
+    FakePlatform,
+    decode_cursor,
+    encode_cursor,
+    plan_page,
+    x_rate_headers,
+)
 from crawler.fake.world import FakeAccount, FakePost
 
 NOT_FOUND = "https://api.twitter.com/2/problems/resource-not-found"
+NOT_AUTHORIZED = "https://api.twitter.com/2/problems/not-authorized-for-resource"
+SHORT = 280  # a longer post's text is cut here; the whole text is in note_tweet
 
 
 def _iso(when: Any) -> str:
@@ -20,12 +28,15 @@ def _iso(when: Any) -> str:
 
 def user_json(a: FakeAccount) -> dict[str, Any]:
     return {"id": a.id, "username": a.handle, "name": a.display_name, "description": a.bio,
-            "created_at": _iso(a.created_at), "protected": False}
+            "created_at": _iso(a.created_at), "protected": a.protected}
 
 
 def tweet_json(a: FakeAccount, p: FakePost) -> dict[str, Any]:
     body: dict[str, Any] = {"id": p.id, "text": p.text, "created_at": _iso(p.created_at),
-                            "author_id": a.id, "conversation_id": p.id}
+                            "author_id": a.id, "conversation_id": p.id,
+                            "edit_history_tweet_ids": p.edit_history or [p.id]}
+    if len(p.text) > SHORT:
+        body |= {"text": p.text[:SHORT - 1] + "…", "note_tweet": {"text": p.text}}
     refs = [("replied_to", p.reply_to), ("quoted", p.quote_of), ("retweeted", p.repost_of)]
     body["referenced_tweets"] = [{"type": kind, "id": ref.post_id} for kind, ref in refs if ref]
     if not body["referenced_tweets"]:
@@ -48,6 +59,7 @@ def _not_found(kind: str, value: str, parameter: str) -> dict[str, Any]:
 def build_app(state: FakePlatform) -> Starlette:
     world = state.world
     state.require_bearer = True
+    state.rate_style = x_rate_headers
 
     def by_username(request: Request) -> Response:
         name = request.path_params["username"]
@@ -66,12 +78,17 @@ def build_app(state: FakePlatform) -> Starlette:
         a = world.find("x", user_id)
         if a is None or a.deleted or a.suspended:
             return JSONResponse({"errors": [_not_found("user", user_id, "id")]})
+        if a.protected:
+            return JSONResponse({"errors": [{
+                "resource_id": user_id, "parameter": "id", "resource_type": "user", "section": "data",
+                "title": "Authorization Error", "value": user_id, "type": NOT_AUTHORIZED,
+                "detail": f"Sorry, you are not authorized to see the user with id: [{user_id}]."}]})
         params = request.query_params
         limit = int(params.get("max_results", 10))
         if not 5 <= limit <= 100:
             return JSONResponse({"title": "Invalid Request", "detail": "max_results must be 5..100",
                                  "type": "https://api.twitter.com/2/problems/invalid-request"}, 400)
-        posts = a.newest_first()
+        posts = a.newest_first()[:state.faults.timeline_cap]
         if params.get("since_id"):
             posts = [p for p in posts if int(p.id) > int(params["since_id"])]
         start, mode = decode_cursor(params.get("pagination_token"))

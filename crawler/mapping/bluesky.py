@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from crawler.mapping.fields import (
+    Holder,
     MalformedItem,
     PostFields,
     ProfileFields,
@@ -26,7 +27,8 @@ def _view_url(uri: str, author: dict[str, Any]) -> str:
     return f"https://bsky.app/profile/{author.get('handle') or author.get('did', '')}/post/{rkey}"
 
 
-def post(raw: dict[str, Any], account_id: str) -> PostFields:
+def post(raw: dict[str, Any], holder: Holder, includes: dict[str, Any] | None = None) -> PostFields:
+    account_id = holder.platform_id
     view = require(raw, "post")
     uri, author = require(view, "uri"), require(view, "author")
     record = require(view, "record")
@@ -49,19 +51,43 @@ def post(raw: dict[str, Any], account_id: str) -> PostFields:
     elif (record.get("reply") or {}).get("parent"):
         context.append(context_entry("reply", record["reply"]["parent"].get("uri", ""), "", "", "",
                                      account_id))
-    quoted = _quoted(view.get("embed") or {})
-    if quoted:
-        qa = quoted.get("author") or {}
-        context.append(context_entry("quote", quoted.get("uri", ""), qa.get("did", ""),
-                                     qa.get("handle", ""), (quoted.get("value") or {}).get("text", ""),
+    embedded = _embedded(view.get("embed") or {})
+    if embedded and _is_post(embedded):
+        qa = embedded.get("author") or {}
+        context.append(context_entry("quote", embedded.get("uri", ""), qa.get("did", ""),
+                                     qa.get("handle", ""), (embedded.get("value") or {}).get("text", ""),
                                      account_id))
-    return PostFields(uri, text, _view_url(uri, author), created, False, context)
+    elif embedded:
+        # A feed generator, list, starter pack or labeler card: shared, not quoted words.
+        creator = embedded.get("creator") or {}
+        context.append({**context_entry("embed", embedded.get("uri", ""), creator.get("did", ""),
+                                        creator.get("handle", ""),
+                                        str(embedded.get("displayName") or embedded.get("name") or ""),
+                                        account_id), "kind": str(embedded.get("$type", ""))})
+    # The record's CID changes whenever the record is rewritten: the platform's edit signal.
+    cid = view.get("cid")
+    return PostFields(uri, text, _view_url(uri, author), created, False, context,
+                      signal=f"cid:{cid}" if cid else "")
 
 
-def _quoted(embed: dict[str, Any]) -> dict[str, Any] | None:
+# app.bsky.embed.record#view's record union: post views, and the views of other records.
+POST_VIEWS = ("app.bsky.embed.record#viewRecord", "app.bsky.embed.record#viewNotFound",
+              "app.bsky.embed.record#viewBlocked", "app.bsky.embed.record#viewDetached")
+
+
+def _embedded(embed: dict[str, Any]) -> dict[str, Any] | None:
     kind = str(embed.get("$type", ""))
     if kind.startswith("app.bsky.embed.recordWithMedia"):
         return (embed.get("record") or {}).get("record")
     if kind.startswith("app.bsky.embed.record"):
         return embed.get("record")
+    return None
+
+
+def _is_post(record: dict[str, Any]) -> bool:
+    kind = str(record.get("$type", ""))
+    return kind in POST_VIEWS or (not kind and "value" in record)
+
+
+def includes_for(raw: dict[str, Any], includes: dict[str, Any]) -> dict[str, Any] | None:
     return None

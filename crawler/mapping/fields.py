@@ -22,6 +22,15 @@ class ProfileFields:
     display_name: str
     bio: str
     url: str
+    protected: bool = False  # X: posts not public
+
+
+@dataclass(frozen=True)
+class Holder:
+    """The account a post belongs to, as the mappers need it."""
+
+    platform_id: str
+    handle: str = ""
 
 
 @dataclass(frozen=True)
@@ -32,6 +41,10 @@ class PostFields:
     created_at: datetime | None
     is_repost: bool
     context: list[dict[str, Any]]
+    content_warning: str = ""  # Mastodon spoiler_text: the author's words, shown apart
+    edited_at: datetime | None = None  # the platform says the post was edited then (Mastodon)
+    signal: str = ""  # the platform's edit signal as captured (edited_at, record CID, edit history)
+    edit_of: str | None = None  # X: the id of the original post this one is an edit of
 
 
 def require(data: Any, *path: str) -> Any:
@@ -48,7 +61,7 @@ def parse_time(value: Any) -> datetime | None:
     if not value:
         return None
     try:
-        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        parsed = datetime.fromisoformat(str(value))  # Python 3.11+ reads a trailing Z
     except ValueError as exc:
         raise MalformedItem(f"unreadable timestamp {value!r}") from exc
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from crawler.mapping.fields import MalformedItem, PostFields, ProfileFields, context_entry, parse_time
+from crawler.mapping.fields import (
+    Holder,
+    MalformedItem,
+    PostFields,
+    ProfileFields,
+    context_entry,
+    parse_time,
+)
 
 REQUIRED = ("account_id", "handle", "post_id", "text", "created_at")
 OPTIONAL = ("display_name", "bio", "account_url", "post_url", "is_repost", "reply_to_id", "reply_to_author",
@@ -33,7 +40,7 @@ def profile(raw: dict[str, Any]) -> ProfileFields:
                          url=str(raw.get("account_url") or ""))
 
 
-def post(raw: dict[str, Any], account_id: str) -> PostFields:
+def post(raw: dict[str, Any], holder: Holder, includes: dict[str, Any] | None = None) -> PostFields:
     for name in REQUIRED:
         if str(raw.get(name) or "").strip() == "":
             raise MalformedItem(f"missing field {name}", name)
@@ -54,3 +61,7 @@ def post(raw: dict[str, Any], account_id: str) -> PostFields:
         context.append(context_entry("repost", str(raw["post_id"]), "", "", text, ""))
     return PostFields(str(raw["post_id"]), "" if repost else text, str(raw.get("post_url") or ""),
                       created, repost, context)
+
+
+def includes_for(raw: dict[str, Any], includes: dict[str, Any]) -> dict[str, Any] | None:
+    return None

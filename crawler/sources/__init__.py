@@ -9,6 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+import httpx
+
+from crawler.transport import Transport
 from probity.errors import ProbityError
 
 
@@ -19,6 +22,11 @@ class Page:
     items: list[dict[str, Any]]
     cursor: str | None
     errors: list[dict[str, Any]] = field(default_factory=list)  # partial errors of a 200
+    # Objects the response carried beside the items (X ``includes``), exactly as received.
+    includes: dict[str, Any] = field(default_factory=dict)
+    # True when the platform has more behind this page that we may not ask for (Mastodon
+    # account search without a user token): the walk ends here and the summary says so.
+    truncated: bool = False
 
 
 class AccountGone(ProbityError):
@@ -29,6 +37,14 @@ class AccountGone(ProbityError):
         super().__init__(f"account {key}: {reason}")
 
 
+class AccountProtected(ProbityError):
+    """The account exists but its posts are not public (X protected): kept, retried later."""
+
+    def __init__(self, key: str, reason: str):
+        self.key, self.reason = key, reason
+        super().__init__(f"account {key} is protected: {reason}")
+
+
 class SourceError(ProbityError):
     """The platform answered with something the source cannot read."""
 
@@ -36,14 +52,16 @@ class SourceError(ProbityError):
 class BaseSource:
     platform = ""
 
-    def __init__(self, transport: Any):  # a crawler.transport.Transport
+    def __init__(self, transport: Transport, *, authenticated: bool = False):
         self.transport = transport
         self.base_url: str = transport.base_url
+        self.authenticated = authenticated  # a user token is sent (Mastodon search paging)
 
 
 class Source(Protocol):
     platform: str
     base_url: str
+    transport: Transport
 
     def search_accounts(self, query: str, cursor: str | None, limit: int) -> Page: ...
 
@@ -57,7 +75,13 @@ class Source(Protocol):
         ...
 
 
-def json_body(response: Any, what: str) -> Any:
+class SourceFactory(Protocol):
+    """A source class: built on a transport, told whether a user token is sent."""
+
+    def __call__(self, transport: Transport, *, authenticated: bool = False) -> Source: ...
+
+
+def json_body(response: httpx.Response, what: str) -> Any:
     try:
         return response.json()
     except ValueError as exc:

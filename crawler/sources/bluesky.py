@@ -6,7 +6,11 @@ from typing import Any
 
 from crawler.sources import AccountGone, BaseSource, Page, SourceError, json_body
 
-GONE_ERRORS = {"AccountDeactivated", "AccountTakedown", "ActorNotFound", "InvalidRequest"}
+# The AppView's words for an account that is gone (bsky/src/api/app/bsky/actor/getProfile.ts,
+# feed/getAuthorFeed.ts): named errors, or a plain InvalidRequest whose message is exactly
+# "Profile not found". Any other 400 InvalidRequest is a bad parameter: our bug, not a deletion.
+GONE_ERRORS = {"AccountDeactivated", "AccountTakedown", "ActorNotFound"}
+NOT_FOUND_MESSAGE = "Profile not found"
 
 
 class BlueskySource(BaseSource):
@@ -15,7 +19,7 @@ class BlueskySource(BaseSource):
     def _get(self, method: str, params: dict[str, Any]) -> Any:
         response = self.transport.get(f"/xrpc/{method}", params)
         body = json_body(response, method)
-        if response.status_code == 400 and body.get("error") in GONE_ERRORS:
+        if response.status_code == 400 and is_gone(body):
             raise AccountGone(str(params.get("actor", "")), f"{body.get('error')}: {body.get('message', '')}")
         if response.status_code != 200:
             raise SourceError(f"{method}: HTTP {response.status_code}: {body}")
@@ -37,6 +41,13 @@ class BlueskySource(BaseSource):
 
     def marker(self, item: dict[str, Any]) -> str:
         return feed_item_key(item)
+
+
+def is_gone(body: Any) -> bool:
+    if not isinstance(body, dict):
+        return False
+    error, message = body.get("error"), str(body.get("message") or "")
+    return error in GONE_ERRORS or (error == "InvalidRequest" and message.startswith(NOT_FOUND_MESSAGE))
 
 
 def feed_item_key(item: dict[str, Any]) -> str:

@@ -26,7 +26,6 @@ from crawler.sources.mastodon import next_link_query
 from crawler.sources.x import USER_FIELDS
 
 DIRECTIONS = ("followers", "follows")
-MAX_PAGE = {"bluesky": 100, "mastodon": 80, "x": 1000}
 
 
 class GraphSource(Protocol):
@@ -37,6 +36,8 @@ class GraphSource(Protocol):
 
     def node_id(self, raw_profile: dict[str, Any]) -> str: ...
 
+    def node_of(self, platform_id: str, raw_profile: dict[str, Any] | None) -> str | None: ...
+
 
 def _check(direction: str) -> None:
     if direction not in DIRECTIONS:
@@ -45,7 +46,7 @@ def _check(direction: str) -> None:
 
 class BlueskyGraph(BaseSource):
     platform = "bluesky"
-    max_page = MAX_PAGE["bluesky"]
+    max_page = 100
 
     def edges(self, node: str, direction: str, cursor: str | None, limit: int) -> Page:
         _check(direction)
@@ -66,10 +67,13 @@ class BlueskyGraph(BaseSource):
     def node_id(self, raw_profile: dict[str, Any]) -> str:
         return str(raw_profile["did"])
 
+    def node_of(self, platform_id: str, raw_profile: dict[str, Any] | None) -> str | None:
+        return platform_id  # the stored id is the DID
+
 
 class MastodonGraph(BaseSource):
     platform = "mastodon"
-    max_page = MAX_PAGE["mastodon"]
+    max_page = 80
 
     def edges(self, node: str, direction: str, cursor: str | None, limit: int) -> Page:
         _check(direction)
@@ -90,10 +94,15 @@ class MastodonGraph(BaseSource):
     def node_id(self, raw_profile: dict[str, Any]) -> str:
         return str(raw_profile["id"])
 
+    def node_of(self, platform_id: str, raw_profile: dict[str, Any] | None) -> str | None:
+        # The stored id is the account's URI; the list endpoints take the instance-local id, which
+        # only the raw profile holds. Without it the account cannot be a node.
+        return str(raw_profile["id"]) if raw_profile and raw_profile.get("id") else None
+
 
 class XGraph(BaseSource):
     platform = "x"
-    max_page = MAX_PAGE["x"]
+    max_page = 1000
 
     def edges(self, node: str, direction: str, cursor: str | None, limit: int) -> Page:
         _check(direction)
@@ -112,6 +121,5 @@ class XGraph(BaseSource):
     def node_id(self, raw_profile: dict[str, Any]) -> str:
         return str(raw_profile["id"])
 
-
-GRAPH_CLASSES: dict[str, type[BlueskyGraph | MastodonGraph | XGraph]] = {
-    "bluesky": BlueskyGraph, "mastodon": MastodonGraph, "x": XGraph}
+    def node_of(self, platform_id: str, raw_profile: dict[str, Any] | None) -> str | None:
+        return platform_id  # the stored id is the user id

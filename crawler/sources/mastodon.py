@@ -7,7 +7,6 @@ from urllib.parse import urlsplit
 
 from crawler.sources import AccountGone, BaseSource, Page, SourceError, json_body
 
-
 MAX_LIMIT = 40  # Mastodon's own cap for statuses and search
 
 
@@ -15,15 +14,26 @@ class MastodonSource(BaseSource):
     platform = "mastodon"
 
     def search_accounts(self, query: str, cursor: str | None, limit: int) -> Page:
+        # Since Mastodon 4.0, /api/v2/search answers 401 to any request that carries ``offset``
+        # (even offset=0) or ``resolve`` without a user token (Api::V2::SearchController
+        # #validate_search_params!). Without a token: the first page only, and say so.
         offset, limit = int(cursor or 0), min(limit, MAX_LIMIT)
-        response = self.transport.get("/api/v2/search",
-                                      {"q": query, "type": "accounts", "limit": limit, "offset": offset})
+        params: dict[str, Any] = {"q": query, "type": "accounts", "limit": limit}
+        if offset:
+            if not self.authenticated:
+                raise SourceError("Mastodon account search cannot page without a user token "
+                                  "(PROBITY_MASTODON_TOKEN for this instance)")
+            params["offset"] = offset
+        response = self.transport.get("/api/v2/search", params)
         body = json_body(response, "search")
         if response.status_code != 200:
             raise SourceError(f"/api/v2/search: HTTP {response.status_code}: {body}")
         accounts = list(body.get("accounts", []))
         # Search is offset-paginated: a full page may have more behind it.
-        return Page(items=accounts, cursor=str(offset + len(accounts)) if len(accounts) >= limit else None)
+        more = len(accounts) >= limit
+        if more and not self.authenticated:
+            return Page(items=accounts, cursor=None, truncated=True)
+        return Page(items=accounts, cursor=str(offset + len(accounts)) if more else None)
 
     def get_profile(self, key: str) -> dict[str, Any]:
         """``key`` is an acct (user or user@domain)."""
@@ -40,6 +50,8 @@ class MastodonSource(BaseSource):
     def feed(self, account: dict[str, Any], cursor: str | None, since: str | None, limit: int) -> Page:
         # The cursor is the query string of the previous Link rel="next". since_id is sent on every
         # page, so the walk stops at what we already have, not at the account's first status.
+        # A suspended account's statuses are a 200 [] (AccountsController hides them): the walk
+        # simply ends; ``crawl accounts`` sees ``suspended`` on the profile and marks it gone.
         params: dict[str, Any] = {"limit": min(limit, MAX_LIMIT)}
         if cursor:
             params = dict(pair.split("=", 1) for pair in cursor.split("&") if "=" in pair)

@@ -1,17 +1,27 @@
-"""X API v2 with a bearer token: user lookup by username, user timeline (pagination_token)."""
+"""X API v2 with a bearer token: user lookup by username, user timeline (pagination_token).
+
+Both namings of the current API are read: ``tweet.fields`` / ``referenced_tweets`` /
+``includes.tweets`` / ``note_tweet`` (the changelog's) and ``post.fields`` /
+``referenced_posts`` / ``includes.posts`` / ``note_post`` (the current OpenAPI document's).
+"""
 
 from __future__ import annotations
 
 import logging
 from typing import Any
 
-from crawler.sources import AccountGone, BaseSource, Page, SourceError, json_body
+from crawler.sources import AccountGone, AccountProtected, BaseSource, Page, SourceError, json_body
 
 log = logging.getLogger(__name__)
 
-USER_FIELDS = "created_at,description,name,username,url,protected"
-TWEET_FIELDS = "created_at,author_id,conversation_id,referenced_tweets,in_reply_to_user_id,lang"
+USER_FIELDS = "created_at,description,name,username,url,protected,public_metrics"
+# note_tweet: the full text of a post over 280 characters (``text`` is cut short);
+# edit_history_tweet_ids: the ids of every version of an edited post, oldest first.
+TWEET_FIELDS = ("created_at,author_id,conversation_id,referenced_tweets,in_reply_to_user_id,lang,"
+                "note_tweet,edit_history_tweet_ids")
 EXPANSIONS = "referenced_tweets.id,referenced_tweets.id.author_id"
+TIMELINE_CAP = 3200  # GET /2/users/:id/tweets reaches only the newest 3,200 posts
+PROTECTED = "https://api.twitter.com/2/problems/not-authorized-for-resource"
 
 
 class XSource(BaseSource):
@@ -40,27 +50,19 @@ class XSource(BaseSource):
         body = json_body(response, "tweets")
         if response.status_code != 200:
             raise SourceError(f"{path}: HTTP {response.status_code}: {body}")
-        if "data" not in body and body.get("errors") and not body.get("meta"):
-            detail = "; ".join(e.get("detail", "") for e in body["errors"])
-            raise AccountGone(str(account["id"]), detail)
-        includes = body.get("includes", {})
-        # Each tweet carries the referenced tweets and authors it needs, so a raw item stands alone.
-        items = [_with_includes(t, includes) for t in body.get("data", [])]
         errors = list(body.get("errors", []))
-        if errors:  # a 200 may carry data AND errors (e.g. a quoted tweet that was deleted)
-            log.info("%s: %d partial error(s) alongside %d tweet(s)", path, len(errors), len(items))
+        if "data" not in body and errors and not body.get("meta"):
+            detail = "; ".join(e.get("detail", "") for e in errors)
+            if any(e.get("type") == PROTECTED for e in errors):
+                # A protected account is not gone: it stays in scope and is asked again next time.
+                raise AccountProtected(str(account["id"]), detail)
+            raise AccountGone(str(account["id"]), detail)
+        items = list(body.get("data", []))
+        if errors:  # a 200 may carry data AND errors (e.g. a quoted post that was deleted)
+            log.info("%s: %d partial error(s) alongside %d post(s)", path, len(errors), len(items))
         # Stop only when next_token is absent: a short or empty page is not the end.
-        return Page(items=items, cursor=body.get("meta", {}).get("next_token"), errors=errors)
+        return Page(items=items, cursor=body.get("meta", {}).get("next_token"), errors=errors,
+                    includes=dict(body.get("includes") or {}))
 
     def marker(self, item: dict[str, Any]) -> str:
         return str(item["id"])
-
-
-def _with_includes(tweet: dict[str, Any], includes: dict[str, Any]) -> dict[str, Any]:
-    refs = {r.get("id") for r in tweet.get("referenced_tweets", []) or []}
-    if not refs:
-        return tweet
-    tweets = [t for t in includes.get("tweets", []) if t.get("id") in refs]
-    authors = {t.get("author_id") for t in tweets}
-    users = [u for u in includes.get("users", []) if u.get("id") in authors]
-    return {**tweet, "_includes": {"tweets": tweets, "users": users}}

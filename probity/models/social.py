@@ -49,6 +49,9 @@ class RawItem(Base):
     source: Mapped[str] = mapped_column(String(200), default="")  # base URL or imported file
     # The account a post belongs to (its platform id), so mapping and purging need no parsing.
     account_key: Mapped[str | None] = mapped_column(String(512), index=True)
+    # Objects the response carried beside the item (X ``includes``: referenced posts and their
+    # authors), each exactly as received; kept apart so ``payload`` is the item as received.
+    includes: Mapped[dict[str, Any] | None]
 
 
 class PlatformAccount(Base):
@@ -70,6 +73,11 @@ class PlatformAccount(Base):
     first_seen: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen: Mapped[datetime] = mapped_column(default=utcnow)
     deleted_at: Mapped[datetime | None]
+    # X: a protected account's posts are not readable; it stays in scope and is retried.
+    protected: Mapped[bool] = mapped_column(default=False)
+    # X serves only the newest 3,200 posts of a timeline: the oldest post reached when the cap
+    # cut a walk short (history before it was never collected).
+    history_truncated_at: Mapped[datetime | None]
     # identification verdict
     self_identified: Mapped[bool | None]
     role: Mapped[Role | None] = mapped_column(str_enum(Role))
@@ -113,8 +121,10 @@ class Post(Base):
     platform: Mapped[Platform] = mapped_column(str_enum(Platform))
     platform_id: Mapped[str] = mapped_column(String(512))  # Bluesky at-uri, Mastodon uri, tweet id
     account_id: Mapped[int] = mapped_column(ForeignKey("platform_accounts.id"), index=True)
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)  # as first captured; later texts are post_versions
     text_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    # Mastodon spoiler_text (content warning): the author's words, kept apart from the text.
+    content_warning: Mapped[str] = mapped_column(Text, default="")
     url: Mapped[str] = mapped_column(String(1000), default="")
     created_at: Mapped[datetime | None]  # the platform's timestamp
     captured_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -132,6 +142,26 @@ class Post(Base):
     deleted_at: Mapped[datetime | None]
 
     account: Mapped[PlatformAccount] = relationship(back_populates="posts")
+    versions: Mapped[list[PostVersion]] = relationship(back_populates="post", order_by="PostVersion.seen_at")
+
+
+class PostVersion(Base):
+    """A later text of a post, seen on a re-crawl. The post row keeps the first capture."""
+
+    __tablename__ = "post_versions"
+    __table_args__ = (UniqueConstraint("post_id", "text_sha256"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    text_sha256: Mapped[str] = mapped_column(String(64))
+    content_warning: Mapped[str] = mapped_column(Text, default="")
+    seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The platform's own edit signal: Mastodon edited_at, Bluesky record CID, X edit history.
+    edited_at: Mapped[datetime | None]
+    signal: Mapped[str] = mapped_column(String(600), default="")
+
+    post: Mapped[Post] = relationship(back_populates="versions")
 
 
 class CrawlCheckpoint(Base):

@@ -10,13 +10,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from crawl_helpers import FakeClock
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
-from crawler.fake import build_app
+from crawler.fake.apps import build_app
 from crawler.fake.server import FakePlatform, Faults, serve
 from crawler.fake.world import World, generate_world
-from crawl_helpers import FakeClock
 from probity import db as probity_db
 
 PG_URL = __import__("os").environ.get("PROBITY_TEST_DATABASE_URL", "")
@@ -38,7 +38,7 @@ def crawl_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     url = make_url(PG_URL).set(drivername="postgresql+psycopg", database=name).render_as_string(hide_password=False)
     probity_db.upgrade(url)
     probity_db.get_engine(url).dispose()
-    probity_db.get_engine.cache_clear()
+    probity_db._engine_for.cache_clear()
     yield url
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -73,7 +73,7 @@ def crawl_url(crawl_template: str, tmp_path: Path, monkeypatch: pytest.MonkeyPat
     reset_settings_cache()
     yield url
     probity_db.get_engine(url).dispose()
-    probity_db.get_engine.cache_clear()
+    probity_db._engine_for.cache_clear()
     drop()
 
 

@@ -15,7 +15,8 @@ from sqlalchemy import Engine, select
 from typer.testing import CliRunner
 
 from cli import app
-from crawler.fake.graph import GraphIndex, served_list
+from crawler.fake.apps import graph_index
+from crawler.fake.graph import served_list
 from crawler.fake.server import Faults, Injected
 from crawler.fake.world import FakeAccount, World
 from crawler.graph import run_graph
@@ -91,7 +92,7 @@ def in_scope(engine: Engine, platform: str) -> dict[str, str | None]:
 
 def minimum(platform: str, world: World, engine: Engine, page: int = PAGE) -> int:
     """One lookup per seed, plus the pages needed to list every list the walk completed."""
-    index = GraphIndex(world, platform).refresh()
+    index = graph_index(world, platform).refresh()
     by_node = {a.id: a for a in world.accounts[platform]}
     with engine.connect() as conn:
         keys = list(conn.scalars(select(CrawlCheckpoint.key).where(CrawlCheckpoint.scope == "graph",

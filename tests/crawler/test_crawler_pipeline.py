@@ -6,10 +6,17 @@ import logging
 import math
 
 import pytest
+from crawl_helpers import (
+    FEED_PATH,
+    account_key,
+    crawl,
+    expected_posts,
+    first_crawl,
+    in_scope_keys,
+    stored_post_ids,
+)
 from sqlalchemy import delete, func, select
 
-from crawl_helpers import (FEED_PATH, account_key, crawl, expected_posts, first_crawl, in_scope_keys,
-                           stored_post_ids)
 from crawler.evidence import account_hash, text_sha256
 from crawler.fake.server import Faults, Injected
 from crawler.fake.world import add_post
@@ -208,8 +215,8 @@ def test_account_that_leaves_scope_is_reduced_to_a_keyed_hash(platform, world, f
 
 @pytest.mark.parametrize("platform", PLATFORMS)
 def test_remap_rebuilds_accounts_and_posts_from_raw_without_requests(platform, world, fake, clock, crawl_engine):
-    from crawler.mapping import remap
-    from crawler.pipeline import now
+    from crawler.crawl import now
+    from crawler.ingest import remap
     from probity.db import session_scope
 
     with fake(platform, world) as (state, url):

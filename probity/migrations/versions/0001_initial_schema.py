@@ -94,6 +94,7 @@ def upgrade() -> None:
     sa.Column('captured_at', probity.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('source', sa.String(length=200), nullable=False),
     sa.Column('account_key', sa.String(length=512), nullable=True),
+    sa.Column('includes', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_raw_items')),
     sa.UniqueConstraint('platform', 'item_type', 'platform_id', 'payload_sha256', name=op.f('uq_raw_items_platform_item_type_platform_id_payload_sha256'))
     )
@@ -213,6 +214,8 @@ def upgrade() -> None:
     sa.Column('first_seen', probity.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('last_seen', probity.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('deleted_at', probity.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('protected', sa.Boolean(), nullable=False),
+    sa.Column('history_truncated_at', probity.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('self_identified', sa.Boolean(), nullable=True),
     sa.Column('role', sa.Enum('officer', 'special', 'pcso', 'staff', 'volunteer', name='role', native_enum=False, create_constraint=True, length=40), nullable=True),
     sa.Column('role_evidence', sa.String(length=200), nullable=True),
@@ -236,6 +239,7 @@ def upgrade() -> None:
     sa.Column('account_id', sa.Integer(), nullable=False),
     sa.Column('text', sa.Text(), nullable=False),
     sa.Column('text_sha256', sa.String(length=64), nullable=False),
+    sa.Column('content_warning', sa.Text(), nullable=False),
     sa.Column('url', sa.String(length=1000), nullable=False),
     sa.Column('created_at', probity.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('captured_at', probity.models.base.UTCDateTime(timezone=True), nullable=False),
@@ -273,6 +277,22 @@ def upgrade() -> None:
     with op.batch_alter_table('referrals', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_referrals_account_id'), ['account_id'], unique=False)
         batch_op.create_index('ix_referrals_force_id_id', ['force_id', 'id'], unique=False)
+
+    op.create_table('post_versions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('post_id', sa.Integer(), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('text_sha256', sa.String(length=64), nullable=False),
+    sa.Column('content_warning', sa.Text(), nullable=False),
+    sa.Column('seen_at', probity.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('edited_at', probity.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('signal', sa.String(length=600), nullable=False),
+    sa.ForeignKeyConstraint(['post_id'], ['posts.id'], name=op.f('fk_post_versions_post_id_posts'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_post_versions')),
+    sa.UniqueConstraint('post_id', 'text_sha256', name=op.f('uq_post_versions_post_id_text_sha256'))
+    )
+    with op.batch_alter_table('post_versions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_post_versions_post_id'), ['post_id'], unique=False)
 
     op.create_table('predictions',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -367,6 +387,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_predictions_post_id'))
 
     op.drop_table('predictions')
+    with op.batch_alter_table('post_versions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_post_versions_post_id'))
+
+    op.drop_table('post_versions')
     with op.batch_alter_table('referrals', schema=None) as batch_op:
         batch_op.drop_index('ix_referrals_force_id_id')
         batch_op.drop_index(batch_op.f('ix_referrals_account_id'))

@@ -1,4 +1,4 @@
-"""The three walks: discover candidates, refresh accounts, collect posts of in-scope accounts.
+"""The walks: discover candidates, refresh accounts, collect posts, re-walk for edits and deletions.
 
 Each page is written in one transaction together with its checkpoint; a crash at any moment
 leaves the database at the end of some page, and re-running continues from there. Posts are
@@ -14,11 +14,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine, select, update
+from sqlalchemy.orm import Session
 
-from crawler import mapping
+from crawler import ingest
 from crawler.mapping.fields import MalformedItem
 from crawler.paging import first_marker, walk
-from crawler.sources import AccountGone, Page, Source
+from crawler.platforms import PlatformSpec, spec_for
+from crawler.sources import AccountGone, AccountProtected, Page, Source
 from crawler.storage import load_checkpoint, save_checkpoint
 from crawler.transport import CrawlStats
 from probity.db import session_scope
@@ -38,7 +40,7 @@ class Crawler:
     stats: CrawlStats
     page_size: int = 100
     max_empty_pages: int = 3
-    identifier: mapping.Identifier | None = None
+    identifier: ingest.Identifier | None = None
     identifier_version: str = ""
     advance: Callable[[], None] = lambda: None
 
@@ -46,10 +48,14 @@ class Crawler:
     def platform(self) -> str:
         return self.source.platform
 
+    @property
+    def spec(self) -> PlatformSpec:
+        return spec_for(self.platform)
+
     # -- discovery -------------------------------------------------------------------------
     def discover(self, queries: Iterable[str]) -> dict[str, int]:
         """Search each query; identify each new candidate once; keep in-scope ones only."""
-        counts = {"candidates": 0, "in_scope": 0, "excluded": 0, "known": 0}
+        counts = {"candidates": 0, "in_scope": 0, "excluded": 0, "known": 0, "first_page_only": 0}
         seen: set[str] = set()
         with session_scope(self.engine) as session:
             checkpoints = {cp.key: cp for cp in session.scalars(select(CrawlCheckpoint).where(
@@ -66,6 +72,7 @@ class Crawler:
             for step in walk(fetch, cursor, max_empty_pages=self.max_empty_pages, what=f"search {query!r}"):
                 pages, items = pages + 1, items + len(step.items)
                 self.stats.pages += 1
+                counts["first_page_only"] += step.truncated
                 finished = step.done and step.complete
                 if not step.items and finished and cp is None:
                     continue  # nothing found and nothing to resume: no write needed
@@ -95,10 +102,10 @@ class Crawler:
             self.advance()
         return counts
 
-    def _candidate(self, session: Any, raw: dict[str, Any], seen: set[str], counts: dict[str, int],
+    def _candidate(self, session: Session, raw: dict[str, Any], seen: set[str], counts: dict[str, int],
                    via: str | None = None) -> None:
         try:
-            fields = mapping.profile_fields(self.platform, raw)
+            fields = self.spec.mapper.profile(raw)
         except MalformedItem as exc:
             log.warning("%s: malformed profile skipped (%s)", self.platform, exc)
             return
@@ -108,19 +115,19 @@ class Crawler:
         counts["candidates"] += 1
         known = session.scalar(select(PlatformAccount.id).where(
             PlatformAccount.platform == self.platform, PlatformAccount.platform_id == fields.platform_id))
-        if known is not None or mapping.is_excluded(session, self.platform, fields.platform_id):
+        if known is not None or ingest.is_excluded(session, self.platform, fields.platform_id):
             counts["known"] += 1  # already decided: not identified or fetched again
             return
-        outcome = mapping.apply_profile(session, self.platform, fields, raw, source=self.source.base_url,
-                                        now=now(), identifier=self._identifier, version=self.identifier_version,
-                                        via=via)
+        outcome = ingest.apply_profile(session, self.platform, fields, raw, source=self.source.base_url,
+                                       now=now(), identifier=self._identifier, version=self.identifier_version,
+                                       via=via)
         counts["in_scope" if outcome.in_scope else "excluded"] += 1
         self.stats.new_rows += 1
 
     @property
-    def _identifier(self) -> mapping.Identifier:
+    def _identifier(self) -> ingest.Identifier:
         if self.identifier is None:  # loaded on first use: collecting posts needs no identifier
-            self.identifier, self.identifier_version = mapping.default_identifier()
+            self.identifier, self.identifier_version = ingest.default_identifier()
         return self.identifier
 
     # -- accounts --------------------------------------------------------------------------
@@ -128,7 +135,7 @@ class Crawler:
         with session_scope(self.engine) as session:
             # Only accounts read from this source: a Mastodon id only means something on its
             # instance, and accounts that arrived otherwise (file imports, the reference data
-            # return) have nothing to crawl here.
+            # return) have nothing to crawl here. Protected accounts are included: retried.
             query = select(PlatformAccount).where(
                 PlatformAccount.platform == self.platform, PlatformAccount.self_identified.is_(True),
                 PlatformAccount.deleted_at.is_(None), PlatformAccount.source == self.source.base_url,
@@ -139,16 +146,15 @@ class Crawler:
         """Fetch each in-scope profile again (1 request each) and re-identify it."""
         counts = {"refreshed": 0, "excluded": 0, "gone": 0}
         for account in self.accounts():
-            key = account.platform_id if self.platform == "bluesky" else account.handle
             try:
-                raw = self.source.get_profile(key)
+                raw = self.source.get_profile(self.spec.profile_key(account))
             except AccountGone as exc:
                 self._mark_gone(account, exc)
                 counts["gone"] += 1
                 continue
             with session_scope(self.engine) as session:
-                outcome = mapping.apply_profile(
-                    session, self.platform, mapping.profile_fields(self.platform, raw), raw,
+                outcome = ingest.apply_profile(
+                    session, self.platform, self.spec.mapper.profile(raw), raw,
                     source=self.source.base_url, now=now(), identifier=self._identifier,
                     version=self.identifier_version)
             counts["refreshed" if outcome.in_scope else "excluded"] += 1
@@ -158,27 +164,41 @@ class Crawler:
     def _mark_gone(self, account: PlatformAccount, exc: AccountGone) -> None:
         log.warning("%s account %s is gone (%s): kept, marked deleted, posts no longer fetched",
                     self.platform, account.handle, exc.reason)
+        self._set(account, deleted_at=now())
+
+    def _set(self, account: PlatformAccount, **values: Any) -> None:
         with session_scope(self.engine) as session:
-            session.execute(update(PlatformAccount).where(PlatformAccount.id == account.id)
-                            .values(deleted_at=now()))
+            session.execute(update(PlatformAccount).where(PlatformAccount.id == account.id).values(**values))
 
     # -- posts -----------------------------------------------------------------------------
-    def crawl_posts(self) -> dict[str, int]:
-        counts = {"accounts": 0, "new_posts": 0, "malformed": 0, "gone": 0}
+    def crawl_posts(self, *, rewalk: bool = False) -> dict[str, int]:
+        """New posts of every in-scope account; with ``rewalk``, each whole feed again, recording
+        edits (new versions) and deletions (posts of the walked window that are missing)."""
+        counts = {"accounts": 0, "new_posts": 0, "malformed": 0, "gone": 0, "protected": 0,
+                  "history_truncated": 0, "edited": 0, "deleted": 0}
         for account in self.accounts():
             try:
-                new, malformed = self.crawl_account_posts(account)
+                result = self.rewalk_account(account) if rewalk else self.crawl_account_posts(account)
             except AccountGone as exc:
                 self._mark_gone(account, exc)
                 counts["gone"] += 1
                 continue
+            except AccountProtected as exc:
+                # Not gone: kept in scope, marked, and asked again on the next crawl.
+                log.info("%s account %s is protected (%s): kept, retried next crawl",
+                         self.platform, account.handle, exc.reason)
+                self._set(account, protected=True)
+                counts["protected"] += 1
+                continue
+            if account.protected:
+                self._set(account, protected=False)
+            for key, value in result.items():
+                counts[key] += value
             counts["accounts"] += 1
-            counts["new_posts"] += new
-            counts["malformed"] += malformed
             self.advance()
         return counts
 
-    def crawl_account_posts(self, account: PlatformAccount) -> tuple[int, int]:
+    def crawl_account_posts(self, account: PlatformAccount) -> dict[str, int]:
         """Walk one account's feed newest-first: resume an unfinished walk, else ask only for new posts."""
         key = account.platform_id
         with session_scope(self.engine) as session:
@@ -190,7 +210,8 @@ class Crawler:
         pages = cp.pages if cp else 0
         items = cp.items if cp else 0
         raw_account = account.raw or {}
-        new_total = malformed_total = 0
+        counts = {"new_posts": 0, "malformed": 0, "edited": 0, "history_truncated": 0}
+        oldest: datetime | None = None
 
         def fetch(c: str | None) -> Page:
             return self.source.feed(raw_account, c, since, self.page_size)
@@ -202,14 +223,73 @@ class Crawler:
             pages, items = pages + 1, items + len(step.items)
             finished = step.done and step.complete
             with session_scope(self.engine) as session:
-                new, malformed = mapping.apply_posts(session, account, step.items,
-                                                     source=self.source.base_url, now=now())
+                result = ingest.apply_posts(session, account, step.items, source=self.source.base_url,
+                                            now=now(), includes=step.includes)
                 save_checkpoint(session, self.platform, "posts", key,
                                 cursor=None if finished else step.next_cursor,
                                 newest_id=(pending or since) if finished else since,
                                 pending_newest_id=None if finished else pending,
                                 complete=finished, pages=pages, items=items, now=now())
-            self.stats.new_rows += new
-            new_total += new
-            malformed_total += malformed
-        return new_total, malformed_total
+            oldest = min(filter(None, (oldest, result.oldest)), default=None)
+            self.stats.new_rows += result.new
+            counts["new_posts"] += result.new
+            counts["malformed"] += result.malformed
+            counts["edited"] += result.edited
+            if finished and self._hit_cap(since, items):
+                counts["history_truncated"] += 1
+                self._truncated(account, oldest)
+        return counts
+
+    def _hit_cap(self, since: str | None, items: int) -> bool:
+        """A first walk (no since) that reached the platform's timeline cap stopped at the cap,
+        not at the account's first post."""
+        cap = self.spec.timeline_cap
+        return cap is not None and since is None and items >= cap
+
+    def _truncated(self, account: PlatformAccount, oldest: datetime | None) -> None:
+        log.warning("%s account %s: the feed stops at the platform's %s-post cap; history before %s "
+                    "was not collected", self.platform, account.handle, self.spec.timeline_cap, oldest)
+        self._set(account, history_truncated_at=oldest or now())
+
+    def rewalk_account(self, account: PlatformAccount) -> dict[str, int]:
+        """Walk the whole feed again (no since): changed texts become versions; stored posts of
+        the walked window the walk did not return are marked deleted after capture."""
+        raw_account = account.raw or {}
+        counts = {"new_posts": 0, "malformed": 0, "edited": 0, "deleted": 0}
+        seen: set[str] = set()
+        oldest: datetime | None = None
+        newest: str | None = None
+        complete = False
+
+        def fetch(c: str | None) -> Page:
+            return self.source.feed(raw_account, c, None, self.page_size)
+
+        for step in walk(fetch, None, marker=self.source.marker, max_empty_pages=self.max_empty_pages,
+                         what=f"re-walk {self.platform} {account.handle}"):
+            self.stats.pages += 1
+            newest = newest or first_marker(step.items, self.source.marker)
+            with session_scope(self.engine) as session:
+                result = ingest.apply_posts(session, account, step.items, source=self.source.base_url,
+                                            now=now(), includes=step.includes)
+            seen |= result.seen
+            oldest = min(filter(None, (oldest, result.oldest)), default=None)
+            counts["new_posts"] += result.new
+            counts["malformed"] += result.malformed
+            counts["edited"] += result.edited
+            self.stats.new_rows += result.new
+            complete = step.done and step.complete
+        if not complete:
+            return counts  # a partial walk proves nothing about what is missing
+        # A capped feed covers only from its oldest post on; an uncapped one covers everything.
+        window = oldest if self._hit_cap(None, len(seen)) else None
+        with session_scope(self.engine) as session:
+            counts["deleted"] = ingest.mark_deleted(session, account.id, seen, window, now())
+            cp = load_checkpoint(session, self.platform, "posts", account.platform_id)
+            if newest and (cp is None or cp.complete):
+                save_checkpoint(session, self.platform, "posts", account.platform_id, cursor=None,
+                                newest_id=newest, pending_newest_id=None, complete=True,
+                                pages=cp.pages if cp else 0, items=cp.items if cp else 0, now=now())
+        if counts["deleted"]:
+            log.info("%s account %s: %d post(s) deleted after capture (kept, marked)", self.platform,
+                     account.handle, counts["deleted"])
+        return counts
