@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, HTTPException, Path, Request, Security, status
@@ -34,17 +34,26 @@ from api.ui.session import read_session_cookie
 from probity import audit as audit_log
 from probity import keys
 from probity.models import ApiKey, KeyRole, utcnow
+from probity.referrals import ReferralEvent
+from probity.review import Actor, ReviewEvent
 from probity.settings import Settings
 
 T = TypeVar("T")
 
-ADMIN, ANALYST, FORCE, RESEARCHER = KeyRole.admin, KeyRole.analyst, KeyRole.force, KeyRole.researcher
+ADMIN, ANALYST, FORCE, RESEARCHER = (
+    KeyRole.admin,
+    KeyRole.analyst,
+    KeyRole.force,
+    KeyRole.researcher,
+)
 ALL_ROLES = (ADMIN, ANALYST, FORCE, RESEARCHER)
 
+LAST_USED_RESOLUTION = timedelta(minutes=1)
 _bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer pb_…`")
 
 
 # --- settings and database ---------------------------------------------------------------
+
 
 def get_settings_dep(request: Request) -> Settings:
     return request.app.state.settings
@@ -64,6 +73,7 @@ SessionDep = Annotated[Session, Depends(get_session)]
 
 # --- who is calling -----------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Principal:
     key_id: int
@@ -79,17 +89,29 @@ class Principal:
     def sees_force(self, force_id: str | None) -> bool:
         return self.force_id is None or self.force_id == force_id
 
+    @property
+    def actor(self) -> Actor:
+        """The same caller as the review domain sees it (plain values, no HTTP)."""
+        return Actor(self.prefix, self.role.value, self.force_id)
+
 
 def _unauthorized(detail: str) -> HTTPException:
-    return HTTPException(status.HTTP_401_UNAUTHORIZED, detail=detail,
-                         headers={"WWW-Authenticate": "Bearer"})
+    return HTTPException(
+        status.HTTP_401_UNAUTHORIZED, detail=detail, headers={"WWW-Authenticate": "Bearer"}
+    )
 
 
-def principal_for_key_id(session: Session, key_id: int) -> Principal | None:
-    """The live key with this id as a principal (the UI cookie carries the id, not the key)."""
+def principal_for_key_id(session: Session, key_id: int, issued_us: int) -> Principal | None:
+    """The live key with this id as a principal (the UI cookie carries the id, not the key),
+    unless the key signed out of the UI after the cookie was issued."""
     record = session.get(ApiKey, key_id)
     if record is None or not keys.is_live(record):
         return None
+    signed_out = record.ui_signed_out_at
+    if signed_out is not None:
+        signed_out = signed_out if signed_out.tzinfo else signed_out.replace(tzinfo=UTC)
+        if issued_us <= int(signed_out.timestamp() * 1_000_000):
+            return None
     return Principal(record.id, record.prefix, record.role, record.force_id, record.name)
 
 
@@ -97,8 +119,15 @@ def authenticate_key(session: Session, key: str) -> Principal | None:
     record = keys.authenticate(session, key)
     if record is None:
         return None
-    record.last_used_at = utcnow()
-    session.commit()
+    now = utcnow()
+    last = record.last_used_at
+    if last is not None and last.tzinfo is None:
+        last = last.replace(tzinfo=UTC)
+    # A write per request would queue every reader behind the database's write lock (SQLite):
+    # "last used" to the minute is enough to spot a dormant key.
+    if last is None or now - last >= LAST_USED_RESOLUTION:
+        record.last_used_at = now
+        session.commit()
     return Principal(record.id, record.prefix, record.role, record.force_id, record.name)
 
 
@@ -135,8 +164,8 @@ class LoginRequired(Exception):
 
 def get_ui_principal(request: Request, session: SessionDep) -> Principal:
     """The web UI's authentication dependency: the signed session cookie, or a redirect."""
-    key_id = read_session_cookie(request)
-    principal = principal_for_key_id(session, key_id) if key_id is not None else None
+    cookie = read_session_cookie(request)
+    principal = principal_for_key_id(session, *cookie) if cookie is not None else None
     if principal is None:
         request.state.refused_actor = "anonymous"
         raise LoginRequired()
@@ -151,13 +180,17 @@ UIPrincipalDep = Annotated[Principal, Depends(get_ui_principal)]
 AUTH_DEPENDENCIES: tuple[Callable[..., Any], ...] = (get_principal, get_ui_principal)
 
 
-def _role_checker(auth: Callable[..., Principal], roles: tuple[KeyRole, ...]) -> Callable[..., Principal]:
+def _role_checker(
+    auth: Callable[..., Principal], roles: tuple[KeyRole, ...]
+) -> Callable[..., Principal]:
     # A default-value Depends: the auth function is a closure variable, which a string
     # annotation (from __future__ import annotations) could not resolve.
-    def check(principal: Principal = Depends(auth)) -> Principal:  # noqa: B008
+    def check(principal: Principal = Depends(auth)) -> Principal:
         if principal.role not in roles:
-            raise HTTPException(status.HTTP_403_FORBIDDEN,
-                                detail=f"the '{principal.role.value}' role may not do this")
+            raise HTTPException(
+                status.HTTP_403_FORBIDDEN,
+                detail=f"the '{principal.role.value}' role may not do this",
+            )
         return principal
 
     check.__name__ = f"require_{'_'.join(r.value for r in roles)}"
@@ -180,7 +213,10 @@ ObjectId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 # --- force scoping ------------------------------------------------------------------------
 
-def scope_to_force(stmt: Select[Any], force_column: InstrumentedAttribute[Any], principal: Principal) -> Select[Any]:
+
+def scope_to_force(
+    stmt: Select[Any], force_column: InstrumentedAttribute[Any], principal: Principal
+) -> Select[Any]:
     """Restrict a query to the principal's force (no-op for national principals)."""
     if principal.force_id is None:
         return stmt
@@ -191,8 +227,13 @@ def not_found(what: str = "object") -> HTTPException:
     return HTTPException(status.HTTP_404_NOT_FOUND, detail=f"{what} not found")
 
 
-def get_in_scope(session: Session, model: type[T], object_id: int, principal: Principal,
-                 force_attr: str = "force_id") -> T:
+def get_in_scope(
+    session: Session,
+    model: type[T],
+    object_id: int,
+    principal: Principal,
+    force_attr: str = "force_id",
+) -> T:
     """Fetch by primary key; another force's object is a 404, indistinguishable from missing."""
     obj = session.get(model, object_id)
     if obj is None or not principal.sees_force(getattr(obj, force_attr)):
@@ -217,25 +258,54 @@ class Auditor:
         self.request = request
         self.session = session
 
-    def record(self, action: str, *, object_type: str = "", object_id: str | int = "",
-               detail: dict[str, Any] | None = None, purpose: str = "",
-               principal: Principal | None = None) -> None:
+    def record(
+        self,
+        action: str,
+        *,
+        object_type: str = "",
+        object_id: str | int = "",
+        detail: dict[str, Any] | None = None,
+        purpose: str = "",
+        principal: Principal | None = None,
+    ) -> None:
         principal = principal or getattr(self.request.state, "principal", None)
         if principal is None:
             raise RuntimeError("audit.record called before authentication")
         purpose = purpose or self.request.headers.get(PURPOSE_HEADER, "")[:500]
         audit_log.record(
-            self.session, actor=principal.prefix, role=principal.role.value,
-            force_id=principal.force_id, action=action, object_type=object_type,
-            object_id=object_id, purpose=purpose or _default_purpose(action), detail=detail,
+            self.session,
+            actor=principal.prefix,
+            role=principal.role.value,
+            force_id=principal.force_id,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            purpose=purpose or _default_purpose(action),
+            detail=detail,
         )
         self.request.state.audited = True
 
-
     def record_list(self, action: str, object_type: str, ids: list[int], **detail: Any) -> None:
-        """One event for a page of objects: which ones were shown (ids, truncated to fit)."""
-        self.record(action, object_type=object_type, object_id=",".join(map(str, ids))[:200],
-                    detail={"count": len(ids), **detail})
+        """One event for a page of objects: every id shown (``detail.ids``), their count and a
+        hash of the full list; ``object_id`` keeps only a readable start of it."""
+        self.record(
+            action,
+            object_type=object_type,
+            object_id=",".join(map(str, ids))[:200],
+            detail={**audit_log.list_detail(ids), **detail},
+        )
+
+    def record_event(self, event: ReviewEvent | ReferralEvent, **extra: Any) -> None:
+        """The audit event for a state change the review domain returned."""
+        object_type, object_id = (
+            ("flag", event.flag_id)
+            if isinstance(event, ReviewEvent)
+            else ("referral", event.referral_id)
+        )
+        detail = {**event.detail, **extra}
+        self.record(
+            event.action, object_type=object_type, object_id=object_id, detail=detail or None
+        )
 
 
 def _default_purpose(action: str) -> str:

@@ -1,10 +1,10 @@
-"""Request-level guards: the body-size limit and the one-audit-event-per-request rule."""
+"""Request-level guards: the body and query-string limits, ``Cache-Control: no-store`` on every
+API answer and page, and the one-audit-event-per-request rule."""
 
 from __future__ import annotations
 
 import json
 import re
-from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.deps import Principal
 from probity import audit as audit_log
 
 
@@ -28,7 +29,10 @@ class BodySizeLimit:
         self.larger = [(re.compile(pattern), limit) for pattern, limit in larger]
 
     def _limit(self, path: str) -> int:
-        return next((limit for pattern, limit in self.larger if pattern.fullmatch(path)), self.default_max_bytes)
+        return next(
+            (limit for pattern, limit in self.larger if pattern.fullmatch(path)),
+            self.default_max_bytes,
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -64,10 +68,61 @@ class BodySizeLimit:
 
     async def _refuse(self, send: Send, max_bytes: int) -> None:
         body = json.dumps({"detail": f"request body larger than {max_bytes} bytes"}).encode()
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"application/json"),
-                                (b"content-length", str(len(body)).encode())]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": body})
+
+
+MAX_QUERY_BYTES = 8192  # far above any filter form; ``probity serve`` lets uvicorn read up to 1 MiB
+
+
+class NoStoreAndQueryLimit:
+    """Every /api and /ui answer carries ``Cache-Control: no-store`` (they hold personal data,
+    and reports are HTML too); a query string over ``MAX_QUERY_BYTES`` is a clear 414."""
+
+    def __init__(self, app: ASGIApp, max_query_bytes: int = MAX_QUERY_BYTES):
+        self.app = app
+        self.max_query_bytes = max_query_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith("/static/"):
+            await self.app(scope, receive, send)
+            return
+        if len(scope.get("query_string", b"")) > self.max_query_bytes:
+            body = json.dumps(
+                {"detail": f"query string longer than {self.max_query_bytes} bytes"}
+            ).encode()
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 414,
+                    "headers": [
+                        (b"content-type", b"application/json"),
+                        (b"cache-control", b"no-store"),
+                        (b"content-length", str(len(body)).encode()),
+                    ],
+                }
+            )
+            await send({"type": "http.response.body", "body": body})
+            return
+
+        async def no_store(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [
+                    (k, v) for k, v in message.get("headers", []) if k.lower() != b"cache-control"
+                ]
+                message = {**message, "headers": [*headers, (b"cache-control", b"no-store")]}
+            await send(message)
+
+        await self.app(scope, receive, no_store)
 
 
 class _TooLarge(HTTPException):
@@ -81,12 +136,21 @@ class AuditMiddleware(BaseHTTPMiddleware):
 
     Routes that read personal data, decide or export record their own, specific event (in their
     transaction). For the rest this middleware records ``key.use`` (an authenticated request) or
-    ``request.refused`` (401/403) afterwards, in a transaction of its own.
+    ``request.refused`` (401/403) afterwards, in a transaction of its own. A request that fails
+    with an unhandled error (a 500) records ``request.error`` whether or not the route had
+    recorded anything: the route's own event was rolled back with its transaction.
     """
 
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        response = await call_next(request)
+        try:
+            response = await call_next(request)
+        except Exception:
+            await run_in_threadpool(self._write_error, request)
+            raise
         state = request.state
+        if response.status_code >= 500:
+            await run_in_threadpool(self._write_error, request, response.status_code)
+            return response
         if getattr(state, "audited", False):
             return response
         principal = getattr(state, "principal", None)
@@ -96,7 +160,31 @@ class AuditMiddleware(BaseHTTPMiddleware):
         await run_in_threadpool(self._write, request, principal, refused, response.status_code)
         return response
 
-    def _write(self, request: Request, principal: Any, refused: bool, status_code: int) -> None:
+    def _write_error(self, request: Request, status_code: int = 500) -> None:
+        principal = getattr(request.state, "principal", None)
+        actor = (
+            principal.prefix
+            if principal
+            else getattr(request.state, "refused_actor", None) or "anonymous"
+        )
+        factory = request.app.state.session_factory
+        with factory() as session:
+            audit_log.record(
+                session,
+                actor=actor,
+                role=principal.role.value if principal else "none",
+                force_id=principal.force_id if principal else None,
+                action="request.error",
+                object_type="route",
+                object_id=request.url.path,
+                purpose=request.headers.get("X-Probity-Purpose", "")[:500],
+                detail={"method": request.method, "path": request.url.path, "status": status_code},
+            )
+            session.commit()
+
+    def _write(
+        self, request: Request, principal: Principal | None, refused: bool, status_code: int
+    ) -> None:
         factory = request.app.state.session_factory
         detail = {"method": request.method, "path": request.url.path, "status": status_code}
         with factory() as session:
@@ -106,7 +194,9 @@ class AuditMiddleware(BaseHTTPMiddleware):
                 role=principal.role.value if principal else "none",
                 force_id=principal.force_id if principal else None,
                 action="request.refused" if refused or principal is None else "key.use",
-                object_type="route", object_id=request.url.path,
-                purpose=request.headers.get("X-Probity-Purpose", "")[:500], detail=detail,
+                object_type="route",
+                object_id=request.url.path,
+                purpose=request.headers.get("X-Probity-Purpose", "")[:500],
+                detail=detail,
             )
             session.commit()

@@ -9,13 +9,14 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel
 from sqlalchemy import ColumnElement, Select, and_, or_
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from api.security import BadToken, sign, unsign
+from probity.settings import Settings
 
 T = TypeVar("T")
 PURPOSE = "page-token"
@@ -27,18 +28,42 @@ class Page(BaseModel, Generic[T]):
 
 
 def _scope_hash(route: str, force_id: str | None, filters: dict[str, Any]) -> str:
-    body = json.dumps({"route": route, "force": force_id, "filters": filters}, sort_keys=True, default=str)
+    body = json.dumps(
+        {"route": route, "force": force_id, "filters": filters}, sort_keys=True, default=str
+    )
     return hashlib.sha256(body.encode()).hexdigest()[:32]
 
 
-def paginate(session: Session, settings: Any, force_id: str | None, route: str, query: Any,
-             stmt: Select[Any], id_column: InstrumentedAttribute[int],
-             rank: ColumnElement[float] | None = None) -> tuple[Sequence[Any], str | None]:
+class PageQuery(Protocol):
+    """A query model with paging fields; its other fields are the page's filters."""
+
+    @property
+    def page_size(self) -> int: ...
+    @property
+    def page_token(self) -> str | None: ...
+    def model_dump(self, *, exclude: set[str], mode: str) -> dict[str, Any]: ...
+
+
+def paginate(
+    session: Session,
+    settings: Settings,
+    force_id: str | None,
+    route: str,
+    query: PageQuery,
+    stmt: Select[Any],
+    id_column: InstrumentedAttribute[int],
+    rank: ColumnElement[float] | None = None,
+) -> tuple[Sequence[Any], str | None]:
     """One page of ``stmt`` for a query model with ``page_size``/``page_token`` and filter fields.
     With ``rank``, pages run from the highest rank down (ties by ascending id)."""
     filters = query.model_dump(exclude={"page_token"}, mode="json")
-    pager = Pager(settings.secret_key.get_secret_value(), route, force_id, filters,
-                  min(query.page_size, settings.max_page_size))
+    pager = Pager(
+        settings.secret_key.get_secret_value(),
+        route,
+        force_id,
+        filters,
+        min(query.page_size, settings.max_page_size),
+    )
     if rank is not None:
         return pager.fetch_ranked(session, stmt, id_column, rank, query.page_token)
     return pager.fetch(session, stmt, id_column, query.page_token)
@@ -47,10 +72,13 @@ def paginate(session: Session, settings: Any, force_id: str | None, route: str, 
 class Pager:
     """Paginate one route's query for one caller with fixed filters."""
 
-    def __init__(self, secret: str, route: str, force_id: str | None, filters: dict[str, Any],
-                 page_size: int):
+    def __init__(
+        self, secret: str, route: str, force_id: str | None, filters: dict[str, Any], page_size: int
+    ):
         self.secret = secret
-        self.scope = _scope_hash(route, force_id, {k: v for k, v in filters.items() if v is not None})
+        self.scope = _scope_hash(
+            route, force_id, {k: v for k, v in filters.items() if v is not None}
+        )
         self.page_size = page_size
 
     def after_id(self, token: str | None) -> int | None:
@@ -70,8 +98,14 @@ class Pager:
             payload["r"] = last_rank
         return sign(self.secret, PURPOSE, payload)
 
-    def fetch_ranked(self, session: Session, stmt: Select[Any], id_column: InstrumentedAttribute[int],
-                     rank: ColumnElement[float], token: str | None) -> tuple[Sequence[Any], str | None]:
+    def fetch_ranked(
+        self,
+        session: Session,
+        stmt: Select[Any],
+        id_column: InstrumentedAttribute[int],
+        rank: ColumnElement[float],
+        token: str | None,
+    ) -> tuple[Sequence[Any], str | None]:
         """Rows by descending rank, then ascending id; the token carries the last (rank, id)."""
         after = self.after_id(token)
         if after is not None:
@@ -79,14 +113,23 @@ class Pager:
             if not isinstance(last_rank, int | float) or isinstance(last_rank, bool):
                 raise BadToken("malformed token")
             stmt = stmt.where(or_(rank < last_rank, and_(rank == last_rank, id_column > after)))
-        result = session.execute(stmt.add_columns(rank).order_by(rank.desc(), id_column).limit(self.page_size + 1))
+        result = session.execute(
+            stmt.add_columns(rank).order_by(rank.desc(), id_column).limit(self.page_size + 1)
+        )
         pairs = [(row[0], float(row[-1])) for row in result]
         more = len(pairs) > self.page_size
         pairs = pairs[: self.page_size]
-        return [p[0] for p in pairs], (self.token_after(pairs[-1][0].id, pairs[-1][1]) if more and pairs else None)
+        return [p[0] for p in pairs], (
+            self.token_after(pairs[-1][0].id, pairs[-1][1]) if more and pairs else None
+        )
 
-    def fetch(self, session: Session, stmt: Select[Any], id_column: InstrumentedAttribute[int],
-              token: str | None) -> tuple[Sequence[Any], str | None]:
+    def fetch(
+        self,
+        session: Session,
+        stmt: Select[Any],
+        id_column: InstrumentedAttribute[int],
+        token: str | None,
+    ) -> tuple[Sequence[Any], str | None]:
         """Rows of the page (ordered by ascending id) and the next page's token, if any."""
         after = self.after_id(token)
         if after is not None:

@@ -77,8 +77,12 @@ def measure_one(folder: Path, posts: int) -> dict[str, object]:
     load_seconds = time.perf_counter() - started
     n = posts if kind == "tfidf-logreg" else min(posts, 3000)
     texts = _texts(n)
-    result: dict[str, object] = {"kind": kind, "version": read_envelope(folder).get("version"),
-                                 "posts": n, "load_seconds": round(load_seconds, 2)}
+    result: dict[str, object] = {
+        "kind": kind,
+        "version": read_envelope(folder).get("version"),
+        "posts": n,
+        "load_seconds": round(load_seconds, 2),
+    }
     model.predict_proba(texts[:64])  # warm-up (lazy quantisation, allocator)
     batch = 4096 if kind == "tfidf-logreg" else len(texts)
     best = 0.0
@@ -98,13 +102,17 @@ def measure_one(folder: Path, posts: int) -> dict[str, object]:
     for _ in range(REPEATS):
         start = time.perf_counter()
         for i in range(0, len(texts), batch):
-            classify_texts(loaded.model, loaded.calibration, loaded.thresholds, texts[i : i + batch])
+            classify_texts(
+                loaded.model, loaded.calibration, loaded.thresholds, texts[i : i + batch]
+            )
         best = max(best, n / (time.perf_counter() - start))
     result["posts_per_second_full_path_1_process"] = round(best, 1)
     if kind in ("tfidf-logreg", "transformer"):
         import multiprocessing as mp
 
-        with mp.get_context("spawn").Pool(2, initializer=_load_in_worker, initargs=(str(folder),)) as pool:
+        with mp.get_context("spawn").Pool(
+            2, initializer=_load_in_worker, initargs=(str(folder),)
+        ) as pool:
             pool.map(_score_chunk, [texts[:256]] * 2, chunksize=1)  # both workers loaded and warm
             best = 0.0
             for _ in range(REPEATS):
@@ -114,7 +122,7 @@ def measure_one(folder: Path, posts: int) -> dict[str, object]:
         result["posts_per_second_2_processes"] = round(best, 1)
     if kind == "transformer":
         start = time.perf_counter()
-        model.predict_proba(texts, quantize=not model.quantize)  # type: ignore[call-arg]
+        model.predict_proba(texts, quantize=not model.quantize)  # type: ignore[call-arg, attr-defined]
         result["posts_per_second_other_precision"] = round(n / (time.perf_counter() - start), 1)
         result["quantized"] = model.quantize  # type: ignore[attr-defined]
     result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
@@ -150,13 +158,22 @@ def main() -> int:
         return 0
     results = []
     for folder in args.models or newest_models():
-        out = subprocess.run([sys.executable, __file__, "--one", str(folder), "--posts", str(args.posts)],
-                             capture_output=True, text=True, check=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        out = subprocess.run(
+            [sys.executable, __file__, "--one", str(folder), "--posts", str(args.posts)],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
         results.append(json.loads(out.stdout.strip().splitlines()[-1]))
         print(json.dumps(results[-1]), file=sys.stderr)
-    report = {"measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-              "cpu_count": os.cpu_count(), "load_average_at_start": os.getloadavg(),
-              "python": platform.python_version(), "results": results}
+    report = {
+        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "cpu_count": os.cpu_count(),
+        "load_average_at_start": os.getloadavg(),
+        "python": platform.python_version(),
+        "results": results,
+    }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(RESULTS)

@@ -36,13 +36,24 @@ def _key(platform: str, account: FakeAccount) -> str:
 
 def _asked(state: FakePlatform, account: FakeAccount) -> int:
     """Requests that concerned this account (by id in path or parameters, or by handle)."""
-    return sum(1 for path, query in state.requests
-               if any(account.id in part or part.endswith(account.handle) or part == account.handle
-                      for part in (path, *query.values())))
+    return sum(
+        1
+        for path, query in state.requests
+        if any(
+            account.id in part or part.endswith(account.handle) or part == account.handle
+            for part in (path, *query.values())
+        )
+    )
 
 
-def measure(platform: str, world: World, fake: Callable[..., Any], engine: Engine, clock: Any = None,
-            page_size: int = 5) -> list[dict[str, Any]]:
+def measure(
+    platform: str,
+    world: World,
+    fake: Callable[..., Any],
+    engine: Engine,
+    clock: Any = None,
+    page_size: int = 5,
+) -> list[dict[str, Any]]:
     """One row per in-scope account: posts, requests (first crawl, re-crawl) and their minimums."""
     from sqlalchemy import select
 
@@ -50,8 +61,15 @@ def measure(platform: str, world: World, fake: Callable[..., Any], engine: Engin
 
     handles = [a.handle for a in world.accounts[platform]]
     with fake(platform, world) as (state, url):
-        run_crawl("discover", platform, base_url=url, engine=engine, clock=clock, handles=handles,
-                  page_size=page_size)
+        run_crawl(
+            "discover",
+            platform,
+            base_url=url,
+            engine=engine,
+            clock=clock,
+            handles=handles,
+            page_size=page_size,
+        )
         state.requests.clear()
         for step in ("accounts", "posts"):
             run_crawl(step, platform, base_url=url, engine=engine, clock=clock, page_size=page_size)
@@ -62,9 +80,18 @@ def measure(platform: str, world: World, fake: Callable[..., Any], engine: Engin
         state.requests.clear()
         run_crawl("posts", platform, base_url=url, engine=engine, clock=clock, page_size=page_size)
         again = {a.id: _asked(state, a) for a in accounts}
-    return [{"platform": platform, "account": a.handle, "posts": len(a.posts), "first": first[a.id],
-             "first_min": 1 + max(1, math.ceil(len(a.posts) / page_size)), "again": again[a.id],
-             "again_min": 1} for a in accounts]
+    return [
+        {
+            "platform": platform,
+            "account": a.handle,
+            "posts": len(a.posts),
+            "first": first[a.id],
+            "first_min": 1 + max(1, math.ceil(len(a.posts) / page_size)),
+            "again": again[a.id],
+            "again_min": 1,
+        }
+        for a in accounts
+    ]
 
 
 def _fake_factory() -> Callable[..., Any]:
@@ -89,21 +116,27 @@ def main(argv: list[str] | None = None) -> int:
 
     os.environ.setdefault("PROBITY_X_BEARER_TOKEN", "benchmark")
     world = generate_world(args.seed, accounts=args.accounts, posts=(0, 60))
-    print("| platform | in-scope accounts | posts | page size | first crawl: requests / minimum "
-          "| re-crawl: requests / minimum | per account equal |")
+    print(
+        "| platform | in-scope accounts | posts | page size | first crawl: requests / minimum "
+        "| re-crawl: requests / minimum | per account equal |"
+    )
     print("|---|---|---|---|---|---|---|")
     all_equal = True
     with tempfile.TemporaryDirectory() as tmp:
         for platform in ("bluesky", "mastodon", "x"):
             url = f"sqlite:///{Path(tmp) / f'{platform}.db'}"
             db.upgrade(url)
-            rows = measure(platform, world, _fake_factory(), db.get_engine(url), page_size=args.page_size)
+            rows = measure(
+                platform, world, _fake_factory(), db.get_engine(url), page_size=args.page_size
+            )
             equal = all(r["first"] == r["first_min"] and r["again"] == r["again_min"] for r in rows)
             all_equal &= equal
-            print(f"| {platform} | {len(rows)} | {sum(r['posts'] for r in rows)} | {args.page_size} "
-                  f"| {sum(r['first'] for r in rows)} / {sum(r['first_min'] for r in rows)} "
-                  f"| {sum(r['again'] for r in rows)} / {sum(r['again_min'] for r in rows)} "
-                  f"| {'yes' if equal else 'NO'} |")
+            print(
+                f"| {platform} | {len(rows)} | {sum(r['posts'] for r in rows)} | {args.page_size} "
+                f"| {sum(r['first'] for r in rows)} / {sum(r['first_min'] for r in rows)} "
+                f"| {sum(r['again'] for r in rows)} / {sum(r['again_min'] for r in rows)} "
+                f"| {'yes' if equal else 'NO'} |"
+            )
     return 0 if all_equal else 1
 
 

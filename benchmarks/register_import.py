@@ -46,8 +46,10 @@ from registers.reader import read_rows
 
 log = logging.getLogger("benchmarks.register_import")
 RESULTS = Path(__file__).parent / "results" / "register_import.json"
-HEADER = ("force,entry_ref,entry_date,recipient_role,recipient_rank,chief_officer,offeror,offeror_type,kind,"
-          "description,value,accepted,reason")
+HEADER = (
+    "force,entry_ref,entry_date,recipient_role,recipient_rank,chief_officer,offeror,offeror_type,kind,"
+    "description,value,accepted,reason"
+)
 KEYS = ["force_id", "entry_ref"]
 
 
@@ -60,12 +62,14 @@ def write_gifts(path: Path, rows: int, seed: int = 12) -> None:
         out.write(HEADER + "\n")
         for i in range(rows):
             day = start + timedelta(days=rng.randrange(3650))
-            value = f"\"{rng.randrange(1, 5000):,}.{rng.randrange(100):02d}\"" if i % 7 else "£25.00"
-            out.write(f"{forces[i % len(forces)]},GH-{i:07d},{day.isoformat()},Police Officer,"
-                      f"{'Sergeant' if i % 3 else ''},{'yes' if i % 50 == 0 else 'no'},"
-                      f"\"Supplier {rng.randrange(5000)}, Ltd\",{('business', 'public', 'partner_agency')[i % 3]},"
-                      f"{('hospitality', 'gratuity')[i % 2]},event {i % 97},{value},"
-                      f"{'accepted' if i % 4 else 'declined'},{'policy' if i % 4 == 0 else ''}\n")
+            value = f'"{rng.randrange(1, 5000):,}.{rng.randrange(100):02d}"' if i % 7 else "£25.00"
+            out.write(
+                f"{forces[i % len(forces)]},GH-{i:07d},{day.isoformat()},Police Officer,"
+                f"{'Sergeant' if i % 3 else ''},{'yes' if i % 50 == 0 else 'no'},"
+                f'"Supplier {rng.randrange(5000)}, Ltd",{("business", "public", "partner_agency")[i % 3]},'
+                f"{('hospitality', 'gratuity')[i % 2]},event {i % 97},{value},"
+                f"{'accepted' if i % 4 else 'declined'},{'policy' if i % 4 == 0 else ''}\n"
+            )
 
 
 def write_gifts_xlsx(csv_path: Path, path: Path) -> None:
@@ -84,6 +88,7 @@ def write_gifts_xlsx(csv_path: Path, path: Path) -> None:
 
 # --- child: one measurement in its own process ---------------------------------------------------
 
+
 def _parsed(path: Path) -> Iterator[dict[str, Any]]:
     """The importer's own parsing, as dicts, for the upsert variants."""
     template = importer.get_template("gifts")
@@ -98,12 +103,15 @@ def _parsed(path: Path) -> Iterator[dict[str, Any]]:
 
 def _values_upsert(session: Any, rows: Iterator[dict[str, Any]], per_statement: int = 1000) -> int:
     """Multi-row VALUES: one INSERT … VALUES (…), (…) … ON CONFLICT per 1,000 rows."""
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[session.get_bind().dialect.name]
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[
+        session.get_bind().dialect.name
+    ]
     total = 0
     for batch in db.batched(rows, per_statement):
         stmt: Any = insert(GiftHospitality).values(batch)
-        stmt = stmt.on_conflict_do_update(index_elements=KEYS, set_={
-            c: stmt.excluded[c] for c in batch[0] if c not in KEYS})
+        stmt = stmt.on_conflict_do_update(
+            index_elements=KEYS, set_={c: stmt.excluded[c] for c in batch[0] if c not in KEYS}
+        )
         session.execute(stmt)
         total += len(batch)
     return total
@@ -115,8 +123,12 @@ def child(url: str, path: Path, method: str) -> dict[str, Any]:
     with db.session_scope(engine) as session:
         if method == "staging":
             summary = importer.import_register(session, "gifts", path)
-            result: dict[str, Any] = {"rows": summary.rows, "inserted": summary.inserted, "updated": summary.updated,
-                                      "unchanged": summary.unchanged}
+            result: dict[str, Any] = {
+                "rows": summary.rows,
+                "inserted": summary.inserted,
+                "updated": summary.updated,
+                "unchanged": summary.unchanged,
+            }
         elif method == "executemany":
             result = {"rows": db.upsert(session, GiftHospitality, _parsed(path), keys=KEYS)}
         else:
@@ -125,11 +137,16 @@ def child(url: str, path: Path, method: str) -> dict[str, Any]:
     with engine.connect() as connection:
         stored = connection.scalar(select(func.count()).select_from(GiftHospitality))
     engine.dispose()
-    return {**result, "stored": stored, "seconds": round(seconds, 2),
-            "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
+    return {
+        **result,
+        "stored": stored,
+        "seconds": round(seconds, 2),
+        "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
 
 
 # --- parent ---------------------------------------------------------------------------------
+
 
 class Databases:
     """Fresh migrated databases on one engine, dropped at the end."""
@@ -144,13 +161,18 @@ class Databases:
         else:
             assert self.pg_url
             name = f"probity_bench_{uuid.uuid4().hex[:10]}"
-            admin = create_engine(make_url(self.pg_url).set(drivername="postgresql+psycopg"),
-                                  isolation_level="AUTOCOMMIT")
+            admin = create_engine(
+                make_url(self.pg_url).set(drivername="postgresql+psycopg"),
+                isolation_level="AUTOCOMMIT",
+            )
             with admin.connect() as connection:
                 connection.execute(text(f'CREATE DATABASE "{name}"'))
             admin.dispose()
-            url = make_url(self.pg_url).set(drivername="postgresql+psycopg", database=name) \
+            url = (
+                make_url(self.pg_url)
+                .set(drivername="postgresql+psycopg", database=name)
                 .render_as_string(hide_password=False)
+            )
         db.upgrade(url)
         db.get_engine(url).dispose()
         self.made.append(url)
@@ -159,17 +181,26 @@ class Databases:
     def drop_all(self) -> None:
         if self.engine != "postgresql":
             return
-        admin = create_engine(make_url(self.pg_url or "").set(drivername="postgresql+psycopg"),
-                              isolation_level="AUTOCOMMIT")
+        admin = create_engine(
+            make_url(self.pg_url or "").set(drivername="postgresql+psycopg"),
+            isolation_level="AUTOCOMMIT",
+        )
         with admin.connect() as connection:
             for url in self.made:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
+                connection.execute(
+                    text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
+                )
         admin.dispose()
 
 
 def measure(url: str, path: Path, method: str = "staging") -> dict[str, Any]:
-    out = subprocess.run([sys.executable, __file__, "--child", url, str(path), method], check=True,
-                         capture_output=True, text=True, env={**os.environ, "PYTHONPATH": os.getcwd()})
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", url, str(path), method],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": os.getcwd()},
+    )
     result = json.loads(out.stdout.strip().splitlines()[-1])
     log.info("%s %s %s: %s", make_url(url).get_backend_name(), method, path.name, result)
     return result
@@ -177,33 +208,55 @@ def measure(url: str, path: Path, method: str = "staging") -> dict[str, Any]:
 
 def baseline_rss() -> float:
     """Peak RSS of a child that only imports the same modules (the floor the figures sit on)."""
-    code = ("import resource, benchmarks.register_import; "
-            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)")
-    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True,
-                         env={**os.environ, "PYTHONPATH": os.getcwd()})
+    code = (
+        "import resource, benchmarks.register_import; "
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": os.getcwd()},
+    )
     return round(float(out.stdout.strip()), 1)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--compare-rows", type=int, default=50_000)
     parser.add_argument("--engines", default="sqlite,postgresql")
-    parser.add_argument("--xlsx-rows", type=int, default=100_000,
-                        help="also import this many rows (and a tenth) as XLSX on the first engine; 0 skips")
-    parser.add_argument("--pg-url", default=os.environ.get("PROBITY_BENCH_PG_URL",
-                                                           "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"))
+    parser.add_argument(
+        "--xlsx-rows",
+        type=int,
+        default=100_000,
+        help="also import this many rows (and a tenth) as XLSX on the first engine; 0 skips",
+    )
+    parser.add_argument(
+        "--pg-url",
+        default=os.environ.get(
+            "PROBITY_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+        ),
+    )
     parser.add_argument("--out", type=Path, default=RESULTS)
-    parser.add_argument("--child", nargs=3, metavar=("URL", "CSV", "METHOD"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--child", nargs=3, metavar=("URL", "CSV", "METHOD"), help=argparse.SUPPRESS
+    )
     args = parser.parse_args()
     if args.child:
         print(json.dumps(child(args.child[0], Path(args.child[1]), args.child[2])))
         return
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     results: dict[str, Any] = {
-        "when": datetime.now(UTC).isoformat(timespec="seconds"), "rows": args.rows,
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "rows": args.rows,
         "machine": f"{platform.machine()}, {os.cpu_count()} cores (shared), Python {platform.python_version()}",
-        "baseline_peak_rss_mib": baseline_rss(), "engines": {}}
+        "baseline_peak_rss_mib": baseline_rss(),
+        "engines": {},
+    }
     with tempfile.TemporaryDirectory(prefix="probity-bench-") as tmp:
         folder = Path(tmp)
         files = {}
@@ -215,18 +268,26 @@ def main() -> None:
             databases = Databases(engine, folder, args.pg_url)
             try:
                 url = databases.new()
-                entry = {"import": measure(url, files[args.rows]), "reimport": measure(url, files[args.rows]),
-                         "import_tenth": measure(databases.new(), files[args.rows // 10]), "compare": {}}
+                entry = {
+                    "import": measure(url, files[args.rows]),
+                    "reimport": measure(url, files[args.rows]),
+                    "import_tenth": measure(databases.new(), files[args.rows // 10]),
+                    "compare": {},
+                }
                 for method in ("staging", "executemany", "values"):
-                    entry["compare"][method] = measure(databases.new(), files[args.compare_rows], method)
+                    entry["compare"][method] = measure(
+                        databases.new(), files[args.compare_rows], method
+                    )
                 if args.xlsx_rows and engine == args.engines.split(",")[0]:
                     entry["xlsx"] = {}
                     for rows in (args.xlsx_rows, args.xlsx_rows // 10):
                         xlsx = folder / f"gifts-{rows}.xlsx"
                         write_gifts(folder / "for-xlsx.csv", rows)
                         write_gifts_xlsx(folder / "for-xlsx.csv", xlsx)
-                        entry["xlsx"][str(rows)] = {"xlsx_mib": round(xlsx.stat().st_size / 2**20, 1),
-                                                    **measure(databases.new(), xlsx)}
+                        entry["xlsx"][str(rows)] = {
+                            "xlsx_mib": round(xlsx.stat().st_size / 2**20, 1),
+                            **measure(databases.new(), xlsx),
+                        }
                 results["engines"][engine] = entry
             finally:
                 databases.drop_all()

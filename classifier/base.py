@@ -28,7 +28,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from probity.errors import ProbityError
-from probity.models.review import LABELS
+from probity.labels import LABELS
 
 MODEL_FILE = "model.json"  # kind, params, thresholds, version: written by every save()
 
@@ -74,8 +74,14 @@ class PostClassifier:
             raise NotFittedError(f"{type(self).__name__} is not fitted: call fit() or load() first")
 
     # -- the contract ---------------------------------------------------------------------------
-    def fit(self, texts: Sequence[str], Y: np.ndarray, *, dev: DevData | None = None,
-            aux: AuxData | None = None) -> PostClassifier:
+    def fit(
+        self,
+        texts: Sequence[str],
+        Y: np.ndarray,
+        *,
+        dev: DevData | None = None,
+        aux: AuxData | None = None,
+    ) -> PostClassifier:
         raise NotImplementedError
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
@@ -94,15 +100,18 @@ class PostClassifier:
         directory.mkdir(parents=True, exist_ok=True)
         self._save_state(directory)
         envelope = read_envelope(directory) if (directory / MODEL_FILE).exists() else {}
-        envelope.update({"kind": self.kind, "params": _jsonable(self.get_params()),
-                         "labels": list(LABELS)})
+        envelope.update(
+            {"kind": self.kind, "params": _jsonable(self.get_params()), "labels": list(LABELS)}
+        )
         write_envelope(directory, envelope)
 
     @classmethod
     def load(cls, directory: Path) -> PostClassifier:
         envelope = read_envelope(Path(directory))
         if envelope.get("kind") != cls.kind:
-            raise ModelLoadError(f"{directory}: holds a {envelope.get('kind')!r} model, not {cls.kind!r}")
+            raise ModelLoadError(
+                f"{directory}: holds a {envelope.get('kind')!r} model, not {cls.kind!r}"
+            )
         model = cls(**envelope["params"])
         model._load_state(Path(directory))
         return model
@@ -130,8 +139,9 @@ def read_envelope(directory: Path) -> dict[str, Any]:
 
 
 def write_envelope(directory: Path, envelope: dict[str, Any]) -> None:
-    (Path(directory) / MODEL_FILE).write_text(json.dumps(envelope, indent=2, sort_keys=True) + "\n",
-                                              encoding="utf-8")
+    (Path(directory) / MODEL_FILE).write_text(
+        json.dumps(envelope, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )
 
 
 def model_class(kind: str) -> type[PostClassifier]:
@@ -140,14 +150,18 @@ def model_class(kind: str) -> type[PostClassifier]:
     try:
         return _REGISTRY[kind]
     except KeyError:
-        raise ModelLoadError(f"unknown model kind {kind!r}; known: {', '.join(sorted(_REGISTRY))}") from None
+        raise ModelLoadError(
+            f"unknown model kind {kind!r}; known: {', '.join(sorted(_REGISTRY))}"
+        ) from None
 
 
 def make_model(kind: str, params: dict[str, Any] | None = None) -> PostClassifier:
     cls = model_class(kind)
     unknown = set(params or {}) - set(cls._param_names())
     if unknown:
-        raise ModelLoadError(f"model kind {kind!r} has no parameter(s) {', '.join(sorted(unknown))}")
+        raise ModelLoadError(
+            f"model kind {kind!r} has no parameter(s) {', '.join(sorted(unknown))}"
+        )
     return cls(**(params or {}))
 
 

@@ -17,17 +17,27 @@ from probity.db import session_scope
 
 log = logging.getLogger(__name__)
 app = typer.Typer()
-model_app = typer.Typer(help="Classifier model versions: list, activate (and roll back), ensure a default.",
-                        no_args_is_help=True)
+model_app = typer.Typer(
+    help="Classifier model versions: list, activate (and roll back), ensure a default.",
+    no_args_is_help=True,
+)
 app.add_typer(model_app, name="model")
 
 
 @app.command("classify")
 def classify(
-    in_path: Path = typer.Option(..., "--in", exists=True, dir_okay=False, help="JSONL: id and text per line."),
-    out_path: Path = typer.Option(..., "--out", dir_okay=False, help="JSONL: id, labels, scores, model_version."),
-    model: str | None = typer.Option(None, "--model", help="Model folder or version (default: the active one)."),
-    explanations: bool = typer.Option(False, "--explain", help="Add the words that drove each label."),
+    in_path: Path = typer.Option(
+        ..., "--in", exists=True, dir_okay=False, help="JSONL: id and text per line."
+    ),
+    out_path: Path = typer.Option(
+        ..., "--out", dir_okay=False, help="JSONL: id, labels, scores, model_version."
+    ),
+    model: str | None = typer.Option(
+        None, "--model", help="Model folder or version (default: the active one)."
+    ),
+    explanations: bool = typer.Option(
+        False, "--explain", help="Add the words that drove each label."
+    ),
 ) -> None:
     """Classify posts from a JSONL file."""
     if model is not None and (Path(model) / "model.json").exists():
@@ -36,22 +46,39 @@ def classify(
         with session_scope() as session:
             loaded = registry.resolve(session, model)
     stats = classify_file(in_path, out_path, loaded, with_explanations=explanations)
-    log.info("wrote %d post(s) (%d unscored: another language) with %s into %s; %d skipped", stats.written,
-             stats.unscored, loaded.version, out_path, len(stats.failed))
+    log.info(
+        "wrote %d post(s) (%d unscored: another language) with %s into %s; %d skipped",
+        stats.written,
+        stats.unscored,
+        loaded.version,
+        out_path,
+        len(stats.failed),
+    )
 
 
 @app.command("classify-posts")
 def classify_stored(
-    model: str | None = typer.Option(None, "--model", help="Version or folder (default: the active one)."),
+    model: str | None = typer.Option(
+        None, "--model", help="Version or folder (default: the active one)."
+    ),
     limit: int | None = typer.Option(None, min=1, help="Classify at most this many posts."),
 ) -> None:
     """Classify stored posts not yet classified by this version; flag those with labels."""
     with session_scope() as session:
         loaded = registry.resolve(session, model)
         stats = classify_posts(session, loaded, limit=limit)
-    typer.echo(json.dumps({"model_version": loaded.version, "classified": stats.classified,
-                           "flagged": stats.flagged, "audit": stats.audit, "unscored": stats.unscored,
-                           "skipped": stats.failed}))
+    typer.echo(
+        json.dumps(
+            {
+                "model_version": loaded.version,
+                "classified": stats.classified,
+                "flagged": stats.flagged,
+                "audit": stats.audit,
+                "unscored": stats.unscored,
+                "skipped": stats.failed,
+            }
+        )
+    )
 
 
 @model_app.command("list")
@@ -59,14 +86,24 @@ def list_models() -> None:
     """Registered versions (JSON lines), the active one marked."""
     with session_scope() as session:
         for v in registry.list_versions(session):
-            typer.echo(json.dumps({"version": v.version, "kind": v.kind, "active": v.active,
-                                   "test_macro_f1": v.metrics.get("test", {}).get("macro_f1"),
-                                   "created_at": v.created_at.isoformat(timespec="seconds"),
-                                   "path": v.path}))
+            typer.echo(
+                json.dumps(
+                    {
+                        "version": v.version,
+                        "kind": v.kind,
+                        "active": v.active,
+                        "test_macro_f1": v.metrics.get("test", {}).get("macro_f1"),
+                        "created_at": v.created_at.isoformat(timespec="seconds"),
+                        "path": v.path,
+                    }
+                )
+            )
 
 
 @model_app.command("activate")
-def activate(version: str = typer.Argument(..., help="A registered version; an older one rolls back.")) -> None:
+def activate(
+    version: str = typer.Argument(..., help="A registered version; an older one rolls back."),
+) -> None:
     """Make VERSION the active model (the only way a version becomes active)."""
     with session_scope() as session:
         registry.activate(session, version)

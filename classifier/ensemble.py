@@ -33,8 +33,14 @@ class CalibratedEnsemble(PostClassifier):
         self.members = members
         self.C = C
 
-    def fit(self, texts: Sequence[str], Y: np.ndarray, *, dev: DevData | None = None,
-            aux: AuxData | None = None) -> CalibratedEnsemble:
+    def fit(
+        self,
+        texts: Sequence[str],
+        Y: np.ndarray,
+        *,
+        dev: DevData | None = None,
+        aux: AuxData | None = None,
+    ) -> CalibratedEnsemble:
         if not self.members:
             raise ModelLoadError("an ensemble needs at least one member model folder")
         if dev is None or not len(dev[0]):

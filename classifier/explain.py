@@ -29,8 +29,24 @@ from probity.models.review import LABELS
 
 WORD = re.compile(r"[\w'’*#@-]+")
 MAX_WORDS = 80  # beyond the encoder's window a word cannot matter much; caps the cost
-NOT_SHOWN = frozenset(ENGLISH_STOP_WORDS) | {"t", "co", "http", "https", "www", "amp", "rt", "user", "s",
-                                             "m", "ll", "ve", "d", "re", "im", "u"}
+NOT_SHOWN = frozenset(ENGLISH_STOP_WORDS) | {
+    "t",
+    "co",
+    "http",
+    "https",
+    "www",
+    "amp",
+    "rt",
+    "user",
+    "s",
+    "m",
+    "ll",
+    "ve",
+    "d",
+    "re",
+    "im",
+    "u",
+}
 
 
 def is_content_word(word: str) -> bool:
@@ -51,7 +67,9 @@ def linear_word_weights(model: TfidfLogReg, text: str, label_index: int) -> dict
     weights: dict[str, float] = {}
     tokens = _TOKEN.findall(text.lower())
     words = vec._word_block([text])
-    contribution = {int(c): float(coef[c] * v) for c, v in zip(words.indices, words.data, strict=True)}
+    contribution = {
+        int(c): float(coef[c] * v) for c, v in zip(words.indices, words.data, strict=True)
+    }
     grams: list[tuple[int, list[str]]] = []
     for i, tok in enumerate(tokens):
         grams.append((vec.vocabulary_.get(tok, -1), [tok]))
@@ -76,12 +94,18 @@ def linear_word_weights(model: TfidfLogReg, text: str, label_index: int) -> dict
         word_of_byte[start:end] = len(names)
         names.append(m.group(0))
     chars = vec._char_block([text])
-    char_contribution = {int(c): float(coef[split + c] * v) for c, v in zip(chars.indices, chars.data, strict=True)}
-    per_n = [(n, vec.char_column_[hashed_char_ngrams([text], (n, n))[1]])
-             for n in range(vec.char_ngram_range[0], vec.char_ngram_range[1] + 1)]
+    char_contribution = {
+        int(c): float(coef[split + c] * v) for c, v in zip(chars.indices, chars.data, strict=True)
+    }
+    per_n = [
+        (n, vec.char_column_[hashed_char_ngrams([text], (n, n))[1]])
+        for n in range(vec.char_ngram_range[0], vec.char_ngram_range[1] + 1)
+    ]
     # a bucket's value is shared by all its occurrences, across every n of the block
-    total = np.bincount(np.concatenate([c[c >= 0] for _, c in per_n] + [np.zeros(0, dtype=np.int64)]),
-                        minlength=len(vec.char_idf_))
+    total = np.bincount(
+        np.concatenate([c[c >= 0] for _, c in per_n] + [np.zeros(0, dtype=np.int64)]),
+        minlength=len(vec.char_idf_),
+    )
     for n, cols in per_n:
         for start, col in enumerate(cols.tolist()):
             if col < 0 or col not in char_contribution:
@@ -103,12 +127,17 @@ def _span_in(original: str, word: str, used: set[tuple[int, int]]) -> tuple[int,
     return None
 
 
-def _explain_linear(model: TfidfLogReg, text: str, wanted: Sequence[str], top_k: int) -> dict[str, list[dict[str, Any]]]:
+def _explain_linear(
+    model: TfidfLogReg, text: str, wanted: Sequence[str], top_k: int
+) -> dict[str, list[dict[str, Any]]]:
     cleaned = clean(text)
     out: dict[str, list[dict[str, Any]]] = {}
     for label in wanted:
         weights = linear_word_weights(model, cleaned, LABELS.index(label))
-        ranked = sorted(((w, word) for word, w in weights.items() if w > 0 and is_content_word(word)), reverse=True)
+        ranked = sorted(
+            ((w, word) for word, w in weights.items() if w > 0 and is_content_word(word)),
+            reverse=True,
+        )
         items: list[dict[str, Any]] = []
         used: set[tuple[int, int]] = set()
         for w, word in ranked:
@@ -116,20 +145,36 @@ def _explain_linear(model: TfidfLogReg, text: str, wanted: Sequence[str], top_k:
             if span is None:
                 continue
             used.add(span)
-            items.append({"text": text[span[0]:span[1]], "start": span[0], "end": span[1], "weight": round(w, 4)})
+            items.append(
+                {
+                    "text": text[span[0] : span[1]],
+                    "start": span[0],
+                    "end": span[1],
+                    "weight": round(w, 4),
+                }
+            )
             if len(items) == top_k:
                 break
         out[label] = items
     return out
 
 
-def explain(model: PostClassifier, texts: Sequence[str], labels: Sequence[Sequence[str]],
-            base_scores: np.ndarray | None = None, top_k: int = 5) -> list[dict[str, list[dict[str, Any]]]]:
+def explain(
+    model: PostClassifier,
+    texts: Sequence[str],
+    labels: Sequence[Sequence[str]],
+    base_scores: np.ndarray | None = None,
+    top_k: int = 5,
+) -> list[dict[str, list[dict[str, Any]]]]:
     """For each text, ``{label: [{"text", "start", "end", "weight"}, …]}`` for its labels only."""
     texts = list(texts)
-    if isinstance(model, TfidfLogReg) and isinstance(getattr(model, "vectorizer_", None), FastTfidf):
-        return [_explain_linear(model, t, wanted, top_k) if wanted else {}
-                for t, wanted in zip(texts, labels, strict=True)]
+    if isinstance(model, TfidfLogReg) and isinstance(
+        getattr(model, "vectorizer_", None), FastTfidf
+    ):
+        return [
+            _explain_linear(model, t, wanted, top_k) if wanted else {}
+            for t, wanted in zip(texts, labels, strict=True)
+        ]
     cleaned = [clean(t) for t in texts]
     if base_scores is None:
         base_scores = model.predict_proba(cleaned)
@@ -153,7 +198,10 @@ def explain(model: PostClassifier, texts: Sequence[str], labels: Sequence[Sequen
     for i, items in by_text.items():
         for label in labels[i]:
             j = LABELS.index(label)
-            weighted = sorted(((float(raw[i, j] - row[j]), cleaned[i][s:e]) for (s, e), row in items), reverse=True)
+            weighted = sorted(
+                ((float(raw[i, j] - row[j]), cleaned[i][s:e]) for (s, e), row in items),
+                reverse=True,
+            )
             shown: list[dict[str, Any]] = []
             used: set[tuple[int, int]] = set()
             for w, word in weighted:
@@ -162,7 +210,14 @@ def explain(model: PostClassifier, texts: Sequence[str], labels: Sequence[Sequen
                     continue
                 span = found
                 used.add(span)
-                shown.append({"text": texts[i][span[0]:span[1]], "start": span[0], "end": span[1], "weight": round(w, 4)})
+                shown.append(
+                    {
+                        "text": texts[i][span[0] : span[1]],
+                        "start": span[0],
+                        "end": span[1],
+                        "weight": round(w, 4),
+                    }
+                )
                 if len(shown) == top_k:
                     break
             results[i][label] = shown

@@ -28,7 +28,9 @@ def _normalise(text: str) -> str:
     return " " + _SPACE.sub(" ", text.lower()).strip() + " "
 
 
-def hashed_char_ngrams(texts: Sequence[str], n_range: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+def hashed_char_ngrams(
+    texts: Sequence[str], n_range: tuple[int, int]
+) -> tuple[np.ndarray, np.ndarray]:
     """(post index, hash bucket) of every byte n-gram (n in n_range), never crossing posts."""
     blob = "\x00".join(_normalise(t) for t in texts).encode("utf-8") + b"\x00"
     arr = np.frombuffer(blob, dtype=np.uint8)
@@ -79,10 +81,22 @@ def _idf(df: np.ndarray, n_docs: int) -> np.ndarray:
 class FastTfidf:
     """fit/transform like a TfidfVectorizer union of a word block and a char block."""
 
-    def __init__(self, word_ngram_range: tuple[int, int] = (1, 2), char_ngram_range: tuple[int, int] = (2, 5),
-                 max_features: int = 150_000, min_df: int = 1) -> None:
-        self.word_ngram_range = tuple(word_ngram_range)
-        self.char_ngram_range = tuple(char_ngram_range)
+    def __init__(
+        self,
+        word_ngram_range: tuple[int, int] = (1, 2),
+        char_ngram_range: tuple[int, int] = (2, 5),
+        max_features: int = 150_000,
+        min_df: int = 1,
+    ) -> None:
+        # stored as plain pairs: configs arrive as TOML lists
+        self.word_ngram_range: tuple[int, int] = (
+            int(word_ngram_range[0]),
+            int(word_ngram_range[1]),
+        )
+        self.char_ngram_range: tuple[int, int] = (
+            int(char_ngram_range[0]),
+            int(char_ngram_range[1]),
+        )
         self.max_features = max_features
         self.min_df = min_df
 
@@ -96,7 +110,9 @@ class FastTfidf:
         self.word_idf_ = _idf(np.array([df[g] for g in kept], dtype=np.float64), n)
 
         r, c = hashed_char_ngrams(texts, self.char_ngram_range)
-        counts = sparse.csr_matrix((np.ones(len(r), dtype=np.float32), (r, c)), shape=(n, N_BUCKETS))
+        counts = sparse.csr_matrix(
+            (np.ones(len(r), dtype=np.float32), (r, c)), shape=(n, N_BUCKETS)
+        )
         counts.sum_duplicates()
         bucket_df = np.bincount(counts.indices, minlength=N_BUCKETS)
         candidates = np.nonzero(bucket_df >= self.min_df)[0]
@@ -134,7 +150,12 @@ class FastTfidf:
                 keys.append(token_id[parts[0]] * n_tokens + token_id[parts[1]])
                 cols.append(col)
         order = np.argsort(np.array(keys, dtype=np.int64), kind="stable")
-        cache = (token_id, unigram_col, np.array(keys, dtype=np.int64)[order], np.array(cols, dtype=np.int64)[order])
+        cache = (
+            token_id,
+            unigram_col,
+            np.array(keys, dtype=np.int64)[order],
+            np.array(cols, dtype=np.int64)[order],
+        )
         self._index_cache = cache
         return cache
 
@@ -165,27 +186,36 @@ class FastTfidf:
             rows.append(doc[:-1][hit])
             cols.append(bigram_cols[pos[hit]])
         r, c = np.concatenate(rows), np.concatenate(cols)
-        counts = sparse.csr_matrix((np.ones(len(r), dtype=np.float32), (r, c)),
-                                   shape=(len(texts), len(self.vocabulary_)))
+        counts = sparse.csr_matrix(
+            (np.ones(len(r), dtype=np.float32), (r, c)), shape=(len(texts), len(self.vocabulary_))
+        )
         return _tfidf(counts, self.word_idf_)
 
     def _word_block_generic(self, texts: Sequence[str]) -> sparse.csr_matrix:
         vocab = self.vocabulary_
         indptr, indices = [0], []
         for t in texts:
-            indices += [j for j in (vocab.get(g) for g in word_ngrams(t, self.word_ngram_range)) if j is not None]
+            indices += [
+                j
+                for j in (vocab.get(g) for g in word_ngrams(t, self.word_ngram_range))
+                if j is not None
+            ]
             indptr.append(len(indices))
         data = np.ones(len(indices), dtype=np.float32)
-        counts = sparse.csr_matrix((data, np.array(indices, dtype=np.int32), np.array(indptr)),
-                                   shape=(len(texts), len(vocab)))
+        counts = sparse.csr_matrix(
+            (data, np.array(indices, dtype=np.int32), np.array(indptr)),
+            shape=(len(texts), len(vocab)),
+        )
         return _tfidf(counts, self.word_idf_)
 
     def _char_block(self, texts: Sequence[str]) -> sparse.csr_matrix:
         rows, buckets = hashed_char_ngrams(texts, self.char_ngram_range)
         mapped = self.char_column_[buckets]
         keep = mapped >= 0
-        counts = sparse.csr_matrix((np.ones(int(keep.sum()), dtype=np.float32), (rows[keep], mapped[keep])),
-                                   shape=(len(texts), len(self.char_idf_)))
+        counts = sparse.csr_matrix(
+            (np.ones(int(keep.sum()), dtype=np.float32), (rows[keep], mapped[keep])),
+            shape=(len(texts), len(self.char_idf_)),
+        )
         return _tfidf(counts, self.char_idf_)
 
     def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:

@@ -57,8 +57,14 @@ class FileStats:
     failed: list[tuple[str, str]] = field(default_factory=list)  # (post id, why)
 
 
-def classify_file(in_path: Path, out_path: Path, loaded: LoadedModel, *, batch_size: int = 2048,
-                  with_explanations: bool = False) -> FileStats:
+def classify_file(
+    in_path: Path,
+    out_path: Path,
+    loaded: LoadedModel,
+    *,
+    batch_size: int = 2048,
+    with_explanations: bool = False,
+) -> FileStats:
     """Write one line per post. Posts in another language are written ``unscored`` (no scores,
     ``language`` set); a post that cannot be scored at all is logged with its id and skipped,
     and every other post is still written."""
@@ -79,11 +85,18 @@ def classify_file(in_path: Path, out_path: Path, loaded: LoadedModel, *, batch_s
                     stats.failed.append((str(ident), o.error))
                     continue
                 row: dict[str, Any] = {
-                    "id": ident, "status": o.status, "language": o.language, "labels": labels[i],
-                    "scores": None if o.scores is None else
-                    {label: round(float(s), 6) for label, s in zip(LABELS, o.scores, strict=True)},
+                    "id": ident,
+                    "status": o.status,
+                    "language": o.language,
+                    "labels": labels[i],
+                    "scores": None
+                    if o.scores is None
+                    else {
+                        label: round(float(s), 6) for label, s in zip(LABELS, o.scores, strict=True)
+                    },
                     "risk": None if o.scores is None else round(o.risk, 6),
-                    "model_version": loaded.version}
+                    "model_version": loaded.version,
+                }
                 if spans is not None:
                     row["explanation"] = spans[i]
                 # ASCII escapes: an id or word with a lone surrogate is still valid JSON

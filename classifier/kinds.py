@@ -10,7 +10,10 @@ from __future__ import annotations
 from classifier import ensemble, tfidf, transformer
 from classifier.base import load_model, make_model, model_class
 
-KINDS: tuple[str, ...] = (tfidf.TfidfLogReg.kind, transformer.TransformerClassifier.kind,
-                          ensemble.CalibratedEnsemble.kind)
+KINDS: tuple[str, ...] = (
+    tfidf.TfidfLogReg.kind,
+    transformer.TransformerClassifier.kind,
+    ensemble.CalibratedEnsemble.kind,
+)
 
 __all__ = ["KINDS", "load_model", "make_model", "model_class"]

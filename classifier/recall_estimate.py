@@ -35,12 +35,26 @@ def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float] | None:
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
-def recall_from_counts(*, audit_decided: int, audit_confirmed: int, model_flags: int,
-                       model_decided: int, model_confirmed: int, unflagged: int) -> dict[str, Any]:
-    out: dict[str, Any] = {"audit_decided": audit_decided, "audit_confirmed": audit_confirmed,
-                           "model_flags": model_flags, "model_decided": model_decided,
-                           "model_confirmed": model_confirmed, "unflagged_scored_posts": unflagged,
-                           "recall": None, "interval_95": None, "miss_rate": None}
+def recall_from_counts(
+    *,
+    audit_decided: int,
+    audit_confirmed: int,
+    model_flags: int,
+    model_decided: int,
+    model_confirmed: int,
+    unflagged: int,
+) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "audit_decided": audit_decided,
+        "audit_confirmed": audit_confirmed,
+        "model_flags": model_flags,
+        "model_decided": model_decided,
+        "model_confirmed": model_confirmed,
+        "unflagged_scored_posts": unflagged,
+        "recall": None,
+        "interval_95": None,
+        "miss_rate": None,
+    }
     miss = wilson(audit_confirmed, audit_decided)
     if miss is None or model_decided == 0:
         out["note"] = "not enough decisions yet: needs decided audit flags and decided model flags"
@@ -52,20 +66,35 @@ def recall_from_counts(*, audit_decided: int, audit_confirmed: int, model_flags:
         denominator = true_flagged + miss_rate * unflagged
         return None if denominator == 0 else true_flagged / denominator
 
-    out.update(miss_rate=q, miss_rate_interval_95=list(miss), recall=recall(q),
-               interval_95=[recall(miss[1]), recall(miss[0])])
+    out.update(
+        miss_rate=q,
+        miss_rate_interval_95=list(miss),
+        recall=recall(q),
+        interval_95=[recall(miss[1]), recall(miss[0])],
+    )
     return out
 
 
 def estimate_recall(session: Session, version: ModelVersion) -> dict[str, Any]:
     """The estimate for one model version, from the flags its predictions opened."""
+
     def count(*where: Any) -> int:
-        stmt = (select(func.count()).select_from(Flag).join(Prediction, Prediction.id == Flag.prediction_id)
-                .where(Prediction.model_version_id == version.id, *where))
+        stmt = (
+            select(func.count())
+            .select_from(Flag)
+            .join(Prediction, Prediction.id == Flag.prediction_id)
+            .where(Prediction.model_version_id == version.id, *where)
+        )
         return int(session.scalar(stmt) or 0)
 
-    scored = int(session.scalar(select(func.count()).select_from(Prediction).where(
-        Prediction.model_version_id == version.id)) or 0)
+    scored = int(
+        session.scalar(
+            select(func.count())
+            .select_from(Prediction)
+            .where(Prediction.model_version_id == version.id)
+        )
+        or 0
+    )
     model_flags = count(Flag.reason == "model")
     unscored = count(Flag.reason == "unscored")
     return recall_from_counts(
@@ -74,4 +103,5 @@ def estimate_recall(session: Session, version: ModelVersion) -> dict[str, Any]:
         model_flags=model_flags,
         model_decided=count(Flag.reason == "model", Flag.status.in_(DECIDED)),
         model_confirmed=count(Flag.reason == "model", Flag.status == FlagStatus.confirmed),
-        unflagged=max(scored - model_flags - unscored, 0))
+        unflagged=max(scored - model_flags - unscored, 0),
+    )

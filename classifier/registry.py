@@ -40,14 +40,34 @@ def register(session: Session, folder: Path) -> ModelVersion:
     metrics_path, config_path = folder / "metrics.json", folder / "config.toml"
     metrics = json.loads(metrics_path.read_text(encoding="utf-8")) if metrics_path.exists() else {}
     config = tomllib.loads(config_path.read_text(encoding="utf-8")) if config_path.exists() else {}
-    headline = {k: metrics[k] for k in ("dev", "test", "olid", "throughput_posts_per_second", "real_text",
-                                        "operating_point") if k in metrics}
+    headline = {
+        k: metrics[k]
+        for k in (
+            "dev",
+            "test",
+            "olid",
+            "throughput_posts_per_second",
+            "real_text",
+            "operating_point",
+        )
+        if k in metrics
+    }
     for split in ("dev", "test"):  # the database keeps the headline figures; the folder has all
         if split in headline:
-            headline[split] = {"macro_f1": headline[split]["macro_f1"], "micro_f1": headline[split]["micro_f1"],
-                               "f1": {k: v["f1"] for k, v in headline[split]["labels"].items()}}
-    row = ModelVersion(version=version, kind=envelope["kind"], path=str(folder), config=config,
-                       metrics=headline, thresholds=envelope.get("thresholds", {}), active=False)
+            headline[split] = {
+                "macro_f1": headline[split]["macro_f1"],
+                "micro_f1": headline[split]["micro_f1"],
+                "f1": {k: v["f1"] for k, v in headline[split]["labels"].items()},
+            }
+    row = ModelVersion(
+        version=version,
+        kind=envelope["kind"],
+        path=str(folder),
+        config=config,
+        metrics=headline,
+        thresholds=envelope.get("thresholds", {}),
+        active=False,
+    )
     session.add(row)
     session.flush()
     log.info("registered model version %s (%s), not active", version, envelope["kind"])
@@ -55,7 +75,9 @@ def register(session: Session, folder: Path) -> ModelVersion:
 
 
 def list_versions(session: Session) -> list[ModelVersion]:
-    return list(session.scalars(select(ModelVersion).order_by(ModelVersion.created_at, ModelVersion.id)))
+    return list(
+        session.scalars(select(ModelVersion).order_by(ModelVersion.created_at, ModelVersion.id))
+    )
 
 
 def get_version(session: Session, version: str) -> ModelVersion:
@@ -95,10 +117,16 @@ class LoadedModel:
 def load_folder(folder: Path) -> LoadedModel:
     envelope = read_envelope(Path(folder))
     if "thresholds" not in envelope:
-        raise ProbityError(f"{folder}: model has no saved thresholds (was it trained with `probity train`?)")
-    return LoadedModel(load_model(Path(folder)), envelope.get("version") or Path(folder).name,
-                       envelope["thresholds"], Path(folder),
-                       calibration=Calibration.from_dict(envelope.get("calibration")))
+        raise ProbityError(
+            f"{folder}: model has no saved thresholds (was it trained with `probity train`?)"
+        )
+    return LoadedModel(
+        load_model(Path(folder)),
+        envelope.get("version") or Path(folder).name,
+        envelope["thresholds"],
+        Path(folder),
+        calibration=Calibration.from_dict(envelope.get("calibration")),
+    )
 
 
 def resolve(session: Session | None, model: str | Path | None) -> LoadedModel:
@@ -114,8 +142,10 @@ def resolve(session: Session | None, model: str | Path | None) -> LoadedModel:
     else:
         row = active_version(session) if session is not None else None
         if row is None:
-            raise NoActiveModel("no active model version: run `probity model ensure-default`, or "
-                                "`probity model activate VERSION` (see `probity model list`)")
+            raise NoActiveModel(
+                "no active model version: run `probity model ensure-default`, or "
+                "`probity model activate VERSION` (see `probity model list`)"
+            )
     loaded = load_folder(Path(row.path))
     loaded.row = row
     return loaded

@@ -115,17 +115,24 @@ class Calibration:
         return 1.0 / (1.0 + np.exp(-(_logit(raw) * a + b)))
 
     def as_dict(self) -> dict[str, Any]:
-        return {"method": "platt", "prevalence": self.prevalence,
-                "labels": {k: [float(a), float(b)] for k, (a, b) in self.params.items()}}
+        return {
+            "method": "platt",
+            "prevalence": self.prevalence,
+            "labels": {k: [float(a), float(b)] for k, (a, b) in self.params.items()},
+        }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any] | None) -> Calibration | None:
         if not d:
             return None
-        return cls(float(d["prevalence"]), {k: (float(v[0]), float(v[1])) for k, v in d["labels"].items()})
+        return cls(
+            float(d["prevalence"]), {k: (float(v[0]), float(v[1])) for k, v in d["labels"].items()}
+        )
 
 
-def score_texts(model: PostClassifier, texts: Sequence[str], calibration: Calibration | None) -> np.ndarray:
+def score_texts(
+    model: PostClassifier, texts: Sequence[str], calibration: Calibration | None
+) -> np.ndarray:
     """Calibrated (when the model has a calibration) per-label scores of raw post texts."""
     raw = raw_scores(model, [clean(t) for t in texts])
     return calibration.apply(raw) if calibration is not None else raw
@@ -154,8 +161,12 @@ class Outcome:
         return float(self.scores.max()) if self.scores is not None and len(self.scores) else 0.0
 
 
-def classify_texts(model: PostClassifier, calibration: Calibration | None, thresholds: dict[str, float],
-                   texts: Sequence[str]) -> list[Outcome]:
+def classify_texts(
+    model: PostClassifier,
+    calibration: Calibration | None,
+    thresholds: dict[str, float],
+    texts: Sequence[str],
+) -> list[Outcome]:
     """Score a batch of posts; English posts get scores and labels, other languages are left
     unscored, and a post that cannot be scored gets an error instead of failing the batch."""
     cuts = np.array([thresholds[label] for label in LABELS])
@@ -167,7 +178,9 @@ def classify_texts(model: PostClassifier, calibration: Calibration | None, thres
             outcomes.append(Outcome(language="und", error=f"{type(exc).__name__}: {exc}"))
     todo = [i for i, o in enumerate(outcomes) if o.language == "en" and o.error is None]
     try:
-        batch_scores: list[np.ndarray | None] = list(score_texts(model, [texts[i] for i in todo], calibration))
+        batch_scores: list[np.ndarray | None] = list(
+            score_texts(model, [texts[i] for i in todo], calibration)
+        )
     except Exception:  # noqa: BLE001 - find the post(s) at fault, score the rest
         batch_scores = []
         for i in todo:

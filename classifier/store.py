@@ -50,18 +50,27 @@ def labels_from_scores(scores: np.ndarray, thresholds: dict[str, float]) -> list
     return [[label for j, label in enumerate(LABELS) if row[j]] for row in decided]
 
 
-def _pending_posts(session: Session, version_id: int, batch_size: int,
-                   limit: int | None) -> Iterator[list[tuple[int, str, str | None]]]:
+def _pending_posts(
+    session: Session, version_id: int, batch_size: int, limit: int | None
+) -> Iterator[list[tuple[int, str, str | None]]]:
     last_id, seen = 0, 0
     while limit is None or seen < limit:
         size = batch_size if limit is None else min(batch_size, limit - seen)
-        already = exists().where(Prediction.post_id == Post.id, Prediction.model_version_id == version_id)
+        already = exists().where(
+            Prediction.post_id == Post.id, Prediction.model_version_id == version_id
+        )
         rows = session.execute(
             select(Post.id, Post.text, PlatformAccount.force_id)
             .join(PlatformAccount, PlatformAccount.id == Post.account_id)
-            .where(Post.id > last_id, ~already, Post.is_repost.is_(False), Post.deleted_at.is_(None),
-                   Post.reference_only.is_(False))
-            .order_by(Post.id).limit(size)
+            .where(
+                Post.id > last_id,
+                ~already,
+                Post.is_repost.is_(False),
+                Post.deleted_at.is_(None),
+                Post.reference_only.is_(False),
+            )
+            .order_by(Post.id)
+            .limit(size)
         ).all()
         if not rows:
             return
@@ -83,8 +92,14 @@ def in_audit_sample(post_id: int, share: float) -> bool:
     return bucket < share * 0x1_0000_0000
 
 
-def classify_posts(session: Session, loaded: LoadedModel, *, batch_size: int = 512,
-                   limit: int | None = None, audit_share: float | None = None) -> ClassifyStats:
+def classify_posts(
+    session: Session,
+    loaded: LoadedModel,
+    *,
+    batch_size: int = 512,
+    limit: int | None = None,
+    audit_share: float | None = None,
+) -> ClassifyStats:
     """Classify every stored post this version has not classified yet.
 
     Flags: a post with labels (``reason="model"``); a post in another language, not scored
@@ -106,14 +121,27 @@ def classify_posts(session: Session, loaded: LoadedModel, *, batch_size: int = 5
                 log.warning("post %d could not be scored and was skipped: %s", post_id, o.error)
                 stats.failed += 1
         done = [i for i, o in enumerate(outcomes) if o.error is None]
-        upsert(session, Prediction, [
-            {"post_id": batch[i][0], "model_version_id": row.id,
-             "scores": {} if outcomes[i].scores is None else
-             {label: round(float(s), 6) for label, s in zip(LABELS, outcomes[i].scores, strict=True)},  # type: ignore[arg-type]
-             "labels": labels[i],
-             "explanation": _explanation(explanations[i], outcomes[i])}
-            for i in done
-        ], keys=["post_id", "model_version_id"], update=[])
+        upsert(
+            session,
+            Prediction,
+            [
+                {
+                    "post_id": batch[i][0],
+                    "model_version_id": row.id,
+                    "scores": {}
+                    if outcomes[i].scores is None
+                    else {
+                        label: round(float(s), 6)
+                        for label, s in zip(LABELS, outcomes[i].scores, strict=True)  # type: ignore[arg-type]
+                    },
+                    "labels": labels[i],
+                    "explanation": _explanation(explanations[i], outcomes[i]),
+                }
+                for i in done
+            ],
+            keys=["post_id", "model_version_id"],
+            update=[],
+        )
         to_flag: list[tuple[int, str]] = []
         for i in done:
             o = outcomes[i]
@@ -124,26 +152,57 @@ def classify_posts(session: Session, loaded: LoadedModel, *, batch_size: int = 5
             elif share > 0 and in_audit_sample(batch[i][0], share):
                 to_flag.append((i, "audit"))
         if to_flag:
-            ids = {p: pid for p, pid in session.execute(
-                select(Prediction.post_id, Prediction.id).where(
-                    Prediction.model_version_id == row.id,
-                    Prediction.post_id.in_([batch[i][0] for i, _ in to_flag])))}
-            upsert(session, Flag, [
-                {"post_id": batch[i][0], "prediction_id": ids[batch[i][0]], "force_id": batch[i][2],
-                 "labels": labels[i], "reason": reason,
-                 "language": outcomes[i].language if reason == "unscored" else None,
-                 "max_score": round(max((float(outcomes[i].scores[LABELS.index(lb)])  # type: ignore[index]
-                                         for lb in labels[i]), default=0.0), 6),
-                 "risk": round(prior if outcomes[i].scores is None else outcomes[i].risk, 6),
-                 "status": FlagStatus.pending}
-                for i, reason in to_flag
-            ], keys=["post_id"], update=[])
+            ids = {
+                p: pid
+                for p, pid in session.execute(
+                    select(Prediction.post_id, Prediction.id).where(
+                        Prediction.model_version_id == row.id,
+                        Prediction.post_id.in_([batch[i][0] for i, _ in to_flag]),
+                    )
+                )
+            }
+            upsert(
+                session,
+                Flag,
+                [
+                    {
+                        "post_id": batch[i][0],
+                        "prediction_id": ids[batch[i][0]],
+                        "force_id": batch[i][2],
+                        "labels": labels[i],
+                        "reason": reason,
+                        "language": outcomes[i].language if reason == "unscored" else None,
+                        "max_score": round(
+                            max(
+                                (
+                                    float(outcomes[i].scores[LABELS.index(lb)])  # type: ignore[index]
+                                    for lb in labels[i]
+                                ),
+                                default=0.0,
+                            ),
+                            6,
+                        ),
+                        "risk": round(prior if outcomes[i].scores is None else outcomes[i].risk, 6),
+                        "status": FlagStatus.pending,
+                    }
+                    for i, reason in to_flag
+                ],
+                keys=["post_id"],
+                update=[],
+            )
         stats.classified += len(done)
         stats.flagged += sum(reason == "model" for _, reason in to_flag)
         stats.audit += sum(reason == "audit" for _, reason in to_flag)
         stats.unscored += sum(reason == "unscored" for _, reason in to_flag)
         session.flush()
-    log.info("model %s classified %d post(s): %d with at least one label, %d audit, %d unscored "
-             "(another language), %d skipped", loaded.version, stats.classified, stats.flagged,
-             stats.audit, stats.unscored, stats.failed)
+    log.info(
+        "model %s classified %d post(s): %d with at least one label, %d audit, %d unscored "
+        "(another language), %d skipped",
+        loaded.version,
+        stats.classified,
+        stats.flagged,
+        stats.audit,
+        stats.unscored,
+        stats.failed,
+    )
     return stats

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import joblib
 import numpy as np
@@ -30,10 +31,18 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
 class TfidfLogReg(PostClassifier):
     kind = "tfidf-logreg"
 
-    def __init__(self, word_ngram_range: tuple[int, int] | list[int] = (1, 2),
-                 char_ngram_range: tuple[int, int] | list[int] = (2, 5), max_features: int = 150_000,
-                 min_df: int = 1, C: float = 8.0, class_weight: str | None = "balanced",
-                 aux_C: float = 1.0, max_aux_examples: int | None = None, featurizer: str = "fast") -> None:
+    def __init__(
+        self,
+        word_ngram_range: tuple[int, int] | list[int] = (1, 2),
+        char_ngram_range: tuple[int, int] | list[int] = (2, 5),
+        max_features: int = 150_000,
+        min_df: int = 1,
+        C: float = 8.0,
+        class_weight: str | None = "balanced",
+        aux_C: float = 1.0,
+        max_aux_examples: int | None = None,
+        featurizer: str = "fast",
+    ) -> None:
         self.word_ngram_range = word_ngram_range
         self.char_ngram_range = char_ngram_range
         self.max_features = max_features
@@ -46,28 +55,59 @@ class TfidfLogReg(PostClassifier):
 
     def _vectorizer(self) -> FeatureUnion | FastTfidf:
         if self.featurizer == "fast":
-            return FastTfidf(tuple(self.word_ngram_range), tuple(self.char_ngram_range),
-                             self.max_features, self.min_df)
+            return FastTfidf(
+                (self.word_ngram_range[0], self.word_ngram_range[1]),
+                (self.char_ngram_range[0], self.char_ngram_range[1]),
+                self.max_features,
+                self.min_df,
+            )
         if self.featurizer != "sklearn":
             raise ValueError(f"featurizer must be 'fast' or 'sklearn', not {self.featurizer!r}")
-        common = {"sublinear_tf": True, "min_df": self.min_df, "lowercase": True,
-                  "max_features": self.max_features, "dtype": np.float32}
-        return FeatureUnion([
-            ("word", TfidfVectorizer(analyzer="word", ngram_range=tuple(self.word_ngram_range),
-                                     token_pattern=r"(?u)\b\w[\w']*\b", **common)),
-            ("char", TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(self.char_ngram_range),
-                                     **common)),
-        ])
+        common = {
+            "sublinear_tf": True,
+            "min_df": self.min_df,
+            "lowercase": True,
+            "max_features": self.max_features,
+            "dtype": np.float32,
+        }
+        return FeatureUnion(
+            [
+                (
+                    "word",
+                    TfidfVectorizer(
+                        analyzer="word",
+                        ngram_range=tuple(self.word_ngram_range),
+                        token_pattern=r"(?u)\b\w[\w']*\b",
+                        **common,
+                    ),
+                ),
+                (
+                    "char",
+                    TfidfVectorizer(
+                        analyzer="char_wb", ngram_range=tuple(self.char_ngram_range), **common
+                    ),
+                ),
+            ]
+        )
 
-    def fit(self, texts: Sequence[str], Y: np.ndarray, *, dev: DevData | None = None,
-            aux: AuxData | None = None) -> TfidfLogReg:
+    def fit(
+        self,
+        texts: Sequence[str],
+        Y: np.ndarray,
+        *,
+        dev: DevData | None = None,
+        aux: AuxData | None = None,
+    ) -> TfidfLogReg:
         Y = np.asarray(Y)
         aux_texts: list[str] = []
         aux_y = np.zeros(0)
         if aux is not None:
             aux_texts, aux_y = list(aux[0]), np.asarray(aux[1])
             if self.max_aux_examples is not None:
-                aux_texts, aux_y = aux_texts[: self.max_aux_examples], aux_y[: self.max_aux_examples]
+                aux_texts, aux_y = (
+                    aux_texts[: self.max_aux_examples],
+                    aux_y[: self.max_aux_examples],
+                )
         vectorizer = self._vectorizer().fit(list(texts) + aux_texts)
         X = vectorizer.transform(list(texts))
         coef = np.zeros((len(LABELS), X.shape[1]), dtype=np.float32)
@@ -76,8 +116,9 @@ class TfidfLogReg(PostClassifier):
             if Y[:, j].min() == Y[:, j].max():  # one class only (tiny data): constant score
                 intercept[j] = 6.0 if Y[0, j] else -6.0
                 continue
-            lr = LogisticRegression(C=self.C, class_weight=self.class_weight, solver="liblinear",
-                                    max_iter=1000)
+            lr = LogisticRegression(
+                C=self.C, class_weight=self.class_weight, solver="liblinear", max_iter=1000
+            )
             lr.fit(X, Y[:, j])
             coef[j], intercept[j] = lr.coef_[0], lr.intercept_[0]
         self.vectorizer_ = vectorizer
@@ -86,8 +127,9 @@ class TfidfLogReg(PostClassifier):
         self.aux_coef_: np.ndarray | None = None
         self.aux_intercept_: float | None = None
         if len(aux_texts) and len(set(aux_y.tolist())) == 2:
-            lr = LogisticRegression(C=self.aux_C, class_weight="balanced", solver="liblinear",
-                                    max_iter=1000)
+            lr = LogisticRegression(
+                C=self.aux_C, class_weight="balanced", solver="liblinear", max_iter=1000
+            )
             lr.fit(vectorizer.transform(aux_texts), aux_y)
             self.aux_coef_ = lr.coef_[0].astype(np.float32)
             self.aux_intercept_ = float(lr.intercept_[0])
@@ -123,7 +165,7 @@ class TfidfLogReg(PostClassifier):
         # The fitted vocabulary is a pickle (joblib); model folders are trusted local files,
         # written by `probity train`, never accepted from outside.
         joblib.dump(self.vectorizer_, directory / "vectorizer.joblib", compress=3)
-        arrays = {"coef": self.coef_, "intercept": self.intercept_}
+        arrays: dict[str, Any] = {"coef": self.coef_, "intercept": self.intercept_}
         if self.aux_coef_ is not None:
             arrays.update(aux_coef=self.aux_coef_, aux_intercept=np.array([self.aux_intercept_]))
         np.savez_compressed(directory / "weights.npz", **arrays)
@@ -134,4 +176,6 @@ class TfidfLogReg(PostClassifier):
             self.coef_ = arrays["coef"]
             self.intercept_ = arrays["intercept"]
             self.aux_coef_ = arrays["aux_coef"] if "aux_coef" in arrays else None
-            self.aux_intercept_ = float(arrays["aux_intercept"][0]) if "aux_intercept" in arrays else None
+            self.aux_intercept_ = (
+                float(arrays["aux_intercept"][0]) if "aux_intercept" in arrays else None
+            )

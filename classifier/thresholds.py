@@ -41,14 +41,17 @@ def pr_curve(y: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray,
     return thr, precision, recall
 
 
-def choose_threshold(y: np.ndarray, scores: np.ndarray, target_recall: float = 0.90,
-                     min_precision: float = 0.5) -> Threshold:
+def choose_threshold(
+    y: np.ndarray, scores: np.ndarray, target_recall: float = 0.90, min_precision: float = 0.5
+) -> Threshold:
     y = np.asarray(y).astype(int)
     scores = np.asarray(scores, dtype=float)
     if y.sum() == 0:
         return Threshold(0.5, 0.0, 0.0, 0.0, "no-positives")
     thr, precision, recall = pr_curve(y, scores)
-    f1 = np.where(precision + recall > 0, 2 * precision * recall / np.maximum(precision + recall, 1e-12), 0)
+    f1 = np.where(
+        precision + recall > 0, 2 * precision * recall / np.maximum(precision + recall, 1e-12), 0
+    )
     ok = (recall >= target_recall) & (precision >= min_precision)
     if ok.any():
         i = int(np.argmax(np.where(ok, f1, -1)))
@@ -63,10 +66,13 @@ def choose_threshold(y: np.ndarray, scores: np.ndarray, target_recall: float = 0
     return Threshold(cut, float(precision[i]), float(recall[i]), float(f1[i]), rule)
 
 
-def choose_thresholds(Y: np.ndarray, scores: np.ndarray, target_recall: float = 0.90,
-                      min_precision: float = 0.5) -> dict[str, Threshold]:
-    return {label: choose_threshold(Y[:, j], scores[:, j], target_recall, min_precision)
-            for j, label in enumerate(LABELS)}
+def choose_thresholds(
+    Y: np.ndarray, scores: np.ndarray, target_recall: float = 0.90, min_precision: float = 0.5
+) -> dict[str, Threshold]:
+    return {
+        label: choose_threshold(Y[:, j], scores[:, j], target_recall, min_precision)
+        for j, label in enumerate(LABELS)
+    }
 
 
 def apply_thresholds(scores: np.ndarray, thresholds: dict[str, float]) -> np.ndarray:

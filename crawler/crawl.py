@@ -58,8 +58,15 @@ class Crawler:
         counts = {"candidates": 0, "in_scope": 0, "excluded": 0, "known": 0, "first_page_only": 0}
         seen: set[str] = set()
         with session_scope(self.engine) as session:
-            checkpoints = {cp.key: cp for cp in session.scalars(select(CrawlCheckpoint).where(
-                CrawlCheckpoint.platform == self.platform, CrawlCheckpoint.scope == "discover"))}
+            checkpoints = {
+                cp.key: cp
+                for cp in session.scalars(
+                    select(CrawlCheckpoint).where(
+                        CrawlCheckpoint.platform == self.platform,
+                        CrawlCheckpoint.scope == "discover",
+                    )
+                )
+            }
         for query in queries:
             cp = checkpoints.get(query)
             resume = cp is not None and not cp.complete
@@ -69,7 +76,9 @@ class Crawler:
             def fetch(c: str | None, q: str = query) -> Page:
                 return self.source.search_accounts(q, c, self.page_size)
 
-            for step in walk(fetch, cursor, max_empty_pages=self.max_empty_pages, what=f"search {query!r}"):
+            for step in walk(
+                fetch, cursor, max_empty_pages=self.max_empty_pages, what=f"search {query!r}"
+            ):
                 pages, items = pages + 1, items + len(step.items)
                 self.stats.pages += 1
                 counts["first_page_only"] += step.truncated
@@ -79,10 +88,19 @@ class Crawler:
                 with session_scope(self.engine) as session:
                     for raw in step.items:
                         self._candidate(session, raw, seen, counts, via="search")
-                    save_checkpoint(session, self.platform, "discover", query,
-                                    cursor=None if finished else step.next_cursor,
-                                    newest_id=None, pending_newest_id=None,
-                                    complete=finished, pages=pages, items=items, now=now())
+                    save_checkpoint(
+                        session,
+                        self.platform,
+                        "discover",
+                        query,
+                        cursor=None if finished else step.next_cursor,
+                        newest_id=None,
+                        pending_newest_id=None,
+                        complete=finished,
+                        pages=pages,
+                        items=items,
+                        now=now(),
+                    )
             self.advance()
         return counts
 
@@ -102,8 +120,14 @@ class Crawler:
             self.advance()
         return counts
 
-    def _candidate(self, session: Session, raw: dict[str, Any], seen: set[str], counts: dict[str, int],
-                   via: str | None = None) -> None:
+    def _candidate(
+        self,
+        session: Session,
+        raw: dict[str, Any],
+        seen: set[str],
+        counts: dict[str, int],
+        via: str | None = None,
+    ) -> None:
         try:
             fields = self.spec.mapper.profile(raw)
         except MalformedItem as exc:
@@ -113,14 +137,26 @@ class Crawler:
             return
         seen.add(fields.platform_id)
         counts["candidates"] += 1
-        known = session.scalar(select(PlatformAccount.id).where(
-            PlatformAccount.platform == self.platform, PlatformAccount.platform_id == fields.platform_id))
+        known = session.scalar(
+            select(PlatformAccount.id).where(
+                PlatformAccount.platform == self.platform,
+                PlatformAccount.platform_id == fields.platform_id,
+            )
+        )
         if known is not None or ingest.is_excluded(session, self.platform, fields.platform_id):
             counts["known"] += 1  # already decided: not identified or fetched again
             return
-        outcome = ingest.apply_profile(session, self.platform, fields, raw, source=self.source.base_url,
-                                       now=now(), identifier=self._identifier, version=self.identifier_version,
-                                       via=via)
+        outcome = ingest.apply_profile(
+            session,
+            self.platform,
+            fields,
+            raw,
+            source=self.source.base_url,
+            now=now(),
+            identifier=self._identifier,
+            version=self.identifier_version,
+            via=via,
+        )
         counts["in_scope" if outcome.in_scope else "excluded"] += 1
         self.stats.new_rows += 1
 
@@ -136,10 +172,16 @@ class Crawler:
             # Only accounts read from this source: a Mastodon id only means something on its
             # instance, and accounts that arrived otherwise (file imports, the reference data
             # return) have nothing to crawl here. Protected accounts are included: retried.
-            query = select(PlatformAccount).where(
-                PlatformAccount.platform == self.platform, PlatformAccount.self_identified.is_(True),
-                PlatformAccount.deleted_at.is_(None), PlatformAccount.source == self.source.base_url,
-            ).order_by(PlatformAccount.id)
+            query = (
+                select(PlatformAccount)
+                .where(
+                    PlatformAccount.platform == self.platform,
+                    PlatformAccount.self_identified.is_(True),
+                    PlatformAccount.deleted_at.is_(None),
+                    PlatformAccount.source == self.source.base_url,
+                )
+                .order_by(PlatformAccount.id)
+            )
             return list(session.scalars(query))
 
     def refresh_accounts(self) -> dict[str, int]:
@@ -154,39 +196,65 @@ class Crawler:
                 continue
             with session_scope(self.engine) as session:
                 outcome = ingest.apply_profile(
-                    session, self.platform, self.spec.mapper.profile(raw), raw,
-                    source=self.source.base_url, now=now(), identifier=self._identifier,
-                    version=self.identifier_version)
+                    session,
+                    self.platform,
+                    self.spec.mapper.profile(raw),
+                    raw,
+                    source=self.source.base_url,
+                    now=now(),
+                    identifier=self._identifier,
+                    version=self.identifier_version,
+                )
             counts["refreshed" if outcome.in_scope else "excluded"] += 1
             self.advance()
         return counts
 
     def _mark_gone(self, account: PlatformAccount, exc: AccountGone) -> None:
-        log.warning("%s account %s is gone (%s): kept, marked deleted, posts no longer fetched",
-                    self.platform, account.handle, exc.reason)
+        log.warning(
+            "%s account %s is gone (%s): kept, marked deleted, posts no longer fetched",
+            self.platform,
+            account.handle,
+            exc.reason,
+        )
         self._set(account, deleted_at=now())
 
     def _set(self, account: PlatformAccount, **values: Any) -> None:
         with session_scope(self.engine) as session:
-            session.execute(update(PlatformAccount).where(PlatformAccount.id == account.id).values(**values))
+            session.execute(
+                update(PlatformAccount).where(PlatformAccount.id == account.id).values(**values)
+            )
 
     # -- posts -----------------------------------------------------------------------------
     def crawl_posts(self, *, rewalk: bool = False) -> dict[str, int]:
         """New posts of every in-scope account; with ``rewalk``, each whole feed again, recording
         edits (new versions) and deletions (posts of the walked window that are missing)."""
-        counts = {"accounts": 0, "new_posts": 0, "malformed": 0, "gone": 0, "protected": 0,
-                  "history_truncated": 0, "edited": 0, "deleted": 0}
+        counts = {
+            "accounts": 0,
+            "new_posts": 0,
+            "malformed": 0,
+            "gone": 0,
+            "protected": 0,
+            "history_truncated": 0,
+            "edited": 0,
+            "deleted": 0,
+        }
         for account in self.accounts():
             try:
-                result = self.rewalk_account(account) if rewalk else self.crawl_account_posts(account)
+                result = (
+                    self.rewalk_account(account) if rewalk else self.crawl_account_posts(account)
+                )
             except AccountGone as exc:
                 self._mark_gone(account, exc)
                 counts["gone"] += 1
                 continue
             except AccountProtected as exc:
                 # Not gone: kept in scope, marked, and asked again on the next crawl.
-                log.info("%s account %s is protected (%s): kept, retried next crawl",
-                         self.platform, account.handle, exc.reason)
+                log.info(
+                    "%s account %s is protected (%s): kept, retried next crawl",
+                    self.platform,
+                    account.handle,
+                    exc.reason,
+                )
                 self._set(account, protected=True)
                 counts["protected"] += 1
                 continue
@@ -216,20 +284,40 @@ class Crawler:
         def fetch(c: str | None) -> Page:
             return self.source.feed(raw_account, c, since, self.page_size)
 
-        for step in walk(fetch, cursor, since=since, marker=self.source.marker,
-                         max_empty_pages=self.max_empty_pages, what=f"{self.platform} {account.handle}"):
+        for step in walk(
+            fetch,
+            cursor,
+            since=since,
+            marker=self.source.marker,
+            max_empty_pages=self.max_empty_pages,
+            what=f"{self.platform} {account.handle}",
+        ):
             self.stats.pages += 1
             pending = pending or first_marker(step.items, self.source.marker)
             pages, items = pages + 1, items + len(step.items)
             finished = step.done and step.complete
             with session_scope(self.engine) as session:
-                result = ingest.apply_posts(session, account, step.items, source=self.source.base_url,
-                                            now=now(), includes=step.includes)
-                save_checkpoint(session, self.platform, "posts", key,
-                                cursor=None if finished else step.next_cursor,
-                                newest_id=(pending or since) if finished else since,
-                                pending_newest_id=None if finished else pending,
-                                complete=finished, pages=pages, items=items, now=now())
+                result = ingest.apply_posts(
+                    session,
+                    account,
+                    step.items,
+                    source=self.source.base_url,
+                    now=now(),
+                    includes=step.includes,
+                )
+                save_checkpoint(
+                    session,
+                    self.platform,
+                    "posts",
+                    key,
+                    cursor=None if finished else step.next_cursor,
+                    newest_id=(pending or since) if finished else since,
+                    pending_newest_id=None if finished else pending,
+                    complete=finished,
+                    pages=pages,
+                    items=items,
+                    now=now(),
+                )
             oldest = min(filter(None, (oldest, result.oldest)), default=None)
             self.stats.new_rows += result.new
             counts["new_posts"] += result.new
@@ -247,8 +335,14 @@ class Crawler:
         return cap is not None and since is None and items >= cap
 
     def _truncated(self, account: PlatformAccount, oldest: datetime | None) -> None:
-        log.warning("%s account %s: the feed stops at the platform's %s-post cap; history before %s "
-                    "was not collected", self.platform, account.handle, self.spec.timeline_cap, oldest)
+        log.warning(
+            "%s account %s: the feed stops at the platform's %s-post cap; history before %s "
+            "was not collected",
+            self.platform,
+            account.handle,
+            self.spec.timeline_cap,
+            oldest,
+        )
         self._set(account, history_truncated_at=oldest or now())
 
     def rewalk_account(self, account: PlatformAccount) -> dict[str, int]:
@@ -264,13 +358,24 @@ class Crawler:
         def fetch(c: str | None) -> Page:
             return self.source.feed(raw_account, c, None, self.page_size)
 
-        for step in walk(fetch, None, marker=self.source.marker, max_empty_pages=self.max_empty_pages,
-                         what=f"re-walk {self.platform} {account.handle}"):
+        for step in walk(
+            fetch,
+            None,
+            marker=self.source.marker,
+            max_empty_pages=self.max_empty_pages,
+            what=f"re-walk {self.platform} {account.handle}",
+        ):
             self.stats.pages += 1
             newest = newest or first_marker(step.items, self.source.marker)
             with session_scope(self.engine) as session:
-                result = ingest.apply_posts(session, account, step.items, source=self.source.base_url,
-                                            now=now(), includes=step.includes)
+                result = ingest.apply_posts(
+                    session,
+                    account,
+                    step.items,
+                    source=self.source.base_url,
+                    now=now(),
+                    includes=step.includes,
+                )
             seen |= result.seen
             oldest = min(filter(None, (oldest, result.oldest)), default=None)
             counts["new_posts"] += result.new
@@ -286,10 +391,24 @@ class Crawler:
             counts["deleted"] = ingest.mark_deleted(session, account.id, seen, window, now())
             cp = load_checkpoint(session, self.platform, "posts", account.platform_id)
             if newest and (cp is None or cp.complete):
-                save_checkpoint(session, self.platform, "posts", account.platform_id, cursor=None,
-                                newest_id=newest, pending_newest_id=None, complete=True,
-                                pages=cp.pages if cp else 0, items=cp.items if cp else 0, now=now())
+                save_checkpoint(
+                    session,
+                    self.platform,
+                    "posts",
+                    account.platform_id,
+                    cursor=None,
+                    newest_id=newest,
+                    pending_newest_id=None,
+                    complete=True,
+                    pages=cp.pages if cp else 0,
+                    items=cp.items if cp else 0,
+                    now=now(),
+                )
         if counts["deleted"]:
-            log.info("%s account %s: %d post(s) deleted after capture (kept, marked)", self.platform,
-                     account.handle, counts["deleted"])
+            log.info(
+                "%s account %s: %d post(s) deleted after capture (kept, marked)",
+                self.platform,
+                account.handle,
+                counts["deleted"],
+            )
         return counts

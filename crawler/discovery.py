@@ -5,12 +5,30 @@ from __future__ import annotations
 from crawler.platforms import spec_for
 from probity.forces import FORCES
 
-ROLE_TERMS = ("police officer", "police constable", "PCSO", "special constable", "police sergeant",
-              "detective constable", "response officer", "police staff",
-              # the rest of the workforce (issue #17): staff name their job, officers their rank
-              "detective sergeant", "sgt", "call handler", "control room", "dispatcher", "detention officer",
-              "investigator", "crime analyst", "intelligence analyst", "digital forensic", "crime scene",
-              "police volunteer", "police support volunteer")
+ROLE_TERMS = (
+    "police officer",
+    "police constable",
+    "PCSO",
+    "special constable",
+    "police sergeant",
+    "detective constable",
+    "response officer",
+    "police staff",
+    # the rest of the workforce (issue #17): staff name their job, officers their rank
+    "detective sergeant",
+    "sgt",
+    "call handler",
+    "control room",
+    "dispatcher",
+    "detention officer",
+    "investigator",
+    "crime analyst",
+    "intelligence analyst",
+    "digital forensic",
+    "crime scene",
+    "police volunteer",
+    "police support volunteer",
+)
 
 
 def discovery_queries(platform: str) -> list[str]:

@@ -59,7 +59,9 @@ def graph_spec(platform: str) -> PlatformSpec:
     spec = spec_for(platform)
     if spec.graph is None or spec.source is None:
         walkable = ", ".join(s.name for s in SPECS.values() if s.graph is not None)
-        raise ConfigurationError(f"no follow lists for platform {platform!r}: expected one of {walkable}")
+        raise ConfigurationError(
+            f"no follow lists for platform {platform!r}: expected one of {walkable}"
+        )
     return spec
 
 
@@ -73,15 +75,26 @@ class GraphWalk:
     graph: GraphSource
     budget: int
     page_size: int = 0  # items asked per list page; 0: the platform's maximum (fewest requests)
-    refresh: bool = False  # also re-walk completed lists, newest first, down to the newest entry seen
+    refresh: bool = (
+        False  # also re-walk completed lists, newest first, down to the newest entry seen
+    )
     advance: Callable[[], None] = lambda: None
     counts: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.start_requests = self.crawler.stats.requests
         self.base_url = self.crawler.source.base_url
-        self.counts = {"seeds": 0, "seeds_missing": 0, "lists": 0, "candidates": 0, "in_scope": 0,
-                       "excluded": 0, "known": 0, "gone": 0, "budget_stopped": 0}
+        self.counts = {
+            "seeds": 0,
+            "seeds_missing": 0,
+            "lists": 0,
+            "candidates": 0,
+            "in_scope": 0,
+            "excluded": 0,
+            "known": 0,
+            "gone": 0,
+            "budget_stopped": 0,
+        }
         self._seen: set[str] = set()
 
     @property
@@ -101,8 +114,14 @@ class GraphWalk:
 
     def _checkpoints(self, scope: str) -> dict[str, CrawlCheckpoint]:
         with session_scope(self.crawler.engine) as session:
-            return {cp.key: cp for cp in session.scalars(select(CrawlCheckpoint).where(
-                CrawlCheckpoint.platform == self.platform, CrawlCheckpoint.scope == scope))}
+            return {
+                cp.key: cp
+                for cp in session.scalars(
+                    select(CrawlCheckpoint).where(
+                        CrawlCheckpoint.platform == self.platform, CrawlCheckpoint.scope == scope
+                    )
+                )
+            }
 
     def run(self, seeds: list[str]) -> dict[str, int]:
         try:
@@ -116,7 +135,8 @@ class GraphWalk:
                         cp = done.get(self.key(direction, node))
                         # attempted: a list that stopped unfinished (a repeated cursor) waits for the next run
                         if self.key(direction, node) not in attempted and (
-                                cp is None or not cp.complete or self.refresh):
+                            cp is None or not cp.complete or self.refresh
+                        ):
                             pending.append((node, direction))
                 if not pending:
                     break
@@ -125,8 +145,11 @@ class GraphWalk:
                     self._walk_list(node, direction, done.get(self.key(direction, node)))
         except BudgetSpent:
             self.counts["budget_stopped"] = 1
-            log.warning("%s graph walk: request budget of %d used up; it resumes from here next run",
-                        self.platform, self.budget)
+            log.warning(
+                "%s graph walk: request budget of %d used up; it resumes from here next run",
+                self.platform,
+                self.budget,
+            )
         return self.counts
 
     def _resolve_seeds(self, seeds: list[str]) -> list[str]:
@@ -147,19 +170,35 @@ class GraphWalk:
                 node = None
                 self.counts["seeds_missing"] += 1
             with session_scope(self.crawler.engine) as session:
-                save_checkpoint(session, self.platform, SEED_SCOPE, self.key("seed", handle), cursor=None,
-                                newest_id=node, pending_newest_id=None, complete=True, pages=1,
-                                items=int(node is not None), now=now())
+                save_checkpoint(
+                    session,
+                    self.platform,
+                    SEED_SCOPE,
+                    self.key("seed", handle),
+                    cursor=None,
+                    newest_id=node,
+                    pending_newest_id=None,
+                    complete=True,
+                    pages=1,
+                    items=int(node is not None),
+                    now=now(),
+                )
             if node:
                 nodes.append(node)
         return nodes
 
     def _in_scope_nodes(self) -> list[str]:
         with session_scope(self.crawler.engine) as session:
-            rows = session.execute(select(PlatformAccount.platform_id, PlatformAccount.raw).where(
-                PlatformAccount.platform == self.platform, PlatformAccount.self_identified.is_(True),
-                PlatformAccount.deleted_at.is_(None), PlatformAccount.source == self.base_url,
-            ).order_by(PlatformAccount.id)).all()
+            rows = session.execute(
+                select(PlatformAccount.platform_id, PlatformAccount.raw)
+                .where(
+                    PlatformAccount.platform == self.platform,
+                    PlatformAccount.self_identified.is_(True),
+                    PlatformAccount.deleted_at.is_(None),
+                    PlatformAccount.source == self.base_url,
+                )
+                .order_by(PlatformAccount.id)
+            ).all()
         nodes = [self.graph.node_of(platform_id, raw) for platform_id, raw in rows]
         return [n for n in nodes if n]
 
@@ -178,9 +217,14 @@ class GraphWalk:
             return self.graph.edges(node, direction, c, self.page_size or self.graph.max_page)
 
         try:
-            for step in walk(fetch, cursor, since=since, marker=self.graph.node_id,
-                             max_empty_pages=self.crawler.max_empty_pages,
-                             what=f"{self.platform} {direction} of {node}"):
+            for step in walk(
+                fetch,
+                cursor,
+                since=since,
+                marker=self.graph.node_id,
+                max_empty_pages=self.crawler.max_empty_pages,
+                what=f"{self.platform} {direction} of {node}",
+            ):
                 self.crawler.stats.pages += 1
                 pending = pending or first_marker(step.items, self.graph.node_id)
                 pages, items = pages + 1, items + len(step.items)
@@ -188,29 +232,60 @@ class GraphWalk:
                 with session_scope(self.crawler.engine) as session:
                     for raw in step.items:
                         self.crawler._candidate(session, raw, self._seen, self.counts, via="graph")
-                    save_checkpoint(session, self.platform, EDGE_SCOPE, key,
-                                    cursor=None if finished else step.next_cursor,
-                                    newest_id=(pending or since) if finished else since,
-                                    pending_newest_id=None if finished else pending,
-                                    complete=finished, pages=pages, items=items, now=now())
+                    save_checkpoint(
+                        session,
+                        self.platform,
+                        EDGE_SCOPE,
+                        key,
+                        cursor=None if finished else step.next_cursor,
+                        newest_id=(pending or since) if finished else since,
+                        pending_newest_id=None if finished else pending,
+                        complete=finished,
+                        pages=pages,
+                        items=items,
+                        now=now(),
+                    )
         except AccountGone as exc:
             # Gone, suspended or protected: nothing to list. Not marked deleted here: the account
             # and posts steps decide that with their own requests.
-            log.info("%s graph: %s of %s not listed (%s)", self.platform, direction, node, exc.reason)
+            log.info(
+                "%s graph: %s of %s not listed (%s)", self.platform, direction, node, exc.reason
+            )
             self.counts["gone"] += 1
             with session_scope(self.crawler.engine) as session:
-                save_checkpoint(session, self.platform, EDGE_SCOPE, key, cursor=None, newest_id=since,
-                                pending_newest_id=None, complete=True, pages=pages + 1, items=items, now=now())
+                save_checkpoint(
+                    session,
+                    self.platform,
+                    EDGE_SCOPE,
+                    key,
+                    cursor=None,
+                    newest_id=since,
+                    pending_newest_id=None,
+                    complete=True,
+                    pages=pages + 1,
+                    items=items,
+                    now=now(),
+                )
         self.counts["lists"] += 1
         self.advance()
 
 
-def run_graph(platform: str, *, base_url: str | None = None, engine: Engine | None = None,
-              budget: int | None = None, seeds: list[str] | None = None, clock: Clock | None = None,
-              page_size: int | None = None, refresh: bool = False,
-              identifier: Any = None, identifier_version: str = "", settings: Settings | None = None,
-              on_start: Callable[[str, int | None], None] = lambda d, t: None,
-              advance: Callable[[], None] = lambda: None) -> CrawlSummary:
+def run_graph(
+    platform: str,
+    *,
+    base_url: str | None = None,
+    engine: Engine | None = None,
+    budget: int | None = None,
+    seeds: list[str] | None = None,
+    clock: Clock | None = None,
+    page_size: int | None = None,
+    refresh: bool = False,
+    identifier: Any = None,
+    identifier_version: str = "",
+    settings: Settings | None = None,
+    on_start: Callable[[str, int | None], None] = lambda d, t: None,
+    advance: Callable[[], None] = lambda: None,
+) -> CrawlSummary:
     """Graph discovery against each configured base URL of the platform, within the budget each."""
     settings = settings or get_settings()
     budget = settings.crawl_graph_budget if budget is None else budget
@@ -223,12 +298,20 @@ def run_graph(platform: str, *, base_url: str | None = None, engine: Engine | No
     summary = CrawlSummary(platform, "graph", urls, stats)
     for url in urls:
         source = make_source(platform, url, stats, clock, settings)
-        crawler = Crawler(source, engine or get_engine(), stats, max_empty_pages=settings.crawl_max_empty_pages,
-                          identifier=identifier, identifier_version=identifier_version)
+        crawler = Crawler(
+            source,
+            engine or get_engine(),
+            stats,
+            max_empty_pages=settings.crawl_max_empty_pages,
+            identifier=identifier,
+            identifier_version=identifier_version,
+        )
         graph = spec.graph(source.transport)
         on_start(f"graph {platform}", None)
         try:
-            counts = GraphWalk(crawler, graph, budget, page_size or 0, refresh, advance=advance).run(seeds or seed_handles(platform))
+            counts = GraphWalk(
+                crawler, graph, budget, page_size or 0, refresh, advance=advance
+            ).run(seeds or seed_handles(platform))
         finally:
             source.transport.close()
         for k, v in counts.items():

@@ -38,16 +38,41 @@ def normalise(row: dict[str, Any], column_map: dict[str, str]) -> dict[str, Any]
     return {name: row.get(column_map.get(name, name)) for name in file_mapping.FIELDS}
 
 
-def import_posts_file(path: Path, *, platform: str = "other", column_map: dict[str, str] | None = None,
-                      engine: Engine | None = None, identifier: Any = None, version: str = "") -> ImportResult:
+def import_posts_file(
+    path: Path,
+    *,
+    platform: str = "other",
+    column_map: dict[str, str] | None = None,
+    engine: Engine | None = None,
+    identifier: Any = None,
+    version: str = "",
+) -> ImportResult:
     if platform not in IMPORT_PLATFORMS:
-        raise InputFileError(str(path), [RowError(0, None, f"platform {platform!r} has an API source: "
-                                                           f"import is for {', '.join(IMPORT_PLATFORMS)}")])
+        raise InputFileError(
+            str(path),
+            [
+                RowError(
+                    0,
+                    None,
+                    f"platform {platform!r} has an API source: "
+                    f"import is for {', '.join(IMPORT_PLATFORMS)}",
+                )
+            ],
+        )
     column_map = column_map or {}
     unknown = set(column_map) - set(file_mapping.FIELDS)
     if unknown:
-        raise InputFileError(str(path), [RowError(0, None, f"unknown field(s) in --map: {sorted(unknown)}; "
-                                                           f"fields are {', '.join(file_mapping.FIELDS)}")])
+        raise InputFileError(
+            str(path),
+            [
+                RowError(
+                    0,
+                    None,
+                    f"unknown field(s) in --map: {sorted(unknown)}; "
+                    f"fields are {', '.join(file_mapping.FIELDS)}",
+                )
+            ],
+        )
     rows: list[tuple[int, dict[str, Any]]] = []
     errors: list[RowError] = []
     for number, raw in read_rows(path):
@@ -73,15 +98,28 @@ def import_posts_file(path: Path, *, platform: str = "other", column_map: dict[s
     with session_scope(engine or get_engine()) as session:  # one transaction: all or nothing
         for account_rows in by_account.values():
             fields = file_mapping.profile(account_rows[0])
-            profile_raw = {k: account_rows[0][k] for k in ("account_id", "handle", "display_name", "bio", "account_url")}
-            outcome = ingest.apply_profile(session, platform, fields, profile_raw, source=str(path), now=stamp,
-                                           identifier=identifier, version=version, via="import")
+            profile_raw = {
+                k: account_rows[0][k]
+                for k in ("account_id", "handle", "display_name", "bio", "account_url")
+            }
+            outcome = ingest.apply_profile(
+                session,
+                platform,
+                fields,
+                profile_raw,
+                source=str(path),
+                now=stamp,
+                identifier=identifier,
+                version=version,
+                via="import",
+            )
             if not outcome.in_scope or outcome.account is None:
                 result.accounts_excluded += 1
                 continue
             result.accounts_in_scope += 1
-            result.new_posts += ingest.apply_posts(session, outcome.account, account_rows, source=str(path),
-                                                 now=stamp).new
+            result.new_posts += ingest.apply_posts(
+                session, outcome.account, account_rows, source=str(path), now=stamp
+            ).new
     return result
 
 

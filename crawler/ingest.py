@@ -57,62 +57,153 @@ class ProfileOutcome:
 
 
 def is_excluded(session: Session, platform: str, platform_id: str) -> bool:
-    return session.scalar(select(ExcludedAccount.id).where(
-        ExcludedAccount.platform == platform,
-        ExcludedAccount.account_hash == account_hash(platform, platform_id))) is not None
+    return (
+        session.scalar(
+            select(ExcludedAccount.id).where(
+                ExcludedAccount.platform == platform,
+                ExcludedAccount.account_hash == account_hash(platform, platform_id),
+            )
+        )
+        is not None
+    )
 
 
-def apply_profile(session: Session, platform: str, fields: ProfileFields, raw: dict[str, Any] | None,
-                  *, source: str, now: datetime, identifier: Identifier, version: str,
-                  via: str | None = None) -> ProfileOutcome:
+def apply_profile(
+    session: Session,
+    platform: str,
+    fields: ProfileFields,
+    raw: dict[str, Any] | None,
+    *,
+    source: str,
+    now: datetime,
+    identifier: Identifier,
+    version: str,
+    via: str | None = None,
+) -> ProfileOutcome:
     """Identify a profile; keep it (in scope) or reduce it to a keyed hash (out of scope).
 
     ``via`` (search | graph | list | import) is written only when the account is first stored:
     the provenance of the first discovery survives refreshes and remaps."""
     from crawler.identify import ProfileText  # with the identifier itself (see default_identifier)
 
-    verdict = identifier(ProfileText(handle=fields.handle, display_name=fields.display_name,
-                                     bio=fields.bio, platform=platform))
+    verdict = identifier(
+        ProfileText(
+            handle=fields.handle,
+            display_name=fields.display_name,
+            bio=fields.bio,
+            platform=platform,
+        )
+    )
     if not verdict.self_identified:
         exclude(session, platform, fields.platform_id, verdict.reason, version, now)
         return ProfileOutcome(fields.platform_id, False, None)
     if raw is not None:
-        store_raw(session, platform, "profile", [(fields.platform_id, fields.platform_id, raw, None)], source, now)
+        store_raw(
+            session,
+            platform,
+            "profile",
+            [(fields.platform_id, fields.platform_id, raw, None)],
+            source,
+            now,
+        )
     role = verdict.role if verdict.role in {r.value for r in Role} else None
-    upsert(session, PlatformAccount, [{
-        "platform": platform, "platform_id": fields.platform_id, "handle": fields.handle,
-        "display_name": fields.display_name, "bio": fields.bio, "url": fields.url, "source": source,
-        "raw": raw, "captured_at": now, "first_seen": now, "last_seen": now, "deleted_at": None,
-        "protected": fields.protected, "self_identified": True, "role": role,
-        "role_evidence": (getattr(verdict, "role_evidence", None) or "")[:200] or None if role else None,
-        "force_id": verdict.force if verdict.force in FORCE_IDS else None,
-        "confidence": verdict.confidence, "evidence": list(verdict.evidence),
-        "identified_at": now, "identifier_version": version, "discovered_via": via,
-    }], keys=["platform", "platform_id"],
-        update=["handle", "display_name", "bio", "url", "source", "raw", "captured_at", "last_seen",
-                "deleted_at", "protected", "self_identified", "role", "role_evidence", "force_id", "confidence",
-                "evidence",
-                "identified_at", "identifier_version"])
-    account = session.scalar(select(PlatformAccount).where(
-        PlatformAccount.platform == platform, PlatformAccount.platform_id == fields.platform_id))
+    upsert(
+        session,
+        PlatformAccount,
+        [
+            {
+                "platform": platform,
+                "platform_id": fields.platform_id,
+                "handle": fields.handle,
+                "display_name": fields.display_name,
+                "bio": fields.bio,
+                "url": fields.url,
+                "source": source,
+                "raw": raw,
+                "captured_at": now,
+                "first_seen": now,
+                "last_seen": now,
+                "deleted_at": None,
+                "protected": fields.protected,
+                "self_identified": True,
+                "role": role,
+                "role_evidence": (getattr(verdict, "role_evidence", None) or "")[:200] or None
+                if role
+                else None,
+                "force_id": verdict.force if verdict.force in FORCE_IDS else None,
+                "confidence": verdict.confidence,
+                "evidence": list(verdict.evidence),
+                "identified_at": now,
+                "identifier_version": version,
+                "discovered_via": via,
+            }
+        ],
+        keys=["platform", "platform_id"],
+        update=[
+            "handle",
+            "display_name",
+            "bio",
+            "url",
+            "source",
+            "raw",
+            "captured_at",
+            "last_seen",
+            "deleted_at",
+            "protected",
+            "self_identified",
+            "role",
+            "role_evidence",
+            "force_id",
+            "confidence",
+            "evidence",
+            "identified_at",
+            "identifier_version",
+        ],
+    )
+    account = session.scalar(
+        select(PlatformAccount).where(
+            PlatformAccount.platform == platform, PlatformAccount.platform_id == fields.platform_id
+        )
+    )
     return ProfileOutcome(fields.platform_id, True, account)
 
 
-def exclude(session: Session, platform: str, platform_id: str, reason: str, version: str | None,
-            now: datetime) -> None:
-    upsert(session, ExcludedAccount, [{
-        "platform": platform, "account_hash": account_hash(platform, platform_id),
-        "reason": reason[:200], "decided_at": now, "identifier_version": version}],
-        keys=["platform", "account_hash"])
-    account_id = session.scalar(select(PlatformAccount.id).where(
-        PlatformAccount.platform == platform, PlatformAccount.platform_id == platform_id))
+def exclude(
+    session: Session,
+    platform: str,
+    platform_id: str,
+    reason: str,
+    version: str | None,
+    now: datetime,
+) -> None:
+    upsert(
+        session,
+        ExcludedAccount,
+        [
+            {
+                "platform": platform,
+                "account_hash": account_hash(platform, platform_id),
+                "reason": reason[:200],
+                "decided_at": now,
+                "identifier_version": version,
+            }
+        ],
+        keys=["platform", "account_hash"],
+    )
+    account_id = session.scalar(
+        select(PlatformAccount.id).where(
+            PlatformAccount.platform == platform, PlatformAccount.platform_id == platform_id
+        )
+    )
     if account_id is not None:  # in scope before, out now: forget everything about it
         post_ids = select(Post.id).where(Post.account_id == account_id)
         session.execute(delete(PostVersion).where(PostVersion.post_id.in_(post_ids)))
         session.execute(delete(Post).where(Post.account_id == account_id))
         session.execute(delete(PlatformAccount).where(PlatformAccount.id == account_id))
         log.info("%s account now out of scope: its profile and posts were deleted", platform)
-    session.execute(delete(RawItem).where(RawItem.platform == platform, RawItem.account_key == platform_id))
+    session.execute(
+        delete(RawItem).where(RawItem.platform == platform, RawItem.account_key == platform_id)
+    )
 
 
 @dataclass
@@ -124,8 +215,15 @@ class PostsResult:
     oldest: datetime | None = None  # the oldest created_at seen (the window a re-walk covered)
 
 
-def apply_posts(session: Session, account: PlatformAccount, raws: list[dict[str, Any]], *,
-                source: str, now: datetime, includes: dict[str, Any] | None = None) -> PostsResult:
+def apply_posts(
+    session: Session,
+    account: PlatformAccount,
+    raws: list[dict[str, Any]],
+    *,
+    source: str,
+    now: datetime,
+    includes: dict[str, Any] | None = None,
+) -> PostsResult:
     """Store raw posts as received and map them: new posts, new versions of known ones."""
     platform = platform_name(account)
     mapper = spec_for(platform).mapper
@@ -153,19 +251,34 @@ def apply_posts(session: Session, account: PlatformAccount, raws: list[dict[str,
     return result
 
 
-def _store_posts(session: Session, platform: str, account_id: int,
-                 mapped: list[tuple[PostFields, dict[str, Any]]], now: datetime, result: PostsResult) -> None:
+def _store_posts(
+    session: Session,
+    platform: str,
+    account_id: int,
+    mapped: list[tuple[PostFields, dict[str, Any]]],
+    now: datetime,
+    result: PostsResult,
+) -> None:
     keys = {f.platform_id for f, _ in mapped} | {f.edit_of for f, _ in mapped if f.edit_of}
-    known = {p.platform_id: p for p in session.scalars(select(Post).where(
-        Post.platform == platform, Post.platform_id.in_(keys)))}
+    known = {
+        p.platform_id: p
+        for p in session.scalars(
+            select(Post).where(Post.platform == platform, Post.platform_id.in_(keys))
+        )
+    }
     hashes: dict[int, list[str]] = {}
-    for post_id, digest in session.execute(select(PostVersion.post_id, PostVersion.text_sha256).where(
-            PostVersion.post_id.in_([p.id for p in known.values()])).order_by(PostVersion.seen_at, PostVersion.id)):
+    for post_id, digest in session.execute(
+        select(PostVersion.post_id, PostVersion.text_sha256)
+        .where(PostVersion.post_id.in_([p.id for p in known.values()]))
+        .order_by(PostVersion.seen_at, PostVersion.id)
+    ):
         hashes.setdefault(post_id, []).append(digest)
     new_rows: list[dict[str, Any]] = []
     for fields, raw in mapped:
         # X: an edit is a new id whose history starts at a post we hold: a version of that post.
-        target = known.get(fields.platform_id) or (known.get(fields.edit_of) if fields.edit_of else None)
+        target = known.get(fields.platform_id) or (
+            known.get(fields.edit_of) if fields.edit_of else None
+        )
         if target is None:
             if fields.platform_id not in {r["platform_id"] for r in new_rows}:
                 new_rows.append(_post_row(platform, account_id, fields, raw, now))
@@ -176,33 +289,63 @@ def _store_posts(session: Session, platform: str, account_id: int,
         seen_hashes = [target.text_sha256, *hashes.get(target.id, [])]
         values: dict[str, Any] = {"last_seen": now, "deleted_at": None}
         if digest != seen_hashes[-1] and digest not in seen_hashes:
-            session.add(PostVersion(post_id=target.id, text=fields.text, text_sha256=digest,
-                                    content_warning=fields.content_warning, seen_at=now,
-                                    edited_at=fields.edited_at, signal=fields.signal[:600]))
+            session.add(
+                PostVersion(
+                    post_id=target.id,
+                    text=fields.text,
+                    text_sha256=digest,
+                    content_warning=fields.content_warning,
+                    seen_at=now,
+                    edited_at=fields.edited_at,
+                    signal=fields.signal[:600],
+                )
+            )
             hashes.setdefault(target.id, []).append(digest)
             values["edited_at"] = fields.edited_at or now
             result.edited += 1
-            log.info("%s post %s: text changed since capture; kept as a new version", platform,
-                     target.platform_id)
+            log.info(
+                "%s post %s: text changed since capture; kept as a new version",
+                platform,
+                target.platform_id,
+            )
         session.execute(update(Post).where(Post.id == target.id).values(**values))
     if new_rows:
         upsert(session, Post, new_rows, keys=["platform", "platform_id"], update=["last_seen"])
         result.new += len(new_rows)
 
 
-def _post_row(platform: str, account_id: int, f: PostFields, raw: dict[str, Any], now: datetime) -> dict[str, Any]:
-    return {"platform": platform, "platform_id": f.platform_id, "account_id": account_id, "text": f.text,
-            "text_sha256": text_sha256(f.text), "content_warning": f.content_warning, "url": f.url,
-            "created_at": f.created_at, "captured_at": now, "last_seen": now, "is_repost": f.is_repost,
-            "context": f.context, "raw": raw, "edited_at": f.edited_at}
+def _post_row(
+    platform: str, account_id: int, f: PostFields, raw: dict[str, Any], now: datetime
+) -> dict[str, Any]:
+    return {
+        "platform": platform,
+        "platform_id": f.platform_id,
+        "account_id": account_id,
+        "text": f.text,
+        "text_sha256": text_sha256(f.text),
+        "content_warning": f.content_warning,
+        "url": f.url,
+        "created_at": f.created_at,
+        "captured_at": now,
+        "last_seen": now,
+        "is_repost": f.is_repost,
+        "context": f.context,
+        "raw": raw,
+        "edited_at": f.edited_at,
+    }
 
 
-def mark_deleted(session: Session, account_id: int, seen: Iterable[str], since: datetime | None,
-                 now: datetime) -> int:
+def mark_deleted(
+    session: Session, account_id: int, seen: Iterable[str], since: datetime | None, now: datetime
+) -> int:
     """Posts of the account created at or after ``since`` (the window a complete re-walk
     covered) that the walk did not return: deleted after capture. Text and hash are kept."""
-    query = select(Post.id).where(Post.account_id == account_id, Post.deleted_at.is_(None),
-                                  Post.platform_id.not_in(list(seen)), Post.reference_only.is_(False))
+    query = select(Post.id).where(
+        Post.account_id == account_id,
+        Post.deleted_at.is_(None),
+        Post.platform_id.not_in(list(seen)),
+        Post.reference_only.is_(False),
+    )
     if since is not None:
         query = query.where(Post.created_at >= since)
     ids = list(session.scalars(query))
@@ -219,27 +362,52 @@ class RemapResult:
     malformed: int = 0
 
 
-def remap(session: Session, platform: str, *, now: datetime, identifier: Identifier | None = None,
-          version: str | None = None) -> RemapResult:
+def remap(
+    session: Session,
+    platform: str,
+    *,
+    now: datetime,
+    identifier: Identifier | None = None,
+    version: str | None = None,
+) -> RemapResult:
     """Rebuild accounts and posts of ``platform`` from raw_items alone (no request is made)."""
     if identifier is None:
         identifier, version = default_identifier()
     mapper = spec_for(platform).mapper
     result = RemapResult()
     latest: dict[str, RawItem] = {}
-    for item in session.scalars(select(RawItem).where(
-            RawItem.platform == platform, RawItem.item_type == "profile").order_by(RawItem.id)):
+    for item in session.scalars(
+        select(RawItem)
+        .where(RawItem.platform == platform, RawItem.item_type == "profile")
+        .order_by(RawItem.id)
+    ):
         latest[item.platform_id] = item  # the newest capture of each profile wins
     for item in latest.values():
-        outcome = apply_profile(session, platform, mapper.profile(item.payload), None,
-                                source=item.source, now=now, identifier=identifier, version=version or "")
+        outcome = apply_profile(
+            session,
+            platform,
+            mapper.profile(item.payload),
+            None,
+            source=item.source,
+            now=now,
+            identifier=identifier,
+            version=version or "",
+        )
         result.profiles += outcome.in_scope
         result.excluded += not outcome.in_scope
-    for account in session.scalars(select(PlatformAccount).where(PlatformAccount.platform == platform)):
+    for account in session.scalars(
+        select(PlatformAccount).where(PlatformAccount.platform == platform)
+    ):
         holder = Holder(account.platform_id, account.handle)
-        raws = session.scalars(select(RawItem).where(
-            RawItem.platform == platform, RawItem.item_type == "post",
-            RawItem.account_key == account.platform_id).order_by(RawItem.id)).all()
+        raws = session.scalars(
+            select(RawItem)
+            .where(
+                RawItem.platform == platform,
+                RawItem.item_type == "post",
+                RawItem.account_key == account.platform_id,
+            )
+            .order_by(RawItem.id)
+        ).all()
         for item in raws:
             try:
                 fields = mapper.post(item.payload, holder, item.includes)
@@ -249,8 +417,21 @@ def remap(session: Session, platform: str, *, now: datetime, identifier: Identif
             if fields.edit_of:
                 continue  # a later version: it lives in post_versions, not as a post of its own
             row = _post_row(platform, account.id, fields, item.payload, item.captured_at)
-            upsert(session, Post, [row], keys=["platform", "platform_id"],
-                   update=["text", "text_sha256", "content_warning", "url", "created_at", "is_repost",
-                           "context", "raw"])
+            upsert(
+                session,
+                Post,
+                [row],
+                keys=["platform", "platform_id"],
+                update=[
+                    "text",
+                    "text_sha256",
+                    "content_warning",
+                    "url",
+                    "created_at",
+                    "is_repost",
+                    "context",
+                    "raw",
+                ],
+            )
             result.posts += 1
     return result

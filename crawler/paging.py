@@ -29,9 +29,15 @@ class Step:
     truncated: bool = False  # the platform has more that we may not ask for (see Page)
 
 
-def walk(fetch: Callable[[str | None], Page], cursor: str | None, *, since: str | None = None,
-         marker: Callable[[dict[str, Any]], str] | None = None, max_empty_pages: int = 3,
-         what: str = "") -> Iterator[Step]:
+def walk(
+    fetch: Callable[[str | None], Page],
+    cursor: str | None,
+    *,
+    since: str | None = None,
+    marker: Callable[[dict[str, Any]], str] | None = None,
+    max_empty_pages: int = 3,
+    what: str = "",
+) -> Iterator[Step]:
     seen = {cursor} if cursor else set()
     empty_run = 0
     while True:
@@ -47,17 +53,31 @@ def walk(fetch: Callable[[str | None], Page], cursor: str | None, *, since: str 
         if caught_up or not nxt:
             pass
         elif nxt in seen:
-            log.warning("%s: the platform returned a cursor already seen in this walk (%s); "
-                        "walk stopped, it resumes from here next time", what, nxt[:40])
+            log.warning(
+                "%s: the platform returned a cursor already seen in this walk (%s); "
+                "walk stopped, it resumes from here next time",
+                what,
+                nxt[:40],
+            )
             complete = False
         elif not page.items and empty_run + 1 >= max_empty_pages:
-            log.warning("%s: %d empty pages in a row that still carry a cursor; treated as the end",
-                        what, max_empty_pages)
+            log.warning(
+                "%s: %d empty pages in a row that still carry a cursor; treated as the end",
+                what,
+                max_empty_pages,
+            )
         else:
             done = False
             empty_run = 0 if page.items else empty_run + 1
-        yield Step(items, cursor if not complete else nxt, done, complete, page.errors, page.includes,
-                   page.truncated)
+        yield Step(
+            items,
+            cursor if not complete else nxt,
+            done,
+            complete,
+            page.errors,
+            page.includes,
+            page.truncated,
+        )
         if done or nxt is None:
             return
         seen.add(nxt)
@@ -71,7 +91,9 @@ def _marker(marker: Callable[[dict[str, Any]], str], item: dict[str, Any]) -> st
         return None
 
 
-def first_marker(items: list[dict[str, Any]], marker: Callable[[dict[str, Any]], str]) -> str | None:
+def first_marker(
+    items: list[dict[str, Any]], marker: Callable[[dict[str, Any]], str]
+) -> str | None:
     for item in items:
         value = _marker(marker, item)
         if value:

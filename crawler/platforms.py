@@ -39,10 +39,13 @@ class Mapper(Protocol):
 
     def profile(self, raw: dict[str, Any]) -> ProfileFields: ...
 
-    def post(self, raw: dict[str, Any], holder: Holder,
-             includes: dict[str, Any] | None = None) -> PostFields: ...
+    def post(
+        self, raw: dict[str, Any], holder: Holder, includes: dict[str, Any] | None = None
+    ) -> PostFields: ...
 
-    def includes_for(self, raw: dict[str, Any], includes: dict[str, Any]) -> dict[str, Any] | None: ...
+    def includes_for(
+        self, raw: dict[str, Any], includes: dict[str, Any]
+    ) -> dict[str, Any] | None: ...
 
 
 def _by_handle(account: PlatformAccount) -> str:
@@ -97,7 +100,9 @@ class PlatformSpec:
     base_urls: Callable[[Settings], list[str]] = _no_urls
     headers: Callable[[Settings, str], dict[str, str]] = _no_headers  # credentials per base URL
     timeline_cap: int | None = None  # the feed reaches only this many newest posts
-    graph: Callable[[Transport], GraphSource] | None = None  # follower / follows lists (graph discovery)
+    graph: Callable[[Transport], GraphSource] | None = (
+        None  # follower / follows lists (graph discovery)
+    )
     fake_graph: FakeGraph | None = None  # the fake's follow lists
     # a force's official X username → the handle a force under the same name has here (graph seeds)
     seed_handle: Callable[[str], str] = _same_name
@@ -117,16 +122,39 @@ def _module(mapper: ModuleType) -> Mapper:
 
 SPECS: dict[Platform, PlatformSpec] = {
     Platform.bluesky: PlatformSpec(
-        Platform.bluesky, _module(bluesky), BlueskySource, fake_bluesky.build_app, account_search=True,
-        profile_key=_by_id, base_urls=lambda s: [s.bluesky_base_url.rstrip("/")],
-        graph=BlueskyGraph, fake_graph=fake_lists.BLUESKY, seed_handle=_bsky_social),
+        Platform.bluesky,
+        _module(bluesky),
+        BlueskySource,
+        fake_bluesky.build_app,
+        account_search=True,
+        profile_key=_by_id,
+        base_urls=lambda s: [s.bluesky_base_url.rstrip("/")],
+        graph=BlueskyGraph,
+        fake_graph=fake_lists.BLUESKY,
+        seed_handle=_bsky_social,
+    ),
     Platform.mastodon: PlatformSpec(
-        Platform.mastodon, _module(mastodon), MastodonSource, fake_mastodon.build_app, account_search=True,
-        base_urls=lambda s: [u.rstrip("/") for u in s.mastodon_instances], headers=_mastodon_headers,
-        graph=MastodonGraph, fake_graph=fake_lists.MASTODON),
+        Platform.mastodon,
+        _module(mastodon),
+        MastodonSource,
+        fake_mastodon.build_app,
+        account_search=True,
+        base_urls=lambda s: [u.rstrip("/") for u in s.mastodon_instances],
+        headers=_mastodon_headers,
+        graph=MastodonGraph,
+        fake_graph=fake_lists.MASTODON,
+    ),
     Platform.x: PlatformSpec(
-        Platform.x, _module(x), XSource, fake_x.build_app, base_urls=lambda s: [s.x_base_url.rstrip("/")],
-        headers=_x_headers, timeline_cap=TIMELINE_CAP, graph=XGraph, fake_graph=fake_lists.X),
+        Platform.x,
+        _module(x),
+        XSource,
+        fake_x.build_app,
+        base_urls=lambda s: [s.x_base_url.rstrip("/")],
+        headers=_x_headers,
+        timeline_cap=TIMELINE_CAP,
+        graph=XGraph,
+        fake_graph=fake_lists.X,
+    ),
     Platform.facebook: PlatformSpec(Platform.facebook, _module(files)),
     Platform.other: PlatformSpec(Platform.other, _module(files)),
 }
@@ -137,5 +165,6 @@ def spec_for(platform: str | Platform) -> PlatformSpec:
     try:
         return SPECS[Platform(platform)]
     except ValueError:
-        raise ConfigurationError(f"unknown platform {platform!r}: expected one of "
-                                 f"{', '.join(p.value for p in Platform)}") from None
+        raise ConfigurationError(
+            f"unknown platform {platform!r}: expected one of {', '.join(p.value for p in Platform)}"
+        ) from None

@@ -38,7 +38,9 @@ class CrawlSummary:
 def crawlable(platform: str) -> PlatformSpec:
     spec = spec_for(platform)
     if spec.source is None:
-        raise ConfigurationError(f"unknown platform {platform!r}: expected one of {', '.join(PLATFORMS)}")
+        raise ConfigurationError(
+            f"unknown platform {platform!r}: expected one of {', '.join(PLATFORMS)}"
+        )
     return spec
 
 
@@ -48,26 +50,47 @@ def base_urls(platform: str, base_url: str | None) -> list[str]:
     return crawlable(platform).base_urls(get_settings())
 
 
-def make_source(platform: str, base_url: str, stats: CrawlStats, clock: Clock | None = None,
-                settings: Settings | None = None) -> Source:
+def make_source(
+    platform: str,
+    base_url: str,
+    stats: CrawlStats,
+    clock: Clock | None = None,
+    settings: Settings | None = None,
+) -> Source:
     settings = settings or get_settings()
     spec = crawlable(platform)
     assert spec.source is not None  # crawlable() checked it
     headers = {"User-Agent": USER_AGENT, **spec.headers(settings, base_url)}
-    transport = Transport(base_url, headers, clock=clock, stats=stats,
-                          max_retries=settings.crawl_max_retries,
-                          backoff_seconds=settings.crawl_backoff_seconds,
-                          max_sleep=settings.crawl_max_sleep, timeout=settings.crawl_timeout)
+    transport = Transport(
+        base_url,
+        headers,
+        clock=clock,
+        stats=stats,
+        max_retries=settings.crawl_max_retries,
+        backoff_seconds=settings.crawl_backoff_seconds,
+        max_sleep=settings.crawl_max_sleep,
+        timeout=settings.crawl_timeout,
+    )
     return spec.source(transport, authenticated=spec.authenticated(settings, base_url))
 
 
-def run_crawl(step: str, platform: str, *, base_url: str | None = None, engine: Engine | None = None,
-              handles: list[str] | None = None, queries: list[str] | None = None,
-              page_size: int | None = None, clock: Clock | None = None,
-              identifier: Identifier | None = None, identifier_version: str = "", rewalk: bool = False,
-              settings: Settings | None = None,
-              on_start: Callable[[str, int | None], None] = lambda d, t: None,
-              advance: Callable[[], None] = lambda: None) -> CrawlSummary:
+def run_crawl(
+    step: str,
+    platform: str,
+    *,
+    base_url: str | None = None,
+    engine: Engine | None = None,
+    handles: list[str] | None = None,
+    queries: list[str] | None = None,
+    page_size: int | None = None,
+    clock: Clock | None = None,
+    identifier: Identifier | None = None,
+    identifier_version: str = "",
+    rewalk: bool = False,
+    settings: Settings | None = None,
+    on_start: Callable[[str, int | None], None] = lambda d, t: None,
+    advance: Callable[[], None] = lambda: None,
+) -> CrawlSummary:
     """Run one crawl step against each configured base URL of the platform."""
     if step not in STEPS:
         raise ConfigurationError(f"unknown crawl step {step!r}: expected one of {', '.join(STEPS)}")
@@ -78,15 +101,24 @@ def run_crawl(step: str, platform: str, *, base_url: str | None = None, engine: 
     summary = CrawlSummary(platform, step, urls, stats)
     for url in urls:
         source = make_source(platform, url, stats, clock, settings)
-        crawler = Crawler(source, engine or get_engine(), stats, page_size=page_size or settings.crawl_page_size,
-                          max_empty_pages=settings.crawl_max_empty_pages, identifier=identifier,
-                          identifier_version=identifier_version, advance=advance)
+        crawler = Crawler(
+            source,
+            engine or get_engine(),
+            stats,
+            page_size=page_size or settings.crawl_page_size,
+            max_empty_pages=settings.crawl_max_empty_pages,
+            identifier=identifier,
+            identifier_version=identifier_version,
+            advance=advance,
+        )
         try:
             if step == "discover":
                 if handles is not None or not spec.account_search:
                     if not handles:
-                        raise ConfigurationError(f"{platform}: discovery needs --handles FILE "
-                                                 "(no account search on this platform)")
+                        raise ConfigurationError(
+                            f"{platform}: discovery needs --handles FILE "
+                            "(no account search on this platform)"
+                        )
                     on_start(f"discover {platform} handles", len(handles))
                     counts = crawler.discover_handles(handles)
                 else:
@@ -96,7 +128,8 @@ def run_crawl(step: str, platform: str, *, base_url: str | None = None, engine: 
                     if counts.get("first_page_only"):
                         summary.notes.append(
                             f"{url}: {counts['first_page_only']} search(es) had more results than the "
-                            "first page; paging needs a user token for this instance (PROBITY_MASTODON_TOKEN)")
+                            "first page; paging needs a user token for this instance (PROBITY_MASTODON_TOKEN)"
+                        )
             elif step == "accounts":
                 on_start(f"accounts {platform}", len(crawler.accounts()))
                 counts = crawler.refresh_accounts()
@@ -117,16 +150,25 @@ def run_crawl(step: str, platform: str, *, base_url: str | None = None, engine: 
 def _explain(summary: CrawlSummary, spec: PlatformSpec) -> None:
     counts = summary.counts
     if counts.get("history_truncated"):
-        summary.notes.append(f"{counts['history_truncated']} account(s) reached the {spec.timeline_cap}-post "
-                             "timeline cap: older posts were not collected (history_truncated_at)")
+        summary.notes.append(
+            f"{counts['history_truncated']} account(s) reached the {spec.timeline_cap}-post "
+            "timeline cap: older posts were not collected (history_truncated_at)"
+        )
     if counts.get("protected"):
-        summary.notes.append(f"{counts['protected']} protected account(s): kept in scope, posts not "
-                             "readable, retried on the next crawl")
+        summary.notes.append(
+            f"{counts['protected']} protected account(s): kept in scope, posts not "
+            "readable, retried on the next crawl"
+        )
     if counts.get("deleted") or counts.get("edited"):
-        summary.notes.append(f"{counts.get('edited', 0)} post(s) edited and {counts.get('deleted', 0)} "
-                             "deleted after capture: first captures kept, versions recorded")
+        summary.notes.append(
+            f"{counts.get('edited', 0)} post(s) edited and {counts.get('deleted', 0)} "
+            "deleted after capture: first captures kept, versions recorded"
+        )
 
 
 def read_handles(path: Path) -> list[str]:
-    return [line.strip().lstrip("@") for line in path.read_text(encoding="utf-8").splitlines()
-            if line.strip() and not line.startswith("#")]
+    return [
+        line.strip().lstrip("@")
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]

@@ -170,8 +170,10 @@ class Transport:
             has_limits = self.budget.update(response.headers)
             if response.status_code == 429:
                 if is_usage_capped(response):
-                    raise UsageCapped(f"GET {path}: X usage cap reached (429 usage-capped); "
-                                      "crawl stopped, nothing retried")
+                    raise UsageCapped(
+                        f"GET {path}: X usage cap reached (429 usage-capped); "
+                        "crawl stopped, nothing retried"
+                    )
                 failures = self._failed(failures, path, "429 Too Many Requests")
                 wait = self.budget.wait_needed(self.clock.time()) if has_limits else 0.0
                 retry_after = response.headers.get("retry-after", "")
@@ -191,8 +193,10 @@ class Transport:
     def _failed(self, failures: int, path: str, what: str) -> int:
         failures += 1
         if failures > self.max_retries:
-            raise TransportError(f"GET {self.base_url}{path}: {what}, still failing after "
-                                 f"{self.max_retries} retries; crawl stopped at the last checkpoint")
+            raise TransportError(
+                f"GET {self.base_url}{path}: {what}, still failing after "
+                f"{self.max_retries} retries; crawl stopped at the last checkpoint"
+            )
         self.stats.retries += 1
         log.info("GET %s: %s, retrying (%d/%d)", path, what, failures, self.max_retries)
         return failures

@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 
 import typer
+import uvicorn
 
+from api.main import create_app
 from demo.run import run_demo
 from demo.scoreboard import render
 
@@ -14,7 +16,9 @@ log = logging.getLogger(__name__)
 
 def demo(
     seed: int = typer.Option(2026, help="Seed of the simulated world."),
-    scale: float = typer.Option(1.0, min=0.01, max=4.0, help="World size: 1.0 ≈ 1,600 serving accounts."),
+    scale: float = typer.Option(
+        1.0, min=0.01, max=4.0, help="World size: 1.0 ≈ 1,600 serving accounts."
+    ),
     serve: bool = typer.Option(True, "--serve/--no-serve", help="Serve the API and UI at the end."),
     host: str = typer.Option("127.0.0.1", help="Address to serve on."),
     port: int = typer.Option(8000, help="Port to serve on."),
@@ -29,10 +33,6 @@ def demo(
         typer.echo(f"  {line}")
     if not serve:
         return
-    import uvicorn
-
-    from api.main import create_app
-
     typer.echo(f"\nReview UI:  http://{host}:{port}/ui/   (sign in with a key above)")
     typer.echo(f"API docs:   http://{host}:{port}/api/docs\nPress Ctrl+C to stop.")
     uvicorn.run(create_app(), host=host, port=port, log_level="warning")

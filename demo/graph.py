@@ -27,17 +27,26 @@ from __future__ import annotations
 import random
 from typing import TYPE_CHECKING
 
-from crawler.fake.world import FakeAccount, _Ids
+from crawler.fake.world import FakeAccount, Ids
 from crawler.platforms import spec_for
 from demo.people import Person
 from probity.forces import FORCES, Force
 
 if TYPE_CHECKING:  # world.py calls add_follows: a type-only import, no cycle at run time
-    from demo.world import SimWorld
+    from demo.simulation import SimWorld
 
 OFFICIAL_SHARE = {"x": 1.0, "bluesky": 0.5, "mastodon": 0.15}
-NEGATIVE_FOLLOWS_FORCE = {"retired": 0.8, "family": 0.6, "journalist": 0.95, "recruit": 0.9, "fan": 0.7,
-                          "namesake": 0.3, "official": 1.0, "other_jurisdiction": 0.1, "idiom": 0.1}
+NEGATIVE_FOLLOWS_FORCE = {
+    "retired": 0.8,
+    "family": 0.6,
+    "journalist": 0.95,
+    "recruit": 0.9,
+    "fan": 0.7,
+    "namesake": 0.3,
+    "official": 1.0,
+    "other_jurisdiction": 0.1,
+    "idiom": 0.1,
+}
 
 
 def official_handle(force: Force, platform: str) -> str:
@@ -48,17 +57,25 @@ def add_force_accounts(sim: SimWorld, rng: random.Random) -> dict[tuple[str, str
     """The forces' official accounts on each platform: (platform, force id) → account."""
     out: dict[tuple[str, str], FakeAccount] = {}
     for platform, accounts in sim.world.accounts.items():
-        ids = _Ids(platform, rng)
+        ids = Ids(platform, rng)
         taken = {a.handle for a in accounts}
         for force in FORCES:
             handle = official_handle(force, platform)
             if rng.random() >= OFFICIAL_SHARE[platform] or handle in taken:
                 continue
             bio = f"Official account of {force.name}. Do not report crime here: call 101 or 999."
-            account = FakeAccount(id=ids.account(), handle=handle, display_name=force.name, bio=bio,
-                                  created_at=sim.world.accounts[platform][0].created_at, kind="hard_negative")
+            account = FakeAccount(
+                id=ids.account(),
+                handle=handle,
+                display_name=force.name,
+                bio=bio,
+                created_at=sim.world.accounts[platform][0].created_at,
+                kind="hard_negative",
+            )
             accounts.append(account)
-            sim.people[(platform, handle)] = Person(force.name, handle, bio, "official", False, None, None)
+            sim.people[(platform, handle)] = Person(
+                force.name, handle, bio, "official", False, None, None
+            )
             out[(platform, force.id)] = account
     return out
 
@@ -78,7 +95,9 @@ def add_follows(sim: SimWorld, seed: int) -> None:
     forces = add_force_accounts(sim, rng)
     for platform, accounts in sim.world.accounts.items():
         fake_lists = spec_for(platform).fake_graph
-        hides_network = fake_lists is not None and fake_lists.empty_when_hidden  # "hide your social graph"
+        hides_network = (
+            fake_lists is not None and fake_lists.empty_when_hidden
+        )  # "hide your social graph"
         people = [(a, sim.people[(platform, a.handle)]) for a in accounts]
         official_ids = {a.id for a in forces.values()}
         home = {a.id: _force_of(p, rng) for a, p in people if a.id not in official_ids}
@@ -107,7 +126,9 @@ def add_follows(sim: SimWorld, seed: int) -> None:
                     follows.append(own)
                 follows += [t for t in teams.get(force, []) if rng.random() < 0.5]
                 colleagues = [c for c in serving.get(force, []) if c is not a]
-                follows += rng.sample(colleagues, min(len(colleagues), rng.choice((0, 0, 1, 2, 3, 4, 6))))
+                follows += rng.sample(
+                    colleagues, min(len(colleagues), rng.choice((0, 0, 1, 2, 3, 4, 6)))
+                )
                 if all_serving and rng.random() < 0.1:
                     follows.append(rng.choice(all_serving))
                 follows += rng.sample(public, min(len(public), rng.randint(0, 3)))
@@ -119,9 +140,15 @@ def add_follows(sim: SimWorld, seed: int) -> None:
                 if own and rng.random() < NEGATIVE_FOLLOWS_FORCE.get(p.kind, 0.0):
                     follows.append(own)
                 if p.kind == "fan":
-                    follows += [f for f in (forces.get((platform, rng.choice(FORCES).id)) for _ in range(2)) if f]
+                    follows += [
+                        f
+                        for f in (forces.get((platform, rng.choice(FORCES).id)) for _ in range(2))
+                        if f
+                    ]
                 if p.kind in ("retired", "family") and serving.get(force) and rng.random() < 0.5:
-                    follows += rng.sample(serving[force], min(len(serving[force]), rng.randint(1, 3)))
+                    follows += rng.sample(
+                        serving[force], min(len(serving[force]), rng.randint(1, 3))
+                    )
                 follows += rng.sample(public, min(len(public), rng.randint(0, 2)))
             a.follows = list(dict.fromkeys(f.id for f in follows if f is not a))
             if hides_network and rng.random() < 0.05:
@@ -130,5 +157,7 @@ def add_follows(sim: SimWorld, seed: int) -> None:
             if plat != platform:
                 continue
             others = [f for (pl, fid), f in forces.items() if pl == platform and fid != force_id]
-            chosen = teams.get(force_id, []) + rng.sample(others, min(len(others), rng.randint(3, 6)))
+            chosen = teams.get(force_id, []) + rng.sample(
+                others, min(len(others), rng.randint(3, 6))
+            )
             account.follows = [f.id for f in chosen]

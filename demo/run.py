@@ -18,8 +18,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import SecretStr
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from classifier.registry import resolve
+from classifier.store import classify_posts
+from crawler.fake.apps import build_app
+from crawler.fake.server import FakePlatform, Faults, serve
+from crawler.graph import run_graph
+from crawler.platforms import spec_for
+from crawler.run import run_crawl
 from demo.scoreboard import (
     Scoreboard,
     completed_graph_lists,
@@ -30,10 +37,12 @@ from demo.scoreboard import (
     score_accounts,
     score_flags,
 )
-from demo.world import SimWorld, build_world, describe
-from probity import db, keys
+from demo.simulation import SimWorld, build_world, describe
+from probity import audit, db, keys
 from probity.models import ApiKey, Flag, KeyRole, Post, utcnow
 from probity.settings import get_settings, reset_settings_cache
+from registers.sample import load_sample as load_reference_data
+from training.default import ensure_default
 
 log = logging.getLogger(__name__)
 DEMO_KEY_PREFIX = "demo:"
@@ -56,50 +65,59 @@ def _stage(name: str, board: Scoreboard) -> Iterator[None]:
     log.info("✔ %s (%.1f s)", name, board.stage_seconds[name])
 
 
-def start_platforms(sim: SimWorld, stack: ExitStack, port_base: int, rate_limit: int = 1500,
-                    rate_window: float = 15.0) -> dict[str, str]:
+def start_platforms(
+    sim: SimWorld,
+    stack: ExitStack,
+    port_base: int,
+    rate_limit: int = 1500,
+    rate_window: float = 15.0,
+) -> dict[str, str]:
     """One fake server per platform on 127.0.0.1, with real rate-limit headers (polite crawling).
 
     Fixed ports: a platform's base URL is its identity (a Mastodon id means something only on
     its instance), so a second run must find the same URLs to crawl incrementally.
     """
-    from crawler.fake.apps import build_app
-    from crawler.fake.server import FakePlatform, Faults, serve
-
     urls = {}
     for offset, platform in enumerate(PLATFORMS):
-        state = FakePlatform(platform, sim.world, faults=Faults(rate_limit=rate_limit, rate_window=rate_window),
-                             require_bearer=platform == "x")
+        state = FakePlatform(
+            platform,
+            sim.world,
+            faults=Faults(rate_limit=rate_limit, rate_window=rate_window),
+            require_bearer=platform == "x",
+        )
         urls[platform] = stack.enter_context(serve(build_app(state), port=port_base + offset))
     return urls
 
 
 def _crawl(board: Scoreboard, sim: SimWorld, urls: dict[str, str]) -> None:
-    from crawler.graph import run_graph
-    from crawler.platforms import spec_for
-    from crawler.run import run_crawl
-
     used: dict[str, int] = {}
     graph: dict[str, Any] = {}
     # The demo operator holds a user token for its own Mastodon instance, so account search
     # pages (without one, Mastodon serves the first page only).
-    settings = get_settings().model_copy(update={"mastodon_token": {urls["mastodon"]: SecretStr("demo")}})
+    settings = get_settings().model_copy(
+        update={"mastodon_token": {urls["mastodon"]: SecretStr("demo")}}
+    )
     with _stage("discover and identify", board):
         for platform in PLATFORMS:
             # A platform without account search (X) is found by the graph alone: no handle list.
             if spec_for(platform).account_search:
-                summary = run_crawl("discover", platform, base_url=urls[platform], settings=settings)
+                summary = run_crawl(
+                    "discover", platform, base_url=urls[platform], settings=settings
+                )
                 used[f"discover_{platform}"] = summary.stats.requests
             before = completed_graph_lists(platform)
             walked = run_graph(platform, base_url=urls[platform], settings=settings)
             used[f"graph_{platform}"] = walked.stats.requests
             lists = completed_graph_lists(platform) - before
             seeds = walked.counts.get("seeds", 0) + walked.counts.get("seeds_missing", 0)
-            graph[platform] = {"used": walked.stats.requests,
-                               "minimum": minimum_graph_requests(sim, platform, lists, seeds),
-                               "lists": len(lists), "seeds_found": walked.counts.get("seeds", 0),
-                               "seeds_missing": walked.counts.get("seeds_missing", 0),
-                               "budget_stopped": bool(walked.counts.get("budget_stopped"))}
+            graph[platform] = {
+                "used": walked.stats.requests,
+                "minimum": minimum_graph_requests(sim, platform, lists, seeds),
+                "lists": len(lists),
+                "seeds_found": walked.counts.get("seeds", 0),
+                "seeds_missing": walked.counts.get("seeds_missing", 0),
+                "budget_stopped": bool(walked.counts.get("budget_stopped")),
+            }
     board.requests["graph"] = graph
     with _stage("crawl posts", board):
         posts_used = 0
@@ -111,10 +129,6 @@ def _crawl(board: Scoreboard, sim: SimWorld, urls: dict[str, str]) -> None:
 
 
 def _classify(board: Scoreboard) -> None:
-    from classifier.registry import resolve
-    from classifier.store import classify_posts
-    from training.default import ensure_default
-
     with _stage("classify", board):
         with db.session_scope() as session:
             version = ensure_default(session)
@@ -128,31 +142,71 @@ def _demo_keys(forces: list[str]) -> dict[str, str]:
     """Fresh demo keys (an analyst and two forces); earlier demo keys are revoked."""
     created = {}
     with db.session_scope() as session:
-        for old in session.scalars(select(ApiKey).where(ApiKey.name.like(f"{DEMO_KEY_PREFIX}%"),
-                                                        ApiKey.revoked_at.is_(None))):
+        for old in session.scalars(
+            select(ApiKey).where(
+                ApiKey.name.like(f"{DEMO_KEY_PREFIX}%"), ApiKey.revoked_at.is_(None)
+            )
+        ):
             old.revoked_at = utcnow()
-        created["analyst"] = keys.create_key(session, KeyRole.analyst, name=f"{DEMO_KEY_PREFIX}analyst").key
+            audit.record_cli(
+                session,
+                "keys.revoke",
+                object_type="api_key",
+                object_id=old.prefix,
+                detail={"by": "probity demo"},
+            )
+        made = [keys.create_key(session, KeyRole.analyst, name=f"{DEMO_KEY_PREFIX}analyst")]
+        created["analyst"] = made[0].key
         for force_id in forces:
-            created[f"force {force_id}"] = keys.create_key(session, KeyRole.force, force_id=force_id,
-                                                           name=f"{DEMO_KEY_PREFIX}{force_id}").key
+            made.append(
+                keys.create_key(
+                    session, KeyRole.force, force_id=force_id, name=f"{DEMO_KEY_PREFIX}{force_id}"
+                )
+            )
+            created[f"force {force_id}"] = made[-1].key
+        for new in made:
+            audit.record_cli(
+                session,
+                "keys.create",
+                object_type="api_key",
+                object_id=new.record.prefix,
+                force_id=new.record.force_id,
+                detail={
+                    "role": new.record.role.value,
+                    "force_id": new.record.force_id,
+                    "by": "probity demo",
+                },
+            )
     return created
 
 
 def _busiest_forces(n: int = 2) -> list[str]:
-    from sqlalchemy import func
-
     with db.session_scope() as session:
-        rows = session.execute(select(Flag.force_id, func.count()).where(Flag.force_id.is_not(None))
-                               .group_by(Flag.force_id).order_by(func.count().desc(), Flag.force_id)).all()
-    forces = [f for f, _ in rows if f is not None][:n]
-    return forces + [f for f in ("metropolitan", "west-midlands") if f not in forces][: n - len(forces)]
+        rows = session.execute(
+            select(Flag.force_id, func.count())
+            .where(Flag.force_id.is_not(None))
+            .group_by(Flag.force_id)
+            .order_by(func.count().desc(), Flag.force_id)
+        ).all()
+    forces = [f for f, _ in rows if f is not None][:n]  # the query already excludes None
+    return (
+        forces
+        + [f for f in ("metropolitan", "west-midlands") if f not in forces][: n - len(forces)]
+    )
 
 
-def run_demo(seed: int = 2026, scale: float = 1.0, *, load_sample: bool = True,
-             on_stage: Callable[[str], Any] = lambda name: None) -> DemoResult:
+def run_demo(
+    seed: int = 2026,
+    scale: float = 1.0,
+    *,
+    load_sample: bool = True,
+    on_stage: Callable[[str], Any] = lambda name: None,
+) -> DemoResult:
     """Run every stage except serving; returns the scoreboard and the demo keys."""
     if not get_settings().x_bearer_token:
-        os.environ["PROBITY_X_BEARER_TOKEN"] = "demo-fake-x-token"  # the fake X server checks for one
+        os.environ["PROBITY_X_BEARER_TOKEN"] = (
+            "demo-fake-x-token"  # the fake X server checks for one
+        )
         reset_settings_cache()
     board = Scoreboard()
     with _stage("database", board):
@@ -161,23 +215,25 @@ def run_demo(seed: int = 2026, scale: float = 1.0, *, load_sample: bool = True,
         sim = build_world(seed, scale)
         board.world = describe(sim)
     with db.session_scope() as session:
-        first_crawl = session.scalar(select(Post.id).where(~Post.platform_id.like("sample-%")).limit(1)) is None
+        first_crawl = (
+            session.scalar(select(Post.id).where(~Post.platform_id.like("sample-%")).limit(1))
+            is None
+        )
     with ExitStack() as stack:
         with _stage("fake platforms", board):
             urls = start_platforms(sim, stack, get_settings().demo_port_base)
         _crawl(board, sim, urls)
     _classify(board)
     if load_sample:
-        from registers.sample import load_sample as load
-
         with _stage("reference data return", board), db.session_scope() as session:
-            load(session)
+            load_reference_data(session)
     with _stage("score", board), db.session_scope() as session:
         board.accounts = score_accounts(session, sim)
         board.flags = score_flags(session, sim)
         page_size = get_settings().crawl_page_size
-        board.requests["posts_minimum"] = minimum_post_requests(sim, crawled_accounts(session), page_size,
-                                                                first_crawl)
+        board.requests["posts_minimum"] = minimum_post_requests(
+            sim, crawled_accounts(session), page_size, first_crawl
+        )
         board.requests["first_crawl"] = first_crawl
         board.requests["page_size"] = page_size
     result = DemoResult(board, _demo_keys(_busiest_forces()), urls)

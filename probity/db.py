@@ -4,18 +4,25 @@ from __future__ import annotations
 
 import itertools
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+import threading
+import weakref
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from probity.forces import FORCES
 from probity.models import Base, ForceRow
+from probity.settings import get_settings
+
+if TYPE_CHECKING:  # alembic is imported when a migration runs, not with every engine
+    from alembic.config import Config
 
 log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -39,16 +46,42 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
 
+        _add_writer_queue(engine)
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
+_WRITER_QUEUES: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
+_HOLDS_QUEUE = "probity_holds_writer_queue"
+
+
+def _add_writer_queue(engine: Engine) -> None:
+    """Threads of one process wait for SQLite's write lock on a Python lock instead.
+
+    SQLite's busy handler polls with sleeps of up to 100 ms, so under 20 concurrent writers an
+    unlucky one keeps losing and waits seconds; a blocking lock hands the database over at once.
+    Writers in other processes still meet ``busy_timeout``. Released when the transaction ends.
+    """
+    _WRITER_QUEUES[engine] = threading.Lock()
+
+    def release(conn: Any, *_: Any) -> None:
+        info = conn.info if hasattr(conn, "info") else None
+        if info is not None and info.pop(_HOLDS_QUEUE, False):
+            _WRITER_QUEUES[engine].release()
+
+    event.listen(engine, "commit", release)
+    event.listen(engine, "rollback", release)
+
+    @event.listens_for(engine, "checkin")
+    def _checkin(_dbapi: Any, record: Any) -> None:  # a connection returned mid-transaction
+        if record.info.pop(_HOLDS_QUEUE, False):
+            _WRITER_QUEUES[engine].release()
+
+
 def get_engine(url: str | None = None) -> Engine:
     """The shared engine for ``url`` (default: the configured database, resolved on each call)."""
-    from probity.settings import get_settings
-
     return _engine_for(url or get_settings().resolved_database_url)
 
 
@@ -57,7 +90,42 @@ def _engine_for(url: str) -> Engine:
     return make_engine(url)
 
 
+def clear_engine_cache() -> None:
+    """Forget the cached engines (after the configured database changes, as in tests)."""
+    _engine_for.cache_clear()
+
+
+# Older spelling, kept for callers that still use it.
 get_engine.cache_clear = _engine_for.cache_clear  # type: ignore[attr-defined]
+
+
+def lock_for_write(session: Session) -> None:
+    """Make the session's transaction a serialised write transaction, before it reads what it
+    will change.
+
+    SQLite (pysqlite's default mode) runs SELECTs outside any transaction and opens a deferred
+    one at the first write, so a read-then-write (the audit chain's head, a flag's status) can
+    interleave with another writer's. ``BEGIN IMMEDIATE`` takes the database's write lock now,
+    waiting up to ``busy_timeout``; every read after it sees the latest committed state. If the
+    transaction has already written it holds that lock, so there is nothing to do.
+    PostgreSQL serialises per object instead (``SELECT … FOR UPDATE``, advisory locks): no-op.
+    """
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    session.flush()  # pending writes first: they open (and then hold) the write transaction
+    connection = session.connection()
+    dbapi = connection.connection.dbapi_connection
+    if dbapi is not None and not dbapi.in_transaction:
+        queue = _WRITER_QUEUES.get(connection.engine)
+        if queue is not None and not connection.info.get(_HOLDS_QUEUE):
+            queue.acquire()
+            connection.info[_HOLDS_QUEUE] = True
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            if connection.info.pop(_HOLDS_QUEUE, False) and queue is not None:
+                queue.release()
+            raise
 
 
 def session_factory(engine: Engine | None = None) -> sessionmaker[Session]:
@@ -106,7 +174,11 @@ def upsert(
     statement, so no statement outgrows either engine's limits. Returns the number of rows given.
     """
     dialect = session.get_bind().dialect.name
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}.get(dialect)
+    inserts: dict[str, Callable[[type[Base]], postgresql.Insert | sqlite.Insert]] = {
+        "postgresql": postgresql.insert,
+        "sqlite": sqlite.insert,
+    }
+    insert = inserts.get(dialect)
     if insert is None:
         raise NotImplementedError(f"upsert is not implemented for {dialect}")
     table: Any = model.__table__
@@ -119,10 +191,14 @@ def upsert(
     for first in rows:
         width = max(1, len(first))
         size = max(1, min(batch_size, MAX_PARAMETERS // width))
-        columns = update_columns if update_columns is not None else [c for c in first if c not in keys]
+        columns = (
+            update_columns if update_columns is not None else [c for c in first if c not in keys]
+        )
         stmt: Any = insert(table)
         if columns:
-            stmt = stmt.on_conflict_do_update(index_elements=list(keys), set_={c: stmt.excluded[c] for c in columns})
+            stmt = stmt.on_conflict_do_update(
+                index_elements=list(keys), set_={c: stmt.excluded[c] for c in columns}
+            )
         else:
             stmt = stmt.on_conflict_do_nothing(index_elements=list(keys))
         # one cached statement run executemany-style (psycopg pipelines it; sqlite3 loops in C)
@@ -132,7 +208,7 @@ def upsert(
     return total
 
 
-def alembic_config(url: str) -> Any:
+def alembic_config(url: str) -> Config:
     from alembic.config import Config
 
     cfg = Config()
@@ -145,8 +221,6 @@ def upgrade(url: str | None = None, revision: str = "head") -> None:
     """Migrate the database to ``revision`` and synchronise the forces reference table."""
     from alembic import command
 
-    from probity.settings import get_settings
-
     url = url or get_settings().resolved_database_url
     engine = get_engine(url)
     with engine.begin() as connection:
@@ -156,7 +230,9 @@ def upgrade(url: str | None = None, revision: str = "head") -> None:
     if revision == "head":
         with session_scope(engine) as session:
             sync_forces(session)
-    log.info("database at %s is at %s", make_url(url).render_as_string(hide_password=True), revision)
+    log.info(
+        "database at %s is at %s", make_url(url).render_as_string(hide_password=True), revision
+    )
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -168,11 +244,14 @@ def current_revision(engine: Engine) -> str | None:
 
 def sync_forces(session: Session) -> None:
     """Make the forces table equal the reference data (idempotent)."""
-    from probity.forces import FORCES
-
     rows = [
-        {"id": f.id, "name": f.name, "territorial": f.territorial,
-         "aliases": [*f.abbreviations, *f.aliases], "handles": list(f.handles)}
+        {
+            "id": f.id,
+            "name": f.name,
+            "territorial": f.territorial,
+            "aliases": [*f.abbreviations, *f.aliases],
+            "handles": list(f.handles),
+        }
         for f in FORCES
     ]
     upsert(session, ForceRow, rows, keys=["id"])

@@ -50,4 +50,16 @@ class InputFileError(ProbityError):
         shown = "\n".join(f"  {e}" for e in errors[: self.SHOWN])
         hidden = self.total - min(len(errors), self.SHOWN)
         more = f"\n  … and {hidden} more" if hidden > 0 else ""
-        super().__init__(f"{source}: rejected, nothing imported ({self.total} problem(s)):\n{shown}{more}")
+        super().__init__(
+            f"{source}: rejected, nothing imported ({self.total} problem(s)):\n{shown}{more}"
+        )
+
+
+class Conflict(InvalidTransition):
+    """A state change lost to another one, or named a version that is no longer current.
+
+    ``current`` is the object's state now (status, version, …), so the caller can decide again."""
+
+    def __init__(self, message: str, current: dict[str, object]):
+        super().__init__(message)
+        self.current = current

@@ -49,15 +49,23 @@ def create_key(
 ) -> NewKey:
     role = KeyRole(role)
     if force_id is not None and force_id not in FORCE_IDS:
-        raise ProbityError(f"unknown force id {force_id!r}; run 'probity forces' to list the 44 ids")
+        raise ProbityError(
+            f"unknown force id {force_id!r}; run 'probity forces' to list the 44 ids"
+        )
     if role is KeyRole.force and force_id is None:
         raise ProbityError("a 'force' key needs --force: it sees exactly one force's data")
     if role in (KeyRole.admin, KeyRole.researcher) and force_id is not None:
-        raise ProbityError(f"a '{role.value}' key is national; --force applies to 'force' and 'analyst' keys")
+        raise ProbityError(
+            f"a '{role.value}' key is national; --force applies to 'force' and 'analyst' keys"
+        )
     key = f"{KEY_SCHEME}_{secrets.token_hex(4)}_{secrets.token_urlsafe(32)}"
     record = ApiKey(
-        prefix=key_prefix(key), key_hash=hash_key(key), name=name, role=role,
-        force_id=force_id, expires_at=expires_at,
+        prefix=key_prefix(key),
+        key_hash=hash_key(key),
+        name=name,
+        role=role,
+        force_id=force_id,
+        expires_at=expires_at,
     )
     session.add(record)
     session.flush()

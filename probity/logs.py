@@ -20,7 +20,9 @@ def setup_logging(level: str = "INFO") -> None:
         root.setLevel(level.upper())
         return
     handler = RichHandler(console=stderr_console, show_path=False, rich_tracebacks=False)
-    logging.basicConfig(level=level.upper(), format="%(message)s", datefmt="[%X]", handlers=[handler])
+    logging.basicConfig(
+        level=level.upper(), format="%(message)s", datefmt="[%X]", handlers=[handler]
+    )
     for noisy in ("httpx", "httpcore", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 

@@ -16,6 +16,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from probity.errors import ConfigurationError
 
 DEV_SECRET_KEY = "dev-only-insecure-secret-key-change-me"
+DEV_AUDIT_KEY = "dev-only-insecure-audit-key-change-me"
 
 
 class Settings(BaseSettings):
@@ -27,6 +28,8 @@ class Settings(BaseSettings):
     data_dir: Path = Path("var")
     database_url: str = ""  # empty: a SQLite file inside data_dir
     secret_key: SecretStr = SecretStr(DEV_SECRET_KEY)
+    # Keys the audit chain (HMAC). Kept out of the database so a DBA cannot recompute the chain.
+    audit_key: SecretStr = SecretStr(DEV_AUDIT_KEY)
     log_level: str = "INFO"
     shared_data_dir: Path = Path("../shared/data")
     models_dir: Path = Field(default=Path(""), description="empty: data_dir/models")
@@ -42,13 +45,17 @@ class Settings(BaseSettings):
     x_bearer_token: SecretStr | None = None
 
     # crawler
-    crawl_page_size: int = 100  # items per page asked for (each platform caps it at its own maximum)
+    crawl_page_size: int = (
+        100  # items per page asked for (each platform caps it at its own maximum)
+    )
     crawl_max_retries: int = 4  # per request, for 429s, 5xx and timeouts
     crawl_backoff_seconds: float = 1.0  # first backoff step; doubles each retry, +-50% jitter
     crawl_max_sleep: float = 900.0  # no single sleep is longer than this (seconds)
     crawl_timeout: float = 30.0  # per request (seconds)
     crawl_max_empty_pages: int = 3  # empty pages with a cursor followed in a row before stopping
-    crawl_graph_budget: int = 5000  # requests one graph-discovery run may make per platform base URL
+    crawl_graph_budget: int = (
+        5000  # requests one graph-discovery run may make per platform base URL
+    )
 
     # demo (probity demo): first of three loopback ports for the fake Bluesky, Mastodon and X
     demo_port_base: int = 8701
@@ -62,7 +69,9 @@ class Settings(BaseSettings):
 
     # API and web UI (api/)
     max_body_bytes: int = 64 * 1024  # larger request bodies are refused with 413
-    max_import_bytes: int = 256 * 1024 * 1024  # register files uploaded to the import route (streamed to disk)
+    max_import_bytes: int = (
+        256 * 1024 * 1024
+    )  # register files uploaded to the import route (streamed to disk)
     ui_session_hours: int = 8  # lifetime of the web UI's signed session cookie
 
     @property
@@ -73,7 +82,9 @@ class Settings(BaseSettings):
 
     @property
     def resolved_models_dir(self) -> Path:
-        return self.models_dir if str(self.models_dir) not in ("", ".") else self.data_dir / "models"
+        return (
+            self.models_dir if str(self.models_dir) not in ("", ".") else self.data_dir / "models"
+        )
 
     @property
     def is_production(self) -> bool:
@@ -86,7 +97,16 @@ class Settings(BaseSettings):
         problems: list[str] = []
         secret = self.secret_key.get_secret_value()
         if secret == DEV_SECRET_KEY or len(secret) < 32:
-            problems.append("PROBITY_SECRET_KEY must be set to a random value of at least 32 characters")
+            problems.append(
+                "PROBITY_SECRET_KEY must be set to a random value of at least 32 characters"
+            )
+        audit_key = self.audit_key.get_secret_value()
+        if audit_key == DEV_AUDIT_KEY or len(audit_key) < 32:
+            problems.append(
+                "PROBITY_AUDIT_KEY must be set to a random value of at least 32 characters"
+            )
+        elif audit_key == secret:
+            problems.append("PROBITY_AUDIT_KEY must differ from PROBITY_SECRET_KEY")
         if not self.database_url:
             problems.append("PROBITY_DATABASE_URL must be set explicitly in production")
         if problems:

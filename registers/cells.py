@@ -62,7 +62,9 @@ def _force(_: Column, __: int | None) -> Parser:
     def convert(value: Any) -> str:
         force = str(value).lower()
         if force not in FORCE_IDS:
-            raise ValueError(f"unknown force {value!r}: use a data.police.uk id such as 'kent' (see `probity forces`)")
+            raise ValueError(
+                f"unknown force {value!r}: use a data.police.uk id such as 'kent' (see `probity forces`)"
+            )
         return force
 
     return convert
@@ -147,6 +149,11 @@ def _choice(column: Column, __: int | None) -> Parser:
 
 
 _CONVERTERS: dict[Kind, Callable[[Column, int | None], Parser]] = {
-    Kind.text: _text, Kind.force: _force, Kind.date: _date, Kind.money: _money, Kind.yes_no: _yes_no,
-    Kind.accepted: _accepted, Kind.choice: _choice,
+    Kind.text: _text,
+    Kind.force: _force,
+    Kind.date: _date,
+    Kind.money: _money,
+    Kind.yes_no: _yes_no,
+    Kind.accepted: _accepted,
+    Kind.choice: _choice,
 }

@@ -54,7 +54,9 @@ def _check_row(template: Template, row: dict[str, Any]) -> list[tuple[str, str]]
         if not needs_scope and row["media_scope"]:
             problems.append(("media_scope", "only media cases have a media scope"))
         if row["closed_on"] and row["closed_on"] < row["opened_on"]:
-            problems.append(("closed_on", f"{row['closed_on']} is before opened_on {row['opened_on']}"))
+            problems.append(
+                ("closed_on", f"{row['closed_on']} is before opened_on {row['opened_on']}")
+            )
     return problems
 
 
@@ -81,7 +83,9 @@ def _control_character(text: str) -> str | None:
     return f"contains a control character (U+{ord(char):04X} {name}) at character {found.start() + 1}: remove it"
 
 
-def _header(template: Template, rows: Iterator[tuple[int, Cells]], source: str, force_id: str | None) -> list[str]:
+def _header(
+    template: Template, rows: Iterator[tuple[int, Cells]], source: str, force_id: str | None
+) -> list[str]:
     """Column names by position ('' for a blank heading), or InputFileError naming each problem."""
     try:
         _, cells = next(rows)
@@ -91,7 +95,9 @@ def _header(template: Template, rows: Iterator[tuple[int, Cells]], source: str, 
         raise InputFileError(source, [RowError(exc.row, None, exc.reason)]) from None
     header = [str(h).strip().lower() for h in cells]
     if not any(header):
-        raise InputFileError(source, [RowError(1, None, "the file is empty: expected a header row")])
+        raise InputFileError(
+            source, [RowError(1, None, "the file is empty: expected a header row")]
+        )
     errors: list[RowError] = []
     known = set(template.column_names)
     first: dict[str, int] = {}
@@ -101,22 +107,43 @@ def _header(template: Template, rows: Iterator[tuple[int, Cells]], source: str, 
         if (problem := _control_character(name)) is not None:
             errors.append(RowError(1, repr(name), problem))
         elif name in first:
-            errors.append(RowError(1, name, f"appears twice (columns {first[name]} and {position}): "
-                                            "keep one, or the later would silently win"))
+            errors.append(
+                RowError(
+                    1,
+                    name,
+                    f"appears twice (columns {first[name]} and {position}): "
+                    "keep one, or the later would silently win",
+                )
+            )
         elif name not in known:
-            errors.append(RowError(1, name, f"unknown column; the {template.name} template has: "
-                                            f"{', '.join(template.column_names)}"))
+            errors.append(
+                RowError(
+                    1,
+                    name,
+                    f"unknown column; the {template.name} template has: "
+                    f"{', '.join(template.column_names)}",
+                )
+            )
         first.setdefault(name, position)
     for column in template.columns:
-        if column.name not in first and column.required and not (column.kind is Kind.force and force_id):
+        if (
+            column.name not in first
+            and column.required
+            and not (column.kind is Kind.force and force_id)
+        ):
             errors.append(RowError(1, column.name, "missing required column"))
     if errors:
         raise InputFileError(source, errors)
     return header
 
 
-def _entries(template: Template, header: list[str], rows: Iterator[tuple[int, Cells]], problems: _Problems,
-             force_id: str | None) -> Iterator[tuple[Any, ...]]:
+def _entries(
+    template: Template,
+    header: list[str],
+    rows: Iterator[tuple[int, Cells]],
+    problems: _Problems,
+    force_id: str | None,
+) -> Iterator[tuple[Any, ...]]:
     """``(row number, *typed values)`` for each entry whose key could be read; every problem goes
     to ``problems`` (a row with a problem is still staged, so its duplicates are found too)."""
     model_columns = template.model.__table__.c
@@ -125,7 +152,14 @@ def _entries(template: Template, header: list[str], rows: Iterator[tuple[int, Ce
         kind = model_columns[column.attribute].type
         limit = kind.length if column.kind is Kind.text and isinstance(kind, String) else None
         position = header.index(column.name) if column.name in header else None
-        plan.append((column.name, position, cell_parser(column, limit), column.kind is Kind.force and force_id))
+        plan.append(
+            (
+                column.name,
+                position,
+                cell_parser(column, limit),
+                column.kind is Kind.force and force_id,
+            )
+        )
     required = [i for i, column in enumerate(template.columns) if column.required]
     force_at = next(i for i, column in enumerate(template.columns) if column.kind is Kind.force)
     width = len(header)
@@ -136,7 +170,9 @@ def _entries(template: Template, header: list[str], rows: Iterator[tuple[int, Ce
             if not joined.strip():
                 continue  # blank lines are not entries
             if len(cells) > width and any(t.strip() for t in texts[width:]):
-                problems.add(number, None, f"{len(cells)} cells, but the header names {width} columns")
+                problems.add(
+                    number, None, f"{len(cells)} cells, but the header names {width} columns"
+                )
             # the cheap whole-row tests first; the cell at fault is looked for only when they fail
             suspect = CONTROL.search(joined) is not None or len(joined) > MAX_CELL_CHARS
             values: list[Any] = []
@@ -154,7 +190,9 @@ def _entries(template: Template, header: list[str], rows: Iterator[tuple[int, Ce
                     problems.add(number, name, str(exc))
                     values.append(None)
             if force_id and values[force_at] and values[force_at] != force_id:
-                problems.add(number, "force", f"{values[force_at]!r}, but this import is for {force_id!r}")
+                problems.add(
+                    number, "force", f"{values[force_at]!r}, but this import is for {force_id!r}"
+                )
             if any(values[i] is None for i in required):
                 continue  # cross-column rules and the key need every required value
             if template.name == "investigations":
@@ -163,8 +201,15 @@ def _entries(template: Template, header: list[str], rows: Iterator[tuple[int, Ce
                     problems.add(number, column_name, why)
             yield (number, *values)
     except ReadAbort as exc:
-        where = None if exc.column is None else (header[exc.column] if exc.column < width and header[exc.column]
-                                                 else f"#{exc.column + 1}")
+        where = (
+            None
+            if exc.column is None
+            else (
+                header[exc.column]
+                if exc.column < width and header[exc.column]
+                else f"#{exc.column + 1}"
+            )
+        )
         problems.add(exc.row, where, exc.reason)
 
 
@@ -174,8 +219,13 @@ def _cell_problem(value: str) -> str | None:
     return _control_character(value)
 
 
-def import_register(session: Session, register: str, path: Path, force_id: str | None = None,
-                    source: str | None = None) -> ImportSummary:
+def import_register(
+    session: Session,
+    register: str,
+    path: Path,
+    force_id: str | None = None,
+    source: str | None = None,
+) -> ImportSummary:
     """Check every row, then write them all; nothing is written unless every row is valid.
 
     Runs in the caller's transaction (the caller commits, or rolls back on an error). ``source``

@@ -60,14 +60,23 @@ def _csv_lines(stream: BinaryIO, state: _CsvState) -> Iterator[str]:
     first = True
     while raw := stream.readline(MAX_LINE_BYTES):
         if len(raw) == MAX_LINE_BYTES and not raw.endswith(b"\n"):
-            raise ReadAbort(state.row, None, f"a line longer than {MAX_LINE_BYTES:,} bytes: not a register "
-                                             "CSV (or a quote that is never closed)")
+            raise ReadAbort(
+                state.row,
+                None,
+                f"a line longer than {MAX_LINE_BYTES:,} bytes: not a register "
+                "CSV (or a quote that is never closed)",
+            )
         try:
             line = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise ReadAbort(state.row, None, (
-                f"not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {state.offset + exc.start}); "
-                "save the file as 'CSV UTF-8' and import it again")) from None
+            raise ReadAbort(
+                state.row,
+                None,
+                (
+                    f"not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {state.offset + exc.start}); "
+                    "save the file as 'CSV UTF-8' and import it again"
+                ),
+            ) from None
         if first:
             line, first = line.removeprefix("\ufeff"), False
         state.offset += len(raw)
@@ -93,12 +102,20 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, Cells]]:
             except csv.Error as exc:
                 limit = csv.field_size_limit()
                 if "field larger than field limit" in str(exc):
-                    raise ReadAbort(state.row, _long_field(state.lines, limit), (
-                        f"a field longer than {limit:,} characters (a cell holds at most {MAX_CELL_CHARS:,}); "
-                        "often a quote that is never closed")) from None
+                    raise ReadAbort(
+                        state.row,
+                        _long_field(state.lines, limit),
+                        (
+                            f"a field longer than {limit:,} characters (a cell holds at most {MAX_CELL_CHARS:,}); "
+                            "often a quote that is never closed"
+                        ),
+                    ) from None
                 if "unexpected end of data" in str(exc):
-                    raise ReadAbort(state.row, _long_field(state.lines, limit), (
-                        "a quoted field is never closed (the file ends inside it)")) from None
+                    raise ReadAbort(
+                        state.row,
+                        _long_field(state.lines, limit),
+                        ("a quoted field is never closed (the file ends inside it)"),
+                    ) from None
                 raise ReadAbort(state.row, None, f"not valid CSV: {exc}") from None
             if state.row > MAX_ROWS:
                 raise ReadAbort(state.row, None, f"more than {MAX_ROWS:,} rows: split the file")
@@ -119,7 +136,7 @@ def _long_field(lines: list[str], limit: int) -> int | None:
     while i < len(text):
         ch = text[i]
         if quoted:
-            if ch == '"' and text[i + 1: i + 2] == '"':
+            if ch == '"' and text[i + 1 : i + 2] == '"':
                 i += 1
             elif ch == '"':
                 quoted = False
@@ -150,9 +167,13 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, Cells]]:
         rows, columns = sheet.max_row or 0, sheet.max_column or 0
         if rows > MAX_ROWS or columns > MAX_COLUMNS:
             # read-only mode pads every row to the declared width, so this is refused unread
-            raise ReadAbort(1, None, f"the sheet declares {rows:,} rows × {columns:,} columns "
-                                     f"({sheet.calculate_dimension()}); at most {MAX_ROWS:,} rows × "
-                                     f"{MAX_COLUMNS} columns are read: delete the unused cells or save as CSV")
+            raise ReadAbort(
+                1,
+                None,
+                f"the sheet declares {rows:,} rows × {columns:,} columns "
+                f"({sheet.calculate_dimension()}); at most {MAX_ROWS:,} rows × "
+                f"{MAX_COLUMNS} columns are read: delete the unused cells or save as CSV",
+            )
         # the declared size would pad or truncate rows; without it they come as stored, so a
         # stray cell beyond a too-small declared width is seen, not silently dropped
         sheet.reset_dimensions()
@@ -164,7 +185,9 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, Cells]]:
             except StopIteration:
                 return
             except Exception as exc:  # noqa: BLE001 - a damaged sheet raises parser errors of many types
-                raise ReadAbort(number + 1, None, f"the sheet cannot be read from here on: {exc}") from None
+                raise ReadAbort(
+                    number + 1, None, f"the sheet cannot be read from here on: {exc}"
+                ) from None
             number += 1
             if number > MAX_ROWS:
                 raise ReadAbort(number, None, f"more than {MAX_ROWS:,} rows: split the file")
@@ -185,5 +208,9 @@ def _check_unpacked_size(path: Path) -> None:
     shared = sum(p.file_size for p in parts if p.filename.lower().endswith("sharedstrings.xml"))
     total = sum(p.file_size for p in parts)
     if shared > MAX_SHARED_STRINGS_BYTES or total > MAX_UNPACKED_BYTES:
-        raise ReadAbort(1, None, f"the workbook unpacks to {total:,} bytes ({shared:,} of shared text); "
-                                 f"at most {MAX_UNPACKED_BYTES:,} ({MAX_SHARED_STRINGS_BYTES:,}) are read: save as CSV")
+        raise ReadAbort(
+            1,
+            None,
+            f"the workbook unpacks to {total:,} bytes ({shared:,} of shared text); "
+            f"at most {MAX_UNPACKED_BYTES:,} ({MAX_SHARED_STRINGS_BYTES:,}) are read: save as CSV",
+        )

@@ -64,9 +64,16 @@ class Staging:
             # enum columns carry CHECK constraints; values are validated already, so plain text
             staged_type: Any = String(kind.length) if isinstance(kind, Enum) else kind
             columns.append(Column(name, staged_type))
-        options: dict[str, Any] = {"postgresql_on_commit": "DROP"} if self.dialect == "postgresql" else {}
-        self.table = Table(f"import_staging_{uuid.uuid4().hex[:12]}", MetaData(), *columns,
-                           prefixes=["TEMPORARY"], **options)
+        options: dict[str, Any] = (
+            {"postgresql_on_commit": "DROP"} if self.dialect == "postgresql" else {}
+        )
+        self.table = Table(
+            f"import_staging_{uuid.uuid4().hex[:12]}",
+            MetaData(),
+            *columns,
+            prefixes=["TEMPORARY"],
+            **options,
+        )
         if self.dialect == "sqlite":
             _drop_leftovers(session)
         self.table.create(session.connection())
@@ -76,7 +83,10 @@ class Staging:
         if self.dialect == "postgresql":
             raw: Any = self.session.connection().connection.driver_connection
             names = ", ".join(f'"{c.name}"' for c in self.table.columns)
-            with raw.cursor() as cursor, cursor.copy(f'COPY "{self.table.name}" ({names}) FROM STDIN') as copy:
+            with (
+                raw.cursor() as cursor,
+                cursor.copy(f'COPY "{self.table.name}" ({names}) FROM STDIN') as copy,
+            ):
                 for row in rows:
                     copy.write_row(row)
             return
@@ -89,8 +99,13 @@ class Staging:
         cursor = sqlite_connection.cursor()
         try:
             for batch in batched(rows, SQLITE_BATCH):
-                cursor.executemany(sql, [tuple(v if f is None or v is None else f(v) for f, v in zip(convert, row))
-                                         for row in batch])
+                cursor.executemany(
+                    sql,
+                    [
+                        tuple(v if f is None or v is None else f(v) for f, v in zip(convert, row))
+                        for row in batch
+                    ],
+                )
         finally:
             cursor.close()
 
@@ -105,14 +120,25 @@ class Staging:
     def duplicates(self, limit: int) -> tuple[list[RowError], int]:
         """The first ``limit`` rows that repeat an earlier row's key, and how many there are."""
         s, key = self.table, list(self.template.key)
-        groups = (select(*[s.c[k] for k in key], func.min(s.c[ROWNUM]).label("first"))
-                  .group_by(*[s.c[k] for k in key]).having(func.count() > 1).subquery())
-        repeats = (select(s.c[ROWNUM], groups.c.first, s.c[key[-1]])
-                   .join(groups, and_(*[s.c[k] == groups.c[k] for k in key]))
-                   .where(s.c[ROWNUM] != groups.c.first))
+        groups = (
+            select(*[s.c[k] for k in key], func.min(s.c[ROWNUM]).label("first"))
+            .group_by(*[s.c[k] for k in key])
+            .having(func.count() > 1)
+            .subquery()
+        )
+        repeats = (
+            select(s.c[ROWNUM], groups.c.first, s.c[key[-1]])
+            .join(groups, and_(*[s.c[k] == groups.c[k] for k in key]))
+            .where(s.c[ROWNUM] != groups.c.first)
+        )
         total = self.session.scalar(select(func.count()).select_from(repeats.subquery())) or 0
-        shown = self.session.execute(repeats.order_by(s.c[ROWNUM]).limit(limit)).all() if total else []
-        return [RowError(row, key[-1], f"duplicate of row {first} ({value!r})") for row, first, value in shown], total
+        shown = (
+            self.session.execute(repeats.order_by(s.c[ROWNUM]).limit(limit)).all() if total else []
+        )
+        return [
+            RowError(row, key[-1], f"duplicate of row {first} ({value!r})")
+            for row, first, value in shown
+        ], total
 
     def merge(self, staged: int) -> tuple[int, int, int]:
         """Write the ``staged`` rows into the register: (inserted, updated, unchanged)."""
@@ -124,17 +150,20 @@ class Staging:
         # imported_at is not refreshed, so re-importing an identical file changes nothing
         changed = or_(*[t.c[f].is_distinct_from(s.c[f]) for f in self.nonkey])
         result: Any = self.session.execute(
-            update(t).where(same_key, changed).values({f: s.c[f] for f in self.nonkey}))
+            update(t).where(same_key, changed).values({f: s.c[f] for f in self.nonkey})
+        )
         updated: int = result.rowcount
         matched = self.session.scalar(select(func.count()).select_from(s.join(t, same_key))) or 0
         now = bindparam("imported_at", datetime.now(UTC), type_=t.c.imported_at.type)
         insert: Any = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[self.dialect](t)
         statement: Any = insert.from_select(
             [*self.fields, "imported_at"],
-            select(*[s.c[f] for f in self.fields], now).where(~exists().where(same_key)))
+            select(*[s.c[f] for f in self.fields], now).where(~exists().where(same_key)),
+        )
         # a row another writer (not an import: those hold the lock) added meanwhile is updated
-        statement = statement.on_conflict_do_update(index_elements=key,
-                                                    set_={f: statement.excluded[f] for f in self.nonkey})
+        statement = statement.on_conflict_do_update(
+            index_elements=key, set_={f: statement.excluded[f] for f in self.nonkey}
+        )
         self.session.execute(statement)
         return staged - matched, updated, matched - updated
 
@@ -149,7 +178,15 @@ def _drop_leftovers(session: Session) -> None:
     import's DROP is rolled back too and the table outlives it; the next import on the same
     connection removes it.
     """
-    names = session.execute(text("SELECT name FROM sqlite_temp_master WHERE type = 'table' "
-                                 "AND name LIKE 'import_staging_%'")).scalars().all()
+    names = (
+        session.execute(
+            text(
+                "SELECT name FROM sqlite_temp_master WHERE type = 'table' "
+                "AND name LIKE 'import_staging_%'"
+            )
+        )
+        .scalars()
+        .all()
+    )
     for name in names:
         session.execute(text(f'DROP TABLE IF EXISTS "{name}"'))

@@ -11,11 +11,12 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, cast
+from typing import Any, TypedDict, TypeVarTuple, cast
 
 from sqlalchemy import Select, distinct, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import QueryableAttribute, Session
 
+from probity.labels import LABELS
 from probity.models import (
     BusinessInterest,
     Flag,
@@ -41,7 +42,13 @@ STATUS_GROUPS = {  # the outcome groups HMIC reports; "left the service" has thr
     InvestigationStatus.left_resigned: "left_service",
     InvestigationStatus.left_retired: "left_service",
 }
-STATUS_KEYS = ("continuing", "referred_external", "no_further_action", "management_action", "left_service")
+STATUS_KEYS = (
+    "continuing",
+    "referred_external",
+    "no_further_action",
+    "management_action",
+    "left_service",
+)
 
 
 @dataclass(frozen=True)
@@ -51,26 +58,51 @@ class StatsScope:
     date_to: date | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"force": self.force_id or "national",
-                "from": self.date_from.isoformat() if self.date_from else None,
-                "to": self.date_to.isoformat() if self.date_to else None}
+        return {
+            "force": self.force_id or "national",
+            "from": self.date_from.isoformat() if self.date_from else None,
+            "to": self.date_to.isoformat() if self.date_to else None,
+        }
 
 
-def _where(stmt: Select[Any], scope: StatsScope, force_col: Any, date_col: Any, *, is_datetime: bool = False) -> Select[Any]:
+Row = TypeVarTuple("Row")
+
+
+class _DisclosureCounts(TypedDict):
+    total: int
+    by_scope: dict[str, int]
+    by_status: dict[str, int]
+    suspended: int
+
+
+def _where(
+    stmt: Select[*Row],
+    scope: StatsScope,
+    force_col: QueryableAttribute[Any],
+    date_col: QueryableAttribute[Any],
+    *,
+    is_datetime: bool = False,
+) -> Select[*Row]:
     if scope.force_id is not None:
         stmt = stmt.where(force_col == scope.force_id)
     if scope.date_from is not None:
-        lower: Any = datetime.combine(scope.date_from, time.min, tzinfo=UTC) if is_datetime else scope.date_from
+        lower: Any = (
+            datetime.combine(scope.date_from, time.min, tzinfo=UTC)
+            if is_datetime
+            else scope.date_from
+        )
         stmt = stmt.where(date_col >= lower)
     if scope.date_to is not None:
         if is_datetime:
-            stmt = stmt.where(date_col < datetime.combine(scope.date_to + timedelta(days=1), time.min, tzinfo=UTC))
+            stmt = stmt.where(
+                date_col < datetime.combine(scope.date_to + timedelta(days=1), time.min, tzinfo=UTC)
+            )
         else:
             stmt = stmt.where(date_col <= scope.date_to)
     return stmt
 
 
-def _counts(session: Session, stmt: Select[Any]) -> dict[Any, int]:
+def _counts(session: Session, stmt: Select[Any, int]) -> dict[Any, int]:
     return {key: int(n) for key, n in session.execute(stmt)}
 
 
@@ -80,18 +112,41 @@ def _value(key: Any) -> Any:
 
 def investigation_stats(session: Session, scope: StatsScope) -> dict[str, Any]:
     I = Investigation
-    rows = session.execute(_where(
-        select(I.type, I.recipient, I.media_scope, I.status, I.suspended, func.count())
-        .group_by(I.type, I.recipient, I.media_scope, I.status, I.suspended), scope, I.force_id, I.opened_on))
+    rows = session.execute(
+        _where(
+            select(
+                I.type, I.recipient, I.media_scope, I.status, I.suspended, func.count()
+            ).group_by(I.type, I.recipient, I.media_scope, I.status, I.suspended),
+            scope,
+            I.force_id,
+            I.opened_on,
+        )
+    )
     by_type: dict[str, int] = {t.value: 0 for t in InvestigationType}
     by_status = dict.fromkeys(STATUS_KEYS, 0)
-    by_type_status: dict[str, dict[str, int]] = {t.value: dict.fromkeys(STATUS_KEYS, 0) for t in InvestigationType}
+    by_type_status: dict[str, dict[str, int]] = {
+        t.value: dict.fromkeys(STATUS_KEYS, 0) for t in InvestigationType
+    }
     left_kinds = {"dismissed": 0, "resigned": 0, "retired": 0}
-    recipients: dict[str, int] = {"criminals": 0, "friends_family": 0, "personal_use": 0, "media": 0, "other": 0}
-    media = {"total": 0, "by_scope": {"local": 0, "national": 0}, "by_status": dict.fromkeys(STATUS_KEYS, 0),
-             "suspended": 0}
-    relationship = {"total": 0, "by_scope": {"local": 0, "national": 0}, "by_status": dict.fromkeys(STATUS_KEYS, 0),
-                    "suspended": 0}
+    recipients: dict[str, int] = {
+        "criminals": 0,
+        "friends_family": 0,
+        "personal_use": 0,
+        "media": 0,
+        "other": 0,
+    }
+    media: _DisclosureCounts = {
+        "total": 0,
+        "by_scope": {"local": 0, "national": 0},
+        "by_status": dict.fromkeys(STATUS_KEYS, 0),
+        "suspended": 0,
+    }
+    relationship: _DisclosureCounts = {
+        "total": 0,
+        "by_scope": {"local": 0, "national": 0},
+        "by_status": dict.fromkeys(STATUS_KEYS, 0),
+        "suspended": 0,
+    }
     suspended = 0
     for type_, recipient, media_scope, status, is_suspended, n in rows:
         group = STATUS_GROUPS[status]
@@ -101,7 +156,7 @@ def investigation_stats(session: Session, scope: StatsScope) -> dict[str, Any]:
         if group == "left_service":
             left_kinds[status.value.removeprefix("left_")] += n
         suspended += n if is_suspended else 0
-        target = None
+        target: _DisclosureCounts | None = None
         if type_ is InvestigationType.information_disclosure and recipient is not None:
             recipients[recipient.value] += n
             target = media if recipient.value == "media" else None
@@ -115,65 +170,135 @@ def investigation_stats(session: Session, scope: StatsScope) -> dict[str, Any]:
                 target["by_scope"][media_scope.value] += n
     disclosure = by_type_status[InvestigationType.information_disclosure.value]
     return {
-        "total": sum(by_type.values()), "by_type": by_type, "by_status": by_status,
-        "left_service_by_kind": left_kinds, "suspended": suspended, "by_type_and_status": by_type_status,
-        "information_disclosure": {"total": by_type["information_disclosure"], "by_recipient": recipients,
-                                   "by_status": disclosure},
-        "media_disclosure": media, "media_relationship": relationship,
+        "total": sum(by_type.values()),
+        "by_type": by_type,
+        "by_status": by_status,
+        "left_service_by_kind": left_kinds,
+        "suspended": suspended,
+        "by_type_and_status": by_type_status,
+        "information_disclosure": {
+            "total": by_type["information_disclosure"],
+            "by_recipient": recipients,
+            "by_status": disclosure,
+        },
+        "media_disclosure": media,
+        "media_relationship": relationship,
     }
 
 
 def register_stats(session: Session, scope: StatsScope) -> dict[str, Any]:
     G = GiftHospitality
-    rows = session.execute(_where(select(G.kind, G.accepted, func.count()).group_by(G.kind, G.accepted),
-                                  scope, G.force_id, G.entry_date))
+    rows = session.execute(
+        _where(
+            select(G.kind, G.accepted, func.count()).group_by(G.kind, G.accepted),
+            scope,
+            G.force_id,
+            G.entry_date,
+        )
+    )
     counts = {(kind, bool(accepted)): int(n) for kind, accepted, n in rows}
 
     def c(kind: GiftKind | None, accepted: bool | None) -> int:
-        return sum(n for (k, a), n in counts.items()
-                   if (kind is None or k is kind) and (accepted is None or a is accepted))
+        return sum(
+            n
+            for (k, a), n in counts.items()
+            if (kind is None or k is kind) and (accepted is None or a is accepted)
+        )
 
-    declining_forces = session.scalar(_where(select(func.count(distinct(G.force_id))).where(G.accepted.is_(False)),
-                                             scope, G.force_id, G.entry_date))
-    chief = session.scalar(_where(select(func.count()).where(G.chief_officer.is_(True)), scope, G.force_id,
-                                  G.entry_date))
+    declining_forces = session.scalar(
+        _where(
+            select(func.count(distinct(G.force_id))).where(G.accepted.is_(False)),
+            scope,
+            G.force_id,
+            G.entry_date,
+        )
+    )
+    chief = session.scalar(
+        _where(
+            select(func.count()).where(G.chief_officer.is_(True)), scope, G.force_id, G.entry_date
+        )
+    )
     return {
-        "total": c(None, None), "gratuities": c(GiftKind.gratuity, None), "hospitality": c(GiftKind.hospitality, None),
-        "accepted": c(None, True), "declined": c(None, False),
-        "gratuities_declined": c(GiftKind.gratuity, False), "hospitality_declined": c(GiftKind.hospitality, False),
-        "forces_with_declines": int(declining_forces or 0), "chief_officer_entries": int(chief or 0),
+        "total": c(None, None),
+        "gratuities": c(GiftKind.gratuity, None),
+        "hospitality": c(GiftKind.hospitality, None),
+        "accepted": c(None, True),
+        "declined": c(None, False),
+        "gratuities_declined": c(GiftKind.gratuity, False),
+        "hospitality_declined": c(GiftKind.hospitality, False),
+        "forces_with_declines": int(declining_forces or 0),
+        "chief_officer_entries": int(chief or 0),
     }
 
 
 def business_interest_stats(session: Session, scope: StatsScope) -> dict[str, Any]:
     B = BusinessInterest
-    by_status = {k.value: n for k, n in _counts(session, _where(
-        select(B.status, func.count()).group_by(B.status), scope, B.force_id, B.applied_on)).items()}
-    by_category = {k.value: n for k, n in _counts(session, _where(
-        select(B.category, func.count()).group_by(B.category), scope, B.force_id, B.applied_on)).items()}
+    by_status = {
+        k.value: n
+        for k, n in _counts(
+            session,
+            _where(
+                select(B.status, func.count()).group_by(B.status), scope, B.force_id, B.applied_on
+            ),
+        ).items()
+    }
+    by_category = {
+        k.value: n
+        for k, n in _counts(
+            session,
+            _where(
+                select(B.category, func.count()).group_by(B.category),
+                scope,
+                B.force_id,
+                B.applied_on,
+            ),
+        ).items()
+    }
     statuses = ("approved", "approved_with_conditions", "refused", "withdrawn", "pending")
     by_status = {s: by_status.get(s, 0) for s in statuses}
-    return {"total": sum(by_status.values()), "by_status": by_status,
-            "approved_total": by_status["approved"] + by_status["approved_with_conditions"],
-            "by_category": by_category}
+    return {
+        "total": sum(by_status.values()),
+        "by_status": by_status,
+        "approved_total": by_status["approved"] + by_status["approved_with_conditions"],
+        "by_category": by_category,
+    }
 
 
 def social_media_stats(session: Session, scope: StatsScope) -> dict[str, Any]:
     A = PlatformAccount
-    profiles = session.scalar(_where(select(func.count()).select_from(A).where(A.self_identified.is_(True)),
-                                     scope, A.force_id, A.first_seen, is_datetime=True)) or 0
+    profiles = (
+        session.scalar(
+            _where(
+                select(func.count()).select_from(A).where(A.self_identified.is_(True)),
+                scope,
+                A.force_id,
+                A.first_seen,
+                is_datetime=True,
+            )
+        )
+        or 0
+    )
     # role (issue #17): officers, specials, PCSOs, staff and volunteers are counted apart
-    by_role = cast("Select[Any]", select(A.role, func.count()).where(A.self_identified.is_(True)).group_by(A.role))
+    by_role = cast(
+        "Select[Any]",
+        select(A.role, func.count()).where(A.self_identified.is_(True)).group_by(A.role),
+    )
     role_rows = _where(by_role, scope, A.force_id, A.first_seen, is_datetime=True)
     profiles_by_role = dict.fromkeys([*(r.value for r in Role), "unknown"], 0)
     for row in session.execute(role_rows):
         profiles_by_role[_value(row[0]) if row[0] is not None else "unknown"] += int(row[1])
-    items = _where(select(ReferralItem.labels, Post.platform, Post.account_id, A.role)
-                   .join(Flag, Flag.id == ReferralItem.flag_id).join(Post, Post.id == Flag.post_id)
-                   .join(A, A.id == Post.account_id),
-                   scope, Flag.force_id, Post.created_at, is_datetime=True)
+    items = _where(
+        select(ReferralItem.labels, Post.platform, Post.account_id, A.role)
+        .join(Flag, Flag.id == ReferralItem.flag_id)
+        .join(Post, Post.id == Flag.post_id)
+        .join(A, A.id == Post.account_id),
+        scope,
+        Flag.force_id,
+        Post.created_at,
+        is_datetime=True,
+    )
     instances_by_role = dict.fromkeys(profiles_by_role, 0)
-    by_category = {"offensive": 0, "protocol": 0, "negativity": 0, "government": 0}
+    by_category: dict[str, int] = dict.fromkeys(LABELS, 0)
     by_platform: dict[str, int] = {}
     accounts: set[int] = set()
     instances = 0
@@ -185,18 +310,35 @@ def social_media_stats(session: Session, scope: StatsScope) -> dict[str, Any]:
         for label in labels:
             by_category[label] = by_category.get(label, 0) + 1
     R = Referral
-    outcomes = _counts(session, _where(select(R.outcome, func.count()).group_by(R.outcome), scope, R.force_id,
-                                       R.created_at, is_datetime=True))
+    outcomes = _counts(
+        session,
+        _where(
+            select(R.outcome, func.count()).group_by(R.outcome),
+            scope,
+            R.force_id,
+            R.created_at,
+            is_datetime=True,
+        ),
+    )
     return {
-        "profiles": int(profiles), "instances": instances, "profiles_with_instances": len(accounts),
-        "by_category": by_category, "by_platform": dict(sorted(by_platform.items())),
-        "profiles_by_role": profiles_by_role, "instances_by_role": instances_by_role,
-        "instances_referred": instances, "referrals": sum(outcomes.values()),
-        "referral_outcomes": {(_value(k) if k is not None else "not_recorded"): n for k, n in outcomes.items()},
+        "profiles": int(profiles),
+        "instances": instances,
+        "profiles_with_instances": len(accounts),
+        "by_category": by_category,
+        "by_platform": dict(sorted(by_platform.items())),
+        "profiles_by_role": profiles_by_role,
+        "instances_by_role": instances_by_role,
+        "instances_referred": instances,
+        "referrals": sum(outcomes.values()),
+        "referral_outcomes": {
+            (_value(k) if k is not None else "not_recorded"): n for k, n in outcomes.items()
+        },
     }
 
 
-def compute_stats(session: Session, scope: StatsScope, *, published: bool = False) -> dict[str, Any]:
+def compute_stats(
+    session: Session, scope: StatsScope, *, published: bool = False
+) -> dict[str, Any]:
     stats = {
         "scope": scope.as_dict(),
         "investigations": investigation_stats(session, scope),

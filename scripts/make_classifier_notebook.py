@@ -31,7 +31,7 @@ from classifier.base import read_envelope
 from classifier.kinds import load_model
 from classifier.tfidf import TfidfLogReg
 from classifier.thresholds import apply_thresholds, choose_thresholds, pr_curve
-from probity.models.review import LABELS
+from probity.labels import LABELS
 from training.corpus import load_corpus, texts_and_matrix
 from training.evaluate import per_label_metrics
 
@@ -112,7 +112,11 @@ for label in LABELS:
 
 def build() -> nbformat.NotebookNode:
     nb = new_notebook(cells=CELLS)
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     return nb
 
 
@@ -121,8 +125,9 @@ if __name__ == "__main__":
     if "--execute" in sys.argv:
         from nbclient import NotebookClient
 
-        NotebookClient(nb, timeout=300, kernel_name="python3",
-                       resources={"metadata": {"path": str(ROOT)}}).execute()
+        NotebookClient(
+            nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}
+        ).execute()
     PATH.parent.mkdir(exist_ok=True)
     nbformat.write(nb, PATH)
     print(PATH)

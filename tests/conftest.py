@@ -43,7 +43,7 @@ def _new_database_url(tmp_dir: Path) -> tuple[str, Callable[[], None]]:
     url = make_url(PG_URL).set(drivername="postgresql+psycopg", database=name)
 
     def drop() -> None:
-        probity_db.get_engine.cache_clear()
+        probity_db.clear_engine_cache()
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
@@ -72,7 +72,7 @@ def fresh_database_url(tmp_path: Path) -> Iterator[str]:
     """An empty, unmigrated database on the engine under test, removed afterwards."""
     url, drop = _new_database_url(tmp_path)
     yield url
-    probity_db.get_engine.cache_clear()
+    probity_db.clear_engine_cache()
     drop()
 
 
@@ -111,7 +111,7 @@ def database_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Calla
 
     yield make
     for drop in drops:
-        probity_db.get_engine.cache_clear()
+        probity_db.clear_engine_cache()
         drop()
 
 
@@ -125,7 +125,9 @@ def db_session(engine: Engine) -> Iterator[Session]:
     """A session whose every change, commits included, is rolled back after the test."""
     connection = engine.connect()
     outer = connection.begin()
-    session = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    session = Session(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
     try:
         yield session
     finally:

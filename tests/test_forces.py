@@ -5,19 +5,55 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from cli import app
-from probity.forces import FORCES, FORCE_IDS, get_force
+from probity.forces import FORCE_IDS, FORCES, get_force
 from probity.models import ForceRow
 
 # The data.police.uk identifiers of the 43 territorial forces of England and Wales and BTP.
 EXPECTED_IDS = {
-    "avon-and-somerset", "bedfordshire", "cambridgeshire", "cheshire", "city-of-london",
-    "cleveland", "cumbria", "derbyshire", "devon-and-cornwall", "dorset", "durham", "dyfed-powys",
-    "essex", "gloucestershire", "greater-manchester", "gwent", "hampshire", "hertfordshire",
-    "humberside", "kent", "lancashire", "leicestershire", "lincolnshire", "merseyside",
-    "metropolitan", "norfolk", "north-wales", "north-yorkshire", "northamptonshire", "northumbria",
-    "nottinghamshire", "south-wales", "south-yorkshire", "staffordshire", "suffolk", "surrey",
-    "sussex", "thames-valley", "warwickshire", "west-mercia", "west-midlands", "west-yorkshire",
-    "wiltshire", "btp",
+    "avon-and-somerset",
+    "bedfordshire",
+    "cambridgeshire",
+    "cheshire",
+    "city-of-london",
+    "cleveland",
+    "cumbria",
+    "derbyshire",
+    "devon-and-cornwall",
+    "dorset",
+    "durham",
+    "dyfed-powys",
+    "essex",
+    "gloucestershire",
+    "greater-manchester",
+    "gwent",
+    "hampshire",
+    "hertfordshire",
+    "humberside",
+    "kent",
+    "lancashire",
+    "leicestershire",
+    "lincolnshire",
+    "merseyside",
+    "metropolitan",
+    "norfolk",
+    "north-wales",
+    "north-yorkshire",
+    "northamptonshire",
+    "northumbria",
+    "nottinghamshire",
+    "south-wales",
+    "south-yorkshire",
+    "staffordshire",
+    "suffolk",
+    "surrey",
+    "sussex",
+    "thames-valley",
+    "warwickshire",
+    "west-mercia",
+    "west-midlands",
+    "west-yorkshire",
+    "wiltshire",
+    "btp",
 }
 
 
@@ -34,7 +70,9 @@ def test_cli_json_lists_exactly_the_44_ids_with_names():
     assert {row["id"] for row in data} == EXPECTED_IDS
     assert len(data) == 44
     assert all(row["name"] for row in data)
-    assert next(r for r in data if r["id"] == "metropolitan")["name"] == "Metropolitan Police Service"
+    assert (
+        next(r for r in data if r["id"] == "metropolitan")["name"] == "Metropolitan Police Service"
+    )
 
 
 def test_cli_table_names_every_force():
@@ -48,7 +86,11 @@ def test_abbreviations_are_unambiguous():
     seen: dict[str, str] = {}
     for force in FORCES:
         for abbreviation in force.abbreviations:
-            assert abbreviation.lower() not in seen, (abbreviation, force.id, seen.get(abbreviation.lower()))
+            assert abbreviation.lower() not in seen, (
+                abbreviation,
+                force.id,
+                seen.get(abbreviation.lower()),
+            )
             seen[abbreviation.lower()] = force.id
     assert seen["gmp"] == "greater-manchester" and seen["tvp"] == "thames-valley"
 

@@ -4,8 +4,8 @@ import pytest
 from sqlalchemy import inspect, select, text
 from typer.testing import CliRunner
 
-from probity import keys
 from cli import app
+from probity import keys
 from probity.errors import ProbityError
 from probity.models import ApiKey, KeyRole
 
@@ -23,22 +23,31 @@ def test_key_is_never_stored_in_plain_text(db_session, engine):
 
 def test_authenticate_accepts_only_the_live_exact_key(db_session):
     new = keys.create_key(db_session, KeyRole.analyst)
-    assert keys.authenticate(db_session, new.key).id == new.record.id
-    assert keys.authenticate(db_session, new.key[:-1] + ("x" if new.key[-1] != "x" else "y")) is None
+    found = keys.authenticate(db_session, new.key)
+    assert found is not None and found.id == new.record.id
+    assert (
+        keys.authenticate(db_session, new.key[:-1] + ("x" if new.key[-1] != "x" else "y")) is None
+    )
     assert keys.authenticate(db_session, "not-a-key") is None
     keys.revoke_key(db_session, new.record.prefix)
     assert keys.authenticate(db_session, new.key) is None
 
 
 def test_expired_key_is_refused(db_session):
-    new = keys.create_key(db_session, KeyRole.analyst, expires_at=datetime.now(UTC) + timedelta(days=1))
+    new = keys.create_key(
+        db_session, KeyRole.analyst, expires_at=datetime.now(UTC) + timedelta(days=1)
+    )
     assert keys.authenticate(db_session, new.key) is not None
     assert keys.authenticate(db_session, new.key, now=datetime.now(UTC) + timedelta(days=2)) is None
 
 
 @pytest.mark.parametrize(
     ("role", "force", "message"),
-    [("force", None, "needs --force"), ("force", "scotland", "unknown force"), ("admin", "kent", "national")],
+    [
+        ("force", None, "needs --force"),
+        ("force", "scotland", "unknown force"),
+        ("admin", "kent", "national"),
+    ],
 )
 def test_key_scope_rules(db_session, role, force, message):
     with pytest.raises(ProbityError, match=message):

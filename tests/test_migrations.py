@@ -1,3 +1,5 @@
+import uuid
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -5,8 +7,8 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.exc import DBAPIError
 from typer.testing import CliRunner
 
-from probity import db
 from cli import app
+from probity import db
 from probity.models import AuditEvent, Base, ForceRow
 
 
@@ -17,7 +19,7 @@ def test_upgrade_an_empty_database_gives_a_schema_equal_to_the_models(fresh_data
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         diff = compare_metadata(context, Base.metadata)
     assert diff == []
-    assert db.current_revision(engine) == "0002"
+    assert db.current_revision(engine) == "0003_audit_guard"
     assert set(Base.metadata.tables) <= db.table_names(engine)
 
 
@@ -50,14 +52,23 @@ def test_cli_db_upgrade_on_the_configured_engine(fresh_database_url, monkeypatch
     result = CliRunner().invoke(app, ["db", "upgrade"])
     assert result.exit_code == 0, result.output
     result = CliRunner().invoke(app, ["db", "current"])
-    assert result.stdout.strip() == "0002"
+    assert result.stdout.strip() == "0003_audit_guard"
 
 
-@pytest.mark.parametrize("statement", ["UPDATE audit_events SET action = 'edited'", "DELETE FROM audit_events"])
+@pytest.mark.parametrize(
+    "statement", ["UPDATE audit_events SET action = 'edited'", "DELETE FROM audit_events"]
+)
 def test_audit_events_are_append_only_in_the_database(db_session, statement):
-    db_session.execute(insert(AuditEvent).values(actor="t", role="admin", action="a", prev_hash="0" * 64,
-                                                 hash="1" * 64))
+    # fresh link values: the shared database may already hold real events (CLI tests commit some)
+    db_session.execute(
+        insert(AuditEvent).values(
+            actor="t",
+            role="admin",
+            action="a",
+            prev_hash=uuid.uuid4().hex * 2,
+            hash=uuid.uuid4().hex * 2,
+        )
+    )
     db_session.flush()
-    with pytest.raises(DBAPIError, match="append-only"):
-        with db_session.begin_nested():
-            db_session.execute(text(statement))
+    with pytest.raises(DBAPIError, match="append-only"), db_session.begin_nested():
+        db_session.execute(text(statement))

@@ -48,5 +48,17 @@ def test_production_refuses_implicit_database(monkeypatch):
 def test_production_starts_with_real_secrets(monkeypatch):
     monkeypatch.setenv("PROBITY_ENV", "production")
     monkeypatch.setenv("PROBITY_SECRET_KEY", "k" * 40)
+    monkeypatch.setenv("PROBITY_AUDIT_KEY", "a" * 40)
     monkeypatch.setenv("PROBITY_DATABASE_URL", "postgresql://db/probity")
     assert Settings().is_production
+
+
+def test_production_refuses_default_or_shared_audit_key(monkeypatch):
+    monkeypatch.setenv("PROBITY_ENV", "production")
+    monkeypatch.setenv("PROBITY_SECRET_KEY", "k" * 40)
+    monkeypatch.setenv("PROBITY_DATABASE_URL", "postgresql://db/probity")
+    with pytest.raises(ConfigurationError, match="PROBITY_AUDIT_KEY must be set"):
+        Settings()
+    monkeypatch.setenv("PROBITY_AUDIT_KEY", "k" * 40)  # the same value as the secret key
+    with pytest.raises(ConfigurationError, match="PROBITY_AUDIT_KEY must differ"):
+        Settings()

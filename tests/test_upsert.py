@@ -8,8 +8,13 @@ from probity.models import Platform, PlatformAccount, Post
 
 
 def _account(**overrides):
-    row = {"platform": Platform.bluesky, "platform_id": "did:plc:abc123", "handle": "pc-jones.bsky.social",
-           "display_name": "PC Jones", "bio": "Response officer, Kent Police"}
+    row = {
+        "platform": Platform.bluesky,
+        "platform_id": "did:plc:abc123",
+        "handle": "pc-jones.bsky.social",
+        "display_name": "PC Jones",
+        "bio": "Response officer, Kent Police",
+    }
     row.update(overrides)
     return row
 
@@ -22,8 +27,13 @@ def test_upsert_twice_leaves_one_row(db_session):
 
 def test_upsert_updates_named_columns_only(db_session):
     upsert(db_session, PlatformAccount, [_account()], keys=["platform", "platform_id"])
-    upsert(db_session, PlatformAccount, [_account(handle="new.bsky.social", bio="changed")],
-           keys=["platform", "platform_id"], update=["handle"])
+    upsert(
+        db_session,
+        PlatformAccount,
+        [_account(handle="new.bsky.social", bio="changed")],
+        keys=["platform", "platform_id"],
+        update=["handle"],
+    )
     account = db_session.scalar(select(PlatformAccount))
     db_session.refresh(account)
     assert account.handle == "new.bsky.social"
@@ -32,14 +42,25 @@ def test_upsert_updates_named_columns_only(db_session):
 
 def test_upsert_do_nothing_keeps_the_first_version(db_session):
     upsert(db_session, PlatformAccount, [_account()], keys=["platform", "platform_id"], update=[])
-    upsert(db_session, PlatformAccount, [_account(handle="other")], keys=["platform", "platform_id"], update=[])
+    upsert(
+        db_session,
+        PlatformAccount,
+        [_account(handle="other")],
+        keys=["platform", "platform_id"],
+        update=[],
+    )
     account = db_session.scalar(select(PlatformAccount))
     db_session.refresh(account)
     assert account.handle == "pc-jones.bsky.social"
 
 
 def test_same_platform_id_on_two_platforms_is_two_accounts(db_session):
-    upsert(db_session, PlatformAccount, [_account(), _account(platform=Platform.x)], keys=["platform", "platform_id"])
+    upsert(
+        db_session,
+        PlatformAccount,
+        [_account(), _account(platform=Platform.x)],
+        keys=["platform", "platform_id"],
+    )
     assert db_session.scalar(select(func.count()).select_from(PlatformAccount)) == 2
 
 
@@ -47,9 +68,14 @@ def test_post_upsert_is_idempotent_and_keeps_timezones(db_session):
     upsert(db_session, PlatformAccount, [_account()], keys=["platform", "platform_id"])
     account_id = db_session.scalar(select(PlatformAccount.id))
     created = datetime(2012, 3, 1, 12, 30, tzinfo=UTC)
-    row = {"platform": Platform.bluesky, "platform_id": "at://did:plc:abc123/app.bsky.feed.post/1",
-           "account_id": account_id, "text": "Long night shift, bed now", "text_sha256": "a" * 64,
-           "created_at": created}
+    row = {
+        "platform": Platform.bluesky,
+        "platform_id": "at://did:plc:abc123/app.bsky.feed.post/1",
+        "account_id": account_id,
+        "text": "Long night shift, bed now",
+        "text_sha256": "a" * 64,
+        "created_at": created,
+    }
     for _ in range(3):
         upsert(db_session, Post, [row], keys=["platform", "platform_id"])
     posts = db_session.scalars(select(Post)).all()

@@ -23,9 +23,12 @@ app = typer.Typer()
 
 @app.command("train")
 def train(
-    config: Path = typer.Option(..., "--config", exists=True, dir_okay=False, help="TOML training config."),
-    include_reviewed: bool = typer.Option(False, "--include-reviewed",
-                                          help="Add analysts' final decisions from the database."),
+    config: Path = typer.Option(
+        ..., "--config", exists=True, dir_okay=False, help="TOML training config."
+    ),
+    include_reviewed: bool = typer.Option(
+        False, "--include-reviewed", help="Add analysts' final decisions from the database."
+    ),
 ) -> None:
     """Train, evaluate and register a new model version (not active until `probity model activate`)."""
     reviewed = None
@@ -35,18 +38,34 @@ def train(
     result = train_from_config(config, reviewed=reviewed)
     with session_scope() as session:
         registry.register(session, result.path)
-    typer.echo(json.dumps({"version": result.version, "path": str(result.path),
-                           "test_macro_f1": round(result.metrics["test"]["macro_f1"], 4),
-                           "olid_test_macro_f1": result.metrics.get("olid", {}).get("test_macro_f1"),
-                           "active": False}))
-    log.info("registered %s; activate it with `probity model activate %s`", result.version, result.version)
+    typer.echo(
+        json.dumps(
+            {
+                "version": result.version,
+                "path": str(result.path),
+                "test_macro_f1": round(result.metrics["test"]["macro_f1"], 4),
+                "olid_test_macro_f1": result.metrics.get("olid", {}).get("test_macro_f1"),
+                "active": False,
+            }
+        )
+    )
+    log.info(
+        "registered %s; activate it with `probity model activate %s`",
+        result.version,
+        result.version,
+    )
 
 
 @app.command("evaluate")
 def evaluate(
     model: Path = typer.Option(..., "--model", exists=True, file_okay=False, help="Model folder."),
-    data: Path | None = typer.Option(None, "--data", exists=True, dir_okay=False,
-                                     help="JSONL: id, text, labels (default: the real-text evaluation only)."),
+    data: Path | None = typer.Option(
+        None,
+        "--data",
+        exists=True,
+        dir_okay=False,
+        help="JSONL: id, text, labels (default: the real-text evaluation only).",
+    ),
 ) -> None:
     """Metrics of a saved model, as JSON on stdout: the real-text block (flag rates on held-out
     real everyday posts, recall on the project test positives, queue precision at 1% and 3%

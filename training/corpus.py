@@ -55,11 +55,15 @@ def validate_row(row: Any, n: int) -> list[RowError]:
             errors.append(RowError(n, field, "missing or empty"))
     labels = row.get("labels")
     if not isinstance(labels, list) or any(label not in LABELS for label in labels):
-        errors.append(RowError(n, "labels", f"must be a list drawn from {', '.join(LABELS)}; got {labels!r}"))
+        errors.append(
+            RowError(n, "labels", f"must be a list drawn from {', '.join(LABELS)}; got {labels!r}")
+        )
     elif len(set(labels)) != len(labels):
         errors.append(RowError(n, "labels", f"repeated label in {labels!r}"))
     if row.get("platform") not in PLATFORMS:
-        errors.append(RowError(n, "platform", f"{row.get('platform')!r} is not one of {', '.join(PLATFORMS)}"))
+        errors.append(
+            RowError(n, "platform", f"{row.get('platform')!r} is not one of {', '.join(PLATFORMS)}")
+        )
     kind = row.get("kind")
     if kind not in KINDS:
         errors.append(RowError(n, "kind", f"{kind!r} is not one of {', '.join(KINDS)}"))
@@ -95,7 +99,9 @@ def load_parts(parts_dir: Path = PARTS_DIR) -> list[dict[str, Any]]:
     ids = Counter(r["id"] for r in rows)
     dupes = sorted(i for i, c in ids.items() if c > 1)
     if dupes:
-        raise InputFileError(str(parts_dir), [RowError(0, "id", f"duplicate id {d}") for d in dupes])
+        raise InputFileError(
+            str(parts_dir), [RowError(0, "id", f"duplicate id {d}") for d in dupes]
+        )
     return rows
 
 
@@ -104,20 +110,33 @@ def build_corpus(parts_dir: Path = PARTS_DIR) -> list[dict[str, Any]]:
     out = []
     for r in sorted(rows, key=lambda r: r["id"]):
         labels = [label for label in LABELS if label in r["labels"]]  # canonical order
-        out.append({"id": r["id"], "text": r["text"], "labels": labels, "platform": r["platform"],
-                    "kind": r["kind"], "split": split_of(r["id"])})
+        out.append(
+            {
+                "id": r["id"],
+                "text": r["text"],
+                "labels": labels,
+                "platform": r["platform"],
+                "kind": r["kind"],
+                "split": split_of(r["id"]),
+            }
+        )
     return out
 
 
 def write_corpus(rows: Sequence[dict[str, Any]], path: Path = CORPUS_PATH) -> None:
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    path.write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
+    )
 
 
 def load_corpus(path: Path = CORPUS_PATH) -> list[dict[str, Any]]:
     rows = read_jsonl(path)
     errors = [e for n, row in enumerate(rows, 1) for e in validate_row(row, n)]
-    errors += [RowError(n, "split", f"{row.get('split')!r} is not one of {', '.join(SPLITS)}")
-               for n, row in enumerate(rows, 1) if row.get("split") not in SPLITS]
+    errors += [
+        RowError(n, "split", f"{row.get('split')!r} is not one of {', '.join(SPLITS)}")
+        for n, row in enumerate(rows, 1)
+        if row.get("split") not in SPLITS
+    ]
     if errors:
         raise InputFileError(str(path), errors)
     return rows
@@ -138,8 +157,13 @@ def counts(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
         "multi_label": sum(len(r["labels"]) >= 2 for r in rows),
         "per_platform": dict(sorted(Counter(r["platform"] for r in rows).items())),
         "per_split": {s: sum(r.get("split") == s for r in rows) for s in SPLITS},
-        "per_split_label": {s: {label: sum(r.get("split") == s and label in r["labels"] for r in rows)
-                                for label in LABELS} for s in SPLITS},
+        "per_split_label": {
+            s: {
+                label: sum(r.get("split") == s and label in r["labels"] for r in rows)
+                for label in LABELS
+            }
+            for s in SPLITS
+        },
         "median_words": float(np.median([len(r["text"].split()) for r in rows])) if rows else 0.0,
     }
 
@@ -147,8 +171,11 @@ def counts(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
 def counts_markdown(c: dict[str, Any]) -> str:
     lines = ["| quantity | count |", "| --- | ---: |", f"| posts | {c['total']} |"]
     lines += [f"| with `{label}` | {n} |" for label, n in c["per_label"].items()]
-    lines += [f"| no label | {c['no_label']} |", f"| of which hard negatives | {c['hard_negative']} |",
-              f"| two or more labels | {c['multi_label']} |"]
+    lines += [
+        f"| no label | {c['no_label']} |",
+        f"| of which hard negatives | {c['hard_negative']} |",
+        f"| two or more labels | {c['multi_label']} |",
+    ]
     lines += [f"| platform {p} | {n} |" for p, n in c["per_platform"].items()]
     lines += [f"| split {s} | {n} |" for s, n in c["per_split"].items()]
     lines += [f"| median words per post | {c['median_words']:.0f} |"]
@@ -160,8 +187,10 @@ _COUNTS_BLOCK = re.compile(r"(<!-- counts:start -->\n).*?(<!-- counts:end -->)",
 
 def update_datasheet(c: dict[str, Any], path: Path = DATASHEET_PATH) -> None:
     text = path.read_text(encoding="utf-8")
-    path.write_text(_COUNTS_BLOCK.sub(lambda m: m.group(1) + counts_markdown(c) + "\n" + m.group(2), text),
-                    encoding="utf-8")
+    path.write_text(
+        _COUNTS_BLOCK.sub(lambda m: m.group(1) + counts_markdown(c) + "\n" + m.group(2), text),
+        encoding="utf-8",
+    )
 
 
 def main(argv: list[str]) -> int:

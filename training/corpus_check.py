@@ -74,8 +74,14 @@ def find_problems(examples: Iterable[tuple[str, str]]) -> list[Problem]:
                 pair = (items[j][0], ident)
                 if pair not in seen_pairs:
                     seen_pairs.add(pair)
-                    problems.append(Problem("near-duplicate", items[j][0], ident,
-                                            f"trigram Jaccard {common / union:.2f}"))
+                    problems.append(
+                        Problem(
+                            "near-duplicate",
+                            items[j][0],
+                            ident,
+                            f"trigram Jaccard {common / union:.2f}",
+                        )
+                    )
         for t in tri:
             trigram_index[t].append(idx)
     return problems

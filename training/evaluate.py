@@ -25,17 +25,25 @@ from training.corpus import load_corpus, read_jsonl, validate_row
 from training.realtext import real_text_block
 
 
-def per_label_metrics(Y: np.ndarray, scores: np.ndarray, thresholds: dict[str, float]) -> dict[str, Any]:
+def per_label_metrics(
+    Y: np.ndarray, scores: np.ndarray, thresholds: dict[str, float]
+) -> dict[str, Any]:
     pred = apply_thresholds(scores, thresholds)
-    p, r, f, support = precision_recall_fscore_support(Y, pred, average=None, zero_division=0,
-                                                       labels=list(range(len(LABELS))))
+    p, r, f, support = precision_recall_fscore_support(
+        Y, pred, average=None, zero_division=0, labels=list(range(len(LABELS)))
+    )
     labels = {}
     for j, label in enumerate(LABELS):
         ap = average_precision_score(Y[:, j], scores[:, j]) if 0 < Y[:, j].sum() < len(Y) else None
-        labels[label] = {"precision": float(p[j]), "recall": float(r[j]), "f1": float(f[j]),
-                         "support": int(support[j]), "predicted": int(pred[:, j].sum()),
-                         "average_precision": None if ap is None else float(ap),
-                         "threshold": float(thresholds[label])}
+        labels[label] = {
+            "precision": float(p[j]),
+            "recall": float(r[j]),
+            "f1": float(f[j]),
+            "support": int(support[j]),
+            "predicted": int(pred[:, j].sum()),
+            "average_precision": None if ap is None else float(ap),
+            "threshold": float(thresholds[label]),
+        }
     none_true = Y.sum(1) == 0
     return {
         "n": len(Y),
@@ -54,8 +62,10 @@ def label_confusions(Y: np.ndarray, pred: np.ndarray) -> dict[str, dict[str, int
     out: dict[str, dict[str, int]] = {}
     for a, label_a in enumerate([*LABELS, "none"]):
         rows = (Y.sum(1) == 0) if label_a == "none" else Y[:, a] == 1
-        out[label_a] = {label_b: int((rows & (pred[:, b] == 1) & (Y[:, b] == 0)).sum())
-                        for b, label_b in enumerate(LABELS)}
+        out[label_a] = {
+            label_b: int((rows & (pred[:, b] == 1) & (Y[:, b] == 0)).sum())
+            for b, label_b in enumerate(LABELS)
+        }
     return out
 
 
@@ -71,10 +81,19 @@ def calibration(Y: np.ndarray, scores: np.ndarray, bins: int = 10) -> dict[str, 
             if m.any():
                 conf, acc = float(s[m].mean()), float(y[m].mean())
                 ece += m.mean() * abs(conf - acc)
-                table.append({"bin": f"{edges[b]:.1f}-{edges[b + 1]:.1f}", "n": int(m.sum()),
-                              "mean_score": conf, "positive_rate": acc})
-        out[label] = {"brier": float(np.mean((s - y) ** 2)) if len(y) else 0.0, "ece": float(ece),
-                      "reliability": table}
+                table.append(
+                    {
+                        "bin": f"{edges[b]:.1f}-{edges[b + 1]:.1f}",
+                        "n": int(m.sum()),
+                        "mean_score": conf,
+                        "positive_rate": acc,
+                    }
+                )
+        out[label] = {
+            "brier": float(np.mean((s - y) ** 2)) if len(y) else 0.0,
+            "ece": float(ece),
+            "reliability": table,
+        }
     return out
 
 
@@ -105,15 +124,22 @@ def evaluate_model_dir(model_dir: Path, data_path: Path | None = None) -> dict[s
     envelope = read_envelope(model_dir)
     model = load_model(model_dir)
     calibration = Calibration.from_dict(envelope.get("calibration"))
-    result: dict[str, Any] = {"model_version": envelope.get("version"),
-                              "real_text": real_text_block(model, calibration, envelope["thresholds"])}
+    result: dict[str, Any] = {
+        "model_version": envelope.get("version"),
+        "real_text": real_text_block(model, calibration, envelope["thresholds"]),
+    }
     if data_path is None:
         return result
     rows = read_jsonl(data_path)
     errors: list[RowError] = []
     for n, row in enumerate(rows, 1):
-        errors += [e for e in validate_row({"platform": "x", "kind": "positive" if row.get("labels") else
-                                            "negative", **row}, n) if e.column in ("id", "text", "labels")]
+        errors += [
+            e
+            for e in validate_row(
+                {"platform": "x", "kind": "positive" if row.get("labels") else "negative", **row}, n
+            )
+            if e.column in ("id", "text", "labels")
+        ]
     if errors:
         raise InputFileError(str(data_path), errors)
     Y = labels_to_matrix([r["labels"] for r in rows])

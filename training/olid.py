@@ -22,10 +22,14 @@ def olid_dir(shared_data_dir: Path | None = None) -> Path:
 
 def olid_available(shared_data_dir: Path | None = None) -> bool:
     d = olid_dir(shared_data_dir)
-    return all((d / f"{s}_{k}.txt").exists() for s in ("train", "val", "test") for k in ("text", "labels"))
+    return all(
+        (d / f"{s}_{k}.txt").exists() for s in ("train", "val", "test") for k in ("text", "labels")
+    )
 
 
-def load_olid_split(split: str, shared_data_dir: Path | None = None) -> tuple[list[str], np.ndarray]:
+def load_olid_split(
+    split: str, shared_data_dir: Path | None = None
+) -> tuple[list[str], np.ndarray]:
     d = olid_dir(shared_data_dir)
     texts = (d / f"{split}_text.txt").read_text(encoding="utf-8").split("\n")
     labels = (d / f"{split}_labels.txt").read_text(encoding="utf-8").split()

@@ -25,8 +25,9 @@ from classifier.scoring import Calibration, logit
 from probity.models.review import LABELS
 
 
-def fit_calibration(raw_dev: np.ndarray, Y_dev: np.ndarray, raw_real: np.ndarray,
-                    prevalence: float) -> Calibration:
+def fit_calibration(
+    raw_dev: np.ndarray, Y_dev: np.ndarray, raw_real: np.ndarray, prevalence: float
+) -> Calibration:
     params: dict[str, tuple[float, float]] = {}
     positives_any = max(int((Y_dev.sum(1) > 0).sum()), 1)
     for j, label in enumerate(LABELS):
@@ -38,9 +39,11 @@ def fit_calibration(raw_dev: np.ndarray, Y_dev: np.ndarray, raw_real: np.ndarray
         other = ~pos
         x = np.r_[raw_dev[pos, j], raw_dev[other, j], raw_real[:, j]]
         y = np.r_[np.ones(pos.sum()), np.zeros(other.sum() + len(raw_real))]
-        w = np.r_[np.full(pos.sum(), p_l / pos.sum()),
-                  np.full(other.sum(), (prevalence - p_l) / max(other.sum(), 1)),
-                  np.full(len(raw_real), (1 - prevalence) / max(len(raw_real), 1))]
+        w = np.r_[
+            np.full(pos.sum(), p_l / pos.sum()),
+            np.full(other.sum(), (prevalence - p_l) / max(other.sum(), 1)),
+            np.full(len(raw_real), (1 - prevalence) / max(len(raw_real), 1)),
+        ]
         lr = LogisticRegression(C=100.0).fit(logit(x)[:, None], y, sample_weight=w * len(w))
         params[label] = (float(lr.coef_[0, 0]), float(lr.intercept_[0]))
     return Calibration(prevalence, params)
@@ -70,8 +73,14 @@ def _macro_f1(Y: np.ndarray, pred: np.ndarray) -> float:
     return float(np.mean(np.where(denominator > 0, 2 * tp / np.maximum(denominator, 1), 0.0)))
 
 
-def choose_operating_point(cal_dev: np.ndarray, Y_dev: np.ndarray, cal_real: np.ndarray, prevalence: float,
-                           capacity_per_1000: float, min_recall_any: float = 0.85) -> OperatingPoint:
+def choose_operating_point(
+    cal_dev: np.ndarray,
+    Y_dev: np.ndarray,
+    cal_real: np.ndarray,
+    prevalence: float,
+    capacity_per_1000: float,
+    min_recall_any: float = 0.85,
+) -> OperatingPoint:
     """Per-label thresholds: the best dev macro-F1 among those whose expected volume fits the
     capacity and whose dev any-label recall is at least ``min_recall_any``.
 
@@ -122,7 +131,21 @@ def choose_operating_point(cal_dev: np.ndarray, Y_dev: np.ndarray, cal_real: np.
         cuts[label] = float((best[j] + lower.max()) / 2) if len(lower) else float(best[j])
     th = np.array([cuts[label] for label in LABELS])
     r, f, v = volume(th)
-    rule = ("best dev macro-F1 within the capacity and the recall floor" if floor
-            else "best dev macro-F1 within the capacity (recall floor unreachable at this capacity)")
-    return OperatingPoint(cuts, prevalence, capacity_per_1000, min_recall_any, r, f, v,
-                          _macro_f1(Y, cal_dev >= th), int(positive.sum()), len(cal_real), rule)
+    rule = (
+        "best dev macro-F1 within the capacity and the recall floor"
+        if floor
+        else "best dev macro-F1 within the capacity (recall floor unreachable at this capacity)"
+    )
+    return OperatingPoint(
+        cuts,
+        prevalence,
+        capacity_per_1000,
+        min_recall_any,
+        r,
+        f,
+        v,
+        _macro_f1(Y, cal_dev >= th),
+        int(positive.sum()),
+        len(cal_real),
+        rule,
+    )

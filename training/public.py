@@ -37,7 +37,9 @@ POLITICAL_TERMS = re.compile(
     r"conservatives?|congress|senate|senator|minister|parliament|brexit|tories|tory|labour|"
     r"maga|antifa|socialis[mt]s?|communis[mt]s?|fascis[mt]s?|nazis?|traitors?|treason|hang|"
     r"execute|kill|shoot|gun|guns|nra|terroris[mt]s?|immigra\w*|illegals?|deport\w*|"
-    r"police|cops?|riot\w*|war|vote|voters?|election)\b", re.IGNORECASE)
+    r"police|cops?|riot\w*|war|vote|voters?|election)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -63,29 +65,47 @@ def _tweet(text: str) -> str:
 
 def davidson_rows(directory: Path = DAVIDSON_DIR) -> list[dict[str, object]]:
     with (directory / "labeled_data.csv").open(encoding="utf-8", newline="") as handle:
-        return [{"index": int(r[""]), "text": _tweet(r["tweet"]), "class": int(r["class"]),
-                 "hate_speech": int(r["hate_speech"]), "offensive_language": int(r["offensive_language"])}
-                for r in csv.DictReader(handle)]
+        return [
+            {
+                "index": int(r[""]),
+                "text": _tweet(r["tweet"]),
+                "class": int(r["class"]),
+                "hate_speech": int(r["hate_speech"]),
+                "offensive_language": int(r["offensive_language"]),
+            }
+            for r in csv.DictReader(handle)
+        ]
 
 
 def davidson_everyday(part: str, directory: Path = DAVIDSON_DIR) -> list[str]:
     """Rows every annotator called "neither", in one fixed part."""
-    return [str(r["text"]) for r in davidson_rows(directory)
-            if r["hate_speech"] == 0 and r["offensive_language"] == 0 and davidson_part(int(str(r["index"]))) == part]
+    return [
+        str(r["text"])
+        for r in davidson_rows(directory)
+        if r["hate_speech"] == 0
+        and r["offensive_language"] == 0
+        and davidson_part(int(str(r["index"]))) == part
+    ]
 
 
 def davidson_hate(part: str, directory: Path = DAVIDSON_DIR) -> list[str]:
     """Majority "hate speech" rows of one part (an indicative recall check, never training)."""
-    return [str(r["text"]) for r in davidson_rows(directory)
-            if r["class"] == 0 and davidson_part(int(str(r["index"]))) == part]
+    return [
+        str(r["text"])
+        for r in davidson_rows(directory)
+        if r["class"] == 0 and davidson_part(int(str(r["index"]))) == part
+    ]
 
 
 def olid_everyday(part: str, *, filter_political: bool) -> list[str]:
     if not olid_available():
         return []
     texts, y = load_olid_split(OLID_SPLIT[part])
-    return [t for t, v in zip(texts, y, strict=True)
-            if v == 0 and not (filter_political and POLITICAL_TERMS.search(t))]
+    return [
+        t
+        for t, v in zip(texts, y, strict=True)
+        if v == 0 and not (filter_political and POLITICAL_TERMS.search(t))
+    ]
 
 
 def olid_offensive(part: str) -> list[str]:

@@ -37,13 +37,21 @@ def queue_precision(p: float, recall: float, fpr: float) -> float | None:
 
 def flag_rates(pred: np.ndarray) -> dict[str, Any]:
     n = len(pred)
-    return {"n": n, "any": float(pred.any(1).mean()) if n else 0.0,
-            "labels": {label: float(pred[:, j].mean()) if n else 0.0 for j, label in enumerate(LABELS)}}
+    return {
+        "n": n,
+        "any": float(pred.any(1).mean()) if n else 0.0,
+        "labels": {label: float(pred[:, j].mean()) if n else 0.0 for j, label in enumerate(LABELS)},
+    }
 
 
-def real_text_block(model: PostClassifier, calibration: Calibration | None, thresholds: dict[str, float],
-                    *, project_test: tuple[Sequence[str], np.ndarray] | None = None,
-                    use_olid: bool = True) -> dict[str, Any]:
+def real_text_block(
+    model: PostClassifier,
+    calibration: Calibration | None,
+    thresholds: dict[str, float],
+    *,
+    project_test: tuple[Sequence[str], np.ndarray] | None = None,
+    use_olid: bool = True,
+) -> dict[str, Any]:
     def predict(texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, len(LABELS)), dtype=np.int8)
@@ -64,17 +72,28 @@ def real_text_block(model: PostClassifier, calibration: Calibration | None, thre
     fpr = rates["pooled"]["any"]
     offensive = LABELS.index("offensive")
     indicative = {}
-    for name, t in (("davidson_test_hate_speech", public.davidson_hate("test")),
-                    ("olid_test_offensive", public.olid_offensive("test") if use_olid else [])):
+    for name, t in (
+        ("davidson_test_hate_speech", public.davidson_hate("test")),
+        ("olid_test_offensive", public.olid_offensive("test") if use_olid else []),
+    ):
         if t:
-            indicative[name] = {"n": len(t), "offensive_rate": float(predict(t)[:, offensive].mean())}
+            indicative[name] = {
+                "n": len(t),
+                "offensive_rate": float(predict(t)[:, offensive].mean()),
+            }
     return {
         "everyday_flag_rates": rates,
         "project_test_positives": int(positive.sum()),
         "project_test_recall_any": recall,
-        "queue_precision": {f"{p:.0%}": {"prevalence": p, "recall": recall, "fpr": fpr,
-                                         "precision": queue_precision(p, recall, fpr)}
-                            for p in PREVALENCES},
+        "queue_precision": {
+            f"{p:.0%}": {
+                "prevalence": p,
+                "recall": recall,
+                "fpr": fpr,
+                "precision": queue_precision(p, recall, fpr),
+            }
+            for p in PREVALENCES
+        },
         "indicative_offensive_recall": indicative,
         "olid_used": bool(held.olid),
     }
@@ -83,23 +102,45 @@ def real_text_block(model: PostClassifier, calibration: Calibration | None, thre
 def summary_lines(block: dict[str, Any]) -> list[str]:
     """Markdown for the model card and docs."""
     rates = block["everyday_flag_rates"]
-    lines = ["| held-out real everyday posts | n | any label | " + " | ".join(LABELS) + " |",
-             "| --- | ---: | ---: | " + " | ".join("---:" for _ in LABELS) + " |"]
+    lines = [
+        "| held-out real everyday posts | n | any label | " + " | ".join(LABELS) + " |",
+        "| --- | ---: | ---: | " + " | ".join("---:" for _ in LABELS) + " |",
+    ]
     for name, r in rates.items():
-        lines.append(f"| {name} | {r['n']} | **{r['any']:.1%}** | "
-                     + " | ".join(f"{r['labels'][label]:.1%}" for label in LABELS) + " |")
-    lines += ["", (f"Any-label recall on the project test split's {block['project_test_positives']} positives: "
-                   f"**{block['project_test_recall_any']:.3f}**."), "",
-              ("Queue precision at prevalence p, `p·R / (p·R + (1−p)·FPR)`, with R the recall above and "
-               "FPR the pooled any-label flag rate:"), "",
-              "| prevalence p | R | FPR | queue precision |", "| ---: | ---: | ---: | ---: |"]
+        lines.append(
+            f"| {name} | {r['n']} | **{r['any']:.1%}** | "
+            + " | ".join(f"{r['labels'][label]:.1%}" for label in LABELS)
+            + " |"
+        )
+    lines += [
+        "",
+        (
+            f"Any-label recall on the project test split's {block['project_test_positives']} positives: "
+            f"**{block['project_test_recall_any']:.3f}**."
+        ),
+        "",
+        (
+            "Queue precision at prevalence p, `p·R / (p·R + (1−p)·FPR)`, with R the recall above and "
+            "FPR the pooled any-label flag rate:"
+        ),
+        "",
+        "| prevalence p | R | FPR | queue precision |",
+        "| ---: | ---: | ---: | ---: |",
+    ]
     for q in block["queue_precision"].values():
         prec = "–" if q["precision"] is None else f"**{q['precision']:.3f}**"
         lines.append(f"| {q['prevalence']:.0%} | {q['recall']:.3f} | {q['fpr']:.4f} | {prec} |")
     if block["indicative_offensive_recall"]:
-        lines += ["", "Indicative only (other label definitions): share of real offensive tweets given "
-                  "`offensive`: " + ", ".join(f"{k} {v['offensive_rate']:.1%} of {v['n']}"
-                                              for k, v in block["indicative_offensive_recall"].items()) + "."]
+        lines += [
+            "",
+            "Indicative only (other label definitions): share of real offensive tweets given "
+            "`offensive`: "
+            + ", ".join(
+                f"{k} {v['offensive_rate']:.1%} of {v['n']}"
+                for k, v in block["indicative_offensive_recall"].items()
+            )
+            + ".",
+        ]
     if not block["olid_used"]:
         lines += ["", "OLID was not present (`../shared/data` absent): Davidson only."]
     return lines

@@ -28,7 +28,11 @@ FINAL = (FlagStatus.confirmed, FlagStatus.dismissed)
 def final_labels(flag: Flag, decision: ReviewDecision) -> list[str]:
     if flag.status == FlagStatus.dismissed or decision.action == DecisionAction.dismiss:
         return []
-    chosen = decision.labels if decision.action == DecisionAction.change or decision.labels else flag.labels
+    chosen = (
+        decision.labels
+        if decision.action == DecisionAction.change or decision.labels
+        else flag.labels
+    )
     return [label for label in LABELS if label in chosen]
 
 
@@ -46,14 +50,23 @@ def decided_posts(session: Session) -> list[dict[str, Any]]:
         if not flag.decisions:
             continue  # a final status without a recorded decision is not a human label we can use
         labels = final_labels(flag, flag.decisions[-1])
-        out.append({"id": f"reviewed-{post.id}", "text": post.text, "labels": labels,
-                    "platform": post.platform.value, "kind": "positive" if labels else "negative",
-                    "account": f"{account.platform.value}:{account.platform_id}",
-                    "split": split_of("account:" + f"{account.platform.value}:{account.platform_id}")})
+        out.append(
+            {
+                "id": f"reviewed-{post.id}",
+                "text": post.text,
+                "labels": labels,
+                "platform": post.platform.value,
+                "kind": "positive" if labels else "negative",
+                "account": f"{account.platform.value}:{account.platform_id}",
+                "split": split_of("account:" + f"{account.platform.value}:{account.platform_id}"),
+            }
+        )
     return out
 
 
-def drop_near_duplicates(rows: Sequence[dict[str, Any]], keep_first: Iterable[str] = ()) -> list[dict[str, Any]]:
+def drop_near_duplicates(
+    rows: Sequence[dict[str, Any]], keep_first: Iterable[str] = ()
+) -> list[dict[str, Any]]:
     """Drop rows whose text is a near-duplicate of an earlier row or of any ``keep_first`` text."""
     index: dict[tuple[str, ...], list[int]] = defaultdict(list)
     sets: list[set[tuple[str, ...]]] = []
@@ -63,7 +76,9 @@ def drop_near_duplicates(rows: Sequence[dict[str, Any]], keep_first: Iterable[st
         for t in tri:
             for j in index[t]:
                 common[j] += 1
-        return any(c / (len(tri) + len(sets[j]) - c) >= NEAR_DUPLICATE_JACCARD for j, c in common.items())
+        return any(
+            c / (len(tri) + len(sets[j]) - c) >= NEAR_DUPLICATE_JACCARD for j, c in common.items()
+        )
 
     def add(tri: set[tuple[str, ...]]) -> None:
         for t in tri:
@@ -85,6 +100,8 @@ def drop_near_duplicates(rows: Sequence[dict[str, Any]], keep_first: Iterable[st
     return kept
 
 
-def reviewed_examples(session: Session, corpus: Sequence[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+def reviewed_examples(
+    session: Session, corpus: Sequence[dict[str, Any]] | None = None
+) -> list[dict[str, Any]]:
     corpus = load_corpus() if corpus is None else corpus
     return drop_near_duplicates(decided_posts(session), keep_first=[r["text"] for r in corpus])

@@ -53,8 +53,13 @@ def new_version(name: str) -> str:
     return f"{name}-{datetime.now(UTC):%Y%m%dT%H%M%S}"
 
 
-def train_from_config(config_path: Path, *, reviewed: list[dict[str, Any]] | None = None,
-                      models_dir: Path | None = None, publish_card: bool = True) -> TrainResult:
+def train_from_config(
+    config_path: Path,
+    *,
+    reviewed: list[dict[str, Any]] | None = None,
+    models_dir: Path | None = None,
+    publish_card: bool = True,
+) -> TrainResult:
     """Train as the config says. ``reviewed`` are analysts' decisions already deduplicated and
     split by account (see ``training.reviewed``); they are added to the corpus rows."""
     cfg = load_config(config_path)
@@ -70,12 +75,18 @@ def train_from_config(config_path: Path, *, reviewed: list[dict[str, Any]] | Non
 
     use_olid = cfg.olid == "auto" and olid_available()
     use_real = cfg.real_negatives == "auto"
-    real_train = public.real_everyday("train", use_olid=use_olid) if use_real else public.RealPosts([], [])
-    real_dev = public.real_everyday("dev", use_olid=use_olid) if use_real else public.RealPosts([], [])
+    real_train = (
+        public.real_everyday("train", use_olid=use_olid) if use_real else public.RealPosts([], [])
+    )
+    real_dev = (
+        public.real_everyday("dev", use_olid=use_olid) if use_real else public.RealPosts([], [])
+    )
     real_train_texts = [clean(t) for t in real_train.all][: cfg.max_train or None]
     real_dev_texts = [clean(t) for t in real_dev.all][: cfg.max_eval or None]
     fit_texts = X_train + real_train_texts
-    fit_Y = np.vstack([Y_train, np.zeros((len(real_train_texts), len(LABELS)), dtype=Y_train.dtype)])
+    fit_Y = np.vstack(
+        [Y_train, np.zeros((len(real_train_texts), len(LABELS)), dtype=Y_train.dtype)]
+    )
     aux = None
     if use_olid:
         olid_texts, olid_y = load_olid_split("train")
@@ -83,13 +94,22 @@ def train_from_config(config_path: Path, *, reviewed: list[dict[str, Any]] | Non
             olid_texts, olid_y = olid_texts[: cfg.olid_max_train], olid_y[: cfg.olid_max_train]
         aux = ([clean(t) for t in olid_texts], olid_y)
     if cfg.kind == "ensemble":
-        params = {**cfg.params, "members": [resolve_member(m, models_dir) for m in cfg.params.get("members", [])]}
+        params = {
+            **cfg.params,
+            "members": [resolve_member(m, models_dir) for m in cfg.params.get("members", [])],
+        }
     else:
         params = cfg.params
     model = make_model(cfg.kind, params)
-    log.info("training %s on %d posts (%d project, %d real everyday negatives; %d dev)%s", cfg.kind,
-             len(fit_texts), len(X_train), len(real_train_texts), len(X_dev),
-             f" with {len(aux[0])} OLID tweets as auxiliary supervision" if aux else "")
+    log.info(
+        "training %s on %d posts (%d project, %d real everyday negatives; %d dev)%s",
+        cfg.kind,
+        len(fit_texts),
+        len(X_train),
+        len(real_train_texts),
+        len(X_dev),
+        f" with {len(aux[0])} OLID tweets as auxiliary supervision" if aux else "",
+    )
     started = time.monotonic()
     model.fit(fit_texts, fit_Y, dev=(X_dev, Y_dev), aux=aux)
     fit_seconds = time.monotonic() - started
@@ -98,8 +118,9 @@ def train_from_config(config_path: Path, *, reviewed: list[dict[str, Any]] | Non
     raw_real_dev = raw_scores(model, real_dev_texts)
     calibration = fit_calibration(raw_dev, Y_dev, raw_real_dev, cfg.prevalence)
     cal_dev, cal_real_dev = calibration.apply(raw_dev), calibration.apply(raw_real_dev)
-    op = choose_operating_point(cal_dev, Y_dev, cal_real_dev, cfg.prevalence, cfg.capacity_per_1000,
-                                cfg.min_recall_any)
+    op = choose_operating_point(
+        cal_dev, Y_dev, cal_real_dev, cfg.prevalence, cfg.capacity_per_1000, cfg.min_recall_any
+    )
     thresholds = op.thresholds
     version = new_version(cfg.name)
     folder = Path(models_dir or get_settings().resolved_models_dir) / version
@@ -107,33 +128,48 @@ def train_from_config(config_path: Path, *, reviewed: list[dict[str, Any]] | Non
 
     test_scores = score_texts(model, X_test, calibration)
     metrics: dict[str, Any] = {
-        "version": version, "kind": model.kind, "config_name": cfg.name,
+        "version": version,
+        "kind": model.kind,
+        "config_name": cfg.name,
         "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "fit_seconds": round(fit_seconds, 1),
-        "data": {"corpus": str(cfg.corpus.name), "counts": counts(rows),
-                 "train": len(X_train), "dev": len(X_dev), "test": len(X_test),
-                 "reviewed": len(reviewed),
-                 "real_train": {"davidson": min(len(real_train.davidson), len(real_train_texts)),
-                                "olid": max(0, len(real_train_texts) - len(real_train.davidson))},
-                 "real_dev": len(real_dev_texts),
-                 "olid_train": len(aux[0]) if aux else 0},
+        "data": {
+            "corpus": str(cfg.corpus.name),
+            "counts": counts(rows),
+            "train": len(X_train),
+            "dev": len(X_dev),
+            "test": len(X_test),
+            "reviewed": len(reviewed),
+            "real_train": {
+                "davidson": min(len(real_train.davidson), len(real_train_texts)),
+                "olid": max(0, len(real_train_texts) - len(real_train.davidson)),
+            },
+            "real_dev": len(real_dev_texts),
+            "olid_train": len(aux[0]) if aux else 0,
+        },
         "operating_point": op.as_dict(),
         "calibration": calibration.as_dict(),
         "thresholds": _threshold_table(Y_dev, cal_dev, thresholds, op.rule),
         "dev": ev.per_label_metrics(Y_dev, cal_dev, thresholds),
         "test": ev.per_label_metrics(Y_test, test_scores, thresholds),
-        "real_text": real_text_block(model, calibration, thresholds, project_test=(X_test, Y_test),
-                                     use_olid=use_olid),
+        "real_text": real_text_block(
+            model, calibration, thresholds, project_test=(X_test, Y_test), use_olid=use_olid
+        ),
     }
     extra = _model_specific(model, X_dev, Y_dev, thresholds)
     if extra:
         metrics["model_specific"] = extra
-    envelope: dict[str, Any] = {"thresholds": thresholds, "version": version,
-                                "calibration": calibration.as_dict()}
+    envelope: dict[str, Any] = {
+        "thresholds": thresholds,
+        "version": version,
+        "calibration": calibration.as_dict(),
+    }
     if use_olid and model.predict_aux_proba(X_dev[:1]) is not None:
         metrics["olid"] = _olid_metrics(model, cfg)
         envelope["olid_threshold"] = metrics["olid"]["threshold"]
-    metrics["throughput_posts_per_second"] = round(ev.throughput(model, X_test or X_dev, cfg.throughput_posts), 1)
+    metrics["throughput_posts_per_second"] = round(
+        ev.throughput(model, X_test or X_dev, cfg.throughput_posts), 1
+    )
 
     write_envelope(folder, {**read_envelope(folder), **envelope})
     shutil.copyfile(cfg.path, folder / "config.toml")
@@ -142,8 +178,12 @@ def train_from_config(config_path: Path, *, reviewed: list[dict[str, Any]] | Non
     if publish_card and cfg.card is not None:
         cfg.card.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(card, cfg.card)
-    log.info("saved %s: test macro-F1 %.3f%s", folder, metrics["test"]["macro_f1"],
-             f", OLID test macro-F1 {metrics['olid']['test_macro_f1']:.3f}" if "olid" in metrics else "")
+    log.info(
+        "saved %s: test macro-F1 %.3f%s",
+        folder,
+        metrics["test"]["macro_f1"],
+        f", OLID test macro-F1 {metrics['olid']['test_macro_f1']:.3f}" if "olid" in metrics else "",
+    )
     return TrainResult(version, folder, metrics)
 
 
@@ -151,15 +191,20 @@ def _cleaned(pair: tuple[list[str], np.ndarray]) -> tuple[list[str], np.ndarray]
     return [clean(t) for t in pair[0]], pair[1]
 
 
-def _threshold_table(Y: np.ndarray, scores: np.ndarray, thresholds: dict[str, float],
-                     rule: str) -> dict[str, dict[str, Any]]:
+def _threshold_table(
+    Y: np.ndarray, scores: np.ndarray, thresholds: dict[str, float], rule: str
+) -> dict[str, dict[str, Any]]:
     """Per-label dev precision and recall at the operating point (for the card)."""
     out: dict[str, dict[str, Any]] = {}
     for j, label in enumerate(LABELS):
         pred = scores[:, j] >= thresholds[label]
         tp = int((pred & (Y[:, j] == 1)).sum())
-        out[label] = {"threshold": thresholds[label], "precision": tp / max(int(pred.sum()), 1),
-                      "recall": tp / max(int(Y[:, j].sum()), 1), "rule": rule}
+        out[label] = {
+            "threshold": thresholds[label],
+            "precision": tp / max(int(pred.sum()), 1),
+            "recall": tp / max(int(Y[:, j].sum()), 1),
+            "rule": rule,
+        }
     return out
 
 
@@ -185,21 +230,26 @@ def _olid_metrics(model: PostClassifier, cfg: TrainConfig) -> dict[str, Any]:
         "test_n": len(test_y),
         # How the codebook's narrower `offensive` output fares on OLID's broader notion, at a
         # threshold chosen the same way on val (a robustness figure, not the target).
-        "codebook_offensive_test_macro_f1": ev.binary_macro_f1(test_y, test_codebook[:, offensive],
-                                                                codebook_threshold),
+        "codebook_offensive_test_macro_f1": ev.binary_macro_f1(
+            test_y, test_codebook[:, offensive], codebook_threshold
+        ),
     }
 
 
-def _model_specific(model: PostClassifier, X_dev: list[str], Y_dev: np.ndarray,
-                    thresholds: dict[str, float]) -> dict[str, Any]:
+def _model_specific(
+    model: PostClassifier, X_dev: list[str], Y_dev: np.ndarray, thresholds: dict[str, float]
+) -> dict[str, Any]:
     """The transformer reports what int8 dynamic quantisation costs on dev."""
     if model.kind != "transformer" or not getattr(model, "quantize", False):
         return {}
     float_scores = model.predict_proba(X_dev, quantize=False)  # type: ignore[call-arg]
-    return {"dev_macro_f1_without_quantisation":
-            ev.per_label_metrics(Y_dev, float_scores, thresholds)["macro_f1"],
-            "best_step": getattr(model, "best_step_", None),
-            "history": getattr(model, "history_", [])}
+    return {
+        "dev_macro_f1_without_quantisation": ev.per_label_metrics(Y_dev, float_scores, thresholds)[
+            "macro_f1"
+        ],
+        "best_step": getattr(model, "best_step_", None),
+        "history": getattr(model, "history_", []),
+    }
 
 
 def resolve_member(ref: str, models_dir: Path | None = None) -> str:
@@ -207,9 +257,14 @@ def resolve_member(ref: str, models_dir: Path | None = None) -> str:
     base = Path(models_dir or get_settings().resolved_models_dir)
     if ref.startswith("latest:"):
         kind = ref.split(":", 1)[1]
-        found = sorted((d for d in base.glob("*/") if (d / "model.json").exists()
-                        and read_envelope(d).get("kind") == kind),
-                       key=lambda d: read_envelope(d).get("version", "").rsplit("-", 1)[-1])
+        found = sorted(
+            (
+                d
+                for d in base.glob("*/")
+                if (d / "model.json").exists() and read_envelope(d).get("kind") == kind
+            ),
+            key=lambda d: read_envelope(d).get("version", "").rsplit("-", 1)[-1],
+        )
         found = [d for d in found if (d / "metrics.json").exists()]
         if not found:
             raise ConfigurationError(f"ensemble member {ref!r}: no trained {kind} model in {base}")

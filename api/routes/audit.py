@@ -18,22 +18,33 @@ AuditPermission = Annotated[Principal, Depends(require(ADMIN))]
 
 
 @router.get("/events", response_model=Page[AuditEventOut])
-def list_events(q: Annotated[AuditQuery, Query()], principal: AuditPermission, session: SessionDep,
-                settings: SettingsDep, audit: AuditDep) -> Page[AuditEventOut]:
+def list_events(
+    q: Annotated[AuditQuery, Query()],
+    principal: AuditPermission,
+    session: SessionDep,
+    settings: SettingsDep,
+    audit: AuditDep,
+) -> Page[AuditEventOut]:
     """Audit events, oldest first, filtered; keyset-paginated."""
     stmt = select(AuditEvent)
-    for column, value in ((AuditEvent.actor, q.actor), (AuditEvent.action, q.action),
-                          (AuditEvent.force_id, q.force_id), (AuditEvent.object_type, q.object_type),
-                          (AuditEvent.object_id, q.object_id)):
+    for column, value in (
+        (AuditEvent.actor, q.actor),
+        (AuditEvent.action, q.action),
+        (AuditEvent.force_id, q.force_id),
+        (AuditEvent.object_type, q.object_type),
+        (AuditEvent.object_id, q.object_id),
+    ):
         if value is not None:
             stmt = stmt.where(column == value)
     if q.since is not None:
         stmt = stmt.where(AuditEvent.at >= q.since)
     if q.until is not None:
         stmt = stmt.where(AuditEvent.at < q.until)
-    rows, token = paginate(session, settings, principal.force_id, "audit.events", q, stmt, AuditEvent.id)
+    rows, token = paginate(
+        session, settings, principal.force_id, "audit.events", q, stmt, AuditEvent.id
+    )
     items = [AuditEventOut.model_validate(r, from_attributes=True) for r in rows]
-    audit.record("audit.read", object_type="audit_events", detail={"count": len(items)})
+    audit.record_list("audit.read", "audit_events", [r.id for r in rows])
     session.commit()
     return Page[AuditEventOut](items=items, next_page_token=token)
 
@@ -42,5 +53,6 @@ def list_events(q: Annotated[AuditQuery, Query()], principal: AuditPermission, s
 def verify_chain(principal: AuditPermission, session: SessionDep) -> ChainOut:
     """Recompute the whole chain; ``first_bad_id`` is the first event that no longer verifies."""
     report = audit_log.verify(session)
-    return ChainOut(ok=report.ok, checked=report.checked, first_bad_id=report.first_bad_id,
-                    reason=report.reason)
+    return ChainOut(
+        ok=report.ok, checked=report.checked, first_bad_id=report.first_bad_id, reason=report.reason
+    )

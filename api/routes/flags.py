@@ -19,66 +19,104 @@ from api.deps import (
 )
 from api.pagination import Page
 from api.schemas.flags import DecisionIn, DecisionResult, FlagDetail, FlagQuery, FlagSummary
-from api.services import evidence, review
-from probity.models import Flag, Post
+from api.services import presenters, review
+from probity import review as domain
+from probity.models import Flag, Post, ReviewDecision, utcnow
 
 router = APIRouter(prefix="/flags", tags=["review"])
 Reviewer = Annotated[Principal, Depends(require(ADMIN, ANALYST))]
 
 
 @router.get("", response_model=Page[FlagSummary])
-def list_flags(q: Annotated[FlagQuery, Query()], principal: Reviewer, session: SessionDep,
-               settings: SettingsDep, audit: AuditDep) -> Page[FlagSummary]:
+def list_flags(
+    q: Annotated[FlagQuery, Query()],
+    principal: Reviewer,
+    session: SessionDep,
+    settings: SettingsDep,
+    audit: AuditDep,
+) -> Page[FlagSummary]:
     """The queue (oldest first), filtered by status, force, label, score, platform and post date."""
-    items, token = review.queue_page(session, settings, principal, q, audit,
-                                     filters=q.model_dump(mode="json", exclude_none=True, exclude={"page_token"}))
+    items, token = review.queue_page(
+        session,
+        settings,
+        principal,
+        q,
+        audit,
+        filters=q.model_dump(mode="json", exclude_none=True, exclude={"page_token"}),
+    )
     session.commit()
     return Page[FlagSummary](items=items, next_page_token=token)
 
 
 @router.get("/{flag_id}", response_model=FlagDetail)
-def get_flag(flag_id: ObjectId, principal: Reviewer, session: SessionDep, audit: AuditDep) -> FlagDetail:
+def get_flag(
+    flag_id: ObjectId, principal: Reviewer, session: SessionDep, audit: AuditDep
+) -> FlagDetail:
     """One flag with its evidence: post, context, model scores and explanation, decision history."""
     flag = get_in_scope(session, Flag, flag_id, principal)
-    out = evidence.flag_detail(session, flag)
+    out = presenters.flag_detail(session, flag)
     audit.record("flags.read", object_type="flag", object_id=flag.id)
     session.commit()
     return out
 
 
 @router.post("/{flag_id}/claim", response_model=FlagDetail)
-def claim_flag(flag_id: ObjectId, principal: Reviewer, session: SessionDep, audit: AuditDep) -> FlagDetail:
+def claim_flag(
+    flag_id: ObjectId, principal: Reviewer, session: SessionDep, audit: AuditDep
+) -> FlagDetail:
     """Take a pending flag so no one else reviews it at the same time (409 if someone has it)."""
-    flag = get_in_scope(session, Flag, flag_id, principal)
-    review.claim(flag, principal)
-    session.flush()
-    out = evidence.flag_detail(session, flag)
-    audit.record("flags.claim", object_type="flag", object_id=flag.id)
+    event = domain.claim(session, flag_id, principal.actor, utcnow())
+    out = presenters.flag_detail(session, get_in_scope(session, Flag, event.flag_id, principal))
+    audit.record_event(event)
     session.commit()
     return out
 
 
 @router.post("/{flag_id}/release", response_model=FlagSummary)
-def release_flag(flag_id: ObjectId, principal: Reviewer, session: SessionDep, audit: AuditDep) -> FlagSummary:
+def release_flag(
+    flag_id: ObjectId, principal: Reviewer, session: SessionDep, audit: AuditDep
+) -> FlagSummary:
     """Put a claimed flag back in the queue."""
-    flag = get_in_scope(session, Flag, flag_id, principal)
-    review.release(flag, principal)
-    session.flush()
-    audit.record("flags.release", object_type="flag", object_id=flag.id)
+    event = domain.release(session, flag_id, principal.actor, utcnow())
+    flag = get_in_scope(session, Flag, event.flag_id, principal)
+    post = session.get(Post, flag.post_id)
+    assert post is not None  # foreign key
+    out = presenters.flag_summary(flag, post)
+    audit.record_event(event)
     session.commit()
-    return evidence.flag_summary(flag, session.get(Post, flag.post_id))
+    return out
 
 
 @router.post("/{flag_id}/decisions", response_model=DecisionResult, status_code=201)
-def decide_flag(flag_id: ObjectId, body: DecisionIn, principal: Reviewer, session: SessionDep,
-                settings: SettingsDep, audit: AuditDep) -> DecisionResult:
+def decide_flag(
+    flag_id: ObjectId,
+    body: DecisionIn,
+    principal: Reviewer,
+    session: SessionDep,
+    settings: SettingsDep,
+    audit: AuditDep,
+) -> DecisionResult:
     """Confirm the proposed labels, change them, or dismiss, with a note. Under the two-person
-    rule a referral needs two analysts who agree on the labels."""
-    flag = get_in_scope(session, Flag, flag_id, principal)
-    decision, referral_id = review.decide(session, flag, principal, body, settings.two_person_rule)
-    audit.record("flags.decide", object_type="flag", object_id=flag.id,
-                 detail={"action": body.action.value, "labels": decision.labels,
-                         "status": flag.status.value, "referral_id": referral_id})
+    rule a referral needs two analysts who agree on the labels. Concurrent decisions are taken
+    one at a time: once the flag is decided the others get 409 with its current state."""
+    event = domain.decide(
+        session,
+        flag_id,
+        principal.actor,
+        body.action,
+        now=utcnow(),
+        labels=body.labels,
+        note=body.note,
+        two_person_rule=settings.two_person_rule,
+        expected_version=body.expected_version,
+    )
+    decision = session.get(ReviewDecision, event.decision_id)
+    assert decision is not None  # flushed by decide
+    audit.record_event(event)
     session.commit()
-    return DecisionResult(flag_id=flag.id, status=flag.status, decision=evidence.decision_out(decision),
-                          referral_id=referral_id)
+    return DecisionResult(
+        flag_id=event.flag_id,
+        status=event.status,
+        decision=presenters.decision_out(decision),
+        referral_id=event.referral_id,
+    )

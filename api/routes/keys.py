@@ -24,16 +24,31 @@ def list_keys(principal: Admin, session: SessionDep) -> list[KeyOut]:
 @router.post("", response_model=NewKeyOut, status_code=201)
 def create_key(body: KeyIn, principal: Admin, session: SessionDep, audit: AuditDep) -> NewKeyOut:
     """Create a key; the response is the only time it is shown."""
-    expires = datetime.now(UTC) + timedelta(days=body.expires_in_days) if body.expires_in_days else None
-    new = keys.create_key(session, body.role, force_id=body.force_id, name=body.name, expires_at=expires)
-    audit.record("keys.create", object_type="api_key", object_id=new.record.prefix,
-                 detail={"role": body.role.value, "force_id": body.force_id})
+    expires = (
+        datetime.now(UTC) + timedelta(days=body.expires_in_days) if body.expires_in_days else None
+    )
+    new = keys.create_key(
+        session, body.role, force_id=body.force_id, name=body.name, expires_at=expires
+    )
+    audit.record(
+        "keys.create",
+        object_type="api_key",
+        object_id=new.record.prefix,
+        detail={"role": body.role.value, "force_id": body.force_id},
+    )
     session.commit()
-    return NewKeyOut(key=new.key, **KeyOut.model_validate(new.record, from_attributes=True).model_dump())
+    return NewKeyOut(
+        key=new.key, **KeyOut.model_validate(new.record, from_attributes=True).model_dump()
+    )
 
 
 @router.post("/{prefix}/revoke", response_model=KeyOut)
-def revoke_key(prefix: Annotated[str, Path(pattern=r"^pb_[0-9a-f]{8}$")], principal: Admin, session: SessionDep, audit: AuditDep) -> KeyOut:
+def revoke_key(
+    prefix: Annotated[str, Path(pattern=r"^pb_[0-9a-f]{8}$")],
+    principal: Admin,
+    session: SessionDep,
+    audit: AuditDep,
+) -> KeyOut:
     """Revoke at once: requests with the key are refused from now on."""
     record = keys.revoke_key(session, prefix)
     audit.record("keys.revoke", object_type="api_key", object_id=prefix)

@@ -25,9 +25,15 @@ def get_model(principal: National, session: SessionDep, audit: AuditDep) -> dict
     audit.record("model.read", object_type="model_version", object_id=row.version)
     session.commit()
     metrics = row.metrics or {}
-    return {"version": row.version, "kind": row.kind,
-            "activated_at": row.activated_at.isoformat() if row.activated_at else None,
-            "thresholds": row.thresholds,
-            "card": {"test_macro_f1": metrics.get("test", {}).get("macro_f1"),
-                     "real_text": metrics.get("real_text"), "operating_point": metrics.get("operating_point")},
-            "audit_recall_estimate": estimate_recall(session, row)}
+    return {
+        "version": row.version,
+        "kind": row.kind,
+        "activated_at": row.activated_at.isoformat() if row.activated_at else None,
+        "thresholds": row.thresholds,
+        "card": {
+            "test_macro_f1": metrics.get("test", {}).get("macro_f1"),
+            "real_text": metrics.get("real_text"),
+            "operating_point": metrics.get("operating_point"),
+        },
+        "audit_recall_estimate": estimate_recall(session, row),
+    }

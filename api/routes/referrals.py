@@ -23,19 +23,31 @@ from api.deps import (
     require,
 )
 from api.pagination import Page
-from api.schemas.referrals import ExportQuery, OutcomeIn, ReferralDetail, ReferralQuery, ReferralSummary
+from api.schemas.referrals import (
+    ExportQuery,
+    OutcomeIn,
+    ReferralDetail,
+    ReferralQuery,
+    ReferralSummary,
+)
+from api.services import exports
 from api.services import referrals as service
-from probity.models import Referral
+from probity import referrals as domain
+from probity.models import Referral, utcnow
 
 router = APIRouter(prefix="/referrals", tags=["referrals"])
 Reader = Annotated[Principal, Depends(require(ADMIN, ANALYST, FORCE))]
 ForceUser = Annotated[Principal, Depends(require(FORCE))]
-MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson"}
 
 
 @router.get("", response_model=Page[ReferralSummary])
-def list_referrals(q: Annotated[ReferralQuery, Query()], principal: Reader, session: SessionDep,
-                   settings: SettingsDep, audit: AuditDep) -> Page[ReferralSummary]:
+def list_referrals(
+    q: Annotated[ReferralQuery, Query()],
+    principal: Reader,
+    session: SessionDep,
+    settings: SettingsDep,
+    audit: AuditDep,
+) -> Page[ReferralSummary]:
     """Referrals, oldest first; page tokens are bound to the caller's force and these filters."""
     items, token = service.referral_page(session, settings, principal, q, audit)
     session.commit()
@@ -43,22 +55,21 @@ def list_referrals(q: Annotated[ReferralQuery, Query()], principal: Reader, sess
 
 
 @router.get("/export", responses={200: {"content": {"text/csv": {}, "application/x-ndjson": {}}}})
-def export_referrals(q: Annotated[ExportQuery, Query()], principal: Reader, request: Request,
-                     session: SessionDep, audit: AuditDep) -> StreamingResponse:
+def export_referrals(
+    q: Annotated[ExportQuery, Query()],
+    principal: Reader,
+    request: Request,
+    session: SessionDep,
+    audit: AuditDep,
+) -> StreamingResponse:
     """Every referred post matching the filters, streamed as CSV or JSON Lines."""
-    audit.record("referrals.export", object_type="referral",
-                 detail={"format": q.format, **q.model_dump(exclude={"format"}, mode="json", exclude_none=True)})
-    session.commit()
-    stmt = service.referral_query(principal, q)
-    body = service.streamed(request.app.state.session_factory,
-                            lambda s: service.stream(service.export_rows(s, stmt), q.format))
-    filename = f"referrals-{principal.force_id or 'all'}.{q.format}"
-    return StreamingResponse(body, media_type=MEDIA_TYPES[q.format],
-                             headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return exports.referral_export(request, principal, q, q.format, session, audit)
 
 
 @router.get("/{referral_id}", response_model=ReferralDetail)
-def get_referral(referral_id: ObjectId, principal: Reader, session: SessionDep, audit: AuditDep) -> ReferralDetail:
+def get_referral(
+    referral_id: ObjectId, principal: Reader, session: SessionDep, audit: AuditDep
+) -> ReferralDetail:
     """One referral with its evidence: posts, URLs, capture times, hashes, context, labels,
     the model's explanation and every analyst decision."""
     referral = get_in_scope(session, Referral, referral_id, principal)
@@ -69,24 +80,38 @@ def get_referral(referral_id: ObjectId, principal: Reader, session: SessionDep, 
 
 
 @router.post("/{referral_id}/acknowledge", response_model=ReferralSummary)
-def acknowledge(referral_id: ObjectId, principal: ForceUser, session: SessionDep, audit: AuditDep) -> ReferralSummary:
+def acknowledge(
+    referral_id: ObjectId, principal: ForceUser, session: SessionDep, audit: AuditDep
+) -> ReferralSummary:
     """The force confirms it has received the referral."""
-    referral = get_in_scope(session, Referral, referral_id, principal)
-    service.acknowledge(referral)
-    session.flush()
-    audit.record("referrals.acknowledge", object_type="referral", object_id=referral.id)
+    event = domain.acknowledge(session, referral_id, principal.force_id, utcnow())
+    out = service.summary(session, get_in_scope(session, Referral, event.referral_id, principal))
+    audit.record_event(event)
     session.commit()
-    return service.summary(session, referral)
+    return out
 
 
 @router.post("/{referral_id}/outcome", response_model=ReferralSummary)
-def record_outcome(referral_id: ObjectId, body: OutcomeIn, principal: ForceUser, session: SessionDep,
-                   audit: AuditDep) -> ReferralSummary:
-    """The force records what it did; outcomes feed the statistics and the model's evaluation."""
-    referral = get_in_scope(session, Referral, referral_id, principal)
-    service.record_outcome(referral, body.outcome, body.note)
-    session.flush()
-    audit.record("referrals.outcome", object_type="referral", object_id=referral.id,
-                 detail={"outcome": body.outcome.value})
+def record_outcome(
+    referral_id: ObjectId,
+    body: OutcomeIn,
+    principal: ForceUser,
+    session: SessionDep,
+    audit: AuditDep,
+) -> ReferralSummary:
+    """The force records what it did; outcomes feed the statistics and the model's evaluation.
+    Of concurrent outcomes one is accepted, the others get 409 with the current state; a recorded
+    outcome is corrected only by a request that carries the referral's current version."""
+    event = domain.record_outcome(
+        session,
+        referral_id,
+        principal.force_id,
+        body.outcome,
+        body.note,
+        utcnow(),
+        expected_version=body.expected_version,
+    )
+    out = service.summary(session, get_in_scope(session, Referral, event.referral_id, principal))
+    audit.record_event(event)
     session.commit()
-    return service.summary(session, referral)
+    return out

@@ -7,6 +7,7 @@ column may then be left out). The file is the request body, streamed to a tempor
 from __future__ import annotations
 
 import tempfile
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -14,6 +15,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import (
@@ -42,6 +44,7 @@ from api.schemas.integrity import (
 )
 from probity.errors import InputFileError
 from probity.models import BusinessInterest, Contract, GiftHospitality, Investigation
+from probity.settings import Settings
 from registers.importer import ImportSummary, import_register
 
 router = APIRouter(prefix="/registers", tags=["registers"])
@@ -51,63 +54,164 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SUFFIXES = {"text/csv": ".csv", "application/csv": ".csv", XLSX_TYPE: ".xlsx"}
 
 
-def _page(name: str, model: Any, date_column: Any, schema: type[BaseModel], q: RegisterQuery,
-          principal: Principal, session: Any, settings: Any, audit: Any) -> Page[Any]:
+Register = GiftHospitality | BusinessInterest | Contract | Investigation
+
+
+def _page(
+    name: str,
+    model: type[Register],
+    date_column: InstrumentedAttribute[date],
+    schema: type[BaseModel],
+    q: RegisterQuery,
+    principal: Principal,
+    session: Session,
+    settings: Settings,
+    audit: Auditor,
+) -> Page[Any]:
     filters = q.model_dump(exclude={"page_token"}, mode="json")
-    pager = Pager(settings.secret_key.get_secret_value(), f"registers.{name}", principal.force_id, filters,
-                  min(q.page_size, settings.max_page_size))
+    pager = Pager(
+        settings.secret_key.get_secret_value(),
+        f"registers.{name}",
+        principal.force_id,
+        filters,
+        min(q.page_size, settings.max_page_size),
+    )
     stmt = scope_to_force(select(model), model.force_id, principal)
     if q.date_from is not None:
         stmt = stmt.where(date_column >= q.date_from)
     if q.date_to is not None:
         stmt = stmt.where(date_column <= q.date_to)
     rows, token = pager.fetch(session, stmt, model.id, q.page_token)
-    audit.record(f"registers.{name}.list", object_type=model.__tablename__, detail={"count": len(rows)})
+    items = [schema.model_validate(r) for r in rows]
+    audit.record_list(
+        f"registers.{name}.list", model.__tablename__, [r.id for r in rows]
+    )  # every row shown
     session.commit()
-    return Page[schema](items=[schema.model_validate(r) for r in rows], next_page_token=token)  # type: ignore[valid-type]
+    return Page[schema](items=items, next_page_token=token)  # type: ignore[valid-type]
 
 
 @router.get("/gifts", response_model=Page[GiftOut])
-def list_gifts(q: Annotated[RegisterQuery, Query()], principal: Reader, session: SessionDep,
-               settings: SettingsDep, audit: AuditDep) -> Page[Any]:
+def list_gifts(
+    q: Annotated[RegisterQuery, Query()],
+    principal: Reader,
+    session: SessionDep,
+    settings: SettingsDep,
+    audit: AuditDep,
+) -> Page[Any]:
     """Gifts and hospitality register entries, oldest id first."""
-    return _page("gifts", GiftHospitality, GiftHospitality.entry_date, GiftOut, q, principal, session, settings, audit)
+    return _page(
+        "gifts",
+        GiftHospitality,
+        GiftHospitality.entry_date,
+        GiftOut,
+        q,
+        principal,
+        session,
+        settings,
+        audit,
+    )
 
 
 @router.get("/interests", response_model=Page[InterestOut])
-def list_interests(q: Annotated[RegisterQuery, Query()], principal: Reader, session: SessionDep,
-                   settings: SettingsDep, audit: AuditDep) -> Page[Any]:
+def list_interests(
+    q: Annotated[RegisterQuery, Query()],
+    principal: Reader,
+    session: SessionDep,
+    settings: SettingsDep,
+    audit: AuditDep,
+) -> Page[Any]:
     """Business-interest (second job) applications."""
-    return _page("interests", BusinessInterest, BusinessInterest.applied_on, InterestOut, q, principal, session,
-                 settings, audit)
+    return _page(
+        "interests",
+        BusinessInterest,
+        BusinessInterest.applied_on,
+        InterestOut,
+        q,
+        principal,
+        session,
+        settings,
+        audit,
+    )
 
 
 @router.get("/contracts", response_model=Page[ContractOut])
-def list_contracts(q: Annotated[RegisterQuery, Query()], principal: Reader, session: SessionDep,
-                   settings: SettingsDep, audit: AuditDep) -> Page[Any]:
+def list_contracts(
+    q: Annotated[RegisterQuery, Query()],
+    principal: Reader,
+    session: SessionDep,
+    settings: SettingsDep,
+    audit: AuditDep,
+) -> Page[Any]:
     """Contracts awarded to suppliers."""
-    return _page("contracts", Contract, Contract.awarded_on, ContractOut, q, principal, session, settings, audit)
+    return _page(
+        "contracts",
+        Contract,
+        Contract.awarded_on,
+        ContractOut,
+        q,
+        principal,
+        session,
+        settings,
+        audit,
+    )
 
 
 @router.get("/investigations", response_model=Page[InvestigationOut])
-def list_investigations(q: Annotated[RegisterQuery, Query()], principal: Reader, session: SessionDep,
-                        settings: SettingsDep, audit: AuditDep) -> Page[Any]:
+def list_investigations(
+    q: Annotated[RegisterQuery, Query()],
+    principal: Reader,
+    session: SessionDep,
+    settings: SettingsDep,
+    audit: AuditDep,
+) -> Page[Any]:
     """Integrity investigations."""
-    return _page("investigations", Investigation, Investigation.opened_on, InvestigationOut, q, principal, session,
-                 settings, audit)
+    return _page(
+        "investigations",
+        Investigation,
+        Investigation.opened_on,
+        InvestigationOut,
+        q,
+        principal,
+        session,
+        settings,
+        audit,
+    )
 
 
-@router.post("/{register}/import", response_model=ImportOut, responses={
-    415: {"model": ErrorOut, "description": "Content-Type is neither text/csv nor XLSX"},
-    422: {"model": ImportRejectedOut, "description": "The file was rejected (nothing was imported), or the "
-                                                     "request was malformed"}},
-    openapi_extra={"requestBody": {"required": True, "content": {
-        "text/csv": {"schema": {"type": "string"}},
-        XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}}}}})
-async def import_file(register: Literal["gifts", "interests", "contracts", "investigations"], request: Request,
-                      principal: Importer, settings: SettingsDep,
-                      force_id: Annotated[str | None, Query(max_length=40, description=(
-                          "Import for this force only (a force key: its own, the default).")) ] = None) -> Any:
+@router.post(
+    "/{register}/import",
+    response_model=ImportOut,
+    responses={
+        415: {"model": ErrorOut, "description": "Content-Type is neither text/csv nor XLSX"},
+        422: {
+            "model": ImportRejectedOut,
+            "description": "The file was rejected (nothing was imported), or the "
+            "request was malformed",
+        },
+    },
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}},
+            },
+        }
+    },
+)
+async def import_file(
+    register: Literal["gifts", "interests", "contracts", "investigations"],
+    request: Request,
+    principal: Importer,
+    settings: SettingsDep,
+    force_id: Annotated[
+        str | None,
+        Query(
+            max_length=40,
+            description=("Import for this force only (a force key: its own, the default)."),
+        ),
+    ] = None,
+) -> Any:
     """Import a register file sent as the body (`Content-Type: text/csv` or XLSX): every row valid, or
     nothing imported and 422 with the rows, columns and reasons."""
     if principal.force_id is not None:
@@ -117,7 +221,9 @@ async def import_file(register: Literal["gifts", "interests", "contracts", "inve
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     suffix = SUFFIXES.get(content_type)
     if suffix is None:
-        raise HTTPException(415, f"send the file as text/csv or {XLSX_TYPE}, not {content_type or 'nothing'!r}")
+        raise HTTPException(
+            415, f"send the file as text/csv or {XLSX_TYPE}, not {content_type or 'nothing'!r}"
+        )
     with tempfile.TemporaryDirectory(prefix="probity-import-") as folder:
         path = Path(folder) / f"{register}{suffix}"
         with path.open("wb") as out:
@@ -126,8 +232,13 @@ async def import_file(register: Literal["gifts", "interests", "contracts", "inve
         try:
             summary = await run_in_threadpool(_import, request, register, path, force_id)
         except InputFileError as exc:
-            rejected = ImportRejectedOut(detail=str(exc), problems=exc.total, errors=[
-                ImportProblem(row=e.row, column=e.column, reason=e.reason) for e in exc.errors])
+            rejected = ImportRejectedOut(
+                detail=str(exc),
+                problems=exc.total,
+                errors=[
+                    ImportProblem(row=e.row, column=e.column, reason=e.reason) for e in exc.errors
+                ],
+            )
             return JSONResponse(rejected.model_dump(), status_code=422)
     return ImportOut(**summary.__dict__)
 
@@ -137,10 +248,20 @@ def _import(request: Request, register: str, path: Path, force_id: str | None) -
     already committed the key check), rolled back whole on any error."""
     with request.app.state.session_factory() as session:
         try:
-            summary = import_register(session, register, path, force_id=force_id, source=f"{register} upload")
-            Auditor(request, session).record(f"registers.{register}.import", object_type=register, detail={
-                "force_id": force_id, "rows": summary.rows, "inserted": summary.inserted,
-                "updated": summary.updated, "unchanged": summary.unchanged})
+            summary = import_register(
+                session, register, path, force_id=force_id, source=f"{register} upload"
+            )
+            Auditor(request, session).record(
+                f"registers.{register}.import",
+                object_type=register,
+                detail={
+                    "force_id": force_id,
+                    "rows": summary.rows,
+                    "inserted": summary.inserted,
+                    "updated": summary.updated,
+                    "unchanged": summary.unchanged,
+                },
+            )
             session.commit()
         except BaseException:
             session.rollback()

@@ -31,24 +31,34 @@ def resolve_force(principal: Principal, requested: str | None) -> str | None:
 
 
 @router.get("/stats", response_model=dict[str, Any])
-def get_stats(q: Annotated[StatsQuery, Query()], principal: Reader, session: SessionDep,
-              audit: AuditDep) -> dict[str, Any]:
+def get_stats(
+    q: Annotated[StatsQuery, Query()], principal: Reader, session: SessionDep, audit: AuditDep
+) -> dict[str, Any]:
     """The figures of an HMIC force report (or national, for national callers without `force`)."""
     scope = StatsScope(resolve_force(principal, q.force_id), q.date_from, q.date_to)
     stats = compute_stats(session, scope, published=q.published)
-    audit.record("stats.read", object_type="statistics", object_id=scope.force_id or "national",
-                 detail=scope.as_dict())
+    audit.record(
+        "stats.read",
+        object_type="statistics",
+        object_id=scope.force_id or "national",
+        detail=scope.as_dict(),
+    )
     session.commit()
     return stats
 
 
 @router.get("/crosschecks", response_model=list[FindingOut])
-def get_crosschecks(q: Annotated[CrosscheckQuery, Query()], principal: Reader, session: SessionDep,
-                    audit: AuditDep) -> list[FindingOut]:
+def get_crosschecks(
+    q: Annotated[CrosscheckQuery, Query()], principal: Reader, session: SessionDep, audit: AuditDep
+) -> list[FindingOut]:
     """Cross-check findings between registers, each with the rows that raised it."""
     force_id = resolve_force(principal, q.force_id)
     findings = run_crosschecks(session, force_id=force_id, as_of=q.as_of)
-    audit.record("crosschecks.read", object_type="crosschecks", object_id=force_id or "national",
-                 detail={"findings": len(findings)})
+    audit.record(
+        "crosschecks.read",
+        object_type="crosschecks",
+        object_id=force_id or "national",
+        detail={"findings": len(findings)},
+    )
     session.commit()
     return [FindingOut(**f.as_dict()) for f in findings]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 
 class Strict(BaseModel):
@@ -22,7 +22,31 @@ class Strict(BaseModel):
                 values = value if isinstance(value, list) else [value]
                 if any(isinstance(v, str) and "\x00" in v for v in values):
                     raise ValueError(f"field '{name}' contains a NUL character")
+                if any(isinstance(v, str) and _has_lone_surrogate(v) for v in values):
+                    raise ValueError(
+                        f"field '{name}' contains a lone surrogate (not valid Unicode text)"
+                    )
         return data
+
+
+def _has_lone_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def printable(value: Any) -> Any:
+    """``value`` with every string made encodable as UTF-8 (lone surrogates become ``\\udXXX``),
+    so an error that echoes bad input can always be sent."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, dict):
+        return {printable(k): printable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [printable(v) for v in value]
+    return value
 
 
 def _utc_in_range(value: datetime) -> datetime:
@@ -39,6 +63,7 @@ Timestamp = Annotated[datetime, AfterValidator(_utc_in_range)]
 class ErrorOut(BaseModel):
     detail: Any
     message: str | None = None
+    current: dict[str, Any] | None = Field(None, description="409: the object's state now")
 
 
 class Health(BaseModel):

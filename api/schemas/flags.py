@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, Field, model_validator
 
 from api.schemas.common import Strict, Timestamp
+from probity.labels import Label
 from probity.models import DecisionAction, FlagStatus, Platform
-
-Label = Literal["offensive", "protocol", "negativity", "government"]
 
 
 class QueueStatus(str, Enum):
@@ -23,9 +22,19 @@ class QueueStatus(str, Enum):
     dismissed = "dismissed"
 
 
+class QueueOrder(str, Enum):
+    risk = "risk"  # highest score first
+    oldest = "oldest"  # flagged longest ago first
+
+
 class FlagQuery(Strict):
     status: QueueStatus = QueueStatus.open
-    force_id: str | None = Field(None, max_length=40, description="national callers only narrow by it")
+    order: QueueOrder = Field(
+        QueueOrder.risk, description="'risk': highest score first; 'oldest': oldest flag first"
+    )
+    force_id: str | None = Field(
+        None, max_length=40, description="national callers only narrow by it"
+    )
     label: Label | None = None
     min_score: float | None = Field(None, ge=0, le=1)
     max_score: float | None = Field(None, ge=0, le=1)
@@ -38,13 +47,20 @@ class FlagQuery(Strict):
 
 class DecisionIn(Strict):
     action: DecisionAction
-    labels: list[Label] | None = Field(None, description="only with action 'change': the labels to refer")
+    labels: list[Label] | None = Field(
+        None, description="only with action 'change': the labels to refer"
+    )
     note: str = Field("", max_length=4000)
+    expected_version: int | None = Field(
+        None, ge=1, le=2**31 - 1, description="the flag version you reviewed: 409 if it has changed"
+    )
 
     @model_validator(mode="after")
     def _labels_match_action(self) -> DecisionIn:
         if self.action is DecisionAction.change and not self.labels:
-            raise ValueError("action 'change' needs a non-empty 'labels' list (use 'dismiss' to refer nothing)")
+            raise ValueError(
+                "action 'change' needs a non-empty 'labels' list (use 'dismiss' to refer nothing)"
+            )
         if self.action is not DecisionAction.change and self.labels is not None:
             raise ValueError(f"'labels' only goes with action 'change', not '{self.action.value}'")
         return self
@@ -71,6 +87,7 @@ class FlagSummary(BaseModel):
     created_at: datetime
     claimed_by: str | None
     excerpt: str
+    version: int = Field(description="raised by every change; send it back as expected_version")
     # why the flag is in the queue: "model", "audit" (random unflagged post: estimates recall) or
     # "unscored" (another language, see `language`); `risk` is the calibrated risk the queue is
     # ordered by
@@ -94,8 +111,11 @@ class PostVersionOut(BaseModel):
     content_warning: str = ""
     seen_at: datetime
     edited_at: datetime | None = Field(None, description="when the platform says it was edited")
-    signal: str = Field("", description="the platform's edit signal: Mastodon edited_at, Bluesky "
-                                        "record CID, X edit history")
+    signal: str = Field(
+        "",
+        description="the platform's edit signal: Mastodon edited_at, Bluesky "
+        "record CID, X edit history",
+    )
 
 
 class PostEvidence(BaseModel):
@@ -110,7 +130,9 @@ class PostEvidence(BaseModel):
     captured_at: datetime
     deleted_at: datetime | None = Field(description="set when the post was deleted after capture")
     edited: bool = Field(False, description="a later capture had a different text")
-    versions: list[PostVersionOut] = Field(default_factory=list, description="later texts, oldest first")
+    versions: list[PostVersionOut] = Field(
+        default_factory=list, description="later texts, oldest first"
+    )
     context: list[ContextItem]
 
 

@@ -12,19 +12,26 @@ from api.schemas.common import Strict
 
 
 class ScopeQuery(Strict):
-    force_id: str | None = Field(None, max_length=40,
-                                 description="National callers may pick a force; a force key sees only its own.")
+    force_id: str | None = Field(
+        None,
+        max_length=40,
+        description="National callers may pick a force; a force key sees only its own.",
+    )
     date_from: date | None = None
     date_to: date | None = None
 
 
 class StatsQuery(ScopeQuery):
-    published: bool = Field(False, description="Suppress counts from 1 to 4 as '<5' for publication.")
+    published: bool = Field(
+        False, description="Suppress counts from 1 to 4 as '<5' for publication."
+    )
 
 
 class CrosscheckQuery(Strict):
     force_id: str | None = Field(None, max_length=40)
-    as_of: date | None = Field(None, description="Judge review dates as at this day (default today).")
+    as_of: date | None = Field(
+        None, description="Judge review dates as at this day (default today)."
+    )
 
 
 class RegisterQuery(Strict):
@@ -97,7 +104,9 @@ class FindingOut(BaseModel):
 
 class ImportOut(BaseModel):
     # aliased: a field named "register" would shadow BaseModel.register
-    register_name: str = Field(alias="register", description="gifts, interests, contracts or investigations.")
+    register_name: str = Field(
+        alias="register", description="gifts, interests, contracts or investigations."
+    )
     rows: int = Field(description="Entries in the file (blank lines are not entries).")
     inserted: int
     updated: int
@@ -113,7 +122,11 @@ class ImportProblem(BaseModel):
 class ImportRejectedOut(BaseModel):
     """A rejected file (``problems`` and ``errors`` set), or a malformed request (FastAPI's list)."""
 
-    detail: Any = Field(description="A rejected file: the same short report the command line prints.")
+    detail: Any = Field(
+        description="A rejected file: the same short report the command line prints."
+    )
     message: str | None = None
     problems: int | None = Field(None, description="How many problems the file had in all.")
-    errors: list[ImportProblem] | None = Field(None, description="The first 50 problems, in row order.")
+    errors: list[ImportProblem] | None = Field(
+        None, description="The first 50 problems, in row order."
+    )

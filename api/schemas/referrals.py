@@ -15,7 +15,9 @@ from probity.models import ReferralOutcome, ReferralStatus
 class ReferralQuery(Strict):
     status: ReferralStatus | None = None
     outcome: ReferralOutcome | None = None
-    force_id: str | None = Field(None, max_length=40, description="national callers only narrow by it")
+    force_id: str | None = Field(
+        None, max_length=40, description="national callers only narrow by it"
+    )
     since: Timestamp | None = Field(None, description="referral created at or after (UTC)")
     until: Timestamp | None = Field(None, description="referral created before (UTC)")
     page_size: int = Field(50, ge=1, description="capped at PROBITY_MAX_PAGE_SIZE (default 200)")
@@ -42,6 +44,7 @@ class ReferralSummary(BaseModel):
     account: AccountOut
     item_count: int
     labels: list[str]
+    version: int
 
 
 class ReferralItemOut(BaseModel):
@@ -61,3 +64,9 @@ class ReferralDetail(ReferralSummary):
 class OutcomeIn(Strict):
     outcome: ReferralOutcome
     note: str = Field("", max_length=4000)
+    expected_version: int | None = Field(
+        None,
+        ge=1,
+        le=2**31 - 1,
+        description="the referral version you saw: 409 if it has changed; needed to correct a recorded outcome",
+    )

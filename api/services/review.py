@@ -1,35 +1,24 @@
-"""The review workflow: the queue, claiming, and human decisions (with the two-person rule).
+"""The review queue as the API and UI show it: filters, force scope and the audited page.
 
-Every move goes through ``Flag.transition`` (the explicit status machine). Decisions are
-appended as ``ReviewDecision`` rows and never changed. Confirmed flags join the open referral
-for their (account, force).
+The state changes (claim, release, decide) are plain functions in ``probity.review``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, String, cast, select
+from sqlalchemy import ColumnElement, Select, String, cast, select
 from sqlalchemy.orm import Session
 
 from api.deps import Auditor, Principal, scope_to_force
 from api.pagination import paginate
-from api.schemas.flags import DecisionIn, FlagQuery, FlagSummary, QueueStatus
-from api.services import evidence
-from probity.errors import InvalidTransition
-from probity.models import (
-    DecisionAction,
-    Flag,
-    FlagStatus,
-    Post,
-    Referral,
-    ReferralItem,
-    ReferralStatus,
-    ReviewDecision,
-    utcnow,
-)
+from api.schemas.flags import FlagQuery, FlagSummary, QueueOrder, QueueStatus
+from api.services import presenters
+from probity.models import Flag, FlagStatus, Post
+from probity.review import OPEN_STATUSES
 
-OPEN_STATUSES = (FlagStatus.pending, FlagStatus.claimed, FlagStatus.awaiting_second)
+# The queue's default order, highest first: the classifier's calibrated risk.
+RISK_COLUMN: ColumnElement[float] = Flag.risk.expression
 
 
 def queue_query(principal: Principal, q: FlagQuery) -> Select[Any]:
@@ -57,85 +46,31 @@ def queue_query(principal: Principal, q: FlagQuery) -> Select[Any]:
     return stmt
 
 
-def queue_page(session: Session, settings: Any, principal: Principal, q: FlagQuery,
-               audit: Auditor, **detail: Any) -> tuple[list[FlagSummary], str | None]:
+def queue_page(
+    session: Session,
+    settings: Any,
+    principal: Principal,
+    q: FlagQuery,
+    audit: Auditor,
+    **detail: Any,
+) -> tuple[list[FlagSummary], str | None]:
     """A page of the queue, audited as one read of the flags shown."""
-    flags, token = paginate(session, settings, principal.force_id, "flags", q, queue_query(principal, q), Flag.id,
-                            rank=Flag.risk)  # highest calibrated risk first
+    rank = None if q.order is QueueOrder.oldest else RISK_COLUMN  # oldest: ascending id
+    flags, token = paginate(
+        session,
+        settings,
+        principal.force_id,
+        "flags",
+        q,
+        queue_query(principal, q),
+        Flag.id,
+        rank=rank,
+    )
+    posts = {
+        p.id: p
+        for p in session.scalars(select(Post).where(Post.id.in_({f.post_id for f in flags})))
+    }
+    items = [presenters.flag_summary(f, posts[f.post_id]) for f in flags]
+    # appended last: on PostgreSQL the chain's lock is held from here until the commit
     audit.record_list("flags.list", "flag", [f.id for f in flags], **detail)
-    return [evidence.flag_summary(f, session.get(Post, f.post_id)) for f in flags], token
-
-
-def claim(flag: Flag, principal: Principal) -> None:
-    if flag.status is FlagStatus.claimed and flag.claimed_by == principal.prefix:
-        return
-    if flag.status is FlagStatus.claimed:
-        raise InvalidTransition(f"flag {flag.id} is claimed by {flag.claimed_by}")
-    if flag.status is not FlagStatus.pending:
-        raise InvalidTransition(f"flag {flag.id} is {flag.status.value}: only pending flags can be claimed")
-    flag.transition(FlagStatus.claimed)
-    flag.claimed_by, flag.claimed_at = principal.prefix, utcnow()
-
-
-def release(flag: Flag, principal: Principal) -> None:
-    if flag.status is not FlagStatus.claimed:
-        raise InvalidTransition(f"flag {flag.id} is {flag.status.value}, not claimed")
-    if flag.claimed_by != principal.prefix and principal.role.value != "admin":
-        raise InvalidTransition(f"flag {flag.id} is claimed by {flag.claimed_by}")
-    flag.transition(FlagStatus.pending)
-    flag.claimed_by = flag.claimed_at = None
-
-
-def decide(session: Session, flag: Flag, principal: Principal, body: DecisionIn,
-           two_person_rule: bool) -> tuple[ReviewDecision, int | None]:
-    """Record a decision and move the flag; returns the decision and the referral it joined."""
-    if flag.status is FlagStatus.claimed and flag.claimed_by != principal.prefix:
-        raise InvalidTransition(f"flag {flag.id} is claimed by {flag.claimed_by}")
-    first = None
-    if flag.status is FlagStatus.awaiting_second:
-        first = flag.decisions[-1]
-        if first.reviewer == principal.prefix:
-            raise InvalidTransition(f"flag {flag.id} needs a second, different analyst")
-    elif flag.status not in (FlagStatus.pending, FlagStatus.claimed):
-        raise InvalidTransition(f"flag {flag.id} is already {flag.status.value}")
-
-    refer = body.action is not DecisionAction.dismiss
-    labels = sorted(set(body.labels or flag.labels)) if refer else []
-    decision = ReviewDecision(flag_id=flag.id, reviewer=principal.prefix, action=body.action,
-                              labels=labels, note=body.note)
-    session.add(decision)
-    flag.decisions.append(decision)
-
-    if not refer and first is None:
-        new = FlagStatus.dismissed
-    elif not two_person_rule:
-        new = FlagStatus.confirmed if refer else FlagStatus.dismissed
-    elif first is None:
-        new = FlagStatus.awaiting_second
-    elif refer and sorted(first.labels) == labels and first.action is not DecisionAction.dismiss:
-        new = FlagStatus.confirmed
-    else:
-        new = FlagStatus.pending  # the two disagree: a fresh pair of reviews is needed
-    flag.transition(new)
-    flag.claimed_by = flag.claimed_at = None
-    session.flush()
-    referral_id = add_to_referral(session, flag, labels) if new is FlagStatus.confirmed else None
-    return decision, referral_id
-
-
-def add_to_referral(session: Session, flag: Flag, labels: list[str]) -> int:
-    """Join the open referral for the post's (account, force), opening one if needed."""
-    if flag.force_id is None:
-        raise InvalidTransition(f"flag {flag.id} has no force: it cannot be referred")
-    post = session.get(Post, flag.post_id)
-    assert post is not None
-    referral = session.scalar(select(Referral).where(
-        Referral.account_id == post.account_id, Referral.force_id == flag.force_id,
-        Referral.status == ReferralStatus.open).order_by(Referral.id).limit(1))
-    if referral is None:
-        referral = Referral(force_id=flag.force_id, account_id=post.account_id)
-        session.add(referral)
-        session.flush()
-    session.add(ReferralItem(referral_id=referral.id, flag_id=flag.id, labels=labels))
-    session.flush()
-    return referral.id
+    return items, token

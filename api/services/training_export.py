@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.security import pseudonym
-from api.services.evidence import model_evidence
+from api.services.presenters import model_evidence
 from probity.models import Flag, FlagStatus, PlatformAccount, Post, Referral, ReferralItem
 
 BATCH = 500
@@ -34,27 +34,42 @@ def scrub(text: str, account: PlatformAccount | None = None) -> str:
 def training_rows(session: Session, secret: str) -> Iterator[dict[str, Any]]:
     after = 0
     while True:
-        flags = list(session.scalars(
-            select(Flag).where(Flag.status.in_((FlagStatus.confirmed, FlagStatus.dismissed)), Flag.id > after)
-            .order_by(Flag.id).limit(BATCH)))
+        flags = list(
+            session.scalars(
+                select(Flag)
+                .where(
+                    Flag.status.in_((FlagStatus.confirmed, FlagStatus.dismissed)), Flag.id > after
+                )
+                .order_by(Flag.id)
+                .limit(BATCH)
+            )
+        )
         if not flags:
             return
         for flag in flags:
-            post = session.get(Post, flag.post_id)
-            account = session.get(PlatformAccount, post.account_id)
+            post = session.get_one(Post, flag.post_id)  # foreign keys: both rows exist
+            account = session.get_one(PlatformAccount, post.account_id)
             final = flag.decisions[-1] if flag.decisions else None
-            outcome = session.scalar(select(Referral.outcome).join(ReferralItem).where(ReferralItem.flag_id == flag.id))
+            outcome = session.scalar(
+                select(Referral.outcome).join(ReferralItem).where(ReferralItem.flag_id == flag.id)
+            )
             model = model_evidence(session, flag)
             yield {
-                "example_id": pseudonym(secret, "post", f"{post.platform.value}:{post.platform_id}"),
-                "account": pseudonym(secret, "account", f"{account.platform.value}:{account.platform_id}"),
+                "example_id": pseudonym(
+                    secret, "post", f"{post.platform.value}:{post.platform_id}"
+                ),
+                "account": pseudonym(
+                    secret, "account", f"{account.platform.value}:{account.platform_id}"
+                ),
                 "platform": post.platform.value,
                 "text": scrub(post.text, account),
                 "model_version": model.model_version,
                 "model_labels": model.labels,
                 "scores": model.scores,
                 "decision": flag.status.value,
-                "labels": list(final.labels) if final and flag.status is FlagStatus.confirmed else [],
+                "labels": list(final.labels)
+                if final and flag.status is FlagStatus.confirmed
+                else [],
                 "reviews": len(flag.decisions),
                 "outcome": outcome.value if outcome else None,
                 "decided_on": final.decided_at.date().isoformat() if final else None,

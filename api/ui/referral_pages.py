@@ -21,14 +21,14 @@ from api.deps import (
     get_in_scope,
     require_ui,
 )
-from api.routes.referrals import MEDIA_TYPES
 from api.schemas.referrals import ExportQuery, ReferralQuery
+from api.services import exports
 from api.services import referrals as service
-from api.services import training_export
 from api.ui.render import render
 from api.ui.review_pages import form_query
 from api.ui.session import check_csrf
-from probity.models import Referral, ReferralOutcome, ReferralStatus
+from probity import referrals as domain
+from probity.models import Referral, ReferralOutcome, ReferralStatus, utcnow
 
 router = APIRouter(prefix="/ui", tags=["ui"], include_in_schema=False)
 Reader = Annotated[Principal, Depends(require_ui(ADMIN, ANALYST, FORCE))]
@@ -36,74 +36,106 @@ ForceUser = Annotated[Principal, Depends(require_ui(FORCE))]
 
 
 @router.get("/referrals")
-def referrals_page(request: Request, principal: Reader, session: SessionDep, settings: SettingsDep,
-                   audit: AuditDep) -> Response:
+def referrals_page(
+    request: Request, principal: Reader, session: SessionDep, settings: SettingsDep, audit: AuditDep
+) -> Response:
     q = form_query(request, ReferralQuery)
     assert isinstance(q, ReferralQuery)
     items, token = service.referral_page(session, settings, principal, q, audit, ui=True)
     session.commit()
-    export_params = q.model_dump(mode="json", exclude_none=True, exclude={"page_size", "page_token"})
-    next_params = {**{k: v for k, v in request.query_params.items() if k != "page_token"}, "page_token": token}
-    return render(request, "referrals.html", items=items, q=q, statuses=list(ReferralStatus),
-                  outcomes=list(ReferralOutcome), export_params=export_params,
-                  next_params=next_params if token else None)
+    export_params = q.model_dump(
+        mode="json", exclude_none=True, exclude={"page_size", "page_token"}
+    )
+    next_params = {
+        **{k: v for k, v in request.query_params.items() if k != "page_token"},
+        "page_token": token,
+    }
+    return render(
+        request,
+        "referrals.html",
+        items=items,
+        q=q,
+        statuses=list(ReferralStatus),
+        outcomes=list(ReferralOutcome),
+        export_params=export_params,
+        next_params=next_params if token else None,
+    )
 
 
 @router.get("/referrals/export.{fmt}")
-def export(fmt: Literal["csv", "jsonl"], request: Request, principal: Reader, session: SessionDep,
-           audit: AuditDep) -> StreamingResponse:
+def export(
+    fmt: Literal["csv", "jsonl"],
+    request: Request,
+    principal: Reader,
+    session: SessionDep,
+    audit: AuditDep,
+) -> StreamingResponse:
     q = form_query(request, ExportQuery)
     assert isinstance(q, ExportQuery)
-    audit.record("referrals.export", object_type="referral", detail={"format": fmt, "ui": True})
-    session.commit()
-    stmt = service.referral_query(principal, q)
-    body = service.streamed(request.app.state.session_factory,
-                            lambda s: service.stream(service.export_rows(s, stmt), fmt))
-    return StreamingResponse(body, media_type=MEDIA_TYPES[fmt], headers={
-        "Content-Disposition": f'attachment; filename="referrals-{principal.force_id or "all"}.{fmt}"'})
+    return exports.referral_export(request, principal, q, fmt, session, audit, ui=True)
 
 
 @router.get("/exports/training.jsonl")
-def training(request: Request, principal: Annotated[Principal, Depends(require_ui(ADMIN, RESEARCHER))],
-             session: SessionDep, audit: AuditDep) -> StreamingResponse:
-    audit.record("exports.training", object_type="flag", detail={"ui": True})
-    session.commit()
-    secret = request.app.state.settings.secret_key.get_secret_value()
-    body = service.streamed(request.app.state.session_factory,
-                            lambda s: training_export.jsonl(training_export.training_rows(s, secret)))
-    return StreamingResponse(body, media_type="application/x-ndjson",
-                             headers={"Content-Disposition": 'attachment; filename="training.jsonl"'})
+def training(
+    request: Request,
+    principal: Annotated[Principal, Depends(require_ui(ADMIN, RESEARCHER))],
+    session: SessionDep,
+    audit: AuditDep,
+) -> StreamingResponse:
+    return exports.training_download(request, session, audit, ui=True)
 
 
 @router.get("/referrals/{referral_id}")
-def referral_page(referral_id: ObjectId, request: Request, principal: Reader, session: SessionDep,
-                  audit: AuditDep) -> Response:
+def referral_page(
+    referral_id: ObjectId, request: Request, principal: Reader, session: SessionDep, audit: AuditDep
+) -> Response:
     referral = get_in_scope(session, Referral, referral_id, principal)
     detail = service.detail(session, referral)
-    audit.record("referrals.read", object_type="referral", object_id=referral.id, detail={"ui": True})
+    audit.record(
+        "referrals.read", object_type="referral", object_id=referral.id, detail={"ui": True}
+    )
     session.commit()
     return render(request, "referral.html", referral=detail, outcomes=list(ReferralOutcome))
 
 
 @router.post("/referrals/{referral_id}/acknowledge")
-def acknowledge(referral_id: ObjectId, request: Request, principal: ForceUser, session: SessionDep, audit: AuditDep,
-                csrf: Annotated[str, Form(max_length=100)] = "") -> Response:
+def acknowledge(
+    referral_id: ObjectId,
+    request: Request,
+    principal: ForceUser,
+    session: SessionDep,
+    audit: AuditDep,
+    csrf: Annotated[str, Form(max_length=100)] = "",
+) -> Response:
     check_csrf(request, csrf)
-    referral = get_in_scope(session, Referral, referral_id, principal)
-    service.acknowledge(referral)
-    audit.record("referrals.acknowledge", object_type="referral", object_id=referral.id, detail={"ui": True})
+    event = domain.acknowledge(session, referral_id, principal.force_id, utcnow())
+    audit.record_event(event, ui=True)
     session.commit()
-    return RedirectResponse(f"/ui/referrals/{referral.id}", status_code=303)
+    return RedirectResponse(f"/ui/referrals/{event.referral_id}", status_code=303)
 
 
 @router.post("/referrals/{referral_id}/outcome")
-def outcome(referral_id: ObjectId, request: Request, principal: ForceUser, session: SessionDep, audit: AuditDep,
-            outcome: Annotated[ReferralOutcome, Form()], note: Annotated[str, Form(max_length=4000)] = "",
-            csrf: Annotated[str, Form(max_length=100)] = "") -> Response:
+def outcome(
+    referral_id: ObjectId,
+    request: Request,
+    principal: ForceUser,
+    session: SessionDep,
+    audit: AuditDep,
+    outcome: Annotated[ReferralOutcome, Form()],
+    note: Annotated[str, Form(max_length=4000)] = "",
+    csrf: Annotated[str, Form(max_length=100)] = "",
+    expected_version: Annotated[int | None, Form(ge=1, le=2**31 - 1)] = None,
+) -> Response:
     check_csrf(request, csrf)
-    referral = get_in_scope(session, Referral, referral_id, principal)
-    service.record_outcome(referral, outcome, note)
-    audit.record("referrals.outcome", object_type="referral", object_id=referral.id,
-                 detail={"outcome": outcome.value, "ui": True})
+    event = domain.record_outcome(
+        session,
+        referral_id,
+        principal.force_id,
+        outcome,
+        note,
+        utcnow(),
+        expected_version=expected_version,
+    )
+    audit.record_event(event, ui=True)
     session.commit()
-    return RedirectResponse(f"/ui/referrals/{referral.id}", status_code=303)
+    return RedirectResponse(f"/ui/referrals/{event.referral_id}", status_code=303)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import Request
+from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
@@ -32,13 +33,26 @@ def _spans(text: str, explanation: dict[str, Any] | None) -> list[tuple[int, int
     found: list[tuple[int, int, str]] = []
     for label, items in (explanation or {}).items():
         for item in items if isinstance(items, list) else []:
-            if isinstance(item, dict) and isinstance(item.get("start"), int) and isinstance(item.get("end"), int):
+            if (
+                isinstance(item, dict)
+                and isinstance(item.get("start"), int)
+                and isinstance(item.get("end"), int)
+            ):
                 if 0 <= item["start"] < item["end"] <= len(text):
                     found.append((item["start"], item["end"], label))
                 continue
-            term = item if isinstance(item, str) else next(
-                (item[k] for k in ("text", "token", "word") if isinstance(item, dict) and isinstance(item.get(k), str)),
-                None)
+            term = (
+                item
+                if isinstance(item, str)
+                else next(
+                    (
+                        item[k]
+                        for k in ("text", "token", "word")
+                        if isinstance(item, dict) and isinstance(item.get(k), str)
+                    ),
+                    None,
+                )
+            )
             if term and term.strip():
                 for m in re.finditer(re.escape(term.strip()), text, flags=re.IGNORECASE):
                     found.append((m.start(), m.end(), label))
@@ -53,16 +67,20 @@ def highlight(text: str, explanation: dict[str, Any] | None) -> Markup:
         if start < pos:
             continue  # overlapping spans: keep the first
         out.append(str(escape(text[pos:start])))
-        out.append(f'<mark class="ev ev-{escape(label)}" title="{escape(label)}">{escape(text[start:end])}</mark>')
+        out.append(
+            f'<mark class="ev ev-{escape(label)}" title="{escape(label)}">{escape(text[start:end])}</mark>'
+        )
         pos = end
     out.append(str(escape(text[pos:])))
     return Markup("".join(out))
 
 
-def render(request: Request, name: str, status_code: int = 200, **context: Any):
+def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     principal = getattr(request.state, "principal", None)
     response = templates.TemplateResponse(
-        request, name, {"principal": principal, "csrf": csrf_token(request), "highlight": highlight, **context},
+        request,
+        name,
+        {"principal": principal, "csrf": csrf_token(request), "highlight": highlight, **context},
         status_code=status_code,
     )
     response.headers.update(PAGE_HEADERS)

@@ -22,10 +22,25 @@ def _secret(request: Request) -> str:
 def set_session_cookie(request: Request, response: Response, key_id: int) -> None:
     settings = request.app.state.settings
     lifetime = settings.ui_session_hours * 3600
-    token = sign(_secret(request), PURPOSE,
-                 {"k": key_id, "exp": int(time.time()) + lifetime, "csrf": secrets.token_urlsafe(16)})
-    response.set_cookie(COOKIE, token, max_age=lifetime, httponly=True, samesite="strict",
-                        secure=settings.is_production, path="/")
+    token = sign(
+        _secret(request),
+        PURPOSE,
+        {
+            "k": key_id,
+            "exp": int(time.time()) + lifetime,
+            "iat": time.time_ns() // 1000,
+            "csrf": secrets.token_urlsafe(16),
+        },
+    )
+    response.set_cookie(
+        COOKIE,
+        token,
+        max_age=lifetime,
+        httponly=True,
+        samesite="strict",
+        secure=settings.is_production,
+        path="/",
+    )
 
 
 def clear_session_cookie(response: Response) -> None:
@@ -45,9 +60,12 @@ def _payload(request: Request) -> dict | None:
     return payload if payload["exp"] > time.time() else None
 
 
-def read_session_cookie(request: Request) -> int | None:
+def read_session_cookie(request: Request) -> tuple[int, int] | None:
+    """(key id, issued at in microseconds since the epoch) of a valid, unexpired cookie."""
     payload = _payload(request)
-    return payload["k"] if payload else None
+    if not payload or not isinstance(payload.get("iat"), int):
+        return None
+    return payload["k"], payload["iat"]
 
 
 def csrf_token(request: Request) -> str:
@@ -58,4 +76,6 @@ def csrf_token(request: Request) -> str:
 def check_csrf(request: Request, submitted: str) -> None:
     expected = csrf_token(request)
     if not expected or not secrets.compare_digest(expected, submitted or ""):
-        raise HTTPException(status.HTTP_403_FORBIDDEN, detail="missing or wrong CSRF token; reload the page")
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN, detail="missing or wrong CSRF token; reload the page"
+        )

@@ -42,8 +42,12 @@ class FakeGraph:
 
     routes: Callable[[FakePlatform, GraphIndex], list[Any]]
     max_page: int  # the API's documented cap on a list page
-    empty_when_hidden: bool = False  # a hidden network or a suspended owner lists nothing (Mastodon)
-    drops_suspended_per_page: bool = False  # suspended accounts are paged over, then dropped (Bluesky)
+    empty_when_hidden: bool = (
+        False  # a hidden network or a suspended owner lists nothing (Mastodon)
+    )
+    drops_suspended_per_page: bool = (
+        False  # suspended accounts are paged over, then dropped (Bluesky)
+    )
 
 
 class GraphIndex:
@@ -96,7 +100,7 @@ def _bluesky(state: FakePlatform, index: GraphIndex) -> list[Any]:
             params = request.query_params
             actor = params.get("actor", "")
             if not actor:
-                return bad_request("Error: Params must have the property \"actor\"")
+                return bad_request('Error: Params must have the property "actor"')
             a = index.refresh().by_id.get(actor) or state.world.find(state.platform, actor)
             if a is None or a.deleted or a.suspended:  # the AppView's words for all three
                 return bad_request(f"Actor not found: {actor}")
@@ -105,20 +109,28 @@ def _bluesky(state: FakePlatform, index: GraphIndex) -> list[Any]:
             except ValueError:
                 return bad_request("Error: limit must be an integer")
             if not 1 <= limit <= 100:
-                return bad_request("Error: limit can not be greater than 100" if limit > 100
-                                   else "Error: limit can not be less than 1")
+                return bad_request(
+                    "Error: limit can not be greater than 100"
+                    if limit > 100
+                    else "Error: limit can not be less than 1"
+                )
             people = served_list(index, a, direction)
             start, _ = decode_cursor(params.get("cursor"))
-            shown = [p for p in people[start:start + limit] if not p.suspended]
-            body: dict[str, Any] = {"subject": bluesky.profile_view(a),
-                                    key: [bluesky.profile_view(p) for p in shown]}
+            shown = [p for p in people[start : start + limit] if not p.suspended]
+            body: dict[str, Any] = {
+                "subject": bluesky.profile_view(a),
+                key: [bluesky.profile_view(p) for p in shown],
+            }
             if start + limit < len(people):
                 body["cursor"] = encode_cursor((start + limit, ""))
             return JSONResponse(body)
+
         return answer
 
-    return [state.route("/xrpc/app.bsky.graph.getFollowers", lister("followers", "followers")),
-            state.route("/xrpc/app.bsky.graph.getFollows", lister("follows", "follows"))]
+    return [
+        state.route("/xrpc/app.bsky.graph.getFollowers", lister("followers", "followers")),
+        state.route("/xrpc/app.bsky.graph.getFollows", lister("follows", "follows")),
+    ]
 
 
 def _mastodon(state: FakePlatform, index: GraphIndex) -> list[Any]:
@@ -144,16 +156,23 @@ def _mastodon(state: FakePlatform, index: GraphIndex) -> list[Any]:
             base = f"{str(request.base_url).rstrip('/')}{request.url.path}"
             links = []
             if len(records) > limit:
-                links.append(f'<{base}?{urlencode({"limit": limit, "max_id": page[-1][0]})}>; rel="next"')
+                links.append(
+                    f'<{base}?{urlencode({"limit": limit, "max_id": page[-1][0]})}>; rel="next"'
+                )
             if page:
-                links.append(f'<{base}?{urlencode({"limit": limit, "min_id": page[0][0]})}>; rel="prev"')
+                links.append(
+                    f'<{base}?{urlencode({"limit": limit, "min_id": page[0][0]})}>; rel="prev"'
+                )
             if links:
                 response.headers["Link"] = ", ".join(links)
             return response
+
         return answer
 
-    return [state.route("/api/v1/accounts/{id}/followers", lister("followers")),
-            state.route("/api/v1/accounts/{id}/following", lister("follows"))]
+    return [
+        state.route("/api/v1/accounts/{id}/followers", lister("followers")),
+        state.route("/api/v1/accounts/{id}/following", lister("follows")),
+    ]
 
 
 def _x(state: FakePlatform, index: GraphIndex) -> list[Any]:
@@ -169,12 +188,18 @@ def _x(state: FakePlatform, index: GraphIndex) -> list[Any]:
             except ValueError:
                 limit = 0
             if not 1 <= limit <= 1000:
-                return JSONResponse({"title": "Invalid Request", "status": 400,
-                                     "detail": "The `max_results` query parameter value is not between 1 and 1000",
-                                     "type": "https://api.twitter.com/2/problems/invalid-request"}, 400)
+                return JSONResponse(
+                    {
+                        "title": "Invalid Request",
+                        "status": 400,
+                        "detail": "The `max_results` query parameter value is not between 1 and 1000",
+                        "type": "https://api.twitter.com/2/problems/invalid-request",
+                    },
+                    400,
+                )
             people = served_list(index, a, direction)
             start, _ = decode_cursor(params.get("pagination_token"))
-            page = people[start:start + limit]
+            page = people[start : start + limit]
             meta: dict[str, Any] = {"result_count": len(page)}
             if start + limit < len(people):
                 meta["next_token"] = encode_cursor((start + limit, ""))
@@ -184,10 +209,13 @@ def _x(state: FakePlatform, index: GraphIndex) -> list[Any]:
             if page:
                 body["data"] = [x.user_json(p) for p in page]
             return JSONResponse(body)
+
         return answer
 
-    return [state.route("/2/users/{id}/followers", lister("followers")),
-            state.route("/2/users/{id}/following", lister("follows"))]
+    return [
+        state.route("/2/users/{id}/followers", lister("followers")),
+        state.route("/2/users/{id}/following", lister("follows")),
+    ]
 
 
 BLUESKY = FakeGraph(_bluesky, max_page=100, drops_suspended_per_page=True)

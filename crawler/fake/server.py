@@ -65,7 +65,9 @@ class FakePlatform:
     window_count: int = 0
 
     # Each platform's rate-limit header family; its fake's build_app sets its own.
-    rate_style: Callable[[int, int, float, float], dict[str, str]] = field(default=lambda *a: ietf_rate_headers(*a))
+    rate_style: Callable[[int, int, float, float], dict[str, str]] = field(
+        default=lambda *a: ietf_rate_headers(*a)
+    )
 
     def rate_headers(self, remaining: int, reset_at: float) -> dict[str, str]:
         return self.rate_style(self.faults.rate_limit, remaining, reset_at, self.faults.rate_window)
@@ -87,26 +89,50 @@ class FakePlatform:
         if injected == "stall":
             await asyncio.sleep(self.faults.stall_seconds)
         if injected == "429-bare":
-            return JSONResponse({"error": "RateLimitExceeded", "message": "Rate Limit Exceeded"}, 429)
+            return JSONResponse(
+                {"error": "RateLimitExceeded", "message": "Rate Limit Exceeded"}, 429
+            )
         if injected == "usage-capped":
-            return JSONResponse({"title": "UsageCapExceeded", "detail": "Usage cap exceeded: Monthly product cap",
-                                 "type": "https://api.twitter.com/2/problems/usage-capped", "status": 429}, 429)
+            return JSONResponse(
+                {
+                    "title": "UsageCapExceeded",
+                    "detail": "Usage cap exceeded: Monthly product cap",
+                    "type": "https://api.twitter.com/2/problems/usage-capped",
+                    "status": 429,
+                },
+                429,
+            )
         if injected in ("500", "502", "503"):
             return JSONResponse({"error": "InternalServerError"}, int(injected))
         if injected == "429" or self.window_count >= self.faults.rate_limit:
-            return JSONResponse({"error": "RateLimitExceeded"}, 429, headers=self.rate_headers(0, reset_at))
+            return JSONResponse(
+                {"error": "RateLimitExceeded"}, 429, headers=self.rate_headers(0, reset_at)
+            )
         self.window_count += 1
-        if self.require_bearer and not request.headers.get("authorization", "").startswith("Bearer "):
-            return JSONResponse({"title": "Unauthorized", "type": "about:blank", "status": 401,
-                                 "detail": "Unauthorized"}, 401)
+        if self.require_bearer and not request.headers.get("authorization", "").startswith(
+            "Bearer "
+        ):
+            return JSONResponse(
+                {
+                    "title": "Unauthorized",
+                    "type": "about:blank",
+                    "status": 401,
+                    "detail": "Unauthorized",
+                },
+                401,
+            )
         response = respond(request)
-        response.headers.update(self.rate_headers(self.faults.rate_limit - self.window_count, reset_at))
+        response.headers.update(
+            self.rate_headers(self.faults.rate_limit - self.window_count, reset_at)
+        )
         return response
 
     def route(self, path: str, answer: Callable[[Request], Response]) -> Route:
         """A route whose every request goes through the fault, rate-limit and logging layer."""
+
         async def endpoint(request: Request) -> Response:
             return await self.handle(request, answer)
+
         return Route(path, endpoint)
 
     def _take_injected(self, target: str) -> str | None:
@@ -121,30 +147,47 @@ class FakePlatform:
 
     def count(self, *, path_contains: str = "", **params: str) -> int:
         """Requests received whose path contains ``path_contains`` and whose params include ``params``."""
-        return sum(1 for path, query in self.requests
-                   if path_contains in path and all(query.get(k) == v for k, v in params.items()))
+        return sum(
+            1
+            for path, query in self.requests
+            if path_contains in path and all(query.get(k) == v for k, v in params.items())
+        )
 
 
 def ietf_rate_headers(limit: int, remaining: int, reset_at: float, window: float) -> dict[str, str]:
     """The IETF draft family (Bluesky): reset in Unix seconds, and a policy."""
-    return {"RateLimit-Limit": str(limit), "RateLimit-Remaining": str(remaining),
-            "RateLimit-Reset": str(math.ceil(reset_at)), "RateLimit-Policy": f"{limit};w={int(window)}"}
+    return {
+        "RateLimit-Limit": str(limit),
+        "RateLimit-Remaining": str(remaining),
+        "RateLimit-Reset": str(math.ceil(reset_at)),
+        "RateLimit-Policy": f"{limit};w={int(window)}",
+    }
 
 
-def mastodon_rate_headers(limit: int, remaining: int, reset_at: float, window: float) -> dict[str, str]:
+def mastodon_rate_headers(
+    limit: int, remaining: int, reset_at: float, window: float
+) -> dict[str, str]:
     """Mastodon: X-RateLimit-*, the reset an ISO-8601 time."""
     iso = datetime.fromtimestamp(reset_at, UTC).isoformat(timespec="milliseconds")
-    return {"X-RateLimit-Limit": str(limit), "X-RateLimit-Remaining": str(remaining),
-            "X-RateLimit-Reset": iso.replace("+00:00", "Z")}
+    return {
+        "X-RateLimit-Limit": str(limit),
+        "X-RateLimit-Remaining": str(remaining),
+        "X-RateLimit-Reset": iso.replace("+00:00", "Z"),
+    }
 
 
 def x_rate_headers(limit: int, remaining: int, reset_at: float, window: float) -> dict[str, str]:
     """X: x-rate-limit-*, the reset in Unix seconds."""
-    return {"x-rate-limit-limit": str(limit), "x-rate-limit-remaining": str(remaining),
-            "x-rate-limit-reset": str(math.ceil(reset_at))}
+    return {
+        "x-rate-limit-limit": str(limit),
+        "x-rate-limit-remaining": str(remaining),
+        "x-rate-limit-reset": str(math.ceil(reset_at)),
+    }
 
 
-def plan_page(total: int, start: int, limit: int, mode: str, faults: Faults) -> tuple[int, int, tuple[int, str] | None]:
+def plan_page(
+    total: int, start: int, limit: int, mode: str, faults: Faults
+) -> tuple[int, int, tuple[int, str] | None]:
     """Serve items[lo:hi] and point to the next (start, mode), or None at the end."""
     if mode == "empty":
         return start, start, (start, "")

@@ -56,7 +56,9 @@ class FakeAccount:
     suspended: bool = False
     protected: bool = False  # X: the profile is visible, the posts are not
     kind: str = "officer"  # ground truth: officer | hard_negative | other
-    follows: list[str] = field(default_factory=list)  # ids of accounts followed, oldest follow first
+    follows: list[str] = field(
+        default_factory=list
+    )  # ids of accounts followed, oldest follow first
     hide_network: bool = False  # Mastodon's "hide your social graph": lists answer 200 []
 
     def newest_first(self) -> list[FakePost]:
@@ -76,20 +78,29 @@ class World:
 
 
 OFFICER_BIOS = (
-    "PC with {alias}. Views my own.", "Response sergeant at {name}. Tweets are personal.",
-    "Special Constable, {alias}. Dog dad.", "PCSO for {alias}, neighbourhood team.",
-    "Detective Constable, {name}. Runner.", "Police officer in {alias} since 2015.",
+    "PC with {alias}. Views my own.",
+    "Response sergeant at {name}. Tweets are personal.",
+    "Special Constable, {alias}. Dog dad.",
+    "PCSO for {alias}, neighbourhood team.",
+    "Detective Constable, {name}. Runner.",
+    "Police officer in {alias} since 2015.",
 )
 NEGATIVE_BIOS = (
-    "Retired {alias} officer. 30 years served.", "Former PC with {name}, now a teacher.",
-    "Crime novelist: police procedurals set in {alias}.", "Proud wife of a {alias} officer.",
-    "Journalist covering {name}.", "Police Scotland officer. Views my own.",
+    "Retired {alias} officer. 30 years served.",
+    "Former PC with {name}, now a teacher.",
+    "Crime novelist: police procedurals set in {alias}.",
+    "Proud wife of a {alias} officer.",
+    "Journalist covering {name}.",
+    "Police Scotland officer. Views my own.",
 )
 OTHER_BIOS = ("Gardener and cat person.", "Football, films and food.", "Software tester. Coffee.")
 POST_TEXTS = (
-    "Long shift today, glad to be home.", "Great turnout at the community meeting tonight.",
-    "Anyone else watching the match?", "Coffee first, then paperwork.",
-    "Lovely walk along the coast this morning.", "Proud of the team after a tough week.",
+    "Long shift today, glad to be home.",
+    "Great turnout at the community meeting tonight.",
+    "Anyone else watching the match?",
+    "Coffee first, then paperwork.",
+    "Lovely walk along the coast this morning.",
+    "Proud of the team after a tough week.",
 )
 
 
@@ -101,7 +112,9 @@ class _Ids:
 
     def account(self) -> str:
         if self.platform == "bluesky":
-            return "did:plc:" + "".join(self.rng.choice(string.ascii_lowercase + "234567") for _ in range(24))
+            return "did:plc:" + "".join(
+                self.rng.choice(string.ascii_lowercase + "234567") for _ in range(24)
+            )
         return str(self.rng.randrange(10**17, 10**18))
 
     def post(self, when: datetime) -> str:
@@ -117,9 +130,18 @@ class _Ids:
         return str(((micros // 1000) << 16) + self.seq)
 
 
-def generate_world(seed: int = 0, accounts: int = 12, posts: tuple[int, int] = (3, 30),
-                   hard_negative_share: float = 0.3, other_share: float = 0.1,
-                   platforms: tuple[str, ...] = PLATFORMS) -> World:
+# The public name, for worlds built elsewhere (demo/simulation.py) with the same identifiers.
+Ids = _Ids
+
+
+def generate_world(
+    seed: int = 0,
+    accounts: int = 12,
+    posts: tuple[int, int] = (3, 30),
+    hard_negative_share: float = 0.3,
+    other_share: float = 0.1,
+    platforms: tuple[str, ...] = PLATFORMS,
+) -> World:
     rng = random.Random(seed)
     world = World(seed=seed)
     for platform in platforms:
@@ -127,21 +149,32 @@ def generate_world(seed: int = 0, accounts: int = 12, posts: tuple[int, int] = (
         people: list[FakeAccount] = []
         for n in range(accounts):
             draw = rng.random()
-            kind = "hard_negative" if draw < hard_negative_share else (
-                "other" if draw < hard_negative_share + other_share else "officer")
+            kind = (
+                "hard_negative"
+                if draw < hard_negative_share
+                else ("other" if draw < hard_negative_share + other_share else "officer")
+            )
             force = rng.choice(FORCES)
             alias = (force.aliases or (force.name,))[-1] if rng.random() < 0.5 else force.name
-            bios = {"officer": OFFICER_BIOS, "hard_negative": NEGATIVE_BIOS, "other": OTHER_BIOS}[kind]
+            bios = {"officer": OFFICER_BIOS, "hard_negative": NEGATIVE_BIOS, "other": OTHER_BIOS}[
+                kind
+            ]
             handle = f"user{n:04d}" + (".bsky.social" if platform == "bluesky" else "")
             start = EPOCH + timedelta(days=rng.randrange(0, 300))
-            account = FakeAccount(id=ids.account(), handle=handle, display_name=f"Person {n}",
-                                  bio=rng.choice(bios).format(alias=alias, name=force.name),
-                                  created_at=start, kind=kind)
+            account = FakeAccount(
+                id=ids.account(),
+                handle=handle,
+                display_name=f"Person {n}",
+                bio=rng.choice(bios).format(alias=alias, name=force.name),
+                created_at=start,
+                kind=kind,
+            )
             when = start
             for _ in range(rng.randint(*posts)):
                 when += timedelta(minutes=rng.randrange(5, 5000))
-                account.posts.append(FakePost(id=ids.post(when), created_at=when,
-                                              text=rng.choice(POST_TEXTS)))
+                account.posts.append(
+                    FakePost(id=ids.post(when), created_at=when, text=rng.choice(POST_TEXTS))
+                )
             people.append(account)
         _add_context(people, rng)
         world.accounts[platform] = people
@@ -184,7 +217,9 @@ def find_post(world: World, platform: str, post_id: str) -> tuple[FakeAccount, F
     return None
 
 
-def edit_post(platform: str, account: FakeAccount, post: FakePost, text: str, minutes_later: int = 30) -> FakePost:
+def edit_post(
+    platform: str, account: FakeAccount, post: FakePost, text: str, minutes_later: int = 30
+) -> FakePost:
     """Edit a post as each platform does: Mastodon and Bluesky keep the id (Mastodon sets
     edited_at, Bluesky's record gets a new CID); X gives the new version a new id and lists
     every id in edit_history_tweet_ids."""

@@ -27,16 +27,27 @@ def _iso(when: Any) -> str:
 
 
 def user_json(a: FakeAccount) -> dict[str, Any]:
-    return {"id": a.id, "username": a.handle, "name": a.display_name, "description": a.bio,
-            "created_at": _iso(a.created_at), "protected": a.protected}
+    return {
+        "id": a.id,
+        "username": a.handle,
+        "name": a.display_name,
+        "description": a.bio,
+        "created_at": _iso(a.created_at),
+        "protected": a.protected,
+    }
 
 
 def tweet_json(a: FakeAccount, p: FakePost) -> dict[str, Any]:
-    body: dict[str, Any] = {"id": p.id, "text": p.text, "created_at": _iso(p.created_at),
-                            "author_id": a.id, "conversation_id": p.id,
-                            "edit_history_tweet_ids": p.edit_history or [p.id]}
+    body: dict[str, Any] = {
+        "id": p.id,
+        "text": p.text,
+        "created_at": _iso(p.created_at),
+        "author_id": a.id,
+        "conversation_id": p.id,
+        "edit_history_tweet_ids": p.edit_history or [p.id],
+    }
     if len(p.text) > SHORT:
-        body |= {"text": p.text[:SHORT - 1] + "…", "note_tweet": {"text": p.text}}
+        body |= {"text": p.text[: SHORT - 1] + "…", "note_tweet": {"text": p.text}}
     refs = [("replied_to", p.reply_to), ("quoted", p.quote_of), ("retweeted", p.repost_of)]
     body["referenced_tweets"] = [{"type": kind, "id": ref.post_id} for kind, ref in refs if ref]
     if not body["referenced_tweets"]:
@@ -51,9 +62,15 @@ def tweet_json(a: FakeAccount, p: FakePost) -> dict[str, Any]:
 
 
 def _not_found(kind: str, value: str, parameter: str) -> dict[str, Any]:
-    return {"value": value, "detail": f"Could not find {kind} with {parameter}: [{value}].",
-            "title": "Not Found Error", "resource_type": kind, "parameter": parameter,
-            "resource_id": value, "type": NOT_FOUND}
+    return {
+        "value": value,
+        "detail": f"Could not find {kind} with {parameter}: [{value}].",
+        "title": "Not Found Error",
+        "resource_type": kind,
+        "parameter": parameter,
+        "resource_id": value,
+        "type": NOT_FOUND,
+    }
 
 
 def build_app(state: FakePlatform) -> Starlette:
@@ -67,10 +84,21 @@ def build_app(state: FakePlatform) -> Starlette:
         if a is None or a.deleted:
             return JSONResponse({"errors": [_not_found("user", name, "username")]})
         if a.suspended:
-            return JSONResponse({"errors": [{"value": name, "detail": f"User has been suspended: [{name}].",
-                                             "title": "Forbidden", "resource_type": "user",
-                                             "parameter": "username", "resource_id": name,
-                                             "type": NOT_FOUND}]})
+            return JSONResponse(
+                {
+                    "errors": [
+                        {
+                            "value": name,
+                            "detail": f"User has been suspended: [{name}].",
+                            "title": "Forbidden",
+                            "resource_type": "user",
+                            "parameter": "username",
+                            "resource_id": name,
+                            "type": NOT_FOUND,
+                        }
+                    ]
+                }
+            )
         return JSONResponse({"data": user_json(a)})
 
     def tweets(request: Request) -> Response:
@@ -79,16 +107,34 @@ def build_app(state: FakePlatform) -> Starlette:
         if a is None or a.deleted or a.suspended:
             return JSONResponse({"errors": [_not_found("user", user_id, "id")]})
         if a.protected:
-            return JSONResponse({"errors": [{
-                "resource_id": user_id, "parameter": "id", "resource_type": "user", "section": "data",
-                "title": "Authorization Error", "value": user_id, "type": NOT_AUTHORIZED,
-                "detail": f"Sorry, you are not authorized to see the user with id: [{user_id}]."}]})
+            return JSONResponse(
+                {
+                    "errors": [
+                        {
+                            "resource_id": user_id,
+                            "parameter": "id",
+                            "resource_type": "user",
+                            "section": "data",
+                            "title": "Authorization Error",
+                            "value": user_id,
+                            "type": NOT_AUTHORIZED,
+                            "detail": f"Sorry, you are not authorized to see the user with id: [{user_id}].",
+                        }
+                    ]
+                }
+            )
         params = request.query_params
         limit = int(params.get("max_results", 10))
         if not 5 <= limit <= 100:
-            return JSONResponse({"title": "Invalid Request", "detail": "max_results must be 5..100",
-                                 "type": "https://api.twitter.com/2/problems/invalid-request"}, 400)
-        posts = a.newest_first()[:state.faults.timeline_cap]
+            return JSONResponse(
+                {
+                    "title": "Invalid Request",
+                    "detail": "max_results must be 5..100",
+                    "type": "https://api.twitter.com/2/problems/invalid-request",
+                },
+                400,
+            )
+        posts = a.newest_first()[: state.faults.timeline_cap]
         if params.get("since_id"):
             posts = [p for p in posts if int(p.id) > int(params["since_id"])]
         start, mode = decode_cursor(params.get("pagination_token"))
@@ -106,16 +152,25 @@ def build_app(state: FakePlatform) -> Starlette:
             found = [r for r in refs if r.available]
             if found:
                 body["includes"] = {
-                    "tweets": [{"id": r.post_id, "text": r.text, "author_id": r.author_id} for r in found],
-                    "users": [{"id": r.author_id, "username": r.author_handle, "name": r.author_handle}
-                              for r in {r.author_id: r for r in found}.values()]}
+                    "tweets": [
+                        {"id": r.post_id, "text": r.text, "author_id": r.author_id} for r in found
+                    ],
+                    "users": [
+                        {"id": r.author_id, "username": r.author_handle, "name": r.author_handle}
+                        for r in {r.author_id: r for r in found}.values()
+                    ],
+                }
             missing = [r for r in refs if not r.available]
             if missing:  # a 200 with both data and errors
-                body["errors"] = [_not_found("tweet", r.post_id, "referenced_tweets.id") for r in missing]
+                body["errors"] = [
+                    _not_found("tweet", r.post_id, "referenced_tweets.id") for r in missing
+                ]
         return JSONResponse(body)
 
     route = state.route
-    return Starlette(routes=[
-        route("/2/users/by/username/{username}", by_username),
-        route("/2/users/{id}/tweets", tweets),
-    ])
+    return Starlette(
+        routes=[
+            route("/2/users/by/username/{username}", by_username),
+            route("/2/users/{id}/tweets", tweets),
+        ]
+    )

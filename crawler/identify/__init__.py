@@ -3,6 +3,12 @@
 Rules follow the "Self-identification" section of the codebook (../shared/codebook.md).
 """
 
-from crawler.identify.model import IDENTIFIER_VERSION, ProfileText, Verdict, identify, identify_many
+from crawler.identify.identifier import (
+    IDENTIFIER_VERSION,
+    ProfileText,
+    Verdict,
+    identify,
+    identify_many,
+)
 
 __all__ = ["IDENTIFIER_VERSION", "ProfileText", "Verdict", "identify", "identify_many"]

@@ -9,33 +9,151 @@ past cue starts the present again ("ex-Army, now a PC" / "ex-Met, now Kent").
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Token
 
 from crawler.identify import lexicon as lx
 from crawler.identify import workforce as wf
 from crawler.identify.text import Normalised
+from crawler.identify.tokens import (
+    COLLECTIVE,
+    after_a_name,
+    answered_no,
+    at_another_employer,
+    fan_army,
+    job_partner,
+    negated,
+    not_a_title,
+    past_cue_valid,
+    past_of_something_else,
+    someone_else,
+    work_at_force,
+)
 
-MENTION_LABELS = frozenset({"ROLE", "FORCE", "AREA", "SHARED", "FOREIGN", "OTHERPOL", "POLICE",
-                            "EMPLOY", "IDIOM", "MAYBE", "NAMEPLACE"})
+MENTION_LABELS = frozenset(
+    {
+        "ROLE",
+        "FORCE",
+        "AREA",
+        "SHARED",
+        "FOREIGN",
+        "OTHERPOL",
+        "POLICE",
+        "EMPLOY",
+        "IDIOM",
+        "MAYBE",
+        "NAMEPLACE",
+    }
+)
 # Words after a title that are not a name ("PC World" is caught earlier; these are the rest).
-NOT_NAMES = frozenset({
-    "world", "gamer", "games", "game", "build", "repair", "specialist", "user", "master", "support",
-    "pro", "plus", "mag", "format", "i", "and", "the", "in", "at", "for", "with", "of", "on", "to",
-    "a", "an", "my", "is", "views", "police", "officer", "constable", "sergeant", "retired",
-    "former", "team", "fan", "lover", "life", "nerd", "geek", "culture", "version", "port", "setup",
-    "monitor", "parts", "tech", "help", "love", "please", "thanks", "also", "but", "or", "not",
-    "why", "what", "who", "yes", "no", "education", "needs", "offer", "offers", "edition", "guest",
-})
-GOAL_FUTURE = frozenset({"becoming", "become", "to become", "hoping to", "hope to", "one day",
-                         "dream", "dreams", "dream job", "working towards", "work towards",
-                         "on my way to", "going to be", "training to be", "will be", "aspire to be",
-                         "want to be", "wants to be", "next year", "fingers crossed"})
+NOT_NAMES = frozenset(
+    {
+        "world",
+        "gamer",
+        "games",
+        "game",
+        "build",
+        "repair",
+        "specialist",
+        "user",
+        "master",
+        "support",
+        "pro",
+        "plus",
+        "mag",
+        "format",
+        "i",
+        "and",
+        "the",
+        "in",
+        "at",
+        "for",
+        "with",
+        "of",
+        "on",
+        "to",
+        "a",
+        "an",
+        "my",
+        "is",
+        "views",
+        "police",
+        "officer",
+        "constable",
+        "sergeant",
+        "retired",
+        "former",
+        "team",
+        "fan",
+        "lover",
+        "life",
+        "nerd",
+        "geek",
+        "culture",
+        "version",
+        "port",
+        "setup",
+        "monitor",
+        "parts",
+        "tech",
+        "help",
+        "love",
+        "please",
+        "thanks",
+        "also",
+        "but",
+        "or",
+        "not",
+        "why",
+        "what",
+        "who",
+        "yes",
+        "no",
+        "education",
+        "needs",
+        "offer",
+        "offers",
+        "edition",
+        "guest",
+    }
+)
+GOAL_FUTURE = frozenset(
+    {
+        "becoming",
+        "become",
+        "to become",
+        "hoping to",
+        "hope to",
+        "one day",
+        "dream",
+        "dreams",
+        "dream job",
+        "working towards",
+        "work towards",
+        "on my way to",
+        "going to be",
+        "training to be",
+        "will be",
+        "aspire to be",
+        "want to be",
+        "wants to be",
+        "next year",
+        "fingers crossed",
+    }
+)
 STATE_LABELS = {"PAST": "past", "FAMILY": "family", "FUTURE": "future", "FICTION": "fiction"}
-_RELATIVES = frozenset(r.lower() for r in lx.RELATIVES if " " not in r) - {"family", "oh", "parent",
-                                                                          "parents", "child", "kids"}
+_RELATIVES = frozenset(r.lower() for r in lx.RELATIVES if " " not in r) - {
+    "family",
+    "oh",
+    "parent",
+    "parents",
+    "child",
+    "kids",
+}
+_MILITARY_PAST = frozenset(
+    {"ex", "ex-", "former", "formerly", "retired", "veteran", "served", "left", "previously"}
+)
 # Places and context words do not stop a lone "retired" from meaning the whole profile.
 _CLAIM_LABELS = frozenset({"ROLE", "FORCE", "EMPLOY"})
 
@@ -108,15 +226,23 @@ def _name_follows(doc: Doc, end: int) -> bool:
         return True
     if tok.text in (".",) and end + 1 < len(doc):  # "Sgt. Smith"
         tok = doc[end + 1]
-    return (tok.is_alpha and len(tok.text) > 1 and tok.text[0].isupper()
-            and tok.lower_ not in NOT_NAMES and tok.ent_type_ in ("", "AREA"))
+    return (
+        tok.is_alpha
+        and len(tok.text) > 1
+        and tok.text[0].isupper()
+        and tok.lower_ not in NOT_NAMES
+        and tok.ent_type_ in ("", "AREA")
+    )
 
 
-_TITLE_WORDS = frozenset({"PC", "DC", "DS", "PS", "DI", "DCI", "Sgt", "Insp", "Supt", "SC", "PCSO", "Det"})
-
-
-def _jobs_at_forces(doc: Doc, norm: Normalised, field_name: str, base: int, clause_of: list[int],
-                    mentions: list[Mention]) -> list[Mention]:
+def _jobs_at_forces(
+    doc: Doc,
+    norm: Normalised,
+    field_name: str,
+    base: int,
+    clause_of: list[int],
+    mentions: list[Mention],
+) -> list[Mention]:
     """Staff roles the lexicon does not name: "Software developer at Leicestershire Police",
     "Media & comms, City of London Police" - a job ending in a job word, next to a named force."""
     found: list[Mention] = []
@@ -126,128 +252,72 @@ def _jobs_at_forces(doc: Doc, norm: Normalised, field_name: str, base: int, clau
         if ent.label_ != "FORCE":
             continue
         before = [t for t in words if t.i < ent.start]
+        if (
+            len(before) >= 3
+            and before[-1].lower_ == "the"
+            and before[-2].lower_ in wf.EMPLOY_PREPOSITIONS
+        ):
+            before = before[:-1]  # "HR at the Metropolitan Police"
+        after = [t for t in words if t.i >= ent.end and clause_of[t.i] == clause_of[ent.start]]
         head: Token | None = None
-        if (len(before) >= 2 and before[-1].lower_ in wf.EMPLOY_PREPOSITIONS
-                and clause_of[before[-1].i] == clause_of[ent.start] == clause_of[before[-2].i]
-                and before[-2].i == before[-1].i - 1):
+        opens_clause = not before or clause_of[before[-1].i] != clause_of[ent.start]
+        if (
+            opens_clause
+            and after
+            and len(after) <= 3
+            and after[-1].lower_.strip(".") in wf.JOB_HEADS
+            and all(t.ent_type_ in ("", "ROLE") and t.is_alpha for t in after)
+            and base + clause_of[ent.start] not in role_clauses
+            and not answered_no(doc, after[-1].i + 1)
+        ):
+            # "Staffordshire Police HR", "GMP comms officer": the force names the employer
+            last = after[-1]
+            evidence = norm.original_span(doc[ent.start].idx, last.idx + len(last.text))
+            found.append(
+                Mention(
+                    "ROLE",
+                    "staff|weak",
+                    field_name,
+                    base + clause_of[ent.start],
+                    ent.start,
+                    last.i + 1,
+                    evidence,
+                )
+            )
+            continue
+        if (
+            len(before) >= 2
+            and before[-1].lower_ in wf.EMPLOY_PREPOSITIONS
+            and clause_of[before[-1].i] == clause_of[ent.start] == clause_of[before[-2].i]
+            and before[-2].i == before[-1].i - 1
+        ):
             head = before[-2]
-        elif before and clause_of[before[-1].i] != clause_of[ent.start] and all(
-                clause_of[t.i] != clause_of[ent.start] for t in before):
+        elif (
+            before
+            and clause_of[before[-1].i] != clause_of[ent.start]
+            and all(clause_of[t.i] != clause_of[ent.start] for t in before)
+        ):
             head = before[-1]  # "Media & comms, City of London Police"
-        if head is None or head.lower_.strip(".") not in wf.JOB_HEADS or head.ent_type_ not in ("", "NOTPOLICE"):
+        if (
+            head is None
+            or head.lower_.strip(".") not in wf.JOB_HEADS
+            or head.ent_type_ not in ("", "NOTPOLICE")
+        ):
             continue
         clause = clause_of[head.i]
         if base + clause in role_clauses:
             continue
         first = min(t.i for t in words if clause_of[t.i] == clause)
         evidence = norm.original_span(doc[first].idx, head.idx + len(head.text))
-        found.append(Mention("ROLE", "staff|weak", field_name, base + clause, first, head.i + 1, evidence))
+        found.append(
+            Mention("ROLE", "staff|weak", field_name, base + clause, first, head.i + 1, evidence)
+        )
     return found
 
 
-_COLLECTIVE = frozenset({"we", "they", "who", "which", "that"})
-_NEGATIONS = frozenset({"not", "never", "no", "nor", "isn't", "not a", "definitely"})
-
-
-def _negated(doc: Doc, ent: Span) -> bool:
-    """"Not a police officer", "never a cop": the role is denied."""
-    before = [t.lower_ for t in doc[max(0, ent.start - 3): ent.start]]
-    while before and before[-1] in ("a", "an", "the"):
-        before.pop()
-    return bool(before) and before[-1] in _NEGATIONS
-
-
-def _after_a_name(doc: Doc, ent: Span) -> bool:
-    """A place written straight after a capitalised word that is not itself a place, role or
-    cue, with nothing after it but punctuation: the shape of "First Surname"."""
-    if ent.start == 0:
-        return False
-    prev = doc[ent.start - 1]
-    # "Sam Stafford"; a title before it too ("PC Preston" is far more often a surname)
-    named = prev.is_alpha and prev.text[0].isupper() and prev.ent_type_ == ""
-    titled = prev.ent_type_ == "ROLE" and prev.text in _TITLE_WORDS
-    if not (named or titled):
-        return False
-    return all(t.is_punct or t.is_space or not t.is_alpha for t in doc[ent.end:])
-
-
-_HASHTAG = re.compile(r"#\w+")
-_PLACE_PREPOSITIONS = frozenset({"in", "to", "from", "near", "visiting", "washington", "via", "the"})
-
-
-def _not_a_title(doc: Doc, ent: Span, norm: Normalised) -> bool:
-    """A title abbreviation that is part of a longer hashtag ("#DCCircuit", "#meDIAtoo") or a
-    place after a preposition ("back in DC") is not a rank."""
-    if ent.start > 0 and doc[ent.start - 1].lower_ in _PLACE_PREPOSITIONS:
-        return True
-    at = norm.index[ent.start_char] if ent.start_char < len(norm.index) else -1
-    for tag in _HASHTAG.finditer(norm.original):
-        if tag.start() < at < tag.end():
-            return len(tag.group()) - 1 > len(ent.text)
-    return False
-
-
-_OTHER_DETERMINERS = frozenset({"that", "this", "some", "any", "every", "the", "another", "no",
-                                "his", "her", "their", "your", "armed"})
-_THIRD_PERSON = frozenset({"he", "she", "they", "him", "her", "his", "their", "someone", "somebody",
-                           "anyone", "everyone", "nobody", "he's", "she's", "they're"})
-_SELF_VERBS = frozenset({"serving", "working", "being", "training", "proud", "qualified"})
-
-
-def _someone_else(doc: Doc, ent: Span, clause_of: list[int]) -> bool:
-    """A role in a sentence about another person: "that cop", "she is a cop", "asked a cop"."""
-    if ent.start == 0:
-        return False
-    prev = doc[ent.start - 1].lower_
-    if prev == "the" and ent.start >= 2 and doc[ent.start - 2].lower_ in ("in", "at", "on", "within"):
-        return False  # a workplace: "in the control room", "on the front counter"
-    if prev in _OTHER_DETERMINERS:
-        return True
-    if prev in ("a", "an") and ent.start >= 2:
-        verb = doc[ent.start - 2].lower_
-        if verb.endswith(("ed", "ing")) and verb not in _SELF_VERBS and verb not in lx.PAST_CUES:
-            return True
-    clause = clause_of[ent.start]
-    return any(t.lower_ in _THIRD_PERSON for t in doc[: ent.start] if clause_of[t.i] == clause)
-
-
-def _next_content(doc: Doc, end: int, limit: int = 4) -> list[Token]:
-    skip = {"-", "from", "the", "a", "an", "after", "in", "with", "as", "for", "my", "years", "yrs",
-            "of", "'", "’", "years'", "service"}
-    out: list[Token] = []
-    for tok in doc[end: end + limit + 3]:
-        if tok.text.lower() in skip or tok.like_num:
-            continue
-        out.append(tok)
-        if len(out) >= limit:
-            break
-    return out
-
-
-_OBJECT_PAST = frozenset({"former", "formerly", "ex", "ex-", "previously", "once a", "was a", "used to be"})
-
-
-def _past_of_something_else(doc: Doc, ent: Span) -> bool:
-    """"Former chemist", "previously a teacher": the past cue has its own, non-police object."""
-    if ent.text.lower() not in _OBJECT_PAST:
-        return False
-    following = _next_content(doc, ent.end, limit=1)
-    return bool(following) and following[0].is_alpha and following[0].ent_type_ == ""
-
-
-def _past_cue_valid(doc: Doc, ent: Span, narrow: bool) -> bool:
-    following = _next_content(doc, ent.end, limit=3)
-    for tok in following:
-        if tok.lower_ in lx.NONPOLICE_AFTER_PAST:
-            return False
-        if tok.ent_type_ in ("ROLE", "FORCE", "AREA", "POLICE", "OTHERPOL", "EMPLOY"):
-            return True
-        if narrow:
-            return tok.lower_ in ("job", "plod", "officer", "bobby")
-    return not narrow
-
-
-def analyse_field(doc: Doc, norm: Normalised, field_name: str, clause_base: int, out: Analysis) -> int:
+def analyse_field(
+    doc: Doc, norm: Normalised, field_name: str, clause_base: int, out: Analysis
+) -> int:
     """Add this field's mentions and cues to ``out``; return the next free clause id."""
     clause_of = _clause_ids(doc, single=field_name == "handle")
     mentions: list[Mention] = []
@@ -255,49 +325,85 @@ def analyse_field(doc: Doc, norm: Normalised, field_name: str, clause_base: int,
     for ent in doc.ents:
         evidence = norm.original_span(ent.start_char, ent.end_char)
         # a mention spanning a separator ("D/Sgt") belongs to the clause it ends in
-        m = Mention(ent.label_, ent.kb_id_, field_name, clause_base + clause_of[ent.end - 1], ent.start,
-                    ent.end, evidence)
+        m = Mention(
+            ent.label_,
+            ent.kb_id_,
+            field_name,
+            clause_base + clause_of[ent.end - 1],
+            ent.start,
+            ent.end,
+            evidence,
+        )
         if ent.label_ in MENTION_LABELS:
             if ent.label_ == "ROLE":
-                if m.tier == "title" and field_name != "handle" and _not_a_title(doc, ent, norm):
+                if m.tier == "title" and field_name != "handle" and not_a_title(doc, ent, norm):
                     continue
-                if (field_name == "display_name" and ent.text.lower() in wf.SURNAME_ROLES
-                        and ent.text[0].isupper() and _after_a_name(doc, ent)):
+                if (
+                    field_name == "display_name"
+                    and ent.text.lower() in wf.SURNAME_ROLES
+                    and ent.text[0].isupper()
+                    and after_a_name(doc, ent)
+                ):
                     continue  # "Lucy Copper": a surname
-                if _negated(doc, ent):
+                if negated(doc, ent):
                     m.state = "denied"  # "Not a special constable": neither a claim nor context
-                if field_name == "bio" and _someone_else(doc, ent, clause_of):
+                if field_name == "bio" and someone_else(doc, ent, clause_of):
                     m.ident = f"{m.role}|plural"  # police context, not a claim about the author
                 m.name_follows = _name_follows(doc, ent.end)
-            elif ent.label_ in ("AREA", "MAYBE") and field_name == "display_name" and _after_a_name(doc, ent):
+                if m.tier == "weak" and at_another_employer(doc, ent):
+                    m.state = "other"  # "Volunteer at Oxfam", "Dispatcher at Eddie Stobart"
+            elif (
+                ent.label_ in ("AREA", "MAYBE")
+                and field_name == "display_name"
+                and after_a_name(doc, ent)
+            ):
                 # "Sam Stafford", "Jack Preston": a surname that is also a place names no force
                 m.label = "NAMEPLACE"
-            elif ent.label_ == "EMPLOY" and ent.start > 0 and doc[ent.start - 1].lower_ in _COLLECTIVE:
-                continue  # "We work for police & defence": a firm speaking, not an employee
+            elif ent.label_ == "EMPLOY" and (
+                (ent.start > 0 and doc[ent.start - 1].lower_ in COLLECTIVE)
+                or (ent.end < len(doc) and doc[ent.end].lower_ in ("a", "an"))
+            ):
+                # "We work for ...": a firm; "I work for a charity that ...": another employer
+                continue
             elif ent.label_ == "EMPLOY":  # "serving with", "work for" also end a past clause
                 cues.append(Mention("EMPLOY", "", field_name, m.clause, m.start, m.end, evidence))
             mentions.append(m)
         elif ent.label_ in ("PAST", "NPAST"):
-            if _past_cue_valid(doc, ent, narrow=ent.label_ == "NPAST"):
+            if past_cue_valid(doc, ent, narrow=ent.label_ == "NPAST"):
                 m.label = "PAST"
-                m.ident = "object" if _past_of_something_else(doc, ent) else ""
+                m.ident = "object" if past_of_something_else(doc, ent) else ""
                 cues.append(m)
         elif ent.label_ == "ACTOR":
             out.actor.append(evidence)
         elif ent.label_ == "MILITARY":
-            out.military.append(evidence)
+            # "Ex-Navy", "former RAF": a past service does not make a later "Sgt" a soldier's rank
+            if fan_army(doc, ent):
+                continue
+            if not any(t.lower_ in _MILITARY_PAST for t in doc[max(0, ent.start - 6) : ent.start]):
+                out.military.append(evidence)
         else:
             cues.append(m)
-    word_clauses = sorted({clause_of[t.i] for t in doc
-                           if not (t.is_punct or t.is_space or t.text in lx.CLAUSE_BREAKS or "\n" in t.text)})
+    word_clauses = sorted(
+        {
+            clause_of[t.i]
+            for t in doc
+            if not (t.is_punct or t.is_space or t.text in lx.CLAUSE_BREAKS or "\n" in t.text)
+        }
+    )
     for c in _place_only_clauses(doc, clause_of):
         i = word_clauses.index(c)
-        out.place_clauses[clause_base + c] = {clause_base + n for n in word_clauses[max(0, i - 1): i + 2]}
+        out.place_clauses[clause_base + c] = {
+            clause_base + n for n in word_clauses[max(0, i - 1) : i + 2]
+        }
     for m in mentions:
         if m.label == "ROLE":
             words = [t for t in doc if clause_of[t.i] == clause_of[m.end - 1] and not t.is_punct]
-            m.alone = all(m.start <= t.i < m.end or t.lower_ in wf.RANK_MODIFIERS
-                          or t.ent_type_ in ("ROLE", "POLICE") for t in words)
+            m.alone = all(
+                m.start <= t.i < m.end
+                or t.lower_ in wf.RANK_MODIFIERS
+                or t.ent_type_ in ("ROLE", "POLICE")
+                for t in words
+            )
     for tok in doc:
         low = tok.lower_
         out.singular_voice += low in lx.SINGULAR_VOICE
@@ -306,12 +412,27 @@ def analyse_field(doc: Doc, norm: Normalised, field_name: str, clause_base: int,
             out.plural_words.append(norm.original_span(tok.idx, tok.idx + len(tok.text)))
     if field_name != "handle":
         mentions += _jobs_at_forces(doc, norm, field_name, clause_base, clause_of, mentions)
+        for start, end in work_at_force(doc, clause_of):
+            evidence = norm.original_span(doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text))
+            mentions.append(
+                Mention(
+                    "EMPLOY",
+                    "",
+                    field_name,
+                    clause_base + clause_of[start],
+                    start,
+                    start + 1,
+                    evidence,
+                )
+            )
     for cue in cues:
         # "Dream job: police officer" - a cue ending in a colon governs the next clause
         if cue.label in STATE_LABELS and cue.end < len(doc) and doc[cue.end].text == ":":
             cue.clause += 2
             cue.start = cue.end = doc[cue.end].i + 1
-    if field_name == "handle" and any(t.lower_ in _RELATIVES for t in doc):
+    if field_name == "handle" and any(
+        t.lower_ in _RELATIVES and not job_partner(doc, t) for t in doc
+    ):
         # a handle is one clause with no grammar: "pcsos_mum", "copperswife", "MetPCsDad"
         for m in mentions:
             m.state = "family"
@@ -324,9 +445,36 @@ def analyse_field(doc: Doc, norm: Normalised, field_name: str, clause_base: int,
     return clause_base + (max(clause_of) + 1 if clause_of else 1)
 
 
-_PLACE_FILLER = frozenset({"in", "at", "@", "the", "based", "with", "for", "of", "and", "&", "area",
-                           "county", "city", "town", "centre", "borough", "division", "district",
-                           "north", "south", "east", "west", "central", "on", "y", "yn"})
+_PLACE_FILLER = frozenset(
+    {
+        "in",
+        "at",
+        "@",
+        "the",
+        "based",
+        "with",
+        "for",
+        "of",
+        "and",
+        "&",
+        "area",
+        "county",
+        "city",
+        "town",
+        "centre",
+        "borough",
+        "division",
+        "district",
+        "north",
+        "south",
+        "east",
+        "west",
+        "central",
+        "on",
+        "y",
+        "yn",
+    }
+)
 
 
 def _place_only_clauses(doc: Doc, clause_of: list[int]) -> set[int]:
@@ -336,8 +484,11 @@ def _place_only_clauses(doc: Doc, clause_of: list[int]) -> set[int]:
         if tok.is_punct or tok.is_space or not tok.text.strip():
             continue
         clause = clause_of[tok.i]
-        ok = (tok.ent_type_ in ("FORCE", "AREA", "SHARED", "MAYBE") or tok.lower_ in _PLACE_FILLER
-              or tok.lower_ in wf.PLACE_UNITS)
+        ok = (
+            tok.ent_type_ in ("FORCE", "AREA", "SHARED", "MAYBE")
+            or tok.lower_ in _PLACE_FILLER
+            or tok.lower_ in wf.PLACE_UNITS
+        )
         has_place = tok.ent_type_ in ("FORCE", "AREA", "SHARED", "MAYBE")
         before = placed.get(clause)
         placed[clause] = ok if before is None else (before and ok)
@@ -357,8 +508,11 @@ def _scope(mentions: list[Mention], cues: list[Mention], out: Analysis) -> None:
             if cue.ident != "object":  # "Former chemist" is about chemistry, not the whole profile
                 out.global_past.append(cue.evidence)
             continue
-        resets = [c.start for c in cues if c.clause == cue.clause and c.label in ("NOW", "EMPLOY")
-                  and c.start > cue.start]
+        resets = [
+            c.start
+            for c in cues
+            if c.clause == cue.clause and c.label in ("NOW", "EMPLOY") and c.start > cue.start
+        ]
         reset_at = min(resets) if resets else None
         for m in in_clause:
             if m.state != "current":

@@ -10,8 +10,8 @@ from typing import Any
 
 import typer
 
+from crawler.identify.identifier import IDENTIFIER_VERSION, identify_many
 from crawler.identify.io import ProfileRow, read_profiles, verdict_record, write_verdicts
-from crawler.identify.model import IDENTIFIER_VERSION, identify_many
 from crawler.identify.scoring import DEFAULT_LABELLED, Scores, Split, evaluate
 from probity.logs import track
 
@@ -25,7 +25,9 @@ def identify_file(in_path: Path, out_path: Path, *, progress: bool = True) -> in
     The whole input is validated first: one bad line rejects the file and nothing is written.
     """
     rows = read_profiles(in_path)
-    log.info("identifying %d profile(s) from %s (identifier %s)", len(rows), in_path, IDENTIFIER_VERSION)
+    log.info(
+        "identifying %d profile(s) from %s (identifier %s)", len(rows), in_path, IDENTIFIER_VERSION
+    )
 
     def records() -> Iterator[dict[str, Any]]:
         items: Iterator[ProfileRow] = iter(rows)
@@ -39,13 +41,17 @@ def identify_file(in_path: Path, out_path: Path, *, progress: bool = True) -> in
     return count
 
 
-def score_file(data: Path = DEFAULT_LABELLED, splits: tuple[Split, ...] = SPLITS) -> dict[str, Scores]:
+def score_file(
+    data: Path = DEFAULT_LABELLED, splits: tuple[Split, ...] = SPLITS
+) -> dict[str, Scores]:
     """Scores of the identifier on each requested half of a labelled file."""
     return {split: evaluate(data, split) for split in splits}
 
 
 def identify_command(
-    in_path: Path = typer.Option(..., "--in", help="Profiles, JSON Lines: id, platform, handle, display_name, bio."),
+    in_path: Path = typer.Option(
+        ..., "--in", help="Profiles, JSON Lines: id, platform, handle, display_name, bio."
+    ),
     out_path: Path = typer.Option(..., "--out", help="Verdicts, JSON Lines."),
 ) -> None:
     """Decide for each profile whether it self-identifies as serving in one of the 44 forces."""
@@ -53,26 +59,46 @@ def identify_command(
 
 
 def score_command(
-    data: Path = typer.Option(DEFAULT_LABELLED, "--data", help="Labelled profiles (JSON Lines with truth)."),
-    split: str = typer.Option("all-splits", "--split", help="dev, test, all, or all-splits (one row each)."),
+    data: Path = typer.Option(
+        DEFAULT_LABELLED, "--data", help="Labelled profiles (JSON Lines with truth)."
+    ),
+    split: str = typer.Option(
+        "all-splits", "--split", help="dev, test, all, or all-splits (one row each)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
-    errors: bool = typer.Option(False, "--errors", help="Also list every wrong verdict (JSON Lines)."),
+    errors: bool = typer.Option(
+        False, "--errors", help="Also list every wrong verdict (JSON Lines)."
+    ),
 ) -> None:
     """Precision, recall, force and role accuracy of the identifier on a labelled profile set."""
     if split != "all-splits" and split not in SPLITS:
-        raise typer.BadParameter(f"expected one of dev, test, all, all-splits; got {split!r}", param_hint="--split")
+        raise typer.BadParameter(
+            f"expected one of dev, test, all, all-splits; got {split!r}", param_hint="--split"
+        )
     chosen: tuple[Split, ...] = SPLITS if split == "all-splits" else (split,)  # type: ignore[assignment]
     results = score_file(data, chosen)
     if as_json:
-        typer.echo(json.dumps({"identifier": IDENTIFIER_VERSION, "data": str(data),
-                               **{k: v.summary() for k, v in results.items()}}, indent=2))
+        typer.echo(
+            json.dumps(
+                {
+                    "identifier": IDENTIFIER_VERSION,
+                    "data": str(data),
+                    **{k: v.summary() for k, v in results.items()},
+                },
+                indent=2,
+            )
+        )
     else:
         typer.echo(f"identifier {IDENTIFIER_VERSION} on {data}")
-        typer.echo(f"{'split':<6}{'n':>6}{'TP':>6}{'FP':>5}{'FN':>5}{'precision':>11}{'recall':>8}"
-                   f"{'force acc':>11}{'role acc':>10}")
+        typer.echo(
+            f"{'split':<6}{'n':>6}{'TP':>6}{'FP':>5}{'FN':>5}{'precision':>11}{'recall':>8}"
+            f"{'force acc':>11}{'role acc':>10}"
+        )
         for name, s in results.items():
-            typer.echo(f"{name:<6}{s.n:>6}{s.true_positive:>6}{s.false_positive:>5}{s.false_negative:>5}"
-                       f"{s.precision:>11.4f}{s.recall:>8.4f}{s.force_accuracy:>11.4f}{s.role_accuracy:>10.4f}")
+            typer.echo(
+                f"{name:<6}{s.n:>6}{s.true_positive:>6}{s.false_positive:>5}{s.false_negative:>5}"
+                f"{s.precision:>11.4f}{s.recall:>8.4f}{s.force_accuracy:>11.4f}{s.role_accuracy:>10.4f}"
+            )
     if errors:
         for name, s in results.items():
             for e in s.errors:

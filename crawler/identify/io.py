@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from crawler.identify.model import ProfileText, Verdict
+from crawler.identify.identifier import ProfileText, Verdict
 from probity.errors import InputFileError, RowError
 
 PROFILE_FIELDS = ("id", "platform", "handle", "display_name", "bio")
@@ -41,8 +41,12 @@ def _check_row(n: int, obj: Any, errors: list[RowError]) -> ProfileRow | None:
             ok = False
     if not ok:
         return None
-    profile = ProfileText(handle=obj["handle"] or "", display_name=obj["display_name"] or "",
-                          bio=obj["bio"] or "", platform=obj["platform"] or "x")
+    profile = ProfileText(
+        handle=obj["handle"] or "",
+        display_name=obj["display_name"] or "",
+        bio=obj["bio"] or "",
+        platform=obj["platform"] or "x",
+    )
     return ProfileRow(str(obj["id"]), profile, obj)
 
 
@@ -54,7 +58,9 @@ def read_profiles(path: Path) -> list[ProfileRow]:
     try:
         handle = path.open(encoding="utf-8")
     except OSError as exc:
-        raise InputFileError(str(path), [RowError(0, None, f"cannot open: {exc.strerror}")]) from None
+        raise InputFileError(
+            str(path), [RowError(0, None, f"cannot open: {exc.strerror}")]
+        ) from None
     with handle:
         for n, line in enumerate(handle, 1):
             if not line.strip():
@@ -68,7 +74,9 @@ def read_profiles(path: Path) -> list[ProfileRow]:
             if row is None:
                 continue
             if row.id in seen:
-                errors.append(RowError(n, "id", f"duplicate id {row.id!r} (first on line {seen[row.id]})"))
+                errors.append(
+                    RowError(n, "id", f"duplicate id {row.id!r} (first on line {seen[row.id]})")
+                )
                 continue
             seen[row.id] = n
             rows.append(row)

@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Span
 from crawler.identify import lexicon as lx
 from crawler.identify import workforce as wf
 from crawler.identify.places import CASE_SENSITIVE_PLACES, FOREIGN_PLACES, PLACES, SHARED_AREAS
-from crawler.identify.towns import AMBIGUOUS_PLACES, MORE_PLACES, WELSH_PLACES
+from crawler.identify.towns import AMBIGUOUS_PLACES, MORE_FOREIGN, MORE_PLACES, WELSH_PLACES
 from probity.forces import FORCES
 
 # Abbreviations in probity.forces that are mostly something else in a bio (BP the oil company,
@@ -107,6 +107,20 @@ def _force_patterns(p: IdentifyRuler) -> None:
                 # A county or region name: a place, matched with its capital letter.
                 p.add("AREA", alias, force.id, exact=True)
                 p.add("AREA", alias.upper(), force.id, exact=True)
+                # "Notts Police", "Devon & Cornwall Police", "Lancs Constabulary": the area plus a
+                # police word names the force, whatever short form the area takes
+                for word in ("Police", "Constabulary", "police", "constabulary", "Cops", "Heddlu"):
+                    p.add("FORCE", f"{alias} {word}", force.id, exact=True)
+        # "Avon & Somerset Constabulary" / "Devon and Cornwall Police": both ways of writing "and"
+        for name in (force.name, *force.aliases):
+            for a, b in ((" and ", " & "), (" & ", " and ")):
+                if a in name:
+                    p.add(
+                        "FORCE" if any(w in name.lower() for w in _POLICE_WORDS) else "AREA",
+                        name.replace(a, b),
+                        force.id,
+                        exact=True,
+                    )
     p.add("FORCE", "Met", "metropolitan", exact=True)
     p.add("FORCE", "MET", "metropolitan", exact=True)
     p.add("FORCE", "Metropolitan", "metropolitan", exact=True)
@@ -121,7 +135,9 @@ def _role_patterns(p: IdentifyRuler) -> None:
         for phrase in phrases:
             p.add("ROLE", phrase, f"{role}|strong")
     p.add("ROLE", "pcso", "pcso|strong", exact=False)
-    p.add("ROLE", "bobby", "officer|strong", exact=True)  # lower case: the name Bobby is capitalised
+    p.add(
+        "ROLE", "bobby", "officer|strong", exact=True
+    )  # lower case: the name Bobby is capitalised
     p.add("ROLE", "pcsos", "pcso|strong", exact=False)
     for role, phrases in lx.TITLE_ROLES.items():
         for phrase in phrases:
@@ -148,7 +164,7 @@ def _role_patterns(p: IdentifyRuler) -> None:
 def _cue_patterns(p: IdentifyRuler) -> None:
     for phrase in (*lx.NOT_POLICE, *wf.NOT_POLICE):
         p.add("NOTPOLICE", phrase)
-    for phrase in (*lx.IDIOMS, *wf.IDIOMS):
+    for phrase in (*lx.IDIOMS, *wf.IDIOMS, *wf.JOKE_COMPOUNDS):
         p.add("IDIOM", phrase)
     for phrase in (*lx.ACTOR, *wf.ACTOR):
         p.add("ACTOR", phrase)
@@ -162,21 +178,65 @@ def _cue_patterns(p: IdentifyRuler) -> None:
         p.add("MILITARY", phrase)
     for phrase in lx.OTHER_POLICE:
         p.add("OTHERPOL", phrase)
-    for phrase in lx.FAMILY_PHRASES:
+    for phrase in (*lx.FAMILY_PHRASES, *wf.FAMILY_PHRASES):
         p.add("FAMILY", phrase)
     relatives = [r.lower() for r in (*lx.RELATIVES, *wf.RELATIVES) if " " not in r and "-" not in r]
     rel = {"LOWER": {"IN": relatives}}
-    p.add_tokens("FAMILY", [rel, {"LOWER": {"IN": ["of", "to"]}}, {"LOWER": {"IN": ["a", "an", "the", "my", "two"]}}])
-    p.add_tokens("FAMILY", [rel, {"LOWER": {"IN": ["of", "to"]}}, {"ORTH": {"IN": ["PC", "DC", "DS", "DI", "Sgt", "PCSO", "DCI", "Insp"]}}])
+    p.add_tokens(
+        "FAMILY",
+        [rel, {"LOWER": {"IN": ["of", "to"]}}, {"LOWER": {"IN": ["a", "an", "the", "my", "two"]}}],
+    )
+    p.add_tokens(
+        "FAMILY",
+        [
+            rel,
+            {"LOWER": {"IN": ["of", "to"]}},
+            {"ORTH": {"IN": ["PC", "DC", "DS", "DI", "Sgt", "PCSO", "DCI", "Insp"]}},
+        ],
+    )
     p.add_tokens("FAMILY", [{"LOWER": {"IN": ["my", "our", "his", "her"]}}, rel])
-    p.add_tokens("FAMILY", [{"LOWER": {"IN": ["my", "our"]}}, {"LOWER": {"IN": ["other", "better"]}}, {"LOWER": "half"}])
-    p.add_tokens("FAMILY", [rel, {"LOWER": {"IN": ["is", "'s", "was", "are"]}}, {"LOWER": {"IN": ["a", "an", "in", "with", "the"]}}])
-    p.add_tokens("FAMILY", [{"LOWER": {"IN": ["wife", "husband", "partner", "girlfriend", "boyfriend", "fiancee", "fiance"]}}, {"LOWER": {"IN": ["of", "to"]}}])
+    p.add_tokens(
+        "FAMILY",
+        [
+            {"LOWER": {"IN": ["my", "our"]}},
+            {"LOWER": {"IN": ["other", "better"]}},
+            {"LOWER": "half"},
+        ],
+    )
+    p.add_tokens(
+        "FAMILY",
+        [
+            rel,
+            {"LOWER": {"IN": ["is", "'s", "was", "are"]}},
+            {"LOWER": {"IN": ["a", "an", "in", "with", "the"]}},
+        ],
+    )
+    p.add_tokens(
+        "FAMILY",
+        [
+            {
+                "LOWER": {
+                    "IN": [
+                        "wife",
+                        "husband",
+                        "partner",
+                        "girlfriend",
+                        "boyfriend",
+                        "fiancee",
+                        "fiance",
+                    ]
+                }
+            },
+            {"LOWER": {"IN": ["of", "to"]}},
+        ],
+    )
     p.add_tokens("FAMILY", [{"ORTH": {"IN": ["'s", "’s"]}}, rel])
     for phrase in (*lx.PAST_CUES, *wf.PAST_CUES):
         p.add("PAST", phrase)
     for phrase in lx.NARROW_PAST_CUES:
         p.add("NPAST", phrase, exact=True)
+    # "Ex-999 call handler": the tokenizer keeps "Ex-999" whole
+    p.add_tokens("NPAST", [{"LOWER": {"REGEX": r"^ex-\d"}}])
     p.add_tokens("PAST", [{"SHAPE": "dddd"}, {"ORTH": {"IN": ["-", "–", "to"]}}, {"SHAPE": "dddd"}])
     p.add_tokens("PAST", [{"SHAPE": "dddd"}, {"ORTH": {"IN": ["-", "–"]}}, {"SHAPE": "dd"}])
     for phrase in (*lx.FUTURE_CUES, *wf.FUTURE_CUES):
@@ -203,8 +263,14 @@ def _place_patterns(p: IdentifyRuler) -> None:
         p.add("MAYBE", place, "|".join(force_ids), exact=True)
     for area in SHARED_AREAS:
         p.add("SHARED", area, exact=area in ("UK", "M1", "M4", "M6", "M25") or None)
+    for place in MORE_FOREIGN:  # with the capital letter: "china", "turkey" are things too
+        p.add("FOREIGN", place, exact=True)
     for place in FOREIGN_PLACES:
-        p.add("FOREIGN", place, exact=place in ("Jersey", "Cork", "Irish", "India", "Georgia, USA") or None)
+        p.add(
+            "FOREIGN",
+            place,
+            exact=place in ("Jersey", "Cork", "Irish", "India", "Georgia, USA") or None,
+        )
 
 
 @lru_cache(maxsize=1)

@@ -14,17 +14,47 @@ from probity.forces import FORCES
 # a special constable is also a volunteer; a volunteer who is also staff is reported as staff
 ROLE_ORDER = ("special", "pcso", "officer", "staff", "volunteer")
 TIER_RANK = {"strong": 3, "title": 2, "weak": 1}
-EXPLICIT_CORPORATE = frozenset({
-    "official account", "official twitter", "official page", "official feed", "the official",
-    "official account of", "official x account", "team account", "account of the", "run by the",
-    "cyfrif swyddogol",
-    "run by", "managed by", "monitored by", "tweets from", "posts from", "account for the",
-})
+EXPLICIT_CORPORATE = frozenset(
+    {
+        "official account",
+        "official twitter",
+        "official page",
+        "official feed",
+        "the official",
+        "official account of",
+        "official x account",
+        "team account",
+        "account of the",
+        "run by the",
+        "cyfrif swyddogol",
+        "run by",
+        "managed by",
+        "monitored by",
+        "tweets from",
+        "posts from",
+        "account for the",
+    }
+)
 DENIES_CORPORATE = frozenset({"not an official", "not official", "unofficial", "personal account"})
 # A force's area named as the force names itself ("Essex", "Notts", "Beds"), without "Police".
-COUNTY_NAMES = frozenset(a.lower() for f in FORCES for a in f.aliases
-                         if not any(w in a.lower() for w in ("police", "constabulary", "cops", "heddlu", "met")))
-PLACE_TIER = {"FORCE": 2, "OTHERPOL": 2, "AREA": 1, "FOREIGN": 1, "SHARED": 0, "MAYBE": 0, "NAMEPLACE": 0}
+COUNTY_NAMES = frozenset(
+    a.lower()
+    for f in FORCES
+    for a in f.aliases
+    if not any(w in a.lower() for w in ("police", "constabulary", "cops", "heddlu", "met"))
+)
+_GENERIC_OFFICER = frozenset(
+    {"cop", "copper", "bobby", "police officer", "officer", "police", "plod"}
+)
+PLACE_TIER = {
+    "FORCE": 2,
+    "OTHERPOL": 2,
+    "AREA": 1,
+    "FOREIGN": 1,
+    "SHARED": 0,
+    "MAYBE": 0,
+    "NAMEPLACE": 0,
+}
 
 
 @dataclass(frozen=True)
@@ -48,22 +78,36 @@ def _unique(items: list[str]) -> list[str]:
 
 
 def _police_context(a: Analysis) -> bool:
-    return any(m.state == "current" and (m.label in ("FORCE", "POLICE", "OTHERPOL")
-                                         or (m.label == "ROLE" and m.tier in ("strong", "plural")))
-               for m in a.mentions)
+    return any(
+        m.state == "current"
+        and (
+            m.label in ("FORCE", "POLICE", "OTHERPOL")
+            or (m.label == "ROLE" and m.tier in ("strong", "plural"))
+        )
+        for m in a.mentions
+    )
 
 
 def _valid_roles(a: Analysis) -> list[Mention]:
     context = _police_context(a)
     # an army sergeant's "Sgt Baker" is not a police title unless something else says police
     names_suffice = not a.military or context
-    placed_clauses = {m.clause for m in a.mentions if m.state == "current"
-                      and m.label in ("FORCE", "AREA", "POLICE", "OTHERPOL", "SHARED", "FOREIGN", "MAYBE")}
+    placed_clauses = {
+        m.clause
+        for m in a.mentions
+        if m.state == "current"
+        and m.label in ("FORCE", "AREA", "POLICE", "OTHERPOL", "SHARED", "FOREIGN", "MAYBE")
+    }
     # "DC, Salford." / "Insp | Norwich": a title standing alone next to a clause that only names
     # a place is as good as "DC in Salford"
-    next_to_place = {n for near in a.place_clauses.values() for n in near} if names_suffice else set()
-    county_clauses = {m.clause for m in a.mentions if m.state == "current" and m.label == "AREA"
-                      and m.evidence.lower() in COUNTY_NAMES}
+    next_to_place = (
+        {n for near in a.place_clauses.values() for n in near} if names_suffice else set()
+    )
+    county_clauses = {
+        m.clause
+        for m in a.mentions
+        if m.state == "current" and m.label == "AREA" and m.evidence.lower() in COUNTY_NAMES
+    }
     near_county = county_clauses | {n for c in county_clauses for n in a.place_clauses.get(c, ())}
     # "Analyst at the Home Office", "Civilian investigator for the DWP": another employer
     other_employer = {c.clause for c in a.cues if c.label == "NOTPOLICE"}
@@ -74,18 +118,32 @@ def _valid_roles(a: Analysis) -> list[Mention]:
         if m.label == "ROLE" and m.role in ("staff", "volunteer") and m.clause in other_employer:
             continue
         if m.label == "ROLE":
-            ok = (m.tier == "strong"
-                  or (m.tier == "title" and ((m.name_follows and names_suffice) or context
-                                             or m.clause in placed_clauses
-                                             or (m.alone and m.clause in next_to_place)))
-                  or (m.tier == "weak" and context)
-                  or (m.tier == "weak" and m.role in wf.COUNTY_SUFFICES and m.clause in near_county))
+            ok = (
+                m.tier == "strong"
+                or (
+                    m.tier == "title"
+                    and (
+                        (m.name_follows and names_suffice)
+                        or context
+                        or m.clause in placed_clauses
+                        or (m.alone and m.clause in next_to_place)
+                    )
+                )
+                or (m.tier == "weak" and context)
+                or (m.tier == "weak" and m.role in wf.COUNTY_SUFFICES and m.clause in near_county)
+            )
             if ok:
                 roles.append(m)
         elif m.label == "EMPLOY":
             # "I work for Kent Police": employment without a role, only next to a force or "police"
-            later = [x for x in a.mentions if x.clause == m.clause and x.start >= m.end
-                     and x.state == "current" and x.label in ("FORCE", "POLICE")]
+            later = [
+                x
+                for x in a.mentions
+                if x.clause == m.clause
+                and x.start >= m.end
+                and x.state == "current"
+                and x.label in ("FORCE", "POLICE")
+            ]
             if later:
                 roles.append(m)
     return roles
@@ -115,24 +173,36 @@ def _corporate(a: Analysis, handle: str, titled: bool) -> list[str] | None:
     return None
 
 
-_POLICE_ISH = re.compile(r"polic|\bcops?\b|copper|bobby|\bPCSO|\bPC\b|\bDCI?\b|\bDS\b|\bDI\b|Sgt|"
-                        r"sergeant|detective|constab|special|blue line|the job|heddlu", re.IGNORECASE)
+_POLICE_ISH = re.compile(
+    r"polic|\bcops?\b|copper|bobby|\bPCSO|\bPC\b|\bDCI?\b|\bDS\b|\bDI\b|Sgt|"
+    r"sergeant|detective|constab|special|blue line|the job|heddlu",
+    re.IGNORECASE,
+)
 _SHOWS = frozenset(s.lower() for s in lx.FICTION_SHOWS)
 
 
 def _rejection_reason(a: Analysis) -> tuple[str, list[str]]:
     """Why a profile without a current claim is out of scope, with the spans that show it."""
-    suppressed = [m for m in a.mentions if m.label in ("ROLE", "FORCE", "EMPLOY", "POLICE")
-                  and m.state != "current"]
-    for state, reason, cue_label in (("past", "retired", "PAST"), ("family", "family", "FAMILY"),
-                                     ("future", "recruit", "FUTURE"), ("fiction", "fiction", "FICTION")):
+    suppressed = [
+        m
+        for m in a.mentions
+        if m.label in ("ROLE", "FORCE", "EMPLOY", "POLICE") and m.state != "current"
+    ]
+    for state, reason, cue_label in (
+        ("past", "retired", "PAST"),
+        ("family", "family", "FAMILY"),
+        ("future", "recruit", "FUTURE"),
+        ("fiction", "fiction", "FICTION"),
+    ):
         hidden = [m.evidence for m in suppressed if m.state == state]
         cues = [c.evidence for c in a.cues if c.label == cue_label]
         police_cues = [c for c in cues if _POLICE_ISH.search(c) or c.lower() in _SHOWS]
         if hidden or police_cues:
             return reason, _unique((police_cues or cues)[:1] + hidden[:2])
     if a.global_past and any(m.label in ("ROLE", "FORCE", "POLICE") for m in a.mentions):
-        return "retired", _unique(a.global_past[:1] + [m.evidence for m in a.mentions if m.label == "ROLE"][:1])
+        return "retired", _unique(
+            a.global_past[:1] + [m.evidence for m in a.mentions if m.label == "ROLE"][:1]
+        )
     other = [m.evidence for m in a.mentions if m.label == "OTHERPOL" and m.state == "current"]
     if other:
         return "other-jurisdiction", other[:1]
@@ -181,6 +251,21 @@ def _attribute(a: Analysis, roles: list[Mention]) -> tuple[str | None, list[Ment
 
 def _handle_follows_bio(a: Analysis) -> None:
     """A handle is a label the bio explains: "old_met_dc" with "Ex Met DC" in the bio is past too."""
+    # "crossword-cop" with "Crossword cop - I arrest wrong answers": the bio's idiom explains it
+    idiom_words = {
+        w
+        for m in a.mentions
+        if m.label == "IDIOM" and m.field != "handle"
+        for w in m.evidence.lower().split()
+    }
+    for m in a.mentions:
+        if m.field == "handle" and m.label == "ROLE" and m.evidence.lower() in idiom_words:
+            m.label = "IDIOM"
+    # "ipoc_investigator" with "Investigator at the IOPC": the bio names another employer
+    if any(c.label == "NOTPOLICE" and c.field != "handle" for c in a.cues):
+        for m in a.mentions:
+            if m.field == "handle" and m.label == "ROLE" and m.role in ("staff", "volunteer"):
+                m.state = "other"
     claims = [m for m in a.mentions if m.label in ("ROLE", "EMPLOY")]
     if any(m.state == "current" for m in claims if m.field != "handle"):
         return
@@ -193,9 +278,15 @@ def _handle_follows_bio(a: Analysis) -> None:
 
 def _present_claim(a: Analysis) -> bool:
     """A "now"/"serving" cue followed by a role in its clause ("retired from the Army, now a PC")."""
-    return any(m.clause == c.clause and m.start >= c.start and m.label in ("ROLE", "EMPLOY", "FORCE")
-               and m.state == "current"
-               for c in a.cues if c.label in ("NOW", "EMPLOY") for m in a.mentions)
+    return any(
+        m.clause == c.clause
+        and m.start >= c.start
+        and m.label in ("ROLE", "EMPLOY", "FORCE")
+        and m.state == "current"
+        for c in a.cues
+        if c.label in ("NOW", "EMPLOY")
+        for m in a.mentions
+    )
 
 
 def _surnames_in_handle(a: Analysis) -> None:
@@ -210,7 +301,9 @@ def decide(a: Analysis, handle: str) -> Decision:
     if a.actor:
         roles_any = [m for m in a.mentions if m.label == "ROLE"]
         if roles_any:
-            return Decision(False, None, None, 0.85, _unique(a.actor[:1] + [roles_any[0].evidence]), "fiction")
+            return Decision(
+                False, None, None, 0.85, _unique(a.actor[:1] + [roles_any[0].evidence]), "fiction"
+            )
     if a.global_past and not _present_claim(a):
         for m in a.mentions:
             if m.state == "current":
@@ -229,8 +322,14 @@ def decide(a: Analysis, handle: str) -> Decision:
     force, used, foreign = _attribute(a, roles)
     candidates = () if force else _candidates(a.mentions)
     if foreign:
-        return Decision(False, None, None, 0.85, _unique([roles[0].evidence] + [m.evidence for m in used]),
-                        "other-jurisdiction")
+        return Decision(
+            False,
+            None,
+            None,
+            0.85,
+            _unique([roles[0].evidence] + [m.evidence for m in used]),
+            "other-jurisdiction",
+        )
     best_tier = max(TIER_RANK.get(r.tier, 3) for r in roles)
     top_roles = [r for r in roles if TIER_RANK.get(r.tier, 3) == best_tier]
     role_mentions = [r for r in top_roles if r.label == "ROLE"]
@@ -240,7 +339,20 @@ def decide(a: Analysis, handle: str) -> Decision:
         role_mentions = [r for r in named if TIER_RANK.get(r.tier, 3) == top_named]
     role: str | None = None
     if role_mentions:
-        role = min((r.role for r in role_mentions), key=lambda x: ROLE_ORDER.index(x or "volunteer"))
+        role = min(
+            (r.role for r in role_mentions), key=lambda x: ROLE_ORDER.index(x or "volunteer")
+        )
+    if role == "officer" and all(
+        r.evidence.lower() in _GENERIC_OFFICER for r in role_mentions if r.role == role
+    ):
+        # "BTP Special ... cop on the trains": a special or PCSO is a cop too; the specific word wins
+        specific = [
+            r
+            for r in roles
+            if r.label == "ROLE" and r.role in ("special", "pcso") and TIER_RANK.get(r.tier, 3) >= 2
+        ]
+        if specific:
+            role_mentions, role = specific, specific[0].role
     chosen = [r for r in role_mentions if r.role == role][:1] or top_roles[:1]
     confidence = 0.55 + {3: 0.25, 2: 0.2, 1: 0.1}[best_tier] + (0.05 if titled else 0.0)
     if force:
@@ -251,5 +363,13 @@ def decide(a: Analysis, handle: str) -> Decision:
         confidence += 0.04
     evidence = _unique([c.evidence for c in chosen] + [m.evidence for m in used[:1]])
     role_evidence = chosen[0].evidence if chosen and role else None
-    return Decision(True, force, role, round(min(confidence, 0.99), 3), evidence, "serving",
-                    role_evidence, candidates)
+    return Decision(
+        True,
+        force,
+        role,
+        round(min(confidence, 0.99), 3),
+        evidence,
+        "serving",
+        role_evidence,
+        candidates,
+    )

@@ -14,8 +14,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from crawler.identify.identifier import Verdict, identify_many
 from crawler.identify.io import ROLES, ProfileRow, read_profiles
-from crawler.identify.model import Verdict, identify_many
 from probity.errors import InputFileError, RowError
 from probity.forces import FORCE_IDS
 
@@ -67,8 +67,12 @@ class Scores:
 
     def summary(self) -> dict[str, Any]:
         data = {k: v for k, v in asdict(self).items() if k != "errors"}
-        data.update(precision=round(self.precision, 4), recall=round(self.recall, 4),
-                    force_accuracy=round(self.force_accuracy, 4), role_accuracy=round(self.role_accuracy, 4))
+        data.update(
+            precision=round(self.precision, 4),
+            recall=round(self.recall, 4),
+            force_accuracy=round(self.force_accuracy, 4),
+            role_accuracy=round(self.role_accuracy, 4),
+        )
         return data
 
 
@@ -86,13 +90,19 @@ def score(truths: Mapping[str, Truth], verdicts: Mapping[str, Verdict]) -> Score
             s.force_correct += v.force == truth.force
             s.role_correct += v.role == truth.role
             if v.force != truth.force or v.role != truth.role:
-                s.errors.append({"id": pid, "error": "force/role", "truth": asdict(truth), "got": asdict(v)})
+                s.errors.append(
+                    {"id": pid, "error": "force/role", "truth": asdict(truth), "got": asdict(v)}
+                )
         elif v.self_identified:
             s.false_positive += 1
-            s.errors.append({"id": pid, "error": "false positive", "truth": asdict(truth), "got": asdict(v)})
+            s.errors.append(
+                {"id": pid, "error": "false positive", "truth": asdict(truth), "got": asdict(v)}
+            )
         elif truth.self_identified:
             s.false_negative += 1
-            s.errors.append({"id": pid, "error": "false negative", "truth": asdict(truth), "got": asdict(v)})
+            s.errors.append(
+                {"id": pid, "error": "false negative", "truth": asdict(truth), "got": asdict(v)}
+            )
         else:
             s.true_negative += 1
     return s
@@ -112,7 +122,9 @@ def read_truths(rows: Iterable[ProfileRow], source: str) -> dict[str, Truth]:
         if role is not None and role not in ROLES:
             errors.append(RowError(n, "role", f"unknown role {role!r}"))
         if si is False and (force is not None or role is not None):
-            errors.append(RowError(n, "force", "a profile that is not self-identified has no force or role"))
+            errors.append(
+                RowError(n, "force", "a profile that is not self-identified has no force or role")
+            )
         truths[row.id] = Truth(bool(si), force, role, str(raw.get("kind", "")))
     if errors:
         raise InputFileError(source, errors)

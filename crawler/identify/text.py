@@ -13,13 +13,38 @@ from dataclasses import dataclass
 
 # Case-change boundaries inside a run of word characters: aB, ABc (before the last capital),
 # letter->digit and digit->letter.
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])")
+_CAMEL = re.compile(
+    r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])"
+)
 _TAGGED = re.compile(r"[@#][A-Za-z0-9_]+")
 # Words in handles that are titles or force abbreviations, written in their usual case so the
 # case-sensitive abbreviation rules see them ("pc_jones_gmp" -> "PC jones GMP").
 _HANDLE_WORDS = (
-    "PC", "PCSO", "DC", "DS", "DI", "DCI", "Sgt", "Insp", "SPC", "SC", "GMP", "WMP", "MPS", "TVP",
-    "BTP", "SYP", "WYP", "NYP", "SWP", "NWP", "CoLP", "MSC", "DSgt", "TDC", "Met",
+    "PC",
+    "PCSO",
+    "DC",
+    "DS",
+    "DI",
+    "DCI",
+    "Sgt",
+    "Insp",
+    "SPC",
+    "SC",
+    "GMP",
+    "WMP",
+    "MPS",
+    "TVP",
+    "BTP",
+    "SYP",
+    "WYP",
+    "NYP",
+    "SWP",
+    "NWP",
+    "CoLP",
+    "MSC",
+    "DSgt",
+    "TDC",
+    "Met",
 )
 HANDLE_CANONICAL = {w.lower(): w for w in _HANDLE_WORDS}
 
@@ -36,14 +61,16 @@ class Normalised:
         """The exact original substring that normalised characters [start, end) came from."""
         if start >= end:
             return ""
-        return self.original[self.index[start]: self.index[end - 1] + 1]
+        return self.original[self.index[start] : self.index[end - 1] + 1]
 
 
 def _split_word(word: str) -> list[str]:
     return [p for p in _CAMEL.split(word) if p]
 
 
-def normalise(original: str, *, is_handle: bool = False, keep: frozenset[str] = frozenset()) -> Normalised:
+def normalise(
+    original: str, *, is_handle: bool = False, keep: frozenset[str] = frozenset()
+) -> Normalised:
     """Normalise ``original``; tagged words whose lower-case form is in ``keep`` stay whole."""
     chars: list[str] = []
     index: list[int] = []
@@ -77,7 +104,7 @@ def normalise(original: str, *, is_handle: bool = False, keep: frozenset[str] = 
 
     pos = 0
     for m in _TAGGED.finditer(original):
-        emit(original[pos:m.start()], pos)
+        emit(original[pos : m.start()], pos)
         emit(" ", m.start())  # the @ or # becomes a space
         body_at = m.start() + 1
         if m.group()[1:].lower() in keep:

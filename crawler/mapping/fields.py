@@ -67,9 +67,15 @@ def parse_time(value: Any) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def context_entry(relation: str, platform_id: str, author_id: str, author_handle: str, text: str,
-                  account_id: str) -> dict[str, Any]:
+def context_entry(
+    relation: str, platform_id: str, author_id: str, author_handle: str, text: str, account_id: str
+) -> dict[str, Any]:
     """Someone's words shown as context; marks whether they are the account holder's own."""
-    return {"relation": relation, "platform_id": platform_id, "author_id": author_id,
-            "author_handle": author_handle, "text": text,
-            "is_account_holder": bool(author_id) and author_id == account_id}
+    return {
+        "relation": relation,
+        "platform_id": platform_id,
+        "author_id": author_id,
+        "author_handle": author_handle,
+        "text": text,
+        "is_account_holder": bool(author_id) and author_id == account_id,
+    }

@@ -8,6 +8,7 @@ reply_to_text, quote_of_id, quote_author, quote_text. * = required.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from crawler.mapping.fields import (
     Holder,
@@ -19,8 +20,19 @@ from crawler.mapping.fields import (
 )
 
 REQUIRED = ("account_id", "handle", "post_id", "text", "created_at")
-OPTIONAL = ("display_name", "bio", "account_url", "post_url", "is_repost", "reply_to_id", "reply_to_author",
-            "reply_to_text", "quote_of_id", "quote_author", "quote_text")
+OPTIONAL = (
+    "display_name",
+    "bio",
+    "account_url",
+    "post_url",
+    "is_repost",
+    "reply_to_id",
+    "reply_to_author",
+    "reply_to_text",
+    "quote_of_id",
+    "quote_author",
+    "quote_text",
+)
 FIELDS = REQUIRED + OPTIONAL
 TRUE, FALSE = {"true", "1", "yes", "y"}, {"false", "0", "no", "n", ""}
 
@@ -34,10 +46,29 @@ def flag(value: Any) -> bool:
     raise MalformedItem(f"is_repost must be true/false/1/0/yes/no, got {value!r}", "is_repost")
 
 
+URL_FIELDS = ("account_url", "post_url")
+
+
+def web_url(raw: dict[str, Any], name: str) -> str:
+    """An empty string or an absolute http(s) URL. Imported URLs are shown as links: a
+    ``javascript:`` or ``data:`` URL would run in an analyst's browser (only the CSP stops it)."""
+    value = str(raw.get(name) or "").strip()
+    if not value:
+        return ""
+    parts = urlsplit(value)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        raise MalformedItem(f"{name} must be an http:// or https:// URL, got {value[:80]!r}", name)
+    return value
+
+
 def profile(raw: dict[str, Any]) -> ProfileFields:
-    return ProfileFields(platform_id=str(raw["account_id"]), handle=str(raw["handle"]),
-                         display_name=str(raw.get("display_name") or ""), bio=str(raw.get("bio") or ""),
-                         url=str(raw.get("account_url") or ""))
+    return ProfileFields(
+        platform_id=str(raw["account_id"]),
+        handle=str(raw["handle"]),
+        display_name=str(raw.get("display_name") or ""),
+        bio=str(raw.get("bio") or ""),
+        url=web_url(raw, "account_url"),
+    )
 
 
 def post(raw: dict[str, Any], holder: Holder, includes: dict[str, Any] | None = None) -> PostFields:
@@ -47,20 +78,46 @@ def post(raw: dict[str, Any], holder: Holder, includes: dict[str, Any] | None = 
     try:
         created = parse_time(raw["created_at"])
     except MalformedItem as exc:
-        raise MalformedItem(f"{exc} (expected ISO-8601, e.g. 2025-03-01T12:00:00Z)", "created_at") from exc
+        raise MalformedItem(
+            f"{exc} (expected ISO-8601, e.g. 2025-03-01T12:00:00Z)", "created_at"
+        ) from exc
+    for name in URL_FIELDS:
+        web_url(raw, name)
     repost = flag(raw.get("is_repost"))
     context = []
     if raw.get("reply_to_id"):
-        context.append(context_entry("reply", str(raw["reply_to_id"]), "", str(raw.get("reply_to_author") or ""),
-                                     str(raw.get("reply_to_text") or ""), ""))
+        context.append(
+            context_entry(
+                "reply",
+                str(raw["reply_to_id"]),
+                "",
+                str(raw.get("reply_to_author") or ""),
+                str(raw.get("reply_to_text") or ""),
+                "",
+            )
+        )
     if raw.get("quote_of_id"):
-        context.append(context_entry("quote", str(raw["quote_of_id"]), "", str(raw.get("quote_author") or ""),
-                                     str(raw.get("quote_text") or ""), ""))
+        context.append(
+            context_entry(
+                "quote",
+                str(raw["quote_of_id"]),
+                "",
+                str(raw.get("quote_author") or ""),
+                str(raw.get("quote_text") or ""),
+                "",
+            )
+        )
     text = str(raw["text"])
     if repost:
         context.append(context_entry("repost", str(raw["post_id"]), "", "", text, ""))
-    return PostFields(str(raw["post_id"]), "" if repost else text, str(raw.get("post_url") or ""),
-                      created, repost, context)
+    return PostFields(
+        str(raw["post_id"]),
+        "" if repost else text,
+        web_url(raw, "post_url"),
+        created,
+        repost,
+        context,
+    )
 
 
 def includes_for(raw: dict[str, Any], includes: dict[str, Any]) -> dict[str, Any] | None:

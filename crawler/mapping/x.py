@@ -22,9 +22,14 @@ RELATIONS = {"replied_to": "reply", "quoted": "quote", "retweeted": "repost", "r
 
 def profile(raw: dict[str, Any]) -> ProfileFields:
     username = require(raw, "username")
-    return ProfileFields(platform_id=str(require(raw, "id")), handle=username,
-                         display_name=raw.get("name") or "", bio=raw.get("description") or "",
-                         url=f"https://x.com/{username}", protected=bool(raw.get("protected")))
+    return ProfileFields(
+        platform_id=str(require(raw, "id")),
+        handle=username,
+        display_name=raw.get("name") or "",
+        bio=raw.get("description") or "",
+        url=f"https://x.com/{username}",
+        protected=bool(raw.get("protected")),
+    )
 
 
 def references(raw: dict[str, Any]) -> list[dict[str, Any]]:
@@ -65,14 +70,35 @@ def post(raw: dict[str, Any], holder: Holder, includes: dict[str, Any] | None = 
     for ref in references(raw):
         relation = RELATIONS.get(ref.get("type", ""), ref.get("type", ""))
         target = tweets.get(str(ref.get("id")), {})  # absent when deleted: the 200 carried an error
-        author_id = str(target.get("author_id") or (raw.get("in_reply_to_user_id") if relation == "reply" else "") or "")
-        context.append(context_entry(relation, str(ref.get("id", "")), author_id,
-                                     users.get(author_id, {}).get("username", ""),
-                                     full_text(target) if target.get("text") else "", holder.platform_id))
+        author_id = str(
+            target.get("author_id")
+            or (raw.get("in_reply_to_user_id") if relation == "reply" else "")
+            or ""
+        )
+        context.append(
+            context_entry(
+                relation,
+                str(ref.get("id", "")),
+                author_id,
+                users.get(author_id, {}).get("username", ""),
+                full_text(target) if target.get("text") else "",
+                holder.platform_id,
+            )
+        )
         is_repost = is_repost or relation == "repost"
-    history = [str(i) for i in raw.get("edit_history_tweet_ids") or raw.get("edit_history_post_ids") or []]
+    history = [
+        str(i) for i in raw.get("edit_history_tweet_ids") or raw.get("edit_history_post_ids") or []
+    ]
     # An edited post is a new id whose history starts with the original's id.
     edit_of = history[0] if len(history) > 1 and history[0] != tweet_id else None
     url = f"https://x.com/{holder.handle or 'i/web'}/status/{tweet_id}"
-    return PostFields(tweet_id, "" if is_repost else text, url, created, is_repost, context,
-                      edit_of=edit_of, signal=f"edit_history:{','.join(history)}" if edit_of else "")
+    return PostFields(
+        tweet_id,
+        "" if is_repost else text,
+        url,
+        created,
+        is_repost,
+        context,
+        edit_of=edit_of,
+        signal=f"edit_history:{','.join(history)}" if edit_of else "",
+    )

@@ -67,8 +67,9 @@ class Source(Protocol):
 
     def get_profile(self, key: str) -> dict[str, Any]: ...
 
-    def feed(self, account: dict[str, Any], cursor: str | None, since: str | None,
-             limit: int) -> Page: ...
+    def feed(
+        self, account: dict[str, Any], cursor: str | None, since: str | None, limit: int
+    ) -> Page: ...
 
     def marker(self, item: dict[str, Any]) -> str:
         """The value the platform's since parameter (or our early stop) compares against."""

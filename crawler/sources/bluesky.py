@@ -20,23 +20,35 @@ class BlueskySource(BaseSource):
         response = self.transport.get(f"/xrpc/{method}", params)
         body = json_body(response, method)
         if response.status_code == 400 and is_gone(body):
-            raise AccountGone(str(params.get("actor", "")), f"{body.get('error')}: {body.get('message', '')}")
+            raise AccountGone(
+                str(params.get("actor", "")), f"{body.get('error')}: {body.get('message', '')}"
+            )
         if response.status_code != 200:
             raise SourceError(f"{method}: HTTP {response.status_code}: {body}")
         return body
 
     def search_accounts(self, query: str, cursor: str | None, limit: int) -> Page:
-        body = self._get("app.bsky.actor.searchActors", {"q": query, "limit": min(limit, 100), "cursor": cursor})
+        body = self._get(
+            "app.bsky.actor.searchActors", {"q": query, "limit": min(limit, 100), "cursor": cursor}
+        )
         return Page(items=list(body.get("actors", [])), cursor=body.get("cursor"))
 
     def get_profile(self, key: str) -> dict[str, Any]:
         return dict(self._get("app.bsky.actor.getProfile", {"actor": key}))
 
-    def feed(self, account: dict[str, Any], cursor: str | None, since: str | None, limit: int) -> Page:
+    def feed(
+        self, account: dict[str, Any], cursor: str | None, since: str | None, limit: int
+    ) -> Page:
         # getAuthorFeed has no since parameter: the walk stops at the newest item it already has.
-        body = self._get("app.bsky.feed.getAuthorFeed",
-                         {"actor": account["did"], "limit": min(limit, 100), "cursor": cursor,
-                          "filter": "posts_with_replies"})
+        body = self._get(
+            "app.bsky.feed.getAuthorFeed",
+            {
+                "actor": account["did"],
+                "limit": min(limit, 100),
+                "cursor": cursor,
+                "filter": "posts_with_replies",
+            },
+        )
         return Page(items=list(body.get("feed", [])), cursor=body.get("cursor"))
 
     def marker(self, item: dict[str, Any]) -> str:
@@ -47,7 +59,9 @@ def is_gone(body: Any) -> bool:
     if not isinstance(body, dict):
         return False
     error, message = body.get("error"), str(body.get("message") or "")
-    return error in GONE_ERRORS or (error == "InvalidRequest" and message.startswith(NOT_FOUND_MESSAGE))
+    return error in GONE_ERRORS or (
+        error == "InvalidRequest" and message.startswith(NOT_FOUND_MESSAGE)
+    )
 
 
 def feed_item_key(item: dict[str, Any]) -> str:

@@ -22,13 +22,19 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
                 try:
                     row = json.loads(line)
                 except json.JSONDecodeError as exc:
-                    raise InputFileError(str(path), [RowError(number, None, f"not JSON: {exc.msg}")]) from exc
+                    raise InputFileError(
+                        str(path), [RowError(number, None, f"not JSON: {exc.msg}")]
+                    ) from exc
                 if not isinstance(row, dict):
-                    raise InputFileError(str(path), [RowError(number, None, "expected a JSON object")])
+                    raise InputFileError(
+                        str(path), [RowError(number, None, "expected a JSON object")]
+                    )
                 yield number, row
     elif suffix == ".csv":
         with path.open(encoding="utf-8-sig", newline="") as handle:
             for number, row in enumerate(csv.DictReader(handle), start=2):  # line 1 is the header
                 yield number, dict(row)
     else:
-        raise InputFileError(str(path), [RowError(0, None, f"unknown extension {suffix!r}: use .jsonl or .csv")])
+        raise InputFileError(
+            str(path), [RowError(0, None, f"unknown extension {suffix!r}: use .jsonl or .csv")]
+        )

@@ -50,15 +50,22 @@ class BlueskyGraph(BaseSource):
 
     def edges(self, node: str, direction: str, cursor: str | None, limit: int) -> Page:
         _check(direction)
-        method = "app.bsky.graph.getFollowers" if direction == "followers" else "app.bsky.graph.getFollows"
-        response = self.transport.get(f"/xrpc/{method}",
-                                      {"actor": node, "limit": min(limit, self.max_page), "cursor": cursor})
+        method = (
+            "app.bsky.graph.getFollowers"
+            if direction == "followers"
+            else "app.bsky.graph.getFollows"
+        )
+        response = self.transport.get(
+            f"/xrpc/{method}", {"actor": node, "limit": min(limit, self.max_page), "cursor": cursor}
+        )
         body = json_body(response, method)
         # Only account-state errors mean "gone" (the AppView says "Actor not found: …" for an
         # unknown, deactivated or taken-down actor); a parameter error is ours and must surface.
         message = str(body.get("message", ""))
-        if response.status_code == 400 and (body.get("error") in GONE_ERRORS - {"InvalidRequest"}
-                                             or message.startswith(("Actor not found", "Profile not found"))):
+        if response.status_code == 400 and (
+            body.get("error") in GONE_ERRORS - {"InvalidRequest"}
+            or message.startswith(("Actor not found", "Profile not found"))
+        ):
             raise AccountGone(node, f"{body.get('error')}: {body.get('message', '')}")
         if response.status_code != 200:
             raise SourceError(f"{method}: HTTP {response.status_code}: {body}")
@@ -107,16 +114,25 @@ class XGraph(BaseSource):
     def edges(self, node: str, direction: str, cursor: str | None, limit: int) -> Page:
         _check(direction)
         path = f"/2/users/{node}/{'followers' if direction == 'followers' else 'following'}"
-        response = self.transport.get(path, {"max_results": max(1, min(limit, self.max_page)),
-                                             "pagination_token": cursor, "user.fields": USER_FIELDS})
+        response = self.transport.get(
+            path,
+            {
+                "max_results": max(1, min(limit, self.max_page)),
+                "pagination_token": cursor,
+                "user.fields": USER_FIELDS,
+            },
+        )
         body = json_body(response, path)
         if response.status_code != 200:
             raise SourceError(f"{path}: HTTP {response.status_code}: {body}")
         if "data" not in body and body.get("errors") and not body.get("meta"):
             detail = "; ".join(e.get("detail", e.get("title", "")) for e in body["errors"])
             raise AccountGone(node, detail)
-        return Page(items=list(body.get("data", [])), cursor=body.get("meta", {}).get("next_token"),
-                    errors=list(body.get("errors", [])))
+        return Page(
+            items=list(body.get("data", [])),
+            cursor=body.get("meta", {}).get("next_token"),
+            errors=list(body.get("errors", [])),
+        )
 
     def node_id(self, raw_profile: dict[str, Any]) -> str:
         return str(raw_profile["id"])

@@ -21,8 +21,10 @@ class MastodonSource(BaseSource):
         params: dict[str, Any] = {"q": query, "type": "accounts", "limit": limit}
         if offset:
             if not self.authenticated:
-                raise SourceError("Mastodon account search cannot page without a user token "
-                                  "(PROBITY_MASTODON_TOKEN for this instance)")
+                raise SourceError(
+                    "Mastodon account search cannot page without a user token "
+                    "(PROBITY_MASTODON_TOKEN for this instance)"
+                )
             params["offset"] = offset
         response = self.transport.get("/api/v2/search", params)
         body = json_body(response, "search")
@@ -47,7 +49,9 @@ class MastodonSource(BaseSource):
             raise AccountGone(key, "suspended")
         return dict(body)
 
-    def feed(self, account: dict[str, Any], cursor: str | None, since: str | None, limit: int) -> Page:
+    def feed(
+        self, account: dict[str, Any], cursor: str | None, since: str | None, limit: int
+    ) -> Page:
         # The cursor is the query string of the previous Link rel="next". since_id is sent on every
         # page, so the walk stops at what we already have, not at the account's first status.
         # A suspended account's statuses are a 200 [] (AccountsController hides them): the walk
@@ -60,7 +64,9 @@ class MastodonSource(BaseSource):
         path = f"/api/v1/accounts/{account['id']}/statuses"
         response = self.transport.get(path, params)
         if response.status_code in (404, 410):
-            raise AccountGone(str(account.get("acct", account["id"])), f"HTTP {response.status_code}")
+            raise AccountGone(
+                str(account.get("acct", account["id"])), f"HTTP {response.status_code}"
+            )
         body = json_body(response, "statuses")
         if response.status_code != 200 or not isinstance(body, list):
             raise SourceError(f"{path}: HTTP {response.status_code}: {body}")

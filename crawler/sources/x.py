@@ -17,8 +17,10 @@ log = logging.getLogger(__name__)
 USER_FIELDS = "created_at,description,name,username,url,protected,public_metrics"
 # note_tweet: the full text of a post over 280 characters (``text`` is cut short);
 # edit_history_tweet_ids: the ids of every version of an edited post, oldest first.
-TWEET_FIELDS = ("created_at,author_id,conversation_id,referenced_tweets,in_reply_to_user_id,lang,"
-                "note_tweet,edit_history_tweet_ids")
+TWEET_FIELDS = (
+    "created_at,author_id,conversation_id,referenced_tweets,in_reply_to_user_id,lang,"
+    "note_tweet,edit_history_tweet_ids"
+)
 EXPANSIONS = "referenced_tweets.id,referenced_tweets.id.author_id"
 TIMELINE_CAP = 3200  # GET /2/users/:id/tweets reaches only the newest 3,200 posts
 PROTECTED = "https://api.twitter.com/2/problems/not-authorized-for-resource"
@@ -28,8 +30,10 @@ class XSource(BaseSource):
     platform = "x"
 
     def search_accounts(self, query: str, cursor: str | None, limit: int) -> Page:
-        raise SourceError("X API v2 offers no account search in the endpoints Probity uses: "
-                          "discover X accounts from a list of usernames (--handles FILE)")
+        raise SourceError(
+            "X API v2 offers no account search in the endpoints Probity uses: "
+            "discover X accounts from a list of usernames (--handles FILE)"
+        )
 
     def get_profile(self, key: str) -> dict[str, Any]:
         response = self.transport.get(f"/2/users/by/username/{key}", {"user.fields": USER_FIELDS})
@@ -42,9 +46,17 @@ class XSource(BaseSource):
             raise AccountGone(key, detail or "no data in response")
         return dict(body["data"])
 
-    def feed(self, account: dict[str, Any], cursor: str | None, since: str | None, limit: int) -> Page:
-        params = {"max_results": max(5, min(limit, 100)), "pagination_token": cursor, "since_id": since,
-                  "tweet.fields": TWEET_FIELDS, "expansions": EXPANSIONS, "user.fields": "username"}
+    def feed(
+        self, account: dict[str, Any], cursor: str | None, since: str | None, limit: int
+    ) -> Page:
+        params = {
+            "max_results": max(5, min(limit, 100)),
+            "pagination_token": cursor,
+            "since_id": since,
+            "tweet.fields": TWEET_FIELDS,
+            "expansions": EXPANSIONS,
+            "user.fields": "username",
+        }
         path = f"/2/users/{account['id']}/tweets"
         response = self.transport.get(path, params)
         body = json_body(response, "tweets")
@@ -61,8 +73,12 @@ class XSource(BaseSource):
         if errors:  # a 200 may carry data AND errors (e.g. a quoted post that was deleted)
             log.info("%s: %d partial error(s) alongside %d post(s)", path, len(errors), len(items))
         # Stop only when next_token is absent: a short or empty page is not the end.
-        return Page(items=items, cursor=body.get("meta", {}).get("next_token"), errors=errors,
-                    includes=dict(body.get("includes") or {}))
+        return Page(
+            items=items,
+            cursor=body.get("meta", {}).get("next_token"),
+            errors=errors,
+            includes=dict(body.get("includes") or {}),
+        )
 
     def marker(self, item: dict[str, Any]) -> str:
         return str(item["id"])

@@ -1,5 +1,6 @@
 """All tables. Importing this package registers every model on ``Base.metadata``."""
 
+from probity.labels import LABELS
 from probity.models.access import ApiKey, AuditEvent, KeyRole
 from probity.models.base import Base, utcnow
 from probity.models.integrity import (
@@ -19,7 +20,6 @@ from probity.models.integrity import (
 from probity.models.reference import ForceRow
 from probity.models.review import (
     FLAG_TRANSITIONS,
-    LABELS,
     DecisionAction,
     Flag,
     FlagStatus,

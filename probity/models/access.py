@@ -34,13 +34,17 @@ class ApiKey(Base):
     expires_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
     last_used_at: Mapped[datetime | None]
+    # Signing out of the web UI ends every UI session of this key issued before this moment.
+    ui_signed_out_at: Mapped[datetime | None]
 
 
 class AuditEvent(Base):
-    """Append-only: database triggers refuse UPDATE and DELETE (see the initial migration).
+    """Append-only: database triggers refuse UPDATE, DELETE, TRUNCATE and replacing inserts
+    (migrations 0002 and 0003).
 
-    ``hash`` = SHA-256 over the previous event's hash and this event's canonical fields, so
-    changing or removing any row breaks the chain from that row on.
+    ``hash`` = HMAC-SHA-256 (keyed with PROBITY_AUDIT_KEY) over the previous event's hash and this
+    event's canonical fields, so changing or removing any row breaks the chain from that row on.
+    ``prev_hash`` is unique: two events can never follow the same one, so the chain cannot fork.
     """
 
     __tablename__ = "audit_events"
@@ -55,5 +59,5 @@ class AuditEvent(Base):
     object_id: Mapped[str] = mapped_column(String(200), default="")
     purpose: Mapped[str] = mapped_column(Text, default="")
     detail: Mapped[dict[str, Any] | None]
-    prev_hash: Mapped[str] = mapped_column(String(64))
+    prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
     hash: Mapped[str] = mapped_column(String(64), unique=True)

@@ -14,9 +14,10 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from probity.errors import InvalidTransition
-from probity.models.base import Base, str_enum, utcnow
 
-LABELS: tuple[str, ...] = ("offensive", "protocol", "negativity", "government")
+# Re-exported for modules that import it from here; new code imports probity.labels.
+from probity.labels import LABELS as LABELS  # noqa: PLC0414 (explicit re-export)
+from probity.models.base import Base, str_enum, utcnow
 
 
 class ModelVersion(Base):
@@ -58,12 +59,15 @@ class FlagStatus(str, enum.Enum):
 
 
 FLAG_TRANSITIONS: dict[FlagStatus, frozenset[FlagStatus]] = {
-    FlagStatus.pending: frozenset({FlagStatus.claimed, FlagStatus.confirmed, FlagStatus.dismissed,
-                                   FlagStatus.awaiting_second}),
-    FlagStatus.claimed: frozenset({FlagStatus.pending, FlagStatus.confirmed, FlagStatus.dismissed,
-                                   FlagStatus.awaiting_second}),
-    FlagStatus.awaiting_second: frozenset({FlagStatus.confirmed, FlagStatus.dismissed,
-                                           FlagStatus.pending, FlagStatus.claimed}),
+    FlagStatus.pending: frozenset(
+        {FlagStatus.claimed, FlagStatus.confirmed, FlagStatus.dismissed, FlagStatus.awaiting_second}
+    ),
+    FlagStatus.claimed: frozenset(
+        {FlagStatus.pending, FlagStatus.confirmed, FlagStatus.dismissed, FlagStatus.awaiting_second}
+    ),
+    FlagStatus.awaiting_second: frozenset(
+        {FlagStatus.confirmed, FlagStatus.dismissed, FlagStatus.pending, FlagStatus.claimed}
+    ),
     FlagStatus.confirmed: frozenset(),
     FlagStatus.dismissed: frozenset(),
 }
@@ -93,6 +97,9 @@ class Flag(Base):
     status: Mapped[FlagStatus] = mapped_column(str_enum(FlagStatus), default=FlagStatus.pending)
     claimed_by: Mapped[str | None] = mapped_column(String(80))
     claimed_at: Mapped[datetime | None]
+    # Raised by every state change; a request that names the version it saw is refused (409)
+    # if someone else changed the flag in between.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -102,8 +109,11 @@ class Flag(Base):
 
     def transition(self, new: FlagStatus) -> None:
         if new not in FLAG_TRANSITIONS[self.status]:
-            raise InvalidTransition(f"flag {self.id}: cannot move from {self.status.value} to {new.value}")
+            raise InvalidTransition(
+                f"flag {self.id}: cannot move from {self.status.value} to {new.value}"
+            )
         self.status = new
+        self.version = (self.version or 1) + 1
 
 
 class DecisionAction(str, enum.Enum):
@@ -152,14 +162,21 @@ class Referral(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     force_id: Mapped[str] = mapped_column(ForeignKey("forces.id"))
     account_id: Mapped[int] = mapped_column(ForeignKey("platform_accounts.id"), index=True)
-    status: Mapped[ReferralStatus] = mapped_column(str_enum(ReferralStatus), default=ReferralStatus.open)
+    status: Mapped[ReferralStatus] = mapped_column(
+        str_enum(ReferralStatus), default=ReferralStatus.open
+    )
     outcome: Mapped[ReferralOutcome | None] = mapped_column(str_enum(ReferralOutcome))
     outcome_note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     acknowledged_at: Mapped[datetime | None]
     outcome_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(
+        default=1, server_default="1"
+    )  # raised by every state change
 
-    items: Mapped[list[ReferralItem]] = relationship(back_populates="referral", order_by="ReferralItem.id")
+    items: Mapped[list[ReferralItem]] = relationship(
+        back_populates="referral", order_by="ReferralItem.id"
+    )
 
 
 class ReferralItem(Base):

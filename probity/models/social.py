@@ -142,7 +142,9 @@ class Post(Base):
     deleted_at: Mapped[datetime | None]
 
     account: Mapped[PlatformAccount] = relationship(back_populates="posts")
-    versions: Mapped[list[PostVersion]] = relationship(back_populates="post", order_by="PostVersion.seen_at")
+    versions: Mapped[list[PostVersion]] = relationship(
+        back_populates="post", order_by="PostVersion.seen_at"
+    )
 
 
 class PostVersion(Base):

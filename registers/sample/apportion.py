@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
 from typing import TypeVar
 
 T = TypeVar("T")
 
 
-def apportion(total: int, weights: Mapping[str, float], fixed: Mapping[str, int] | None = None,
-              minimum: int = 0) -> dict[str, int]:
+def apportion(
+    total: int,
+    weights: Mapping[str, float],
+    fixed: Mapping[str, int] | None = None,
+    minimum: int = 0,
+) -> dict[str, int]:
     """Largest-remainder apportionment of ``total`` over ``weights``; ``fixed`` entries are exact.
 
     Every unfixed key gets at least ``minimum``. The result sums to ``total`` exactly.
@@ -51,7 +56,5 @@ def deal(items: Sequence[T], quotas: Mapping[str, int], rng: random.Random) -> d
     return out
 
 
-def random_date(rng: random.Random, start: "date", end: "date") -> "date":  # noqa: F821
-    from datetime import timedelta
-
+def random_date(rng: random.Random, start: date, end: date) -> date:
     return start + timedelta(days=rng.randrange((end - start).days + 1))

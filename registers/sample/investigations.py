@@ -13,24 +13,48 @@ from registers.sample.apportion import apportion, deal, expand, random_date
 LEFT_KINDS = ("left_dismissed", "left_resigned", "left_retired")
 # the 290 cases of other types, split plausibly (HMIC gives only their total)
 OTHER_TYPES = {"social_media": 48, "procurement": 17, "other": 225}
-OTHER_STATUS = {s: F.ALL_STATUS[s] - F.DISCLOSURE_STATUS[s] - F.MEDIA_RELATIONSHIP_STATUS[s]
-                - F.GRATUITIES_STATUS[s] - F.SECONDARY_EMPLOYMENT_STATUS[s] for s in F.ALL_STATUS}
+OTHER_STATUS = {
+    s: F.ALL_STATUS[s]
+    - F.DISCLOSURE_STATUS[s]
+    - F.MEDIA_RELATIONSHIP_STATUS[s]
+    - F.GRATUITIES_STATUS[s]
+    - F.SECONDARY_EMPLOYMENT_STATUS[s]
+    for s in F.ALL_STATUS
+}
 
 
-def _case(type_: str, status: str, rng: random.Random, recipient: str | None = None,
-          media_scope: str | None = None, suspended: bool = False) -> dict[str, Any]:
+def _case(
+    type_: str,
+    status: str,
+    rng: random.Random,
+    recipient: str | None = None,
+    media_scope: str | None = None,
+    suspended: bool = False,
+) -> dict[str, Any]:
     if status == "left_service":
         status = rng.choice(LEFT_KINDS)
     opened = random_date(rng, F.PERIOD_START, F.PERIOD_END)
     closed = None
     if status not in ("continuing", "referred_external"):
         closed = min(opened + timedelta(days=rng.randint(14, 200)), F.PERIOD_END)
-    return {"type": type_, "recipient": recipient, "media_scope": media_scope, "status": status,
-            "suspended": suspended, "opened_on": opened, "closed_on": closed}
+    return {
+        "type": type_,
+        "recipient": recipient,
+        "media_scope": media_scope,
+        "status": status,
+        "suspended": suspended,
+        "opened_on": opened,
+        "closed_on": closed,
+    }
 
 
-def _cases_with_statuses(type_: str, statuses: dict[str, int], rng: random.Random,
-                         suspended_continuing: int | None = None, **extra: Any) -> list[dict[str, Any]]:
+def _cases_with_statuses(
+    type_: str,
+    statuses: dict[str, int],
+    rng: random.Random,
+    suspended_continuing: int | None = None,
+    **extra: Any,
+) -> list[dict[str, Any]]:
     cases = []
     suspended_left = suspended_continuing
     for status in expand(statuses):
@@ -48,20 +72,31 @@ def national_cases(rng: random.Random) -> tuple[list[dict[str, Any]], list[dict[
     """(media-disclosure cases, all other cases) with the national totals built in."""
     scopes = expand(F.MEDIA_DISCLOSURE_SCOPE)
     rng.shuffle(scopes)
-    media = _cases_with_statuses("information_disclosure", F.MEDIA_DISCLOSURE_STATUS, rng,
-                                 suspended_continuing=F.MEDIA_DISCLOSURE_SUSPENDED, recipient="media")
+    media = _cases_with_statuses(
+        "information_disclosure",
+        F.MEDIA_DISCLOSURE_STATUS,
+        rng,
+        suspended_continuing=F.MEDIA_DISCLOSURE_SUSPENDED,
+        recipient="media",
+    )
     for case, scope in zip(media, scopes, strict=True):
         case["media_scope"] = scope
 
-    non_media_status = {s: F.DISCLOSURE_STATUS[s] - F.MEDIA_DISCLOSURE_STATUS[s] for s in F.DISCLOSURE_STATUS}
+    non_media_status = {
+        s: F.DISCLOSURE_STATUS[s] - F.MEDIA_DISCLOSURE_STATUS[s] for s in F.DISCLOSURE_STATUS
+    }
     recipients = expand({r: n for r, n in F.DISCLOSURE_RECIPIENTS.items() if r != "media"})
     rng.shuffle(recipients)
     others = _cases_with_statuses("information_disclosure", non_media_status, rng)
     for case, recipient in zip(others, recipients, strict=True):
         case["recipient"] = recipient
 
-    relationship = _cases_with_statuses("media_relationship", F.MEDIA_RELATIONSHIP_STATUS, rng,
-                                        suspended_continuing=F.MEDIA_RELATIONSHIP_SUSPENDED)
+    relationship = _cases_with_statuses(
+        "media_relationship",
+        F.MEDIA_RELATIONSHIP_STATUS,
+        rng,
+        suspended_continuing=F.MEDIA_RELATIONSHIP_SUSPENDED,
+    )
     scopes = expand(F.MEDIA_RELATIONSHIP_SCOPE)
     rng.shuffle(scopes)
     for case, scope in zip(relationship, scopes, strict=True):
@@ -98,5 +133,7 @@ def sample_investigations(rng: random.Random) -> list[dict[str, Any]]:
     rows = []
     for force_id in sorted(by_force):
         for n, case in enumerate(sorted(by_force[force_id], key=lambda c: c["opened_on"]), 1):
-            rows.append({"force_id": force_id, "case_ref": f"{force_id[:4].upper()}-IC-{n:04d}", **case})
+            rows.append(
+                {"force_id": force_id, "case_ref": f"{force_id[:4].upper()}-IC-{n:04d}", **case}
+            )
     return rows

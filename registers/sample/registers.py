@@ -15,32 +15,96 @@ from registers.sample import figures as F
 from registers.sample.apportion import apportion, deal, expand, random_date
 
 OFFERORS = {
-    "media": ["Evening Gazette", "Weekly Courier", "County Radio", "Regional TV News", "Daily Herald"],
+    "media": [
+        "Evening Gazette",
+        "Weekly Courier",
+        "County Radio",
+        "Regional TV News",
+        "Daily Herald",
+    ],
     "public": ["Member of the public", "Grateful resident", "Victim's family", "Local shopkeeper"],
-    "business": ["Riverside Hotel", "Market Street Bakery", "Golden Dragon Restaurant",
-                 "Parkside Garage", "Old Mill Pub", "City Cinema", "Harbour Fish Bar"],
-    "partner_agency": ["County Council", "Fire and Rescue Service", "Ambulance Trust",
-                       "Community Safety Partnership", "Youth Offending Team"],
-    "contractor": ["Meridian Uniform Makers", "Oakfield Catering Co", "Kestrel Cleaning Group",
-                   "Stonebridge Fleet Hire"],
-    "prospective_supplier": ["Halcyon Radio Systems", "Bluewater Analytics", "Pinnacle Body Armour",
-                             "Vantage Drone Works"],
+    "business": [
+        "Riverside Hotel",
+        "Market Street Bakery",
+        "Golden Dragon Restaurant",
+        "Parkside Garage",
+        "Old Mill Pub",
+        "City Cinema",
+        "Harbour Fish Bar",
+    ],
+    "partner_agency": [
+        "County Council",
+        "Fire and Rescue Service",
+        "Ambulance Trust",
+        "Community Safety Partnership",
+        "Youth Offending Team",
+    ],
+    "contractor": [
+        "Meridian Uniform Makers",
+        "Oakfield Catering Co",
+        "Kestrel Cleaning Group",
+        "Stonebridge Fleet Hire",
+    ],
+    "prospective_supplier": [
+        "Halcyon Radio Systems",
+        "Bluewater Analytics",
+        "Pinnacle Body Armour",
+        "Vantage Drone Works",
+    ],
 }
-SUPPLIERS = ["Ashcombe Office Supplies", "Trident Vehicle Leasing", "Northway IT Services",
-             "Greenleaf Facilities Management", "Ironclad Custody Equipment", "Sentinel Forensic Testing",
-             "Beacon Training Academy", "Cobalt Telecoms", "Harrow Fuel Cards", "Lumen Lighting Contracts",
-             "Summit Medical Supplies", "Redhill Printing Services"]
+SUPPLIERS = [
+    "Ashcombe Office Supplies",
+    "Trident Vehicle Leasing",
+    "Northway IT Services",
+    "Greenleaf Facilities Management",
+    "Ironclad Custody Equipment",
+    "Sentinel Forensic Testing",
+    "Beacon Training Academy",
+    "Cobalt Telecoms",
+    "Harrow Fuel Cards",
+    "Lumen Lighting Contracts",
+    "Summit Medical Supplies",
+    "Redhill Printing Services",
+]
 ROUTES = ["open tender", "framework", "quotation", "direct award"]
-OFFICER_RANKS = ["Police Constable", "Sergeant", "Inspector", "Chief Inspector", "Superintendent",
-                 "Chief Superintendent"]
+OFFICER_RANKS = [
+    "Police Constable",
+    "Sergeant",
+    "Inspector",
+    "Chief Inspector",
+    "Superintendent",
+    "Chief Superintendent",
+]
 STAFF_ROLES = ["Police Staff", "PCSO", "Special Constable"]
-GRATUITY_ITEMS = ["box of chocolates", "bottle of wine", "thank-you card and biscuits", "gift voucher",
-                  "flowers", "hamper", "book token"]
-HOSPITALITY_ITEMS = ["working lunch", "awards dinner", "conference place", "match tickets",
-                     "Christmas reception", "charity ball tickets", "coffee and cake"]
+GRATUITY_ITEMS = [
+    "box of chocolates",
+    "bottle of wine",
+    "thank-you card and biscuits",
+    "gift voucher",
+    "flowers",
+    "hamper",
+    "book token",
+]
+HOSPITALITY_ITEMS = [
+    "working lunch",
+    "awards dinner",
+    "conference place",
+    "match tickets",
+    "Christmas reception",
+    "charity ball tickets",
+    "coffee and cake",
+]
 SAFE_CATEGORIES = ["driver", "driving_instructor", "bar_work", "other"]
-BUSINESS_NAMES = ["Self-employed", "Family farm", "Weekend taxi firm", "Village pub", "Sports coaching club",
-                  "Holiday let", "Music tuition", "Garden maintenance"]
+BUSINESS_NAMES = [
+    "Self-employed",
+    "Family farm",
+    "Weekend taxi firm",
+    "Village pub",
+    "Sports coaching club",
+    "Holiday let",
+    "Music tuition",
+    "Garden maintenance",
+]
 
 
 def _recipient(rng: random.Random) -> tuple[str, str]:
@@ -72,15 +136,31 @@ def sample_gifts(rng: random.Random) -> list[dict[str, Any]]:
             role, rank = _recipient(rng)
             item = rng.choice(GRATUITY_ITEMS if kind == "gratuity" else HOSPITALITY_ITEMS)
             value = Decimal(rng.randint(5, 60) if kind == "gratuity" else rng.randint(10, 180))
-            rows.append({
-                "force_id": force_id, "entry_ref": f"GH-{n:04d}", "entry_date": entry_date,
-                "recipient_role": role, "recipient_rank": rank, "chief_officer": False,
-                "offeror": rng.choice(OFFERORS[offeror_type]), "offeror_type": offeror_type,
-                "kind": kind, "description": item, "value": value, "accepted": accepted,
-                "reason": "" if accepted else rng.choice(["declined: conflict of interest",
-                                                          "declined: value too high",
-                                                          "declined: offeror in procurement"]),
-            })
+            rows.append(
+                {
+                    "force_id": force_id,
+                    "entry_ref": f"GH-{n:04d}",
+                    "entry_date": entry_date,
+                    "recipient_role": role,
+                    "recipient_rank": rank,
+                    "chief_officer": False,
+                    "offeror": rng.choice(OFFERORS[offeror_type]),
+                    "offeror_type": offeror_type,
+                    "kind": kind,
+                    "description": item,
+                    "value": value,
+                    "accepted": accepted,
+                    "reason": ""
+                    if accepted
+                    else rng.choice(
+                        [
+                            "declined: conflict of interest",
+                            "declined: value too high",
+                            "declined: offeror in procurement",
+                        ]
+                    ),
+                }
+            )
     return rows
 
 
@@ -112,16 +192,28 @@ def sample_business_interests(rng: random.Random) -> list[dict[str, Any]]:
                     status, conditions_left = "approved_with_conditions", conditions_left - 1
                 approved_total -= 1
             decided = applied + timedelta(days=rng.randint(5, 40)) if status != "pending" else None
-            rows.append({
-                "force_id": force_id, "entry_ref": f"BI-{n:04d}", "applied_on": applied,
-                "applicant_role": rng.choice(["Police Constable", "Sergeant", "Police Staff", "PCSO"]),
-                "category": rng.choice(SAFE_CATEGORIES), "business_name": rng.choice(BUSINESS_NAMES),
-                "description": "", "status": status,
-                "conditions": "no work in force area; not in uniform" if status == "approved_with_conditions" else "",
-                "decided_on": decided,
-                "next_review_on": (applied + timedelta(days=365 * 2)) if status.startswith("approved") else None,
-                "pdr_reviewed": status.startswith("approved"),
-            })
+            rows.append(
+                {
+                    "force_id": force_id,
+                    "entry_ref": f"BI-{n:04d}",
+                    "applied_on": applied,
+                    "applicant_role": rng.choice(
+                        ["Police Constable", "Sergeant", "Police Staff", "PCSO"]
+                    ),
+                    "category": rng.choice(SAFE_CATEGORIES),
+                    "business_name": rng.choice(BUSINESS_NAMES),
+                    "description": "",
+                    "status": status,
+                    "conditions": "no work in force area; not in uniform"
+                    if status == "approved_with_conditions"
+                    else "",
+                    "decided_on": decided,
+                    "next_review_on": (applied + timedelta(days=365 * 2))
+                    if status.startswith("approved")
+                    else None,
+                    "pdr_reviewed": status.startswith("approved"),
+                }
+            )
     assert conditions_left == 0, conditions_left
     return rows
 
@@ -131,9 +223,15 @@ def sample_contracts(rng: random.Random) -> list[dict[str, Any]]:
     for force_id in sorted(F.FORCE_WEIGHTS):
         for n in range(1, rng.randint(6, 14) + 1):
             awarded = random_date(rng, F.PERIOD_START - timedelta(days=365), F.PERIOD_END)
-            rows.append({
-                "force_id": force_id, "contract_ref": f"PR-{n:04d}", "supplier": rng.choice(SUPPLIERS),
-                "description": "", "value": Decimal(rng.randint(5, 900) * 1000), "awarded_on": awarded,
-                "route": rng.choice(ROUTES),
-            })
+            rows.append(
+                {
+                    "force_id": force_id,
+                    "contract_ref": f"PR-{n:04d}",
+                    "supplier": rng.choice(SUPPLIERS),
+                    "description": "",
+                    "value": Decimal(rng.randint(5, 900) * 1000),
+                    "awarded_on": awarded,
+                    "route": rng.choice(ROUTES),
+                }
+            )
     return rows

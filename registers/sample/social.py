@@ -28,8 +28,11 @@ def sample_social(rng: random.Random) -> dict[str, list[dict[str, Any]]]:
     instances = apportion(F.SOCIAL_INSTANCES, F.FORCE_WEIGHTS, fixed=fixed_instances, minimum=2)
     profiles = apportion(F.SOCIAL_PROFILES, F.FORCE_WEIGHTS, minimum=12)
     # profiles with instances: about half of a force's instances, at least one where it has any
-    with_instances = {f: max(1, round(n * F.SOCIAL_PROFILES_WITH_INSTANCES / F.SOCIAL_INSTANCES))
-                      for f, n in instances.items() if n}
+    with_instances = {
+        f: max(1, round(n * F.SOCIAL_PROFILES_WITH_INSTANCES / F.SOCIAL_INSTANCES))
+        for f, n in instances.items()
+        if n
+    }
     surplus = sum(with_instances.values()) - F.SOCIAL_PROFILES_WITH_INSTANCES
     for force_id in sorted(with_instances, key=lambda f: -with_instances[f]):
         if surplus == 0:
@@ -49,8 +52,15 @@ def sample_social(rng: random.Random) -> dict[str, list[dict[str, Any]]]:
             counts[rng.randrange(len(counts))] += 1
         counts += [0] * (profiles[force_id] - len(counts))
         for n, count in enumerate(counts, 1):
-            accounts.append({"force_id": force_id, "n": n, "role": rng.choice(ROLES),
-                             "first_seen": _moment(rng), "instances": count})
+            accounts.append(
+                {
+                    "force_id": force_id,
+                    "n": n,
+                    "role": rng.choice(ROLES),
+                    "first_seen": _moment(rng),
+                    "instances": count,
+                }
+            )
     _assign_platforms(accounts, rng)
     for account in accounts:
         account["posts"] = []
@@ -63,19 +73,29 @@ def sample_social(rng: random.Random) -> dict[str, list[dict[str, Any]]]:
 def _assign_platforms(accounts: list[dict[str, Any]], rng: random.Random) -> None:
     """Exactly SOCIAL_INSTANCES_ON_TWITTER instances on X; the rest on Facebook."""
     target = F.SOCIAL_INSTANCES_ON_TWITTER
-    flagged = sorted((a for a in accounts if a["instances"]), key=lambda a: (-a["instances"], a["force_id"], a["n"]))
+    flagged = sorted(
+        (a for a in accounts if a["instances"]),
+        key=lambda a: (-a["instances"], a["force_id"], a["n"]),
+    )
     on_x = 0
     for account in flagged:
-        if on_x + account["instances"] <= target and (rng.random() < 0.75 or account["instances"] == 1):
+        if on_x + account["instances"] <= target and (
+            rng.random() < 0.75 or account["instances"] == 1
+        ):
             account["platform"], on_x = "x", on_x + account["instances"]
         else:
             account["platform"] = "facebook"
-    for account in sorted(flagged, key=lambda a: a["instances"]):  # top up with single-instance accounts
-        if on_x < target and account["platform"] == "facebook" and on_x + account["instances"] <= target:
+    for account in sorted(
+        flagged, key=lambda a: a["instances"]
+    ):  # top up with single-instance accounts
+        if (
+            on_x < target
+            and account["platform"] == "facebook"
+            and on_x + account["instances"] <= target
+        ):
             account["platform"], on_x = "x", on_x + account["instances"]
     if on_x != target:
         raise AssertionError(f"could not place exactly {target} instances on X (got {on_x})")
     for account in accounts:
         if not account["instances"]:
             account["platform"] = "x" if rng.random() < 0.7 else "facebook"
-

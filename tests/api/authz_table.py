@@ -34,7 +34,9 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("GET", f"{V1}/flags"): api(200, *REVIEWERS),
     ("GET", f"{V1}/flags/{{flag_id}}"): api(200, *REVIEWERS),
     ("POST", f"{V1}/flags/{{flag_id}}/claim"): api(200, *REVIEWERS),
-    ("POST", f"{V1}/flags/{{flag_id}}/release"): api(409, *REVIEWERS),  # a fresh flag is not claimed
+    ("POST", f"{V1}/flags/{{flag_id}}/release"): api(
+        409, *REVIEWERS
+    ),  # a fresh flag is not claimed
     ("POST", f"{V1}/flags/{{flag_id}}/decisions"): api(201, *REVIEWERS),
     ("GET", f"{V1}/referrals"): api(200, *READERS),
     ("GET", f"{V1}/referrals/export"): api(200, *READERS),
@@ -59,7 +61,8 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("GET", f"{V1}/reports/force"): {**api(200, *READERS), "admin": 400, "analyst": 400},
     ("GET", f"{V1}/reports/national"): {**api(200, "admin", "analyst"), "analyst_a": 403},
     # aggregate figures of the last demo run: 404 until `probity demo` has run
-    ("GET", f"{V1}/scoreboard"): api(404, "admin", "analyst", "analyst_a"),
+    # national figures: a force-limited analyst is refused like any other non-national caller
+    ("GET", f"{V1}/scoreboard"): api(404, "admin", "analyst"),
     # the active model's figures and audit recall estimate: 404 while no version is active
     ("GET", f"{V1}/model"): api(404, "admin", "analyst", "analyst_a"),
     ("GET", f"{V1}/openapi.json"): everyone(200),  # public outside production (see the docs test)
@@ -79,6 +82,28 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/ui/referrals/{referral_id}"): ui(200, *READERS),
     ("POST", "/ui/referrals/{referral_id}/acknowledge"): ui(303, "force_a"),
     ("POST", "/ui/referrals/{referral_id}/outcome"): ui(303, "force_a"),
+    # the day's other pages: the roles and force scope of their API routes
+    ("GET", "/api/redoc"): everyone(200),
+    ("GET", "/api/docs/assets/{name}"): everyone(200),
+    ("GET", "/ui/registers"): ui(200, *READERS),
+    ("GET", "/ui/registers/import"): ui(200, "admin", "force_a"),  # the roles of the API's import
+    ("POST", "/ui/registers/import"): ui(
+        400, "admin", "force_a"
+    ),  # no file in the form: the page lists it
+    ("GET", "/ui/registers/{register}"): ui(200, *READERS),
+    ("GET", "/ui/registers/{register}/{row_id}"): ui(200, *READERS),
+    ("GET", "/ui/stats"): ui(200, *READERS),
+    ("GET", "/ui/crosschecks"): ui(200, *READERS),
+    ("GET", "/ui/reports"): ui(200, *READERS),
+    ("GET", "/ui/reports/force"): {**ui(200, *READERS), "admin": 400, "analyst": 400},
+    ("GET", "/ui/reports/force.html"): {**ui(200, *READERS), "admin": 400, "analyst": 400},
+    ("GET", "/ui/reports/force.pdf"): {**ui(200, *READERS), "admin": 400, "analyst": 400},
+    ("GET", "/ui/reports/national"): ui(200, "admin", "analyst"),
+    ("GET", "/ui/reports/national.html"): ui(200, "admin", "analyst"),
+    ("GET", "/ui/reports/national.pdf"): ui(200, "admin", "analyst"),
+    ("GET", "/ui/model"): ui(
+        200, "admin", "analyst", "analyst_a"
+    ),  # the roles of GET /api/v1/model
 }
 
 # Request bodies: JSON for the API, form fields for the UI (the CSRF token is added by the test).
@@ -88,4 +113,5 @@ BODIES: dict[tuple[str, str], dict[str, object]] = {
     ("POST", f"{V1}/keys"): {"role": "researcher", "name": "matrix"},
     ("POST", "/ui/flags/{flag_id}/decide"): {"action": "dismiss"},
     ("POST", "/ui/referrals/{referral_id}/outcome"): {"outcome": "other"},
+    ("POST", "/ui/registers/import"): {"register": "gifts"},
 }

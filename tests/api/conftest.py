@@ -7,16 +7,18 @@ force from the account) so the API is tested without a trained model.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
+from apifixtures import auth, create_flag
 from fastapi.testclient import TestClient
 
 from api.main import create_app
 from probity import keys
 from probity.db import get_engine, session_scope
-from apifixtures import auth, create_flag
 from probity.models import KeyRole
 from probity.settings import get_settings, reset_settings_cache
+
 
 @pytest.fixture
 def api_url(committed_database_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
@@ -44,7 +46,7 @@ def db(api_url: str) -> Callable[[], object]:
 
 @pytest.fixture
 def make_key(db) -> Callable[..., str]:
-    def make(role: str, force_id: str | None = None, **kwargs: object) -> str:
+    def make(role: str, force_id: str | None = None, **kwargs: Any) -> str:
         with db() as session:
             return keys.create_key(session, KeyRole(role), force_id=force_id, **kwargs).key
 
@@ -63,3 +65,32 @@ def make_flag(db) -> Callable[..., int]:
             return create_flag(session, force_id, **kwargs).id
 
     return make
+
+
+@pytest.fixture
+def live_server(app) -> Iterator[str]:
+    """The app under a real uvicorn server on 127.0.0.1, for tests that send concurrent requests."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    from api.cli import server_config
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(
+        server_config(app, "127.0.0.1", port, log_level="warning", lifespan="off")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("uvicorn did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)

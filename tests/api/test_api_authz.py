@@ -6,7 +6,7 @@ from __future__ import annotations
 import string
 
 import pytest
-from apifixtures import auth, create_flag
+from apifixtures import auth, create_flag, create_gift
 from authz_table import BODIES, EXPECTED, ROLES
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
@@ -14,9 +14,9 @@ from sqlalchemy import func, select
 from api.deps import AUTH_DEPENDENCIES
 from api.main import DOCS_ROUTES, PUBLIC_ROUTES, create_app, iter_routes
 from api.security import unsign
-from api.services.review import add_to_referral
 from probity import keys
 from probity.models import AuditEvent, FlagStatus, KeyRole
+from probity.referrals import add_to_referral
 from probity.settings import Settings
 
 FORCE_A, FORCE_B = "north-yorkshire", "south-yorkshire"
@@ -37,23 +37,34 @@ def test_every_route_requires_authentication_unless_listed_public(app):
         if (method, path) in public:
             continue
         calls = _dependency_calls(context.dependant)
-        assert calls & set(AUTH_DEPENDENCIES), f"{method} {path} lacks the authentication dependency"
+        assert calls & set(AUTH_DEPENDENCIES), (
+            f"{method} {path} lacks the authentication dependency"
+        )
         checked += 1
     assert checked >= 25
-    others = [r for r in app.routes if not hasattr(r, "methods") and type(r).__name__ != "_IncludedRouter"]
+    others = [
+        r for r in app.routes if not hasattr(r, "methods") and type(r).__name__ != "_IncludedRouter"
+    ]
     assert [(type(r).__name__, r.path) for r in others] == [("Mount", "/static")]  # CSS and JS only
 
 
 def test_docs_need_authentication_in_production(api_url, make_key):
-    settings = Settings(env="production", secret_key="x" * 40, database_url=api_url)
+    settings = Settings(
+        env="production", secret_key="x" * 40, audit_key="y" * 40, database_url=api_url
+    )
     app = create_app(settings)
     for method, path, context in iter_routes(app):
         if (method, path) in DOCS_ROUTES:
-            assert "get_docs_principal" in {c.__name__ for c in _dependency_calls(context.dependant)}
+            assert "get_docs_principal" in {
+                c.__name__ for c in _dependency_calls(context.dependant)
+            }
     client = TestClient(app)
     assert client.get("/api/v1/openapi.json").status_code == 401
     assert client.get("/api/docs").status_code == 401
-    assert client.get("/api/v1/openapi.json", headers=auth(make_key("force", FORCE_A))).status_code == 200
+    assert (
+        client.get("/api/v1/openapi.json", headers=auth(make_key("force", FORCE_A))).status_code
+        == 200
+    )
 
 
 def test_every_route_is_in_the_matrix(app):
@@ -69,18 +80,25 @@ class Callers:
         self.client = client
         self.keys: dict[str, str] = {}
         with db() as session:
-            for role, kind, force in (("admin", "admin", None), ("analyst", "analyst", None),
-                                      ("analyst_a", "analyst", FORCE_A), ("force_a", "force", FORCE_A),
-                                      ("researcher", "researcher", None)):
+            for role, kind, force in (
+                ("admin", "admin", None),
+                ("analyst", "analyst", None),
+                ("analyst_a", "analyst", FORCE_A),
+                ("force_a", "force", FORCE_A),
+                ("researcher", "researcher", None),
+            ):
                 self.keys[role] = keys.create_key(session, KeyRole(kind), force_id=force).key
         self.cookies: dict[str, str] = {}
-        secret = client.app.state.settings.secret_key.get_secret_value()  # type: ignore[attr-defined]
         self.csrf: dict[str, str] = {}
-        for role, key in self.keys.items():
-            r = client.post("/ui/login", data={"key": key}, follow_redirects=False)
-            self.cookies[role] = r.cookies["probity_session"]
-            self.csrf[role] = unsign(secret, "ui-session", self.cookies[role])["csrf"]
-            client.cookies.clear()
+        for role in self.keys:
+            self.sign_in(role)
+
+    def sign_in(self, role: str) -> None:
+        secret = self.client.app.state.settings.secret_key.get_secret_value()  # type: ignore[attr-defined]
+        r = self.client.post("/ui/login", data={"key": self.keys[role]}, follow_redirects=False)
+        self.cookies[role] = r.cookies["probity_session"]
+        self.csrf[role] = unsign(secret, "ui-session", self.cookies[role])["csrf"]
+        self.client.cookies.clear()
 
     def request(self, method: str, path: str, role: str, body: dict | None):
         headers: dict[str, str] = {}
@@ -99,14 +117,21 @@ class Callers:
         elif body is not None:
             kwargs["json"] = body
         try:
-            return self.client.request(method, path, **kwargs)
+            response = self.client.request(method, path, **kwargs)
         finally:
             self.client.cookies.clear()
+        return response
+
+    def after(self, path: str, role: str, response) -> None:
+        if path == "/ui/logout" and response.status_code == 303 and role in self.keys:
+            self.sign_in(role)  # signing out ends the key's UI sessions server-side
 
 
 def _objects(db, force: str, fields: set[str]) -> dict[str, object]:
-    out: dict[str, object] = {"fmt": "csv", "register": "gifts"}
+    out: dict[str, object] = {"fmt": "csv", "register": "gifts", "name": "swagger-ui.css"}
     with db() as session:
+        if "row_id" in fields:
+            out["row_id"] = create_gift(session, force).id
         if "flag_id" in fields:
             out["flag_id"] = create_flag(session, force).id
         if "referral_id" in fields:
@@ -114,7 +139,9 @@ def _objects(db, force: str, fields: set[str]) -> dict[str, object]:
             flag.transition(FlagStatus.confirmed)
             out["referral_id"] = add_to_referral(session, flag, list(flag.labels))
         if "prefix" in fields:
-            out["prefix"] = keys.create_key(session, KeyRole.researcher, name="throwaway").record.prefix
+            out["prefix"] = keys.create_key(
+                session, KeyRole.researcher, name="throwaway"
+            ).record.prefix
     return out
 
 
@@ -141,25 +168,37 @@ def test_role_by_route_matrix_and_one_audit_event_per_request(callers, db):
             before = _audit_count(db)
             response = callers.request(method, path, role, BODIES.get((method, template)))
             events = _audit_count(db) - before
+            callers.after(path, role, response)
             want_events = 0 if (method, template) in public else 1
             if response.status_code != expected[role] or events != want_events:
-                failures.append(f"{role:11} {method} {template}: {response.status_code} (want {expected[role]}), "
-                                f"{events} audit events (want {want_events})")
+                failures.append(
+                    f"{role:11} {method} {template}: {response.status_code} (want {expected[role]}), "
+                    f"{events} audit events (want {want_events})"
+                )
     assert not failures, "\n".join(failures)
 
 
 def test_force_a_gets_404_for_force_b_objects_exactly_as_for_missing_ones(callers, db):
     checked = 0
     for (method, template), expected in EXPECTED.items():
-        fields = _fields(template) & {"flag_id", "referral_id"}
+        fields = _fields(template) & {"flag_id", "referral_id", "row_id"}
         if not fields:
             continue
         for role in ("analyst_a", "force_a"):
             if expected[role] == 403:
                 continue  # the role may not use the route at all
             body = BODIES.get((method, template))
-            theirs = callers.request(method, template.format(**_objects(db, FORCE_B, fields)), role, body)
-            missing = callers.request(method, template.format(**dict.fromkeys(fields, MISSING_ID)), role, body)
+            theirs = callers.request(
+                method, template.format(**_objects(db, FORCE_B, fields)), role, body
+            )
+            missing = callers.request(
+                method,
+                template.format(
+                    **{**_objects(db, FORCE_A, set()), **dict.fromkeys(fields, MISSING_ID)}
+                ),
+                role,
+                body,
+            )
             assert theirs.status_code == missing.status_code == 404, (role, method, template)
             if not template.startswith("/ui/"):
                 assert theirs.json() == missing.json()
@@ -171,9 +210,16 @@ def test_force_a_lists_and_exports_never_contain_force_b(callers, db, client):
     b = _objects(db, FORCE_B, {"referral_id"})["referral_id"]
     a = _objects(db, FORCE_A, {"referral_id"})["referral_id"]
     key = auth(callers.keys["force_a"])
-    listed = [r["id"] for r in client.get("/api/v1/referrals", params={"page_size": 200}, headers=key).json()["items"]]
+    listed = [
+        r["id"]
+        for r in client.get("/api/v1/referrals", params={"page_size": 200}, headers=key).json()[
+            "items"
+        ]
+    ]
     assert a in listed and b not in listed
-    asked_for_b = client.get("/api/v1/referrals", params={"force_id": FORCE_B}, headers=key).json()["items"]
+    asked_for_b = client.get("/api/v1/referrals", params={"force_id": FORCE_B}, headers=key).json()[
+        "items"
+    ]
     assert asked_for_b == []
     export = client.get("/api/v1/referrals/export", params={"force_id": FORCE_B}, headers=key).text
     assert export == ""

@@ -13,8 +13,16 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 FORCE_A, FORCE_B = "thames-valley", "sussex"
 
 pytestmark = pytest.mark.slow
@@ -48,7 +56,9 @@ def server(app) -> Iterator[str]:
 @pytest.fixture
 def browser():
     if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: './run test' installs Debian's chromium package (as root)")
+        pytest.fail(
+            f"{CHROMIUM} is missing: './run test' installs Debian's chromium package (as root)"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -66,8 +76,14 @@ def sign_in(page, base: str, key: str) -> None:
 
 
 def test_review_confirm_and_force_scoped_referrals(server, browser, make_key, make_flag):
-    flag = make_flag(FORCE_A, labels=("offensive",), text="Those protesters are scum, lock them all up")
-    analyst, force_a, force_b = make_key("analyst"), make_key("force", FORCE_A), make_key("force", FORCE_B)
+    flag = make_flag(
+        FORCE_A, labels=("offensive",), text="Those protesters are scum, lock them all up"
+    )
+    analyst, force_a, force_b = (
+        make_key("analyst"),
+        make_key("force", FORCE_A),
+        make_key("force", FORCE_B),
+    )
 
     context = browser.new_context()
     page = context.new_page()
@@ -79,13 +95,16 @@ def test_review_confirm_and_force_scoped_referrals(server, browser, make_key, ma
     assert row.count() == 1
     # keyboard: move to the row and open it
     index = page.locator("tbody tr[data-href]").evaluate_all(
-        f"rows => rows.findIndex(r => r.dataset.flagId === '{flag}')")
+        f"rows => rows.findIndex(r => r.dataset.flagId === '{flag}')"
+    )
     for _ in range(index + 1):
         page.keyboard.press("j")
     assert "selected" in (row.get_attribute("class") or "")
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/ui/flags/{flag}")
-    assert page.locator("blockquote[data-testid=post-text] mark.ev-offensive").inner_text() == "scum"
+    assert (
+        page.locator("blockquote[data-testid=post-text] mark.ev-offensive").inner_text() == "scum"
+    )
     with page.expect_navigation():
         page.keyboard.press("x")  # claim
     assert "claimed" in page.locator("h1 .status").inner_text()

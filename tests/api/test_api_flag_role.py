@@ -10,10 +10,19 @@ from probity.models import Platform, PlatformAccount, Role
 
 def test_flag_detail_and_page_show_role_and_its_evidence(client, db, make_key):
     with db() as session:
-        account = PlatformAccount(platform=Platform.x, platform_id="role-evidence-1", handle="ch_kent",
-                                  display_name="Sarah", bio="Control room operator, Kent Police.", url="",
-                                  self_identified=True, force_id="kent", role=Role.staff,
-                                  role_evidence="Control room operator", confidence=0.8)
+        account = PlatformAccount(
+            platform=Platform.x,
+            platform_id="role-evidence-1",
+            handle="ch_kent",
+            display_name="Sarah",
+            bio="Control room operator, Kent Police.",
+            url="",
+            self_identified=True,
+            force_id="kent",
+            role=Role.staff,
+            role_evidence="Control room operator",
+            confidence=0.8,
+        )
         session.add(account)
         session.flush()
         flag_id = create_flag(session, "kent", account=account).id

@@ -25,13 +25,19 @@ def test_queue_is_ordered_by_risk_highest_first_across_pages(client, headers, db
     expected = [ids[1], ids[3], ids[2], ids[0], ids[4]]  # ties by id
     seen, token = [], None
     while True:
-        params = {"force_id": "dyfed-powys", "page_size": 2, **({"page_token": token} if token else {})}
+        params = {
+            "force_id": "dyfed-powys",
+            "page_size": 2,
+            **({"page_token": token} if token else {}),
+        }
         page, token = _ids(client.get("/api/v1/flags", params=params, headers=h))
         seen += page
         if not token:
             break
     assert seen == expected
-    first = client.get("/api/v1/flags", params={"force_id": "dyfed-powys"}, headers=h).json()["items"][0]
+    first = client.get("/api/v1/flags", params={"force_id": "dyfed-powys"}, headers=h).json()[
+        "items"
+    ][0]
     assert (first["risk"], first["reason"], first["language"]) == (0.9, "model", None)
 
 
@@ -41,7 +47,10 @@ def test_model_route_reports_the_active_version_and_audit_recall(client, headers
     with db() as session:
         version = _model_version(session)
         version.active = True
-        version.metrics = {"test": {"macro_f1": 0.85}, "real_text": {"project_test_recall_any": 0.9}}
+        version.metrics = {
+            "test": {"macro_f1": 0.85},
+            "real_text": {"project_test_recall_any": 0.9},
+        }
         # 20 model flags, 15 confirmed; 40 audit flags decided, 2 confirmed (misses)
         for i in range(20):
             f = create_flag(session, "gwent")
@@ -57,9 +66,14 @@ def test_model_route_reports_the_active_version_and_audit_recall(client, headers
         assert body["version"] == "fixture-v1" and body["card"]["test_macro_f1"] == 0.85
         est = body["audit_recall_estimate"]
         assert est["audit_decided"] >= 40 and est["audit_confirmed"] >= 2
-        assert est["recall"] is not None and 0 < est["interval_95"][0] <= est["recall"] <= est["interval_95"][1] <= 1
+        assert (
+            est["recall"] is not None
+            and 0 < est["interval_95"][0] <= est["recall"] <= est["interval_95"][1] <= 1
+        )
         assert client.get("/api/v1/model", headers=headers("researcher")).status_code == 403
     finally:
         with db() as session:
             session.execute(update(ModelVersion).values(active=False))
-            session.execute(update(Flag).where(Flag.force_id == "gwent").values(status=FlagStatus.dismissed))
+            session.execute(
+                update(Flag).where(Flag.force_id == "gwent").values(status=FlagStatus.dismissed)
+            )

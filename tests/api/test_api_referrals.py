@@ -7,7 +7,6 @@ import json
 import pytest
 
 
-
 @pytest.fixture
 def referred(client, headers, make_flag):
     """Refer ``n`` flags of ``force`` (one account each) and return the referral ids."""
@@ -17,7 +16,9 @@ def referred(client, headers, make_flag):
         ids = []
         for _ in range(n):
             flag = make_flag(force, **kwargs)
-            out = client.post(f"/api/v1/flags/{flag}/decisions", json={"action": "confirm"}, headers=analyst)
+            out = client.post(
+                f"/api/v1/flags/{flag}/decisions", json={"action": "confirm"}, headers=analyst
+            )
             ids.append(out.json()["referral_id"])
         return ids
 
@@ -36,26 +37,47 @@ def test_keyset_pages_walk_everything_once_and_tokens_are_bound(client, headers,
         if token is None:
             break
     assert seen == ids
-    first = client.get("/api/v1/referrals", params={"page_size": 2}, headers=h).json()["next_page_token"]
+    first = client.get("/api/v1/referrals", params={"page_size": 2}, headers=h).json()[
+        "next_page_token"
+    ]
     # same token, other filters; other force; tampered; garbage: all 400
-    assert client.get("/api/v1/referrals", params={"page_size": 3, "page_token": first}, headers=h).status_code == 400
+    assert (
+        client.get(
+            "/api/v1/referrals", params={"page_size": 3, "page_token": first}, headers=h
+        ).status_code
+        == 400
+    )
     other = headers("force", "hampshire")
-    assert client.get("/api/v1/referrals", params={"page_size": 2, "page_token": first}, headers=other).status_code == 400
-    assert client.get("/api/v1/referrals", params={"page_size": 2, "page_token": first[:-2] + "xx"},
-                      headers=h).status_code == 400
-    assert client.get("/api/v1/referrals", params={"page_token": "%%%"}, headers=h).status_code == 400
+    assert (
+        client.get(
+            "/api/v1/referrals", params={"page_size": 2, "page_token": first}, headers=other
+        ).status_code
+        == 400
+    )
+    assert (
+        client.get(
+            "/api/v1/referrals", params={"page_size": 2, "page_token": first[:-2] + "xx"}, headers=h
+        ).status_code
+        == 400
+    )
+    assert (
+        client.get("/api/v1/referrals", params={"page_token": "%%%"}, headers=h).status_code == 400
+    )
 
 
 def test_page_size_is_capped(client, headers, referred, monkeypatch):
-    from api.main import create_app
     from fastapi.testclient import TestClient
+
+    from api.main import create_app
     from probity.settings import get_settings, reset_settings_cache
 
     referred("lancashire", 3)
     monkeypatch.setenv("PROBITY_MAX_PAGE_SIZE", "2")
     reset_settings_cache()
     c = TestClient(create_app(get_settings()))
-    body = c.get("/api/v1/referrals", params={"page_size": 10_000}, headers=headers("force", "lancashire")).json()
+    body = c.get(
+        "/api/v1/referrals", params={"page_size": 10_000}, headers=headers("force", "lancashire")
+    ).json()
     assert len(body["items"]) == 2 and body["next_page_token"]
 
 
@@ -66,27 +88,45 @@ def test_referral_evidence_outcome_and_force_only_actions(client, headers, refer
     item = detail["items"][0]
     assert item["post"]["url"].startswith("https://") and len(item["post"]["sha256"]) == 64
     assert item["post"]["captured_at"] and item["post"]["context"][0]["relation"] == "reply"
-    assert item["model"]["explanation"]["offensive"][0]["text"] == "scum" and item["decisions"][0]["action"] == "confirm"
+    assert (
+        item["model"]["explanation"]["offensive"][0]["text"] == "scum"
+        and item["decisions"][0]["action"] == "confirm"
+    )
     assert detail["account"]["handle"].endswith(".bsky.social")
-    assert client.post(f"/api/v1/referrals/{rid}/acknowledge", headers=headers("analyst")).status_code == 403
-    assert client.post(f"/api/v1/referrals/{rid}/acknowledge", headers=force).json()["status"] == "acknowledged"
+    assert (
+        client.post(f"/api/v1/referrals/{rid}/acknowledge", headers=headers("analyst")).status_code
+        == 403
+    )
+    assert (
+        client.post(f"/api/v1/referrals/{rid}/acknowledge", headers=force).json()["status"]
+        == "acknowledged"
+    )
     assert client.post(f"/api/v1/referrals/{rid}/acknowledge", headers=force).status_code == 409
     bad = client.post(f"/api/v1/referrals/{rid}/outcome", json={"outcome": "sacked"}, headers=force)
     assert bad.status_code == 422
-    done = client.post(f"/api/v1/referrals/{rid}/outcome", json={"outcome": "written_warning", "note": "meeting held"},
-                       headers=force).json()
+    done = client.post(
+        f"/api/v1/referrals/{rid}/outcome",
+        json={"outcome": "written_warning", "note": "meeting held"},
+        headers=force,
+    ).json()
     assert done["status"] == "closed" and done["outcome"] == "written_warning"
-    closed = client.get("/api/v1/referrals", params={"outcome": "written_warning"}, headers=force).json()
+    closed = client.get(
+        "/api/v1/referrals", params={"outcome": "written_warning"}, headers=force
+    ).json()
     assert [r["id"] for r in closed["items"]] == [rid]
 
 
 def test_exports_stream_only_the_callers_force(client, headers, referred):
-    mine = referred("merseyside", 2, text="=HYPERLINK(\"http://evil\") they are scum")
+    mine = referred("merseyside", 2, text='=HYPERLINK("http://evil") they are scum')
     referred("norfolk", 1)
     h = headers("force", "merseyside")
-    lines = client.get("/api/v1/referrals/export", params={"format": "jsonl"}, headers=h).text.splitlines()
+    lines = client.get(
+        "/api/v1/referrals/export", params={"format": "jsonl"}, headers=h
+    ).text.splitlines()
     rows = [json.loads(line) for line in lines]
-    assert sorted({r["referral_id"] for r in rows}) == mine and {r["force_id"] for r in rows} == {"merseyside"}
+    assert sorted({r["referral_id"] for r in rows}) == mine and {r["force_id"] for r in rows} == {
+        "merseyside"
+    }
     response = client.get("/api/v1/referrals/export", params={"format": "csv"}, headers=h)
     assert response.headers["content-type"].startswith("text/csv")
     table = list(csv.DictReader(io.StringIO(response.text)))
@@ -103,7 +143,9 @@ def test_researcher_export_is_pseudonymised(client, headers, make_flag):
     assert client.get("/api/v1/referrals", headers=researcher).status_code == 403
     body = client.get("/api/v1/exports/training.jsonl", headers=researcher).text
     rows = [json.loads(line) for line in body.splitlines()]
-    row = next(r for r in rows if r["text"].endswith("they are scum") and r["text"].startswith("@user"))
+    row = next(
+        r for r in rows if r["text"].endswith("they are scum") and r["text"].startswith("@user")
+    )
     assert row["text"] == "@user see <url> they are scum"
     assert row["decision"] == "confirmed" and row["labels"] == ["offensive"]
     assert "bsky" not in body and "did:plc" not in body and "https://" not in body
@@ -114,17 +156,22 @@ def test_unknown_query_fields_are_rejected_and_bodies_capped(client, headers):
     h = headers("force", "kent")
     r = client.get("/api/v1/referrals", params={"force": "durham"}, headers=h)
     assert r.status_code == 422 and "force" in r.json()["message"]
-    big = client.post("/api/v1/referrals/1/outcome", content=b"{" + b" " * 70_000 + b"}",
-                      headers={**h, "Content-Type": "application/json"})
+    big = client.post(
+        "/api/v1/referrals/1/outcome",
+        content=b"{" + b" " * 70_000 + b"}",
+        headers={**h, "Content-Type": "application/json"},
+    )
     assert big.status_code == 413
 
 
 def test_outcomes_are_counted_for_statistics(client, headers, referred, db):
-    from api.services.referrals import outcome_counts
+    from probity.referrals import outcome_counts
 
     ids = referred("wiltshire", 2)
     force = headers("force", "wiltshire")
-    client.post(f"/api/v1/referrals/{ids[0]}/outcome", json={"outcome": "referred_to_iopc"}, headers=force)
+    client.post(
+        f"/api/v1/referrals/{ids[0]}/outcome", json={"outcome": "referred_to_iopc"}, headers=force
+    )
     with db() as session:
         assert outcome_counts(session, "wiltshire") == {"referred_to_iopc": 1, "open": 1}
 
@@ -136,6 +183,9 @@ def test_streamed_oversized_body_without_length_is_refused(client, headers):
             yield b"x" * 1024
         yield b'"}'
 
-    r = client.post("/api/v1/referrals/1/outcome", content=chunks(),
-                    headers={**headers("force", "kent"), "Content-Type": "application/json"})
+    r = client.post(
+        "/api/v1/referrals/1/outcome",
+        content=chunks(),
+        headers={**headers("force", "kent"), "Content-Type": "application/json"},
+    )
     assert r.status_code == 413, r.text

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from apifixtures import auth
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
@@ -18,13 +19,16 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from api.main import create_app
-from apifixtures import auth
 from probity import audit as audit_log
 from probity.settings import get_settings
 
 load_all_checks()
-CHECKS = [schemathesis.checks.not_a_server_error, status_code_conformance, content_type_conformance,
-          response_schema_conformance]
+CHECKS = [
+    schemathesis.checks.not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
 EXAMPLES_PER_OPERATION = 6  # × 2 modes × 4 credentials × ~16 operations: well under a minute
 
 
@@ -37,19 +41,31 @@ def api_schema(api_url, make_flag):
 
 @pytest.fixture
 def credentials(make_key) -> list[dict[str, str]]:
-    return [auth(make_key("admin")), auth(make_key("analyst", "kent")), auth(make_key("force", "kent")),
-            auth("pb_00000000_" + "z" * 43)]
+    return [
+        auth(make_key("admin")),
+        auth(make_key("analyst", "kent")),
+        auth(make_key("force", "kent")),
+        auth("pb_00000000_" + "z" * 43),
+    ]
 
 
-@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=["valid", "invalid"])
+@pytest.mark.parametrize(
+    "mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=["valid", "invalid"]
+)
 def test_api_conforms_to_its_schema(api_schema, credentials, mode, db):
     operations = [result.ok() for result in api_schema.get_all_operations()]
     assert len(operations) >= 15
     exercised = 0
     for operation in operations:
+
         @given(case=operation.as_strategy(generation_mode=mode))
-        @settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, derandomize=True, database=None,
-                  suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=EXAMPLES_PER_OPERATION,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
         def run(case):
             for headers in credentials:
                 case.call_and_validate(headers=headers, checks=CHECKS)

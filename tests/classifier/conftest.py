@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -12,7 +14,13 @@ from classifier.tfidf import TfidfLogReg
 from classifier.transformer import TransformerClassifier
 from training.corpus import load_corpus, texts_and_matrix
 
-TINY_TRANSFORMER = {"max_length": 32, "epochs": 1, "batch_size": 8, "max_steps": 2, "aux_per_epoch": 8}
+TINY_TRANSFORMER: dict[str, Any] = {
+    "max_length": 32,
+    "epochs": 1,
+    "batch_size": 8,
+    "max_steps": 2,
+    "aux_per_epoch": 8,
+}
 
 
 @pytest.fixture(scope="session")
@@ -32,8 +40,10 @@ def fitted_models(small_corpus, tmp_path_factory) -> dict[str, tuple[PostClassif
     aux = (X[:40], np.array([i % 2 for i in range(40)]))
     base = tmp_path_factory.mktemp("models")
     out: dict[str, tuple[PostClassifier, Path]] = {}
-    for name, model in (("tfidf-logreg", TfidfLogReg(max_features=3000)),
-                        ("transformer", TransformerClassifier(**TINY_TRANSFORMER))):
+    for name, model in (
+        ("tfidf-logreg", TfidfLogReg(max_features=3000)),
+        ("transformer", TransformerClassifier(**TINY_TRANSFORMER)),
+    ):
         model.fit(X, Y, dev=(Xd, Yd), aux=aux)
         model.save(base / name)
         out[name] = (model, base / name)
@@ -50,25 +60,47 @@ def tiny_model_dir(tmp_path_factory) -> Path:
     from training.config import REPO_ROOT
     from training.train import train_from_config
 
-    result = train_from_config(REPO_ROOT / "training/configs/tiny.toml",
-                               models_dir=tmp_path_factory.mktemp("tiny-models"), publish_card=False)
+    result = train_from_config(
+        REPO_ROOT / "training/configs/tiny.toml",
+        models_dir=tmp_path_factory.mktemp("tiny-models"),
+        publish_card=False,
+    )
     return result.path
 
 
-def make_posts(session, texts: list[str], force_id: str | None = "metropolitan", *,
-               handle: str = "pc_example", repost_at: set[int] = frozenset()) -> list[int]:
+def make_posts(
+    session,
+    texts: list[str],
+    force_id: str | None = "metropolitan",
+    *,
+    handle: str = "pc_example",
+    repost_at: AbstractSet[int] = frozenset(),
+) -> list[int]:
     """An account (attributed to ``force_id``) with one post per text; returns post ids."""
     import hashlib
 
     from probity.models import Platform, PlatformAccount, Post
 
-    account = PlatformAccount(platform=Platform.bluesky, platform_id=f"did:plc:{handle}", handle=handle,
-                              force_id=force_id, self_identified=True)
+    account = PlatformAccount(
+        platform=Platform.bluesky,
+        platform_id=f"did:plc:{handle}",
+        handle=handle,
+        force_id=force_id,
+        self_identified=True,
+    )
     session.add(account)
     session.flush()
-    posts = [Post(platform=Platform.bluesky, platform_id=f"at://{handle}/{i}", account_id=account.id,
-                  text=t, text_sha256=hashlib.sha256(t.encode()).hexdigest(), is_repost=i in repost_at)
-             for i, t in enumerate(texts)]
+    posts = [
+        Post(
+            platform=Platform.bluesky,
+            platform_id=f"at://{handle}/{i}",
+            account_id=account.id,
+            text=t,
+            text_sha256=hashlib.sha256(t.encode()).hexdigest(),
+            is_repost=i in repost_at,
+        )
+        for i, t in enumerate(texts)
+    ]
     session.add_all(posts)
     session.flush()
     return [p.id for p in posts]
@@ -81,5 +113,7 @@ def default_model(tmp_path_factory):
     from training.default import DEFAULT_CONFIG
     from training.train import train_from_config
 
-    result = train_from_config(DEFAULT_CONFIG, models_dir=tmp_path_factory.mktemp("default"), publish_card=False)
+    result = train_from_config(
+        DEFAULT_CONFIG, models_dir=tmp_path_factory.mktemp("default"), publish_card=False
+    )
     return load_folder(result.path)

@@ -3,6 +3,8 @@ attributes ending in _, fit/predict_proba/save/load, and identical scores after 
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 
@@ -13,9 +15,11 @@ from classifier.transformer import TransformerClassifier
 from probity.models.review import LABELS
 
 KINDS = ["tfidf-logreg", "transformer", "ensemble"]
-PARAMS = {"tfidf-logreg": {"C": 2.5, "max_features": 1234},
-          "transformer": {"max_length": 40, "epochs": 2, "quantize": False},
-          "ensemble": {"members": ["a", "b"], "C": 0.5}}
+PARAMS: dict[str, dict[str, Any]] = {
+    "tfidf-logreg": {"C": 2.5, "max_features": 1234},
+    "transformer": {"max_length": 40, "epochs": 2, "quantize": False},
+    "ensemble": {"members": ["a", "b"], "C": 0.5},
+}
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -65,7 +69,9 @@ def test_save_then_load_gives_identical_scores(kind, fitted_models, small_corpus
     _, _, Xd, _ = small_corpus
     loaded = load_model(folder)
     assert type(loaded) is type(model)
-    assert loaded.get_params() == {k: list(v) if isinstance(v, tuple) else v for k, v in model.get_params().items()}
+    assert loaded.get_params() == {
+        k: list(v) if isinstance(v, tuple) else v for k, v in model.get_params().items()
+    }
     np.testing.assert_array_equal(loaded.predict_proba(Xd), model.predict_proba(Xd))
     before, after = model.predict_aux_proba(Xd[:5]), loaded.predict_aux_proba(Xd[:5])
     np.testing.assert_array_equal(before, after)
@@ -87,6 +93,8 @@ def test_auxiliary_output_exists_only_when_trained_with_auxiliary_data(small_cor
     plain = TfidfLogReg(max_features=2000).fit(X, Y)
     assert plain.predict_aux_proba(Xd) is None
     aux_texts = ["you absolute idiot"] * 10 + ["lovely weather today"] * 10
-    with_aux = TfidfLogReg(max_features=2000).fit(X, Y, aux=(aux_texts, np.array([1] * 10 + [0] * 10)))
+    with_aux = TfidfLogReg(max_features=2000).fit(
+        X, Y, aux=(aux_texts, np.array([1] * 10 + [0] * 10))
+    )
     aux = with_aux.predict_aux_proba(["what an idiot", "lovely weather"])
     assert aux is not None and aux[0] > aux[1]

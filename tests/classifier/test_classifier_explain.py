@@ -17,7 +17,7 @@ def test_the_word_that_drives_a_label_comes_first_with_its_span():
     [result] = explain(model, [text], [["offensive"]])
     top = result["offensive"][0]
     assert top["text"] == "bastards"
-    assert text[top["start"]:top["end"]] == "bastards"
+    assert text[top["start"] : top["end"]] == "bastards"
     assert top["weight"] > 0
     assert set(result) == {"offensive"}  # only the labels the post got
 

@@ -7,8 +7,15 @@ import numpy as np
 
 from classifier.features import FastTfidf, hashed_char_ngrams
 
-TEXTS = ["Cordon still up on Barnfield Road", "custody rammed, 22 DPs in", "f*ck this shift",
-         "Lovely morning at the fete", "Cordon still up", "", "Ünïcödé café 🔥 fire"]
+TEXTS = [
+    "Cordon still up on Barnfield Road",
+    "custody rammed, 22 DPs in",
+    "f*ck this shift",
+    "Lovely morning at the fete",
+    "Cordon still up",
+    "",
+    "Ünïcödé café 🔥 fire",
+]
 
 
 def test_vectorised_word_block_equals_the_plain_lookup():

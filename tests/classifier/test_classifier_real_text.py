@@ -32,35 +32,61 @@ VARIANTS = {
 
 
 def _labels(loaded, texts):
-    return [o.labels for o in classify_texts(loaded.model, loaded.calibration, loaded.thresholds, texts)]
+    return [
+        o.labels for o in classify_texts(loaded.model, loaded.calibration, loaded.thresholds, texts)
+    ]
 
 
 def test_minimal_pairs_do_not_change_the_labels(default_model):
     pairs = [(t, name, make(t)) for t in HARMLESS for name, make in VARIANTS.items()]
     base = dict(zip(HARMLESS, _labels(default_model, HARMLESS), strict=True))
-    changed = [(name, t, base[t], got) for (t, name, _), got in
-               zip(pairs, _labels(default_model, [v for _, _, v in pairs]), strict=True) if got != base[t]]
+    changed = [
+        (name, t, base[t], got)
+        for (t, name, _), got in zip(
+            pairs, _labels(default_model, [v for _, _, v in pairs]), strict=True
+        )
+        if got != base[t]
+    ]
     assert changed == []
 
 
-@pytest.mark.xfail(strict=True, reason="known limit (issue #10): praise of the new Chief Constable is still "
-                                       "flagged `negativity` by the TF-IDF baseline; see docs/classifier.md")
+@pytest.mark.xfail(
+    strict=True,
+    reason="known limit (issue #10): praise of the new Chief Constable is still "
+    "flagged `negativity` by the TF-IDF baseline; see docs/classifier.md",
+)
 def test_the_harmless_posts_are_not_flagged(default_model):
-    flagged = {t: labels for t, labels in zip(HARMLESS, _labels(default_model, HARMLESS), strict=True) if labels}
+    flagged = {
+        t: labels
+        for t, labels in zip(HARMLESS, _labels(default_model, HARMLESS), strict=True)
+        if labels
+    }
     assert flagged == {}
 
 
-@pytest.mark.parametrize("text", ["😂", "😂😂😂", "https://t.co/ZpX4mQ1aBv", "http://example.com/a?b=c", "@someone",
-                                  "\u0000", "\ud800"],
-                         ids=["emoji", "emojis", "t.co", "url", "handle", "nul", "surrogate"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "😂",
+        "😂😂😂",
+        "https://t.co/ZpX4mQ1aBv",
+        "http://example.com/a?b=c",
+        "@someone",
+        "\u0000",
+        "\ud800",
+    ],
+    ids=["emoji", "emojis", "t.co", "url", "handle", "nul", "surrogate"],
+)
 def test_emoji_alone_or_a_url_alone_is_not_a_flag(default_model, text):
     assert _labels(default_model, [text]) == [[]]
 
 
 def test_padding_does_not_hide_a_positive(default_model):
     positive = "Another junkie scrote in the cells tonight, stinking the place out. Waste of oxygen the lot of them."
-    padding = (" Anyway, lovely weather for the weekend and the kids are off to their nan's. We might take the dog "
-               "to the beach if the rain holds off, then fish and chips on the front and an early night.") * 2
+    padding = (
+        " Anyway, lovely weather for the weekend and the kids are off to their nan's. We might take the dog "
+        "to the beach if the rain holds off, then fish and chips on the front and an early night."
+    ) * 2
     assert len(padding) > 300
     [alone, padded] = _labels(default_model, [positive, positive + padding])
     assert "offensive" in alone and "offensive" in padded
@@ -68,22 +94,27 @@ def test_padding_does_not_hide_a_positive(default_model):
 
 def test_deleting_the_top_explanation_words_lowers_the_labels_score(default_model):
     model, cal = default_model.model, default_model.calibration
-    texts = ["Another junkie scrote in the cells tonight, stinking the place out",
-             "The Home Secretary is a lying traitor and should be hanged for what she has done to policing",
-             "Cordon still up on Elm Road, body found in the back bedroom, the ex is already in the cells",
-             "This force is a joke, senior management couldn't organise a brew round"]
+    texts = [
+        "Another junkie scrote in the cells tonight, stinking the place out",
+        "The Home Secretary is a lying traitor and should be hanged for what she has done to policing",
+        "Cordon still up on Elm Road, body found in the back bedroom, the ex is already in the cells",
+        "This force is a joke, senior management couldn't organise a brew round",
+    ]
     outcomes = classify_texts(model, cal, default_model.thresholds, texts)
-    explanations = explain(model, texts, [o.labels for o in outcomes])
+    explanations = explain(model, texts, [o.labels or [] for o in outcomes])
     checked = 0
     for text, o, expl in zip(texts, outcomes, explanations, strict=True):
+        assert o.labels is not None and o.scores is not None
         for label in o.labels:
             words = expl[label][:3]
             assert words, (text, label)
-            assert all(w["text"].lower() not in NOT_SHOWN and "http" not in w["text"] for w in words)
-            assert all(text[w["start"]:w["end"]] == w["text"] for w in words)
+            assert all(
+                w["text"].lower() not in NOT_SHOWN and "http" not in w["text"] for w in words
+            )
+            assert all(text[w["start"] : w["end"]] == w["text"] for w in words)
             reduced = text
             for w in sorted(words, key=lambda w: -w["start"]):
-                reduced = reduced[: w["start"]] + reduced[w["end"]:]
+                reduced = reduced[: w["start"]] + reduced[w["end"] :]
             j = LABELS.index(label)
             assert score_texts(model, [reduced], cal)[0, j] < o.scores[j], (text, label, words)
             checked += 1

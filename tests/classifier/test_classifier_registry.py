@@ -27,7 +27,10 @@ def test_register_is_inactive_and_idempotent(db_session, tiny_model_dir):
     assert row.active is False
     assert registry.register(db_session, tiny_model_dir).id == row.id
     assert registry.active_version(db_session) is None
-    assert row.metrics["test"]["macro_f1"] > 0 and set(row.thresholds) >= {"offensive", "government"}
+    assert row.metrics["test"]["macro_f1"] > 0 and set(row.thresholds) >= {
+        "offensive",
+        "government",
+    }
 
 
 def test_activate_then_roll_back(db_session, tiny_model_dir, tmp_path):
@@ -35,10 +38,14 @@ def test_activate_then_roll_back(db_session, tiny_model_dir, tmp_path):
     new = registry.register(db_session, _copy_as(tiny_model_dir, tmp_path / "new", "tiny-new"))
     registry.activate(db_session, old.version)
     registry.activate(db_session, new.version)
-    assert registry.active_version(db_session).version == "tiny-new"
+    assert (
+        active := registry.active_version(db_session)
+    ) is not None and active.version == "tiny-new"
     assert old.active is False
     registry.activate(db_session, old.version)  # rollback
-    assert registry.active_version(db_session).version == old.version
+    assert (
+        active := registry.active_version(db_session)
+    ) is not None and active.version == old.version
     assert new.active is False
 
 
@@ -55,7 +62,9 @@ def test_cli_model_activate_and_list(use_database, tiny_model_dir):
     runner = CliRunner()
     result = runner.invoke(app, ["model", "activate", version])
     assert result.exit_code == 0, result.output
-    listed = [json.loads(line) for line in runner.invoke(app, ["model", "list"]).stdout.splitlines()]
+    listed = [
+        json.loads(line) for line in runner.invoke(app, ["model", "list"]).stdout.splitlines()
+    ]
     assert [v["version"] for v in listed if v["active"]] == [version]
     with session_scope() as session:  # leave the shared database as we found it
         session.delete(registry.get_version(session, version))

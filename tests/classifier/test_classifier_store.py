@@ -34,7 +34,9 @@ def test_classifying_twice_with_the_same_version_is_a_no_op(db_session, tiny_mod
     second = classify_posts(db_session, loaded)
     assert second.classified == 0
     assert (_count(db_session, Prediction), _count(db_session, Flag)) == (predictions, flags)
-    assert {p.post_id: (p.scores, p.labels) for p in db_session.scalars(select(Prediction))} == stored
+    assert {
+        p.post_id: (p.scores, p.labels) for p in db_session.scalars(select(Prediction))
+    } == stored
 
 
 def test_flags_are_pending_carry_the_force_and_explanations(db_session, tiny_model_dir):
@@ -53,14 +55,18 @@ def test_flags_are_pending_carry_the_force_and_explanations(db_session, tiny_mod
         assert flag.max_score == max(p.scores[label] for label in p.labels)
         assert set(p.explanation) == set(p.labels)  # the words behind every label it got
         for spans in p.explanation.values():
-            assert all(POSTS[ids.index(flag.post_id)][s["start"]:s["end"]] == s["text"] for s in spans)
+            assert all(
+                POSTS[ids.index(flag.post_id)][s["start"] : s["end"]] == s["text"] for s in spans
+            )
     for pid in ids:
         if not predictions[pid].labels:
             assert predictions[pid].explanation is None
             assert db_session.scalar(select(Flag).where(Flag.post_id == pid)) is None
 
 
-def test_a_new_version_predicts_again_but_keeps_the_existing_flag(db_session, tiny_model_dir, tmp_path):
+def test_a_new_version_predicts_again_but_keeps_the_existing_flag(
+    db_session, tiny_model_dir, tmp_path
+):
     make_posts(db_session, POSTS[:2])
     classify_posts(db_session, load_folder(tiny_model_dir))
     flags_before = {f.post_id: f.id for f in db_session.scalars(select(Flag))}
@@ -84,7 +90,9 @@ def test_reposts_are_not_classified(db_session, tiny_model_dir):
     assert db_session.scalar(select(Prediction.post_id)) == ids[0]
 
 
-def test_other_languages_are_unscored_flags_and_a_share_of_the_rest_are_audit_flags(db_session, tiny_model_dir):
+def test_other_languages_are_unscored_flags_and_a_share_of_the_rest_are_audit_flags(
+    db_session, tiny_model_dir
+):
     welsh = "Mae hi wedi bod yn ddiwrnod hir yn y gwaith heddiw, diolch i bawb"
     ids = make_posts(db_session, [*POSTS, welsh], force_id="dyfed-powys")
     loaded = load_folder(tiny_model_dir)
@@ -94,8 +102,11 @@ def test_other_languages_are_unscored_flags_and_a_share_of_the_rest_are_audit_fl
     assert set(flags) == set(ids)  # labelled, audit or unscored: every post is in the queue
     unscored = flags[ids[-1]]
     assert (unscored.reason, unscored.language, unscored.labels) == ("unscored", "cy", [])
+    assert loaded.calibration is not None
     assert unscored.risk == loaded.calibration.prevalence  # the prior: nothing else is known
-    assert predictions[ids[-1]].scores == {} and predictions[ids[-1]].explanation == {"language": "cy"}
+    assert predictions[ids[-1]].scores == {} and predictions[ids[-1]].explanation == {
+        "language": "cy"
+    }
     for pid in ids[:-1]:
         flag, p = flags[pid], predictions[pid]
         assert flag.reason == ("model" if p.labels else "audit") and flag.language is None

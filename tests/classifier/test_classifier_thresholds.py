@@ -22,7 +22,7 @@ def test_falls_back_to_best_f1_when_precision_floor_cannot_be_met():
     scores = np.array([0.9, 0.95, 0.85, 0.8, 0.3, 0.7, 0.6, 0.5, 0.4, 0.1])
     t = choose_threshold(y, scores, target_recall=0.9, min_precision=0.9)
     assert t.rule == "best-f1"
-    thr, p, r = pr_curve(y, scores)
+    _, p, r = pr_curve(y, scores)
     f1 = 2 * p * r / np.maximum(p + r, 1e-12)
     assert abs(t.f1 - f1.max()) < 1e-9
 
@@ -41,12 +41,29 @@ def test_wilson_interval_and_recall_estimate():
     from classifier.recall_estimate import recall_from_counts, wilson
 
     assert wilson(0, 0) is None
-    lo, hi = wilson(2, 40)
+    interval = wilson(2, 40)
+    assert interval is not None
+    lo, hi = interval
     assert 0.01 < lo < 2 / 40 < hi < 0.17  # Wilson 95% for 2/40 is about 0.014-0.165
-    est = recall_from_counts(audit_decided=100, audit_confirmed=1, model_flags=200, model_decided=100,
-                             model_confirmed=50, unflagged=9_000)
+    est = recall_from_counts(
+        audit_decided=100,
+        audit_confirmed=1,
+        model_flags=200,
+        model_decided=100,
+        model_confirmed=50,
+        unflagged=9_000,
+    )
     # 100 true among the flags; about 1% of 9,000 unflagged posts missed (90): recall 100/190
     assert abs(est["recall"] - 100 / 190) < 1e-9
     assert est["interval_95"][0] < est["recall"] < est["interval_95"][1]
-    assert recall_from_counts(audit_decided=0, audit_confirmed=0, model_flags=5, model_decided=5,
-                              model_confirmed=5, unflagged=100)["recall"] is None
+    assert (
+        recall_from_counts(
+            audit_decided=0,
+            audit_confirmed=0,
+            model_flags=5,
+            model_decided=5,
+            model_confirmed=5,
+            unflagged=100,
+        )["recall"]
+        is None
+    )

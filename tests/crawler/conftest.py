@@ -32,13 +32,19 @@ def crawl_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
         return
     name = f"probity_crawl_tmpl_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(make_url(PG_URL).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
+    admin = create_engine(
+        make_url(PG_URL).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT"
+    )
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(PG_URL).set(drivername="postgresql+psycopg", database=name).render_as_string(hide_password=False)
+    url = (
+        make_url(PG_URL)
+        .set(drivername="postgresql+psycopg", database=name)
+        .render_as_string(hide_password=False)
+    )
     probity_db.upgrade(url)
     probity_db.get_engine(url).dispose()
-    probity_db._engine_for.cache_clear()
+    probity_db.clear_engine_cache()
     yield url
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -46,7 +52,9 @@ def crawl_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture
-def crawl_url(crawl_template: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+def crawl_url(
+    crawl_template: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[str]:
     """A fresh migrated database for one test; settings (and subprocesses) point at it."""
     if not PG_URL:
         path = tmp_path / "crawl.db"
@@ -55,16 +63,23 @@ def crawl_url(crawl_template: str, tmp_path: Path, monkeypatch: pytest.MonkeyPat
         drop: Callable[[], None] = lambda: None
     else:
         name = f"probity_crawl_{uuid.uuid4().hex[:10]}"
-        admin = create_engine(make_url(PG_URL).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
+        admin = create_engine(
+            make_url(PG_URL).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT"
+        )
         template = make_url(crawl_template).database
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-        url = make_url(PG_URL).set(drivername="postgresql+psycopg", database=name).render_as_string(hide_password=False)
+        url = (
+            make_url(PG_URL)
+            .set(drivername="postgresql+psycopg", database=name)
+            .render_as_string(hide_password=False)
+        )
 
         def drop() -> None:
             with admin.connect() as conn:
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             admin.dispose()
+
     monkeypatch.setenv("PROBITY_DATABASE_URL", url)
     monkeypatch.setenv("PROBITY_X_BEARER_TOKEN", "test-token")
     monkeypatch.setenv("PROBITY_CRAWL_BACKOFF_SECONDS", "1")
@@ -73,7 +88,7 @@ def crawl_url(crawl_template: str, tmp_path: Path, monkeypatch: pytest.MonkeyPat
     reset_settings_cache()
     yield url
     probity_db.get_engine(url).dispose()
-    probity_db._engine_for.cache_clear()
+    probity_db.clear_engine_cache()
     drop()
 
 
@@ -99,14 +114,14 @@ def fake(clock: FakeClock) -> Callable[..., object]:
     """fake(platform, world, faults=None) → context manager yielding (state, base_url)."""
 
     @contextmanager
-    def start(platform: str, world: World, faults: Faults | None = None) -> Iterator[tuple[FakePlatform, str]]:
+    def start(
+        platform: str, world: World, faults: Faults | None = None
+    ) -> Iterator[tuple[FakePlatform, str]]:
         state = FakePlatform(platform, world, faults or Faults(), clock=clock)
         with serve(build_app(state)) as url:
             yield state, url
 
     return start
-
-
 
 
 @pytest.fixture(autouse=True)

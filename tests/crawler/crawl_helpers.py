@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from sqlalchemy import Engine, select
 
@@ -25,12 +26,21 @@ class FakeClock:
         self.now += seconds
 
 
-def crawl(step: str, platform: str, url: str, engine: Engine, clock: FakeClock | None = None,
-          world: World | None = None, page_size: int = 5, **kwargs: object) -> CrawlSummary:
+def crawl(
+    step: str,
+    platform: str,
+    url: str,
+    engine: Engine,
+    clock: FakeClock | None = None,
+    world: World | None = None,
+    page_size: int = 5,
+    **kwargs: Any,
+) -> CrawlSummary:
     if step == "discover" and world is not None and "queries" not in kwargs:
         kwargs["handles"] = [a.handle for a in world.accounts[platform]]
-    return run_crawl(step, platform, base_url=url, engine=engine, clock=clock, page_size=page_size,
-                     **kwargs)  # type: ignore[arg-type]
+    return run_crawl(
+        step, platform, base_url=url, engine=engine, clock=clock, page_size=page_size, **kwargs
+    )
 
 
 def account_key(platform: str, account: FakeAccount) -> str:
@@ -45,7 +55,10 @@ def post_keys(platform: str, account: FakeAccount) -> set[str]:
             kind = "repost" if p.repost_of else "post"
             keys.add(f"at://{account.id}/app.bsky.feed.{kind}/{p.id}")
         elif platform == "mastodon":
-            keys.add(f"https://{DOMAIN}/users/{account.handle}/statuses/{p.id}" + ("/activity" if p.repost_of else ""))
+            keys.add(
+                f"https://{DOMAIN}/users/{account.handle}/statuses/{p.id}"
+                + ("/activity" if p.repost_of else "")
+            )
         else:
             keys.add(p.id)
     return keys
@@ -62,27 +75,46 @@ PROFILE_PATH = {"bluesky": "getProfile", "mastodon": "/lookup", "x": "/by/userna
 
 def raw_account(platform: str, account: FakeAccount) -> dict[str, str]:
     """The part of a stored profile payload a source needs to walk the account's feed."""
-    return {"did": account.id} if platform == "bluesky" else {"id": account.id, "acct": account.handle}
+    return (
+        {"did": account.id} if platform == "bluesky" else {"id": account.id, "acct": account.handle}
+    )
 
 
 def profile_key(platform: str, account: FakeAccount) -> str:
     return account.id if platform == "bluesky" else account.handle
 
 
-def first_crawl(platform: str, world: World, url: str, engine: Engine, clock: FakeClock | None = None,
-                page_size: int = 5) -> list[CrawlSummary]:
+def first_crawl(
+    platform: str,
+    world: World,
+    url: str,
+    engine: Engine,
+    clock: FakeClock | None = None,
+    page_size: int = 5,
+) -> list[CrawlSummary]:
     """discover (by handle) → accounts → posts, as an operator would run them."""
-    return [crawl(step, platform, url, engine, clock, world if step == "discover" else None, page_size)
-            for step in ("discover", "accounts", "posts")]
+    return [
+        crawl(step, platform, url, engine, clock, world if step == "discover" else None, page_size)
+        for step in ("discover", "accounts", "posts")
+    ]
 
 
 def in_scope_keys(engine: Engine, platform: str) -> set[str]:
     from probity.models import PlatformAccount
 
     with engine.connect() as conn:
-        return set(conn.scalars(select(PlatformAccount.platform_id).where(PlatformAccount.platform == platform)))
+        return set(
+            conn.scalars(
+                select(PlatformAccount.platform_id).where(PlatformAccount.platform == platform)
+            )
+        )
 
 
 def expected_posts(world: World, platform: str, keys: set[str]) -> set[str]:
-    return {k for a in world.accounts[platform] if account_key(platform, a) in keys for k in post_keys(platform, a)
-            if not any(p.malformed for p in a.posts if k.endswith(p.id) or f"/{p.id}/" in k)}
+    return {
+        k
+        for a in world.accounts[platform]
+        if account_key(platform, a) in keys
+        for k in post_keys(platform, a)
+        if not any(p.malformed for p in a.posts if k.endswith(p.id) or f"/{p.id}/" in k)
+    }

@@ -41,7 +41,9 @@ def paths(value: Any, prefix: str = "") -> set[str]:
 
 
 @contextmanager
-def replay(routes: dict[str, dict[str, Any] | list[tuple[dict[str, str], dict[str, Any]]]]) -> Iterator[str]:
+def replay(
+    routes: dict[str, dict[str, Any] | list[tuple[dict[str, str], dict[str, Any]]]],
+) -> Iterator[str]:
     """Serve recorded responses: path → fixture doc, or → [(query params it must match, doc)]."""
 
     def answer(request: Request) -> Response:

@@ -22,7 +22,7 @@ ALICE = Holder("user(0)", "alice.test")
 TAKEDOWN = {"error": "AccountTakedown", "message": "Account has been suspended"}
 DEACTIVATED = {"error": "AccountDeactivated", "message": "Account is deactivated"}
 NOT_FOUND = {"error": "InvalidRequest", "message": "Profile not found"}
-BAD_PARAM = {"error": "InvalidRequest", "message": "Error: Params must have the property \"actor\""}
+BAD_PARAM = {"error": "InvalidRequest", "message": 'Error: Params must have the property "actor"'}
 
 
 def _relations(item: dict) -> list[str]:
@@ -58,8 +58,10 @@ def test_profiles_map():
 
 @pytest.mark.parametrize("error", [TAKEDOWN, DEACTIVATED, NOT_FOUND])
 def test_gone_errors_mean_gone(error, clock):
-    routes = {"/xrpc/app.bsky.actor.getProfile": {"status": 400, "body": error},
-              "/xrpc/app.bsky.feed.getAuthorFeed": {"status": 400, "body": error}}
+    routes = {
+        "/xrpc/app.bsky.actor.getProfile": {"status": 400, "body": error},
+        "/xrpc/app.bsky.feed.getAuthorFeed": {"status": 400, "body": error},
+    }
     with replay(routes) as url:
         source = make_source("bluesky", url, CrawlStats(), clock)
         with pytest.raises(AccountGone):
@@ -69,15 +71,19 @@ def test_gone_errors_mean_gone(error, clock):
 
 
 def test_a_parameter_error_is_not_a_deletion(clock):
-    with (replay({"/xrpc/app.bsky.feed.getAuthorFeed": {"status": 400, "body": BAD_PARAM}}) as url,
-          pytest.raises(SourceError, match="400")):
-            make_source("bluesky", url, CrawlStats(), clock).feed({"did": "did:plc:x"}, None, None, 5)
+    with (
+        replay({"/xrpc/app.bsky.feed.getAuthorFeed": {"status": 400, "body": BAD_PARAM}}) as url,
+        pytest.raises(SourceError, match="400"),
+    ):
+        make_source("bluesky", url, CrawlStats(), clock).feed({"did": "did:plc:x"}, None, None, 5)
 
 
 def test_source_reads_recorded_responses(clock):
-    routes = {"/xrpc/app.bsky.actor.getProfile": doc("bluesky/profile"),
-              "/xrpc/app.bsky.feed.getAuthorFeed": doc("bluesky/author_feed"),
-              "/xrpc/app.bsky.actor.searchActors": doc("bluesky/search_actors")}
+    routes = {
+        "/xrpc/app.bsky.actor.getProfile": doc("bluesky/profile"),
+        "/xrpc/app.bsky.feed.getAuthorFeed": doc("bluesky/author_feed"),
+        "/xrpc/app.bsky.actor.searchActors": doc("bluesky/search_actors"),
+    }
     with replay(routes) as url:
         source = make_source("bluesky", url, CrawlStats(), clock)
         assert source.get_profile("dan.test") == body("bluesky/profile")
@@ -88,18 +94,32 @@ def test_source_reads_recorded_responses(clock):
 
 
 def test_the_fake_answers_in_the_real_shapes(world, fake):
-    real_items = paths(body("bluesky/author_feed")["feed"]) | paths(body("bluesky/author_feed_reposts")["feed"])
+    real_items = paths(body("bluesky/author_feed")["feed"]) | paths(
+        body("bluesky/author_feed_reposts")["feed"]
+    )
     account = next(a for a in world.accounts["bluesky"] if a.posts)
     post = next(p for p in account.posts if not p.repost_of)
     post.quote_of = FakeRef("3abc", "did:plc:other", "other.test", "quoted words")
     post.reply_to = FakeRef("3abd", "did:plc:other", "other.test", "parent words")
     assert paths([feed_item(account, post)]) - real_items == set()
-    assert paths(profile_view(account, detailed=True)) - (paths(body("bluesky/profile")) | {
-        "description", "displayName", "createdAt", "indexedAt"}) == set()  # profileViewDetailed fields
+    assert (
+        paths(profile_view(account, detailed=True))
+        - (
+            paths(body("bluesky/profile"))
+            | {"description", "displayName", "createdAt", "indexedAt"}
+        )
+        == set()
+    )  # profileViewDetailed fields
     account.suspended = True
     other = next(a for a in world.accounts["bluesky"] if a is not account)
     other.deleted = True
     with fake("bluesky", world) as (_, url):
-        answers = [httpx.get(f"{url}/xrpc/app.bsky.actor.getProfile", params={"actor": actor})
-                   for actor in (account.id, other.id, "did:plc:nobody")]
-    assert [(r.status_code, r.json()) for r in answers] == [(400, TAKEDOWN), (400, DEACTIVATED), (400, NOT_FOUND)]
+        answers = [
+            httpx.get(f"{url}/xrpc/app.bsky.actor.getProfile", params={"actor": actor})
+            for actor in (account.id, other.id, "did:plc:nobody")
+        ]
+    assert [(r.status_code, r.json()) for r in answers] == [
+        (400, TAKEDOWN),
+        (400, DEACTIVATED),
+        (400, NOT_FOUND),
+    ]

@@ -15,7 +15,7 @@ from crawler.fake.world import FakeRef
 from crawler.mapping import mastodon
 from crawler.mapping.fields import Holder
 from crawler.run import make_source
-from crawler.sources import AccountGone, SourceError
+from crawler.sources import AccountGone, BaseSource, SourceError
 from crawler.transport import CrawlStats
 
 HOLDER = Holder("http://localhost:3000/ap/users/117020565966271181", "mastodonpy_test")
@@ -40,7 +40,9 @@ def test_content_warning_is_kept_as_its_own_field():
 def test_edited_at_is_the_edit_signal():
     before = mastodon.post(body("mastodon/status_before_edit"), HOLDER)
     after = mastodon.post(body("mastodon/status_edited"), HOLDER)
-    assert before.platform_id == after.platform_id and before.edited_at is None and not before.signal
+    assert (
+        before.platform_id == after.platform_id and before.edited_at is None and not before.signal
+    )
     assert after.text.endswith("Kate") and before.text.endswith("VS Code")
     assert after.edited_at is not None and after.signal == "edited_at:2026-08-01T13:54:00.695Z"
 
@@ -66,9 +68,11 @@ def test_profiles_and_a_page_of_statuses_map():
 def test_source_reads_recorded_responses(clock):
     lookup_ok, lookup_404 = doc("mastodon/account_lookup"), doc("mastodon/account_lookup_not_found")
     statuses = doc("mastodon/account_statuses_page")
-    routes = {"/api/v1/accounts/lookup": [({"acct": "mastodonpy_test"}, lookup_ok), ({}, lookup_404)],
-              "/api/v2/search": doc("mastodon/search_v2"),
-              "/api/v1/accounts/117020565966271181/statuses": statuses}
+    routes = {
+        "/api/v1/accounts/lookup": [({"acct": "mastodonpy_test"}, lookup_ok), ({}, lookup_404)],
+        "/api/v2/search": doc("mastodon/search_v2"),
+        "/api/v1/accounts/117020565966271181/statuses": statuses,
+    }
     with replay(routes) as url:
         source = make_source("mastodon", url, CrawlStats(), clock)
         assert source.get_profile("mastodonpy_test") == lookup_ok["body"]
@@ -85,16 +89,20 @@ def test_search_without_a_token_never_sends_offset_and_says_so(world, fake, cloc
     platform = "mastodon"
     with fake(platform, world) as (state, url):
         source = make_source(platform, url, CrawlStats(), clock)
-        assert not source.authenticated
+        assert isinstance(source, BaseSource) and not source.authenticated
         page = source.search_accounts("user", None, 2)  # more than 2 accounts match
         assert len(page.items) == 2 and page.cursor is None and page.truncated
         with pytest.raises(SourceError, match="PROBITY_MASTODON_TOKEN"):
             source.search_accounts("user", "2", 2)
         assert all("offset" not in q for _, q in state.requests)
         # the fake refuses what Mastodon refuses
-        refused = httpx.get(f"{url}/api/v2/search", params={"q": "user", "type": "accounts", "offset": 0})
+        refused = httpx.get(
+            f"{url}/api/v2/search", params={"q": "user", "type": "accounts", "offset": 0}
+        )
         assert refused.status_code == 401
-        assert refused.json() == {"error": "Search queries pagination is not supported without authentication"}
+        assert refused.json() == {
+            "error": "Search queries pagination is not supported without authentication"
+        }
 
 
 def test_search_pages_with_a_token_for_that_instance(world, fake, clock, monkeypatch):
@@ -106,8 +114,15 @@ def test_search_pages_with_a_token_for_that_instance(world, fake, clock, monkeyp
         source = make_source("mastodon", url, CrawlStats(), clock)
         first = source.search_accounts("user", None, 2)
         second = source.search_accounts("user", first.cursor, 2)
-    assert source.authenticated and first.cursor == "2" and not first.truncated
-    assert {a["id"] for a in first.items}.isdisjoint({a["id"] for a in second.items}) and second.items
+    assert (
+        isinstance(source, BaseSource)
+        and source.authenticated
+        and first.cursor == "2"
+        and not first.truncated
+    )
+    assert {a["id"] for a in first.items}.isdisjoint(
+        {a["id"] for a in second.items}
+    ) and second.items
     assert state.requests[-1][1]["offset"] == "2"
 
 
@@ -115,15 +130,29 @@ def test_suspended_account_statuses_are_200_empty_like_mastodon(world, fake, clo
     account = next(a for a in world.accounts["mastodon"] if a.posts)
     account.suspended = True
     with fake("mastodon", world, Faults()) as (state, url):
-        page = make_source("mastodon", url, CrawlStats(), clock).feed(raw_account("mastodon", account), None, None, 5)
+        page = make_source("mastodon", url, CrawlStats(), clock).feed(
+            raw_account("mastodon", account), None, None, 5
+        )
     assert page.items == [] and state.statuses == [200]
 
 
 def test_the_fake_answers_in_the_real_shapes(world):
-    real_status = set().union(*(paths(body(f"mastodon/{n}")) for n in (
-        "status_quote", "status_content_warning", "status_edited", "status_reblog", "status_reply")))
+    real_status = set().union(
+        *(
+            paths(body(f"mastodon/{n}"))
+            for n in (
+                "status_quote",
+                "status_content_warning",
+                "status_edited",
+                "status_reblog",
+                "status_reply",
+            )
+        )
+    )
     real_account = paths(body("mastodon/account_lookup"))
-    account, post = next((a, p) for a in world.accounts["mastodon"] for p in a.posts if not p.repost_of)
+    account, post = next(
+        (a, p) for a in world.accounts["mastodon"] for p in a.posts if not p.repost_of
+    )
     post.quote_of = FakeRef("1", "2", "someone", "quoted words")
     post.content_warning = "cw"
     fake_status = paths(status_json(account, post))

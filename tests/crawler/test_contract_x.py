@@ -19,16 +19,30 @@ from crawler.sources import AccountGone, AccountProtected
 from crawler.transport import CrawlStats
 
 HOLDER = Holder("1352661060663336960", "user04")
-PROTECTED = {"errors": [{"resource_id": "9", "parameter": "id", "resource_type": "user", "section": "data",
-                         "title": "Authorization Error", "value": "9",
-                         "detail": "Sorry, you are not authorized to see the user with id: [9].",
-                         "type": "https://api.twitter.com/2/problems/not-authorized-for-resource"}]}
+PROTECTED = {
+    "errors": [
+        {
+            "resource_id": "9",
+            "parameter": "id",
+            "resource_type": "user",
+            "section": "data",
+            "title": "Authorization Error",
+            "value": "9",
+            "detail": "Sorry, you are not authorized to see the user with id: [9].",
+            "type": "https://api.twitter.com/2/problems/not-authorized-for-resource",
+        }
+    ]
+}
 
 
 def _post_naming(page: dict[str, Any]) -> dict[str, Any]:
     """The same page in the current OpenAPI document's words (posts, not tweets)."""
-    text = json.dumps(page).replace('"referenced_tweets"', '"referenced_posts"').replace(
-        '"note_tweet"', '"note_post"').replace('"edit_history_tweet_ids"', '"edit_history_post_ids"')
+    text = (
+        json.dumps(page)
+        .replace('"referenced_tweets"', '"referenced_posts"')
+        .replace('"note_tweet"', '"note_post"')
+        .replace('"edit_history_tweet_ids"', '"edit_history_post_ids"')
+    )
     renamed = json.loads(text)
     if "includes" in renamed:
         renamed["includes"]["posts"] = renamed["includes"].pop("tweets", [])
@@ -44,7 +58,9 @@ def test_a_real_timeline_page_maps_with_context_from_includes(naming):
         fields = x.post(raw, HOLDER, x.includes_for(raw, includes))
         relations |= {c["relation"] for c in fields.context}
         if fields.is_repost:
-            assert fields.text == "" and fields.context[0]["text"]  # the original's words, from includes
+            assert (
+                fields.text == "" and fields.context[0]["text"]
+            )  # the original's words, from includes
         else:
             assert fields.text == raw["text"]
     assert {"repost", "reply"} <= relations
@@ -53,10 +69,17 @@ def test_a_real_timeline_page_maps_with_context_from_includes(naming):
 
 @pytest.mark.parametrize("naming", ["tweet", "post"])
 def test_long_posts_keep_their_full_text(naming):
-    page = body("x/note_tweet_schema") if naming == "tweet" else _post_naming(body("x/note_tweet_schema"))
+    page = (
+        body("x/note_tweet_schema")
+        if naming == "tweet"
+        else _post_naming(body("x/note_tweet_schema"))
+    )
     raw = page["data"][0]
     fields = x.post(raw, HOLDER)
-    assert len(raw["text"]) <= 280 < len(fields.text) and fields.text == (raw.get("note_tweet") or raw["note_post"])["text"]
+    assert (
+        len(raw["text"]) <= 280 < len(fields.text)
+        and fields.text == (raw.get("note_tweet") or raw["note_post"])["text"]
+    )
 
 
 def test_an_edit_is_a_new_id_pointing_at_the_original():
@@ -77,23 +100,31 @@ def test_users_map():
 def test_source_stores_items_as_received_and_includes_apart(clock):
     page = doc("x/timeline_page")
     user = {"status": 200, "headers": {}, "body": {"data": body("x/users_page")["data"][0]}}
-    routes = {"/2/users/1352661060663336960/tweets": page, "/2/users/by/username/user00": user,
-              "/2/users/9/tweets": {"status": 200, "body": PROTECTED},
-              "/2/users/by/username/gone": {"status": 200, "body": {"errors": page["body"]["errors"]}}}
+    routes = {
+        "/2/users/1352661060663336960/tweets": page,
+        "/2/users/by/username/user00": user,
+        "/2/users/9/tweets": {"status": 200, "body": PROTECTED},
+        "/2/users/by/username/gone": {"status": 200, "body": {"errors": page["body"]["errors"]}},
+    }
     with replay(routes) as url:
         source = make_source("x", url, CrawlStats(), clock)
         got = source.feed({"id": "1352661060663336960"}, None, None, 100)
-        assert source.get_profile("user00") == user["body"]["data"]
+        assert source.get_profile("user00") == user["body"]["data"]  # type: ignore[index]
         with pytest.raises(AccountProtected):
             source.feed({"id": "9"}, None, None, 5)
         with pytest.raises(AccountGone, match="suspended"):
             source.get_profile("gone")
     assert got.items == page["body"]["data"]  # no key added to a post
-    assert got.includes == page["body"]["includes"] and got.cursor == page["body"]["meta"]["next_token"]
+    assert (
+        got.includes == page["body"]["includes"]
+        and got.cursor == page["body"]["meta"]["next_token"]
+    )
 
 
 def test_the_fake_answers_in_the_real_shapes(world, fake):
-    real = set().union(*(paths(body(f"x/{n}")["data"]) for n in ("timeline_page", "edited_after", "quoted_edit")))
+    real = set().union(
+        *(paths(body(f"x/{n}")["data"]) for n in ("timeline_page", "edited_after", "quoted_edit"))
+    )
     real |= paths(body("x/note_tweet_schema")["data"])
     account = next(a for a in world.accounts["x"] if a.posts)
     post = next(p for p in account.posts if not p.repost_of)
@@ -103,5 +134,7 @@ def test_the_fake_answers_in_the_real_shapes(world, fake):
     assert paths([user_json(account)]) - paths(body("x/users_page")["data"]) == set()
     account.protected = True
     with fake("x", world) as (_, url):
-        answer = httpx.get(f"{url}/2/users/{account.id}/tweets", headers={"Authorization": "Bearer t"})
+        answer = httpx.get(
+            f"{url}/2/users/{account.id}/tweets", headers={"Authorization": "Bearer t"}
+        )
     assert answer.status_code == 200 and paths(answer.json()) == paths(PROTECTED)

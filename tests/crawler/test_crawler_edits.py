@@ -20,8 +20,11 @@ PLATFORMS = ["bluesky", "mastodon", "x"]
 
 def _stored(engine, platform: str, post: FakePost) -> Post:
     with session_scope(engine) as session:
-        found = [p for p in session.scalars(select(Post).where(Post.platform == platform))
-                 if p.platform_id.endswith(post.id) and not p.is_repost]
+        found = [
+            p
+            for p in session.scalars(select(Post).where(Post.platform == platform))
+            if p.platform_id.endswith(post.id) and not p.is_repost
+        ]
         assert len(found) == 1
         session.expunge(found[0])
         return found[0]
@@ -37,7 +40,9 @@ def _victims(world, platform, engine) -> tuple[FakeAccount, FakePost, FakePost, 
 
 
 @pytest.mark.parametrize("platform", PLATFORMS)
-def test_edits_and_deletions_between_two_crawls_are_evidence(platform, world, fake, clock, crawl_engine, crawl_url):
+def test_edits_and_deletions_between_two_crawls_are_evidence(
+    platform, world, fake, clock, crawl_engine, crawl_url
+):
     with fake(platform, world) as (_, url):
         first_crawl(platform, world, url, crawl_engine, clock)
         account, edited, deleted, untouched = _victims(world, platform, crawl_engine)
@@ -55,23 +60,37 @@ def test_edits_and_deletions_between_two_crawls_are_evidence(platform, world, fa
         post = session.get(Post, before.id)
         assert post is not None
         # the first capture is untouched and its hash still verifies
-        assert post.text == original_text and post.text_sha256 == text_sha256(original_text) == before.text_sha256
+        assert (
+            post.text == original_text
+            and post.text_sha256 == text_sha256(original_text) == before.text_sha256
+        )
         assert post.edited_at is not None and post.deleted_at is None
         [version] = session.scalars(select(PostVersion).where(PostVersion.post_id == post.id)).all()
         assert version.text == edited.text and version.text_sha256 == text_sha256(edited.text)
-        assert version.signal.startswith({"bluesky": "cid:", "mastodon": "edited_at:", "x": "edit_history:"}[platform])
-        if platform == "x":  # the edit is a new id; it is a version of the post we hold, not a new post
+        assert version.signal.startswith(
+            {"bluesky": "cid:", "mastodon": "edited_at:", "x": "edit_history:"}[platform]
+        )
+        if (
+            platform == "x"
+        ):  # the edit is a new id; it is a version of the post we hold, not a new post
             assert edited.id != original_id and version.signal.endswith(edited.id)
             assert session.scalar(select(Post.id).where(Post.platform_id == edited.id)) is None
         dead = session.get(Post, gone.id)
         assert dead is not None and dead.deleted_at is not None
         assert dead.text == gone.text and dead.text_sha256 == text_sha256(gone.text)
-        assert session.scalar(select(RawItem.id).where(RawItem.platform_id == gone.platform_id)) is not None
+        assert (
+            session.scalar(select(RawItem.id).where(RawItem.platform_id == gone.platform_id))
+            is not None
+        )
         kept = session.scalar(select(Post).where(Post.platform_id.endswith(untouched.id)))
         assert kept is not None and kept.deleted_at is None and kept.edited_at is None
-        force = session.scalar(select(PlatformAccount.force_id).where(PlatformAccount.id == post.account_id))
-        flags = [Flag(post_id=post.id, force_id=force, labels=["offensive"], max_score=0.9),
-                 Flag(post_id=dead.id, force_id=force, labels=["offensive"], max_score=0.9)]
+        force = session.scalar(
+            select(PlatformAccount.force_id).where(PlatformAccount.id == post.account_id)
+        )
+        flags = [
+            Flag(post_id=post.id, force_id=force, labels=["offensive"], max_score=0.9),
+            Flag(post_id=dead.id, force_id=force, labels=["offensive"], max_score=0.9),
+        ]
         session.add_all(flags)
         session.flush()
         flag_ids = [f.id for f in flags]
@@ -105,5 +124,7 @@ def test_an_x_edit_arrives_on_an_ordinary_crawl_as_a_version(world, fake, clock,
     assert summary.counts["edited"] == 1 and summary.counts["new_posts"] == 0
     assert summary.stats.requests == len(in_scope_keys(crawl_engine, "x"))  # still one request each
     with session_scope(crawl_engine) as session:
-        versions = session.scalars(select(PostVersion.text).where(PostVersion.post_id == held.id)).all()
+        versions = session.scalars(
+            select(PostVersion.text).where(PostVersion.post_id == held.id)
+        ).all()
     assert versions == ["Second thoughts, same post."]

@@ -16,7 +16,9 @@ from crawler.transport import RateBudget
 def test_canonical_text_is_nfc_with_collapsed_whitespace():
     decomposed = "Cafe\u0301  at\u00a0the\n\nstation\t "
     assert canonical_text(decomposed) == "Caf\u00e9 at the station"
-    assert text_sha256(decomposed) == hashlib.sha256("Caf\u00e9 at the station".encode()).hexdigest()
+    assert (
+        text_sha256(decomposed) == hashlib.sha256("Caf\u00e9 at the station".encode()).hexdigest()
+    )
     assert text_sha256("Shift done") != text_sha256("shift done")  # case is evidence
 
 
@@ -35,11 +37,17 @@ def test_mastodon_html_becomes_text_with_line_breaks():
     assert html_to_text(html) == "Night shift & #tea\n\nline\ntwo"
 
 
-@pytest.mark.parametrize(("headers", "reset"), [
-    ({"RateLimit-Remaining": "0", "RateLimit-Reset": "1764041400"}, 1764041400.0),  # Bluesky
-    ({"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "2025-11-25T03:30:00.000Z"}, 1764041400.0),  # Mastodon
-    ({"x-rate-limit-remaining": "0", "x-rate-limit-reset": "1764041400"}, 1764041400.0),  # X
-])
+@pytest.mark.parametrize(
+    ("headers", "reset"),
+    [
+        ({"RateLimit-Remaining": "0", "RateLimit-Reset": "1764041400"}, 1764041400.0),  # Bluesky
+        (
+            {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "2025-11-25T03:30:00.000Z"},
+            1764041400.0,
+        ),  # Mastodon
+        ({"x-rate-limit-remaining": "0", "x-rate-limit-reset": "1764041400"}, 1764041400.0),  # X
+    ],
+)
 def test_each_reset_header_format_is_understood(headers, reset):
     budget = RateBudget()
     assert budget.update(httpx.Headers(headers))
@@ -48,7 +56,9 @@ def test_each_reset_header_format_is_understood(headers, reset):
 
 
 def test_link_header_next_query():
-    link = ('<https://m.example/api/v1/accounts/1/statuses?limit=40&max_id=99>; rel="next", '
-            '<https://m.example/api/v1/accounts/1/statuses?limit=40&min_id=120>; rel="prev"')
+    link = (
+        '<https://m.example/api/v1/accounts/1/statuses?limit=40&max_id=99>; rel="next", '
+        '<https://m.example/api/v1/accounts/1/statuses?limit=40&min_id=120>; rel="prev"'
+    )
     assert next_link_query(link) == "limit=40&max_id=99"
     assert next_link_query('<https://m.example/x?min_id=1>; rel="prev"') is None

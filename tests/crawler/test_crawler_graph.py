@@ -40,9 +40,14 @@ def graph_world(platform: str) -> tuple[World, dict[str, FakeAccount]]:
     """A force account; 12 officers who follow it (3 of them follow colleagues); an officer who
     follows nobody but whom a colleague follows; one who follows only a colleague; one nobody
     links to; retired officers and family who follow the force; an ordinary account."""
-    seed = _account(platform, 0, "Official account of Kent Police. Do not report crime here.", "kent_police")
+    seed = _account(
+        platform, 0, "Official account of Kent Police. Do not report crime here.", "kent_police"
+    )
     people = {"seed": seed}
-    officers = [_account(platform, i, "Police Constable with Kent Police. Views my own.") for i in range(1, 13)]
+    officers = [
+        _account(platform, i, "Police Constable with Kent Police. Views my own.")
+        for i in range(1, 13)
+    ]
     for o in officers:
         o.follows.append(seed.id)
     silent = _account(platform, 13, "PCSO with Kent Police, neighbourhood team.")  # follows nobody
@@ -50,9 +55,17 @@ def graph_world(platform: str) -> tuple[World, dict[str, FakeAccount]]:
     colleague_only = _account(platform, 14, "Police Constable with Kent Police. Runner.")
     colleague_only.follows.append(officers[1].id)
     isolated = _account(platform, 15, "Police Constable with Kent Police. Dog dad.")
-    negatives = [_account(platform, 20 + i, bio) for i, bio in enumerate(
-        ("Retired Kent Police officer. 30 years served.", "Proud police wife. Husband is a PC with Kent Police.",
-         "Retired Kent Police officer, now gardening.", "Crime reporter covering Kent Police and the courts."))]
+    negatives = [
+        _account(platform, 20 + i, bio)
+        for i, bio in enumerate(
+            (
+                "Retired Kent Police officer. 30 years served.",
+                "Proud police wife. Husband is a PC with Kent Police.",
+                "Retired Kent Police officer, now gardening.",
+                "Crime reporter covering Kent Police and the courts.",
+            )
+        )
+    ]
     for n in negatives:
         n.follows.append(seed.id)
     negatives[1].follows.append(officers[2].id)  # family follow their officer
@@ -79,15 +92,31 @@ class CountingIdentifier:
         return identify(profile)
 
 
-def walk(platform: str, url: str, engine: Engine, clock: Any, identifier: Any = None, **kw: Any) -> Any:
-    return run_graph(platform, base_url=url, engine=engine, clock=clock, seeds=[seed_of(platform)],
-                     identifier=identifier or CountingIdentifier(), identifier_version="test", page_size=PAGE, **kw)
+def walk(
+    platform: str, url: str, engine: Engine, clock: Any, identifier: Any = None, **kw: Any
+) -> Any:
+    return run_graph(
+        platform,
+        base_url=url,
+        engine=engine,
+        clock=clock,
+        seeds=[seed_of(platform)],
+        identifier=identifier or CountingIdentifier(),
+        identifier_version="test",
+        page_size=PAGE,
+        **kw,
+    )
 
 
 def in_scope(engine: Engine, platform: str) -> dict[str, str | None]:
     with engine.connect() as conn:
-        return dict(conn.execute(select(PlatformAccount.platform_id, PlatformAccount.discovered_via)
-                                 .where(PlatformAccount.platform == platform)).all())
+        return dict(
+            conn.execute(
+                select(PlatformAccount.platform_id, PlatformAccount.discovered_via).where(
+                    PlatformAccount.platform == platform
+                )
+            ).all()
+        )
 
 
 def minimum(platform: str, world: World, engine: Engine, page: int = PAGE) -> int:
@@ -95,9 +124,20 @@ def minimum(platform: str, world: World, engine: Engine, page: int = PAGE) -> in
     index = graph_index(world, platform).refresh()
     by_node = {a.id: a for a in world.accounts[platform]}
     with engine.connect() as conn:
-        keys = list(conn.scalars(select(CrawlCheckpoint.key).where(CrawlCheckpoint.scope == "graph",
-                                                                    CrawlCheckpoint.complete.is_(True))))
-        seeds = len(list(conn.scalars(select(CrawlCheckpoint.key).where(CrawlCheckpoint.scope == "graph-seed"))))
+        keys = list(
+            conn.scalars(
+                select(CrawlCheckpoint.key).where(
+                    CrawlCheckpoint.scope == "graph", CrawlCheckpoint.complete.is_(True)
+                )
+            )
+        )
+        seeds = len(
+            list(
+                conn.scalars(
+                    select(CrawlCheckpoint.key).where(CrawlCheckpoint.scope == "graph-seed")
+                )
+            )
+        )
     total = seeds
     for key in keys:
         _, direction, node = key.split(" ")
@@ -106,7 +146,9 @@ def minimum(platform: str, world: World, engine: Engine, page: int = PAGE) -> in
 
 
 @pytest.mark.parametrize("platform", PLATFORMS)
-def test_walk_finds_officers_through_follow_edges_with_the_minimum_requests(platform, fake, clock, crawl_engine):
+def test_walk_finds_officers_through_follow_edges_with_the_minimum_requests(
+    platform, fake, clock, crawl_engine
+):
     world, people = graph_world(platform)
     with fake(platform, world) as (state, url):
         summary = walk(platform, url, crawl_engine, clock)
@@ -116,20 +158,30 @@ def test_walk_finds_officers_through_follow_edges_with_the_minimum_requests(plat
     assert set(found) == expected  # isolated officer unreachable; negatives and the force excluded
     assert set(found.values()) == {"graph"}
     with crawl_engine.connect() as conn:
-        assert conn.scalar(select(ExcludedAccount.id).limit(1)) is not None  # negatives: a hash only
+        assert (
+            conn.scalar(select(ExcludedAccount.id).limit(1)) is not None
+        )  # negatives: a hash only
     assert summary.counts["in_scope"] == len(expected) and summary.counts["budget_stopped"] == 0
     # only the force and in-scope accounts are expanded (never a negative), and no page is asked twice
     with crawl_engine.connect() as conn:
-        nodes = {k.split(" ")[2] for k in conn.scalars(select(CrawlCheckpoint.key).where(
-            CrawlCheckpoint.scope == "graph"))}
-    reached = [a for k, a in people.items() if k.startswith("officer") or k in ("silent", "colleague_only")]
+        nodes = {
+            k.split(" ")[2]
+            for k in conn.scalars(
+                select(CrawlCheckpoint.key).where(CrawlCheckpoint.scope == "graph")
+            )
+        }
+    reached = [
+        a for k, a in people.items() if k.startswith("officer") or k in ("silent", "colleague_only")
+    ]
     assert nodes == {people["seed"].id} | {a.id for a in reached}
     assert summary.stats.requests == minimum(platform, world, crawl_engine)
     assert 200 in state.statuses and set(state.statuses) == {200}
 
 
 @pytest.mark.parametrize("platform", PLATFORMS)
-def test_budget_stops_the_walk_and_the_next_run_resumes_without_repeating(platform, fake, clock, crawl_engine):
+def test_budget_stops_the_walk_and_the_next_run_resumes_without_repeating(
+    platform, fake, clock, crawl_engine
+):
     world, _ = graph_world(platform)
     identifier = CountingIdentifier()
     with fake(platform, world) as (state, url):
@@ -150,7 +202,9 @@ def test_budget_stops_the_walk_and_the_next_run_resumes_without_repeating(platfo
 
 
 @pytest.mark.parametrize("platform", PLATFORMS)
-def test_known_candidates_are_not_identified_again_and_keep_their_provenance(platform, fake, clock, crawl_engine):
+def test_known_candidates_are_not_identified_again_and_keep_their_provenance(
+    platform, fake, clock, crawl_engine
+):
     world, people = graph_world(platform)
     early = [people["officer0"], people["officer1"], people["officer2"]]
     with fake(platform, world) as (_, url):
@@ -172,19 +226,36 @@ def test_fakes_answer_the_documented_list_shapes_and_limits(fake, clock):
             headers = {"Authorization": "Bearer t"}
             with httpx.Client(base_url=url, headers=headers) as client:
                 if platform == "bluesky":
-                    r = client.get("/xrpc/app.bsky.graph.getFollowers", params={"actor": seed.id, "limit": 101})
+                    r = client.get(
+                        "/xrpc/app.bsky.graph.getFollowers", params={"actor": seed.id, "limit": 101}
+                    )
                     assert r.status_code == 400 and r.json()["error"] == "InvalidRequest"
-                    body = client.get("/xrpc/app.bsky.graph.getFollowers",
-                                      params={"actor": seed.handle, "limit": 10}).json()
-                    assert body["subject"]["did"] == seed.id and len(body["followers"]) == 10 and body["cursor"]
+                    body = client.get(
+                        "/xrpc/app.bsky.graph.getFollowers",
+                        params={"actor": seed.handle, "limit": 10},
+                    ).json()
+                    assert (
+                        body["subject"]["did"] == seed.id
+                        and len(body["followers"]) == 10
+                        and body["cursor"]
+                    )
                     assert {"did", "handle", "description"} <= set(body["followers"][0])
-                    r = client.get("/xrpc/app.bsky.graph.getFollows", params={"actor": "did:plc:nobody"})
-                    assert r.status_code == 400 and r.json()["message"] == "Actor not found: did:plc:nobody"
+                    r = client.get(
+                        "/xrpc/app.bsky.graph.getFollows", params={"actor": "did:plc:nobody"}
+                    )
+                    assert (
+                        r.status_code == 400
+                        and r.json()["message"] == "Actor not found: did:plc:nobody"
+                    )
                 elif platform == "mastodon":
                     r = client.get(f"/api/v1/accounts/{seed.id}/followers", params={"limit": 500})
                     assert r.status_code == 200 and len(r.json()) == 16  # capped at 80: all 16 fit
                     r = client.get(f"/api/v1/accounts/{seed.id}/followers", params={"limit": 10})
-                    assert len(r.json()) == 10 and 'rel="next"' in r.headers["link"] and 'rel="prev"' in r.headers["link"]
+                    assert (
+                        len(r.json()) == 10
+                        and 'rel="next"' in r.headers["link"]
+                        and 'rel="prev"' in r.headers["link"]
+                    )
                     assert "max_id=" in r.headers["link"] and "x-ratelimit-remaining" in r.headers
                     seed.hide_network = True
                     r = client.get(f"/api/v1/accounts/{seed.id}/followers")
@@ -193,10 +264,14 @@ def test_fakes_answer_the_documented_list_shapes_and_limits(fake, clock):
                 else:
                     r = client.get(f"/2/users/{seed.id}/followers", params={"max_results": 1001})
                     assert r.status_code == 400
-                    body = client.get(f"/2/users/{seed.id}/followers", params={"max_results": 10}).json()
+                    body = client.get(
+                        f"/2/users/{seed.id}/followers", params={"max_results": 10}
+                    ).json()
                     assert len(body["data"]) == 10 and body["meta"]["result_count"] == 10
-                    nxt = client.get(f"/2/users/{seed.id}/followers",
-                                     params={"max_results": 10, "pagination_token": body["meta"]["next_token"]}).json()
+                    nxt = client.get(
+                        f"/2/users/{seed.id}/followers",
+                        params={"max_results": 10, "pagination_token": body["meta"]["next_token"]},
+                    ).json()
                     assert "previous_token" in nxt["meta"] and "next_token" not in nxt["meta"]
                     assert not {u["id"] for u in nxt["data"]} & {u["id"] for u in body["data"]}
                     assert "errors" in client.get("/2/users/1/followers").json()
@@ -220,8 +295,10 @@ def test_bluesky_pages_can_be_short_when_followers_are_taken_down(fake, clock, c
     for k in ("officer10", "officer11"):  # newest follows of the force: 4 negatives, then these two
         people[k].suspended = True
     with fake("bluesky", world) as (_, url):
-        body = httpx.get(f"{url}/xrpc/app.bsky.graph.getFollowers",
-                         params={"actor": people["seed"].id, "limit": 6}).json()
+        body = httpx.get(
+            f"{url}/xrpc/app.bsky.graph.getFollowers",
+            params={"actor": people["seed"].id, "limit": 6},
+        ).json()
         assert len(body["followers"]) == 4 and body["cursor"]
         walk("bluesky", url, crawl_engine, clock)
     found = in_scope(crawl_engine, "bluesky")
@@ -232,17 +309,34 @@ def test_bluesky_pages_can_be_short_when_followers_are_taken_down(fake, clock, c
 def test_cli_crawl_graph_walks_within_the_budget_and_reports_on_stderr(fake, crawl_engine):
     world, _ = graph_world("x")
     with fake("x", world) as (state, url):
-        result = CliRunner().invoke(app, ["crawl", "graph", "--platform", "x", "--base-url", url,
-                                          "--seed", "kent_police", "--budget", "3"])
+        result = CliRunner().invoke(
+            app,
+            [
+                "crawl",
+                "graph",
+                "--platform",
+                "x",
+                "--base-url",
+                url,
+                "--seed",
+                "kent_police",
+                "--budget",
+                "3",
+            ],
+        )
         assert result.exit_code == 0, result.output
         assert len(state.requests) == 3 and result.stdout == ""
         assert "budget stopped" in result.stderr
-        bad = CliRunner().invoke(app, ["crawl", "graph", "--platform", "x", "--base-url", url, "--budget", "0"])
+        bad = CliRunner().invoke(
+            app, ["crawl", "graph", "--platform", "x", "--base-url", url, "--budget", "0"]
+        )
     assert bad.exit_code != 0 and "at least 1 request" in str(bad.exception)
 
 
 @pytest.mark.parametrize("platform", PLATFORMS)
-def test_a_walk_that_fails_mid_list_resumes_at_the_page_it_stopped(platform, fake, clock, crawl_engine):
+def test_a_walk_that_fails_mid_list_resumes_at_the_page_it_stopped(
+    platform, fake, clock, crawl_engine
+):
     world, _ = graph_world(platform)
     path = {"bluesky": "getFollowers", "mastodon": "/followers", "x": "/followers"}[platform]
     # the force's followers list has 4 pages of 5: its third page fails beyond the retry budget
@@ -253,8 +347,11 @@ def test_a_walk_that_fails_mid_list_resumes_at_the_page_it_stopped(platform, fak
         state.faults.inject.clear()
         walk(platform, url, crawl_engine, clock)
     assert len(in_scope(crawl_engine, platform)) == 14
-    answered = Counter((path, tuple(sorted(q.items())))
-                       for (path, q), status in zip(state.requests, state.statuses, strict=True) if status == 200)
+    answered = Counter(
+        (path, tuple(sorted(q.items())))
+        for (path, q), status in zip(state.requests, state.statuses, strict=True)
+        if status == 200
+    )
     assert max(answered.values()) == 1  # no page fetched twice across the failure
 
 
@@ -264,11 +361,19 @@ def test_refresh_reads_each_list_down_to_the_newest_entry_seen(platform, fake, c
     with fake(platform, world) as (_, url):
         walk(platform, url, crawl_engine, clock)
         with crawl_engine.connect() as conn:
-            lists = len(list(conn.scalars(select(CrawlCheckpoint.key).where(CrawlCheckpoint.scope == "graph"))))
+            lists = len(
+                list(
+                    conn.scalars(
+                        select(CrawlCheckpoint.key).where(CrawlCheckpoint.scope == "graph")
+                    )
+                )
+            )
         newcomer = _account(platform, 40, "Police Constable with Kent Police. New in post.")
         newcomer.follows.append(people["seed"].id)
         world.accounts[platform].append(newcomer)
-        assert walk(platform, url, crawl_engine, clock).stats.requests == 0  # no refresh: nothing asked
+        assert (
+            walk(platform, url, crawl_engine, clock).stats.requests == 0
+        )  # no refresh: nothing asked
         assert account_key(platform, newcomer) not in in_scope(crawl_engine, platform)
         refreshed = walk(platform, url, crawl_engine, clock, refresh=True)
     assert in_scope(crawl_engine, platform)[account_key(platform, newcomer)] == "graph"

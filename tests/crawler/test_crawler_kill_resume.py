@@ -11,9 +11,9 @@ import time
 from pathlib import Path
 
 import pytest
+from crawl_helpers import FEED_PATH, crawl, expected_posts, in_scope_keys, stored_post_ids
 from sqlalchemy import func, select
 
-from crawl_helpers import FEED_PATH, crawl, expected_posts, in_scope_keys, stored_post_ids
 from crawler.fake.server import Faults
 from crawler.fake.world import generate_world
 from probity.models import CrawlCheckpoint, RawItem
@@ -22,15 +22,37 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _start(platform: str, url: str, database_url: str) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "PROBITY_DATABASE_URL": database_url,
-           "PROBITY_X_BEARER_TOKEN": "test-token"}
-    return subprocess.Popen([sys.executable, "-m", "cli", "crawl", "posts", "--platform", platform,
-                             "--base-url", url, "--page-size", "5"],
-                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "PROBITY_DATABASE_URL": database_url,
+        "PROBITY_X_BEARER_TOKEN": "test-token",
+    }
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "cli",
+            "crawl",
+            "posts",
+            "--platform",
+            platform,
+            "--base-url",
+            url,
+            "--page-size",
+            "5",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
 
 
 @pytest.mark.parametrize("platform", ["bluesky", "mastodon", "x"])
-def test_killed_crawl_resumes_with_no_duplicate_and_no_missing_row(platform, fake, crawl_url, crawl_engine):
+def test_killed_crawl_resumes_with_no_duplicate_and_no_missing_row(
+    platform, fake, crawl_url, crawl_engine
+):
     world = generate_world(seed=5, accounts=8, posts=(15, 30))
     rng = random.Random(platform)
     with fake(platform, world, Faults(delay=0.02)) as (state, url):
@@ -51,16 +73,23 @@ def test_killed_crawl_resumes_with_no_duplicate_and_no_missing_row(platform, fak
                 kills += 1
             proc.wait(timeout=30)
         assert kills >= 2
-        assert len(stored_post_ids(crawl_engine, platform)) < len(expected)  # it really was cut short
+        assert len(stored_post_ids(crawl_engine, platform)) < len(
+            expected
+        )  # it really was cut short
         final = _start(platform, url, crawl_url)
         _, err = final.communicate(timeout=120)
         assert final.returncode == 0, err.decode()[-2000:]
     stored = stored_post_ids(crawl_engine, platform)
     assert len(stored) == len(set(stored)) and set(stored) == expected
     with crawl_engine.connect() as conn:
-        raw_posts = conn.scalar(select(func.count()).select_from(RawItem).where(
-            RawItem.platform == platform, RawItem.item_type == "post"))
-        complete = list(conn.scalars(select(CrawlCheckpoint.complete).where(CrawlCheckpoint.scope == "posts")))
+        raw_posts = conn.scalar(
+            select(func.count())
+            .select_from(RawItem)
+            .where(RawItem.platform == platform, RawItem.item_type == "post")
+        )
+        complete = list(
+            conn.scalars(select(CrawlCheckpoint.complete).where(CrawlCheckpoint.scope == "posts"))
+        )
     assert raw_posts == len(expected)  # identical re-captures are not stored twice
     assert len(complete) == len(keys) and all(complete)
     # the resumed walk did not start over: far fewer feed requests than three full crawls

@@ -45,8 +45,14 @@ def test_429_with_headers_waits_until_the_reset(platform, world, fake, clock):
         start = clock.time()
         page = source.feed(raw_account(platform, busiest(world, platform)), None, None, 5)
     assert state.statuses == [429, 200] and page.items
-    assert clock.slept == [pytest.approx((math.ceil(start + 120) if platform != "mastodon" else start + 120)
-                                         - start + RESET_MARGIN, abs=0.01)]
+    assert clock.slept == [
+        pytest.approx(
+            (math.ceil(start + 120) if platform != "mastodon" else start + 120)
+            - start
+            + RESET_MARGIN,
+            abs=0.01,
+        )
+    ]
     assert stats.retries == 1 and stats.sleeps == 1
 
 
@@ -56,7 +62,8 @@ def test_429_without_headers_backs_off_exponentially_with_jitter(platform, world
     with fake(platform, world, faults) as (state, url):
         stats = CrawlStats()
         page = make_source(platform, url, stats, clock).feed(
-            raw_account(platform, busiest(world, platform)), None, None, 5)
+            raw_account(platform, busiest(world, platform)), None, None, 5
+        )
     assert state.statuses == [429, 429, 429, 200] and page.items
     assert len(clock.slept) == 3
     for attempt, slept in enumerate(clock.slept):
@@ -70,7 +77,8 @@ def test_5xx_is_retried_then_succeeds(platform, world, fake, clock):
     with fake(platform, world, faults) as (state, url):
         stats = CrawlStats()
         page = make_source(platform, url, stats, clock).feed(
-            raw_account(platform, busiest(world, platform)), None, None, 5)
+            raw_account(platform, busiest(world, platform)), None, None, 5
+        )
     assert state.statuses == [503, 503, 200] and len(page.items) == 5
     assert stats.retries == 2 and stats.requests == 3
 
@@ -95,7 +103,8 @@ def test_timeouts_are_retried(platform, world, fake, clock, monkeypatch):
     with fake(platform, world, faults) as (_, url):
         stats = CrawlStats()
         page = make_source(platform, url, stats, clock).feed(
-            raw_account(platform, busiest(world, platform)), None, None, 5)
+            raw_account(platform, busiest(world, platform)), None, None, 5
+        )
     assert page.items and stats.retries == 1 and stats.requests == 2
 
 
@@ -123,13 +132,20 @@ def test_x_usage_cap_stops_without_retrying(world, fake, clock):
     with fake("x", world, faults) as (state, url):
         stats = CrawlStats()
         with pytest.raises(UsageCapped, match="usage cap"):
-            make_source("x", url, stats, clock).feed(raw_account("x", busiest(world, "x")), None, None, 5)
+            make_source("x", url, stats, clock).feed(
+                raw_account("x", busiest(world, "x")), None, None, 5
+            )
     assert state.statuses == [429] and stats.retries == 0 and clock.slept == []
 
 
 def test_x_200_with_data_and_errors_keeps_the_data(world, fake, clock):
-    account = next(a for a in world.accounts["x"]
-                   if any(r and not r.available for p in a.posts for r in (p.reply_to, p.quote_of, p.repost_of)))
+    account = next(
+        a
+        for a in world.accounts["x"]
+        if any(
+            r and not r.available for p in a.posts for r in (p.reply_to, p.quote_of, p.repost_of)
+        )
+    )
     with fake("x", world) as (_, url):
         source = make_source("x", url, CrawlStats(), clock)
         items, errors, cursor = [], [], None

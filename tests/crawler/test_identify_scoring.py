@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from crawler.identify import Verdict
-from crawler.identify.scoring import DEFAULT_LABELLED, Truth, evaluate, read_truths, score, split_of
 from crawler.identify.io import read_profiles
+from crawler.identify.scoring import DEFAULT_LABELLED, Truth, evaluate, read_truths, score, split_of
 from probity.errors import InputFileError
 from probity.forces import FORCE_IDS
 
@@ -21,17 +21,20 @@ def v(si: bool, force: str | None = None, role: str | None = None) -> Verdict:
 
 def test_score_counts_precision_recall_and_force_accuracy_on_found_true_positives() -> None:
     truths = {
-        "a": Truth(True, "kent", "officer"), "b": Truth(True, None, "pcso"),
-        "c": Truth(True, "essex", "staff"), "d": Truth(False, None, None),
-        "e": Truth(False, None, None), "f": Truth(True, "btp", "officer"),
+        "a": Truth(True, "kent", "officer"),
+        "b": Truth(True, None, "pcso"),
+        "c": Truth(True, "essex", "staff"),
+        "d": Truth(False, None, None),
+        "e": Truth(False, None, None),
+        "f": Truth(True, "btp", "officer"),
     }
     verdicts = {
-        "a": v(True, "kent", "officer"),   # TP, force right
-        "b": v(True, None, "pcso"),        # TP, null-vs-null counts as right
-        "c": v(True, "kent", "staff"),     # TP, force wrong
-        "d": v(True, None, "officer"),     # FP
-        "e": v(False),                     # TN
-        "f": v(False),                     # FN: not counted in force accuracy
+        "a": v(True, "kent", "officer"),  # TP, force right
+        "b": v(True, None, "pcso"),  # TP, null-vs-null counts as right
+        "c": v(True, "kent", "staff"),  # TP, force wrong
+        "d": v(True, None, "officer"),  # FP
+        "e": v(False),  # TN
+        "f": v(False),  # FN: not counted in force accuracy
     }
     s = score(truths, verdicts)
     assert (s.true_positive, s.false_positive, s.false_negative, s.true_negative) == (3, 1, 1, 1)
@@ -56,7 +59,9 @@ def test_split_is_stable_and_roughly_even() -> None:
 def test_truth_columns_are_validated(tmp_path: Path) -> None:
     path = tmp_path / "t.jsonl"
     row = {"id": "1", "platform": "x", "handle": "h", "display_name": "d", "bio": "b"}
-    path.write_text(json.dumps({**row, "self_identified": True, "force": "kent-police", "role": "cop"}) + "\n")
+    path.write_text(
+        json.dumps({**row, "self_identified": True, "force": "kent-police", "role": "cop"}) + "\n"
+    )
     with pytest.raises(InputFileError) as err:
         read_truths(read_profiles(path), str(path))
     assert "column 'force': unknown force id 'kent-police'" in str(err.value)
@@ -64,6 +69,7 @@ def test_truth_columns_are_validated(tmp_path: Path) -> None:
 
 
 # --- the labelled set itself (issue item 10) --------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def labelled() -> list[dict]:  # type: ignore[type-arg]
@@ -90,12 +96,21 @@ def test_labelled_set_covers_every_force_and_role(labelled: list[dict]) -> None:
 
 def test_labelled_set_covers_every_rejection_class(labelled: list[dict]) -> None:  # type: ignore[type-arg]
     reasons = Counter(r["reason"] for r in labelled if r["kind"] == "hard_negative")
-    for reason in ("retired", "family", "official-account", "other-jurisdiction", "recruit", "idiom",
-                   "fiction", "no-police-claim"):
+    for reason in (
+        "retired",
+        "family",
+        "official-account",
+        "other-jurisdiction",
+        "recruit",
+        "idiom",
+        "fiction",
+        "no-police-claim",
+    ):
         assert reasons[reason] >= 10, reason
 
 
 # --- the acceptance criterion, measured by the real function on the real file ----------------
+
 
 @pytest.mark.slow
 def test_acceptance_figures_on_the_labelled_set() -> None:

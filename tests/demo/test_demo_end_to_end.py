@@ -9,8 +9,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from api.main import create_app
-from probity import db
 from demo.run import run_demo
+from probity import db
 from probity.models import Flag, Post, Prediction
 from probity.settings import get_settings, reset_settings_cache
 
@@ -22,8 +22,11 @@ def demo_env(database_factory, tmp_path_factory) -> dict[str, str]:
     with socket.socket() as probe:  # a free port region for the three fake platforms
         probe.bind(("127.0.0.1", 0))
         base = 20000 + probe.getsockname()[1] % 20000
-    return {"PROBITY_DATABASE_URL": database_factory(migrate=False),
-            "PROBITY_DATA_DIR": str(tmp_path_factory.mktemp("demo-data")), "PROBITY_DEMO_PORT_BASE": str(base)}
+    return {
+        "PROBITY_DATABASE_URL": database_factory(migrate=False),
+        "PROBITY_DATA_DIR": str(tmp_path_factory.mktemp("demo-data")),
+        "PROBITY_DEMO_PORT_BASE": str(base),
+    }
 
 
 def _use(env: dict[str, str], mp: pytest.MonkeyPatch) -> None:
@@ -66,10 +69,16 @@ def test_scoreboard_against_the_worlds_truth(demo):
     accounts = board.accounts
     # 96 serving accounts over 44 forces leave about one colleague per force and platform, so the
     # follow graph reaches fewer of them than at full scale (README: 0.98 of candidates reached)
-    assert accounts["precision"] >= 0.95 and accounts["recall"] >= 0.8 and accounts["force_accuracy"] >= 0.9
+    assert (
+        accounts["precision"] >= 0.95
+        and accounts["recall"] >= 0.8
+        and accounts["force_accuracy"] >= 0.9
+    )
     assert accounts["candidates"]["all"]["recall"] >= 0.85
     by_role = accounts["by_role"]  # issue #17: recall by role, staff among them
-    assert {"officer", "staff"} <= set(by_role) and sum(r["true_serving"] for r in by_role.values()) == 96
+    assert {"officer", "staff"} <= set(by_role) and sum(
+        r["true_serving"] for r in by_role.values()
+    ) == 96
     flags = board.flags
     assert flags["instance_posts_collected"] > 0 and flags["post_recall"] >= 0.6
     assert all(s["true_instances"] >= 1 for s in flags["per_label"].values())
@@ -83,7 +92,13 @@ def test_scoreboard_against_the_worlds_truth(demo):
     assert accounts["candidates"]["x"]["recall"] >= 0.85
     assert accounts["correct_by_provenance"].keys() <= {"search", "graph"}
     assert accounts["found_only_by_graph"] >= round(x["recall"] * x["true_serving"]) > 0
-    assert set(board.stage_seconds) >= {"database", "discover and identify", "crawl posts", "classify", "score"}
+    assert set(board.stage_seconds) >= {
+        "database",
+        "discover and identify",
+        "crawl posts",
+        "classify",
+        "score",
+    }
 
 
 @pytest.mark.slow
@@ -97,15 +112,22 @@ def test_scoreboard_is_served_to_analysts_only(client, demo):
 
 @pytest.mark.slow
 def test_a_confirmed_flag_reaches_only_its_forces_referral_list(client, demo):
-    (name_a, key_a), (name_b, key_b) = [(n, k) for n, k in demo.keys.items() if n.startswith("force ")]
+    (name_a, key_a), (_name_b, key_b) = [
+        (n, k) for n, k in demo.keys.items() if n.startswith("force ")
+    ]
     force_a = name_a.removeprefix("force ")
     analyst = auth(demo.keys["analyst"])
-    flags = client.get("/api/v1/flags", params={"force_id": force_a}, headers=analyst).json()["items"]
+    flags = client.get("/api/v1/flags", params={"force_id": force_a}, headers=analyst).json()[
+        "items"
+    ]
     assert flags, f"the demo's keys name the forces with flags, but {force_a} has none"
     flag_id = flags[0]["id"]
     assert client.post(f"/api/v1/flags/{flag_id}/claim", headers=analyst).status_code == 200
-    decided = client.post(f"/api/v1/flags/{flag_id}/decisions", headers=analyst,
-                          json={"action": "confirm", "note": "end-to-end test"})
+    decided = client.post(
+        f"/api/v1/flags/{flag_id}/decisions",
+        headers=analyst,
+        json={"action": "confirm", "note": "end-to-end test"},
+    )
     assert decided.status_code == 201, decided.text
 
     def referral_with_flag(key: str) -> int | None:
@@ -133,7 +155,11 @@ def test_running_again_is_incremental_and_idempotent(demo):
 
     def counts() -> tuple[int, int, int]:
         with db.session_scope(engine) as session:
-            return tuple(session.scalar(select(func.count()).select_from(m)) for m in (Post, Prediction, Flag))
+            posts, predictions, flags = (
+                session.scalar(select(func.count()).select_from(m)) or 0
+                for m in (Post, Prediction, Flag)
+            )
+            return posts, predictions, flags
 
     before = counts()
     again = run_demo(seed=11, scale=0.06)
@@ -150,9 +176,15 @@ def test_reference_data_posts_are_never_classified_or_exported_for_training(demo
 
     engine = db.get_engine(get_settings().resolved_database_url)
     with db.session_scope(engine) as session:
-        reference = session.scalar(select(func.count()).select_from(Post).where(Post.reference_only.is_(True)))
-        classified = session.scalar(select(func.count()).select_from(Prediction).join(Post)
-                                    .where(Post.reference_only.is_(True)))
+        reference = session.scalar(
+            select(func.count()).select_from(Post).where(Post.reference_only.is_(True))
+        )
+        classified = session.scalar(
+            select(func.count())
+            .select_from(Prediction)
+            .join(Post)
+            .where(Post.reference_only.is_(True))
+        )
         exported = decided_posts(session)
     assert reference == 357 and classified == 0
     assert not any("HMIC 2012 reference data" in row["text"] for row in exported)

@@ -4,8 +4,8 @@ import pytest
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
-from probity import db
 from cli import app
+from probity import db
 from probity.settings import reset_settings_cache
 
 

@@ -14,7 +14,9 @@ def test_every_template_column_is_documented_with_its_required_flag(name):
     template = TEMPLATES[name]
     section = DOC.split(f"### `{name}`", 1)[1].split("\n### ", 1)[0]
     for column in template.columns:
-        row = next((line for line in section.splitlines() if line.startswith(f"| `{column.name}` |")), None)
+        row = next(
+            (line for line in section.splitlines() if line.startswith(f"| `{column.name}` |")), None
+        )
         assert row is not None, f"{name}.{column.name} is not documented"
         assert row.split("|")[2].strip() == ("yes" if column.required else "no"), row
         if column.choices is not None:
@@ -27,7 +29,13 @@ def test_the_documented_commands_exist():
 
     from cli import app
 
-    for command in (["sample", "load", "--help"], ["report", "stats", "--help"], ["report", "crosschecks", "--help"],
-                    ["report", "force", "--help"], ["report", "national", "--help"],
-                    ["registers", "import", "--help"], ["registers", "template", "--help"]):
+    for command in (
+        ["sample", "load", "--help"],
+        ["report", "stats", "--help"],
+        ["report", "crosschecks", "--help"],
+        ["report", "force", "--help"],
+        ["report", "national", "--help"],
+        ["registers", "import", "--help"],
+        ["registers", "template", "--help"],
+    ):
         assert CliRunner().invoke(app, command).exit_code == 0, command

@@ -9,11 +9,12 @@ import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
-from probity import db
 from cli import app
-from registers.sample import build_sample, figures as F, load_sample
+from probity import db
 from probity.models import GiftHospitality, Investigation, PlatformAccount, Referral
 from probity.settings import reset_settings_cache
+from registers.sample import build_sample, load_sample
+from registers.sample import figures as F
 
 PERIOD = ["--from", "2011-09-01", "--to", "2012-05-31"]
 
@@ -111,7 +112,9 @@ def _get(stats: dict, path: str):
     return stats
 
 
-@pytest.mark.parametrize(("path", "expected"), NATIONAL_FIGURES, ids=[p for p, _ in NATIONAL_FIGURES])
+@pytest.mark.parametrize(
+    ("path", "expected"), NATIONAL_FIGURES, ids=[p for p, _ in NATIONAL_FIGURES]
+)
 def test_national_figure(national, path, expected):
     assert _get(national, path) == expected
 
@@ -151,17 +154,27 @@ def test_forces_sum_to_the_national_totals(national, force_stats):
     from probity.forces import FORCE_IDS
 
     per_force = [force_stats(f) for f in sorted(FORCE_IDS)]
-    for path in ("investigations.total", "gifts_hospitality.total", "business_interests.total",
-                 "social_media.profiles", "social_media.instances"):
+    for path in (
+        "investigations.total",
+        "gifts_hospitality.total",
+        "business_interests.total",
+        "social_media.profiles",
+        "social_media.instances",
+    ):
         assert sum(_get(s, path) for s in per_force) == _get(national, path), path
     # every force holds a plausible share: none is empty of investigations or register entries
-    assert all(_get(s, "investigations.total") > 0 and _get(s, "gifts_hospitality.total") > 0 for s in per_force)
+    assert all(
+        _get(s, "investigations.total") > 0 and _get(s, "gifts_hospitality.total") > 0
+        for s in per_force
+    )
 
 
 def test_a_period_outside_the_return_has_none_of_it(sample_database_url, national, monkeypatch):
     monkeypatch.setenv("PROBITY_DATABASE_URL", sample_database_url)
     reset_settings_cache()
-    result = CliRunner().invoke(app, ["report", "stats", "--national", "--from", "2013-01-01", "--format", "json"])
+    result = CliRunner().invoke(
+        app, ["report", "stats", "--national", "--from", "2013-01-01", "--format", "json"]
+    )
     stats = json.loads(result.stdout)
     assert stats["investigations"]["total"] == 0 and stats["social_media"]["instances"] == 0
 
@@ -170,12 +183,21 @@ def test_loading_again_changes_nothing(sample_database_url):
     engine = db.get_engine(sample_database_url)
     tables = (GiftHospitality, Investigation, PlatformAccount, Referral)
     with db.session_scope(engine) as session:
-        before = {m.__tablename__: session.execute(select(m.__table__).order_by(m.id)).all() for m in tables}
+        before = {
+            m.__tablename__: session.execute(select(m.__table__).order_by(m.id)).all()
+            for m in tables
+        }
     with db.session_scope(engine) as session:
         again = load_sample(session)
     with db.session_scope(engine) as session:
-        after = {m.__tablename__: session.execute(select(m.__table__).order_by(m.id)).all() for m in tables}
-        assert session.scalar(select(func.count()).select_from(Investigation)) == F.INVESTIGATIONS_TOTAL
+        after = {
+            m.__tablename__: session.execute(select(m.__table__).order_by(m.id)).all()
+            for m in tables
+        }
+        assert (
+            session.scalar(select(func.count()).select_from(Investigation))
+            == F.INVESTIGATIONS_TOTAL
+        )
     assert not again.social_loaded
     assert after == before
 

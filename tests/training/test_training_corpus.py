@@ -8,8 +8,17 @@ import pytest
 
 from probity.errors import InputFileError
 from probity.models.review import LABELS
-from training.corpus import (DATASHEET_PATH, PARTS_DIR, PLATFORMS, build_corpus, counts, counts_markdown,
-                             load_corpus, load_parts, split_of)
+from training.corpus import (
+    DATASHEET_PATH,
+    PARTS_DIR,
+    PLATFORMS,
+    build_corpus,
+    counts,
+    counts_markdown,
+    load_corpus,
+    load_parts,
+    split_of,
+)
 from training.corpus_check import find_problems
 
 
@@ -71,8 +80,20 @@ def test_labels_are_in_codebook_order(corpus):
 
 def test_a_bad_part_is_rejected_with_row_and_field(tmp_path):
     good = {"id": "x-1", "text": "Quiet night.", "labels": [], "platform": "x", "kind": "negative"}
-    bad = {"id": "x-2", "text": "Bad label", "labels": ["rude"], "platform": "x", "kind": "positive"}
-    wrong_kind = {"id": "x-3", "text": "Hm", "labels": [], "platform": "myspace", "kind": "positive"}
+    bad = {
+        "id": "x-2",
+        "text": "Bad label",
+        "labels": ["rude"],
+        "platform": "x",
+        "kind": "positive",
+    }
+    wrong_kind = {
+        "id": "x-3",
+        "text": "Hm",
+        "labels": [],
+        "platform": "myspace",
+        "kind": "positive",
+    }
     (tmp_path / "p.jsonl").write_text("\n".join(json.dumps(r) for r in (good, bad, wrong_kind)))
     with pytest.raises(InputFileError) as info:
         load_parts(tmp_path)

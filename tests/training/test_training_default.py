@@ -7,7 +7,9 @@ from training.config import REPO_ROOT
 from training.default import ensure_default
 
 
-def test_ensure_default_trains_and_activates_only_when_nothing_is_active(db_session, tmp_path, monkeypatch):
+def test_ensure_default_trains_and_activates_only_when_nothing_is_active(
+    db_session, tmp_path, monkeypatch
+):
     monkeypatch.setenv("PROBITY_SHARED_DATA_DIR", str(tmp_path / "absent"))
     tiny = REPO_ROOT / "training" / "configs" / "tiny.toml"
     first = ensure_default(db_session, config=tiny)

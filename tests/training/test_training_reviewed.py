@@ -4,9 +4,9 @@ split by account."""
 from __future__ import annotations
 
 from probity.models import DecisionAction, Flag, FlagStatus, ReviewDecision
+from tests.classifier.conftest import make_posts
 from training.corpus import split_of
 from training.reviewed import reviewed_examples
-from tests.classifier.conftest import make_posts
 
 TEXTS = [
     "Gave that gobby little scrote a few digs in the back of the van, he had it coming",  # confirm
@@ -23,8 +23,14 @@ def _flag(session, post_id, status, labels, action=None, decided=None):
     session.add(flag)
     session.flush()
     if action is not None:
-        session.add(ReviewDecision(flag_id=flag.id, reviewer="pb_test", action=action,
-                                   labels=decided if decided is not None else labels))
+        session.add(
+            ReviewDecision(
+                flag_id=flag.id,
+                reviewer="pb_test",
+                action=action,
+                labels=decided if decided is not None else labels,
+            )
+        )
     session.flush()
     return flag
 
@@ -32,7 +38,14 @@ def _flag(session, post_id, status, labels, action=None, decided=None):
 def test_only_final_human_decisions_are_used(db_session):
     ids = make_posts(db_session, TEXTS, handle="pc_reviewed", repost_at={4})
     _flag(db_session, ids[0], FlagStatus.confirmed, ["offensive"], DecisionAction.confirm)
-    _flag(db_session, ids[1], FlagStatus.confirmed, ["negativity"], DecisionAction.change, ["negativity", "protocol"])
+    _flag(
+        db_session,
+        ids[1],
+        FlagStatus.confirmed,
+        ["negativity"],
+        DecisionAction.change,
+        ["negativity", "protocol"],
+    )
     _flag(db_session, ids[2], FlagStatus.dismissed, ["negativity"], DecisionAction.dismiss, [])
     _flag(db_session, ids[3], FlagStatus.pending, ["protocol"])
     _flag(db_session, ids[4], FlagStatus.confirmed, ["protocol"], DecisionAction.confirm)

@@ -24,8 +24,10 @@ def _fake_olid(root, n=40):
     d = root / "tweeteval-offensive"
     d.mkdir(parents=True)
     for split in ("train", "val", "test"):
-        texts = [f"@user you are a total idiot number {i}" if i % 2 else f"@user nice game today {i}"
-                 for i in range(n)]
+        texts = [
+            f"@user you are a total idiot number {i}" if i % 2 else f"@user nice game today {i}"
+            for i in range(n)
+        ]
         (d / f"{split}_text.txt").write_text("\n".join(texts) + "\n")
         (d / f"{split}_labels.txt").write_text("\n".join(str(i % 2) for i in range(n)) + "\n")
     return root
@@ -42,7 +44,11 @@ def test_tiny_run_writes_a_complete_model_folder(tmp_path, monkeypatch):
     envelope = read_envelope(folder)
     assert set(envelope["thresholds"]) == set(LABELS) and "olid_threshold" not in envelope
     metrics = json.loads((folder / "metrics.json").read_text())
-    assert metrics["data"]["train"] == 300 and metrics["data"]["olid_train"] == 0 and "olid" not in metrics
+    assert (
+        metrics["data"]["train"] == 300
+        and metrics["data"]["olid_train"] == 0
+        and "olid" not in metrics
+    )
     for split in ("dev", "test"):
         assert set(metrics[split]["labels"]) == set(LABELS)
         assert 0 <= metrics[split]["macro_f1"] <= 1
@@ -87,10 +93,10 @@ def test_config_errors_are_specific(tmp_path):
     bad.write_text('[model]\nkind = "tfidf-logreg"\n[optimiser]\nlr = 1\n')
     with pytest.raises(ConfigurationError, match="unknown section"):
         load_config(bad)
-    bad.write_text('[model]\n')
+    bad.write_text("[model]\n")
     with pytest.raises(ConfigurationError, match="needs 'kind'"):
         load_config(bad)
-    bad.write_text('name = [1')
+    bad.write_text("name = [1")
     with pytest.raises(ConfigurationError, match="not valid TOML"):
         load_config(bad)
 
@@ -99,10 +105,19 @@ def test_evaluate_command_reports_metrics_for_a_labelled_file(tmp_path, monkeypa
     monkeypatch.setenv("PROBITY_SHARED_DATA_DIR", str(tmp_path / "absent"))
     folder = train_from_config(TINY, models_dir=tmp_path / "models", publish_card=False).path
     data = tmp_path / "eval.jsonl"
-    data.write_text("\n".join(json.dumps(r) for r in [
-        {"id": "1", "text": "Fucking scumbag kicked off in custody again", "labels": ["offensive"]},
-        {"id": "2", "text": "Lovely community event in the park today", "labels": []},
-    ]))
+    data.write_text(
+        "\n".join(
+            json.dumps(r)
+            for r in [
+                {
+                    "id": "1",
+                    "text": "Fucking scumbag kicked off in custody again",
+                    "labels": ["offensive"],
+                },
+                {"id": "2", "text": "Lovely community event in the park today", "labels": []},
+            ]
+        )
+    )
     result = CliRunner().invoke(app, ["evaluate", "--model", str(folder), "--data", str(data)])
     assert result.exit_code == 0, result.output
     metrics = json.loads(result.stdout)
@@ -116,9 +131,20 @@ def result_version(folder):
 
 def test_reviewed_examples_join_the_training_data(tmp_path, monkeypatch):
     monkeypatch.setenv("PROBITY_SHARED_DATA_DIR", str(tmp_path / "absent"))
-    reviewed = [{"id": f"reviewed-{i}", "text": f"Reviewed post number {i} about a shift", "labels": [],
-                 "platform": "x", "kind": "negative", "split": "train"} for i in range(5)]
-    result = train_from_config(TINY, reviewed=reviewed, models_dir=tmp_path / "m", publish_card=False)
+    reviewed = [
+        {
+            "id": f"reviewed-{i}",
+            "text": f"Reviewed post number {i} about a shift",
+            "labels": [],
+            "platform": "x",
+            "kind": "negative",
+            "split": "train",
+        }
+        for i in range(5)
+    ]
+    result = train_from_config(
+        TINY, reviewed=reviewed, models_dir=tmp_path / "m", publish_card=False
+    )
     assert result.metrics["data"]["reviewed"] == 5
     assert "reviewed decisions added: 5" in (result.path / "model_card.md").read_text()
 
@@ -132,6 +158,8 @@ def test_ensemble_members_resolve_to_the_newest_trained_model_of_a_kind(tmp_path
         (d / "model.json").write_text(json.dumps({"kind": "tfidf-logreg", "version": version}))
         (d / "metrics.json").write_text("{}")
     assert resolve_member("latest:tfidf-logreg", tmp_path) == str(tmp_path / "tiny-20260301T000000")
-    assert resolve_member("other-20260201T000000", tmp_path) == str(tmp_path / "other-20260201T000000")
+    assert resolve_member("other-20260201T000000", tmp_path) == str(
+        tmp_path / "other-20260201T000000"
+    )
     with pytest.raises(ConfigurationError, match="no trained transformer"):
         resolve_member("latest:transformer", tmp_path)

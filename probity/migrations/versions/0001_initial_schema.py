@@ -35,7 +35,8 @@ def upgrade() -> None:
     sa.Column('prev_hash', sa.String(length=64), nullable=False),
     sa.Column('hash', sa.String(length=64), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_events')),
-    sa.UniqueConstraint('hash', name=op.f('uq_audit_events_hash'))
+    sa.UniqueConstraint('hash', name=op.f('uq_audit_events_hash')),
+    sa.UniqueConstraint('prev_hash', name=op.f('uq_audit_events_prev_hash'))
     )
     op.create_table('crawl_checkpoints',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -112,6 +113,7 @@ def upgrade() -> None:
     sa.Column('expires_at', probity.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('revoked_at', probity.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('last_used_at', probity.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('ui_signed_out_at', probity.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['force_id'], ['forces.id'], name=op.f('fk_api_keys_force_id_forces')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_api_keys')),
     sa.UniqueConstraint('key_hash', name=op.f('uq_api_keys_key_hash')),
@@ -270,6 +272,7 @@ def upgrade() -> None:
     sa.Column('created_at', probity.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('acknowledged_at', probity.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('outcome_at', probity.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('version', sa.Integer(), server_default='1', nullable=False),
     sa.ForeignKeyConstraint(['account_id'], ['platform_accounts.id'], name=op.f('fk_referrals_account_id_platform_accounts')),
     sa.ForeignKeyConstraint(['force_id'], ['forces.id'], name=op.f('fk_referrals_force_id_forces')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_referrals'))
@@ -323,6 +326,7 @@ def upgrade() -> None:
     sa.Column('status', sa.Enum('pending', 'claimed', 'awaiting_second', 'confirmed', 'dismissed', name='flagstatus', native_enum=False, create_constraint=True, length=40), nullable=False),
     sa.Column('claimed_by', sa.String(length=80), nullable=True),
     sa.Column('claimed_at', probity.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('version', sa.Integer(), server_default='1', nullable=False),
     sa.Column('created_at', probity.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', probity.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['force_id'], ['forces.id'], name=op.f('fk_flags_force_id_forces')),

@@ -15,7 +15,7 @@ from crawler.identify.pipeline import OFFICIAL_HANDLES, get_nlp
 from crawler.identify.rules import decide
 from crawler.identify.text import Normalised, normalise
 
-IDENTIFIER_VERSION = "rules-2026.11.30.4"
+IDENTIFIER_VERSION = "rules-2026.11.30.5"
 _KEEP = frozenset(OFFICIAL_HANDLES)
 _FIELDS = ("display_name", "bio", "handle")
 
@@ -42,13 +42,15 @@ class Verdict:
 
 
 def _normalised(profile: ProfileText) -> list[Normalised]:
-    return [normalise(profile.display_name or "", keep=_KEEP),
-            normalise(profile.bio or "", keep=_KEEP),
-            normalise(_local_part(profile.handle or ""), is_handle=True, keep=_KEEP)]
+    return [
+        normalise(profile.display_name or "", keep=_KEEP),
+        normalise(profile.bio or "", keep=_KEEP),
+        normalise(_local_part(profile.handle or ""), is_handle=True, keep=_KEEP),
+    ]
 
 
 def _local_part(handle: str) -> str:
-    """"@bobby_dazzler@mastodon.world" -> "@bobby_dazzler": the server's name says nothing about
+    """ "@bobby_dazzler@mastodon.world" -> "@bobby_dazzler": the server's name says nothing about
     its user (and "mastodon.world" must not be read as words)."""
     head, sep, _ = handle.lstrip("@").partition("@")
     return handle[: len(handle) - len(handle.lstrip("@"))] + head if sep else handle
@@ -77,8 +79,16 @@ def _run_batch(nlp, batch: list[ProfileText]) -> Iterator[Verdict]:  # type: ign
         for j, name in enumerate(_FIELDS):
             clause = analyse_field(docs[3 * i + j], norms[i][j], name, clause, analysis)
         d = decide(analysis, profile.handle or "")
-        yield Verdict(d.self_identified, d.force, d.role, d.confidence, d.evidence, d.reason,
-                      d.role_evidence, d.force_candidates)
+        yield Verdict(
+            d.self_identified,
+            d.force,
+            d.role,
+            d.confidence,
+            d.evidence,
+            d.reason,
+            d.role_evidence,
+            d.force_candidates,
+        )
 
 
 def identify(profile: ProfileText) -> Verdict:
