@@ -105,6 +105,45 @@ def discover(
     _run("discover", platform, base_url, page_size, handles, query)
 
 
+BUDGET = typer.Option(
+    None, "--budget", help="Requests this run may make (default: PROBITY_CRAWL_GRAPH_BUDGET)"
+)
+REFRESH = typer.Option(
+    False,
+    "--refresh",
+    help="Also re-read completed lists, newest first, down to "
+    "the newest entry already seen (new followers)",
+)
+SEEDS = typer.Option(
+    [], "--seed", help="Start from this handle instead of the forces' official handles (repeatable)"
+)
+
+
+@app.command("graph")
+def graph(
+    platform: str = PLATFORM,
+    base_url: str | None = BASE_URL,
+    budget: int | None = BUDGET,
+    seed: list[str] = SEEDS,
+    refresh: bool = REFRESH,
+) -> None:
+    """Walk followers and follows of the forces' official accounts and of in-scope accounts;
+    identify each new account; resumable, bounded by a request budget."""
+    from crawler.graph import run_graph
+
+    with make_progress() as progress:
+        task = progress.add_task(f"graph {platform}", total=None)
+        summary = run_graph(
+            platform,
+            base_url=base_url,
+            budget=budget,
+            seeds=seed or None,
+            refresh=refresh,
+            advance=lambda: progress.advance(task),
+        )
+    show_summary(summary)
+
+
 @app.command("accounts")
 def accounts(
     platform: str = PLATFORM, base_url: str | None = BASE_URL, page_size: int | None = PAGE_SIZE

@@ -87,7 +87,7 @@ class Crawler:
                     continue  # nothing found and nothing to resume: no write needed
                 with session_scope(self.engine) as session:
                     for raw in step.items:
-                        self._candidate(session, raw, seen, counts)
+                        self._candidate(session, raw, seen, counts, via="search")
                     save_checkpoint(
                         session,
                         self.platform,
@@ -116,12 +116,17 @@ class Crawler:
                 counts["gone"] += 1
                 continue
             with session_scope(self.engine) as session:
-                self._candidate(session, raw, seen, counts)
+                self._candidate(session, raw, seen, counts, via="list")
             self.advance()
         return counts
 
     def _candidate(
-        self, session: Session, raw: dict[str, Any], seen: set[str], counts: dict[str, int]
+        self,
+        session: Session,
+        raw: dict[str, Any],
+        seen: set[str],
+        counts: dict[str, int],
+        via: str | None = None,
     ) -> None:
         try:
             fields = self.spec.mapper.profile(raw)
@@ -150,6 +155,7 @@ class Crawler:
             now=now(),
             identifier=self._identifier,
             version=self.identifier_version,
+            via=via,
         )
         counts["in_scope" if outcome.in_scope else "excluded"] += 1
         self.stats.new_rows += 1

@@ -111,6 +111,7 @@ def import_posts_file(
                 now=stamp,
                 identifier=identifier,
                 version=version,
+                via="import",
             )
             if not outcome.in_scope or outcome.account is None:
                 result.accounts_excluded += 1

@@ -78,8 +78,12 @@ def apply_profile(
     now: datetime,
     identifier: Identifier,
     version: str,
+    via: str | None = None,
 ) -> ProfileOutcome:
-    """Identify a profile; keep it (in scope) or reduce it to a keyed hash (out of scope)."""
+    """Identify a profile; keep it (in scope) or reduce it to a keyed hash (out of scope).
+
+    ``via`` (search | graph | list | import) is written only when the account is first stored:
+    the provenance of the first discovery survives refreshes and remaps."""
     from crawler.identify import ProfileText  # with the identifier itself (see default_identifier)
 
     verdict = identifier(
@@ -131,6 +135,7 @@ def apply_profile(
                 "evidence": list(verdict.evidence),
                 "identified_at": now,
                 "identifier_version": version,
+                "discovered_via": via,
             }
         ],
         keys=["platform", "platform_id"],

@@ -1,8 +1,9 @@
 """One place per platform: everything the crawler, the ingest and the fakes need to know.
 
 Adding a platform is one :class:`PlatformSpec` here, one source (``crawler/sources/``), one
-mapper (``crawler/mapping/``) and one fake (``crawler/fake/``). Nothing else branches on the
-platform's name.
+mapper (``crawler/mapping/``) and one fake (``crawler/fake/``), plus, for graph discovery, one
+follow-list source (``crawler/sources/graph.py``) and its fake lists (``crawler/fake/graph.py``).
+Nothing else branches on the platform's name.
 """
 
 from __future__ import annotations
@@ -15,15 +16,19 @@ from typing import Any, Protocol
 from starlette.applications import Starlette
 
 from crawler.fake import bluesky as fake_bluesky
+from crawler.fake import graph as fake_lists
 from crawler.fake import mastodon as fake_mastodon
 from crawler.fake import x as fake_x
+from crawler.fake.graph import FakeGraph
 from crawler.fake.server import FakePlatform
 from crawler.mapping import bluesky, files, mastodon, x
 from crawler.mapping.fields import Holder, PostFields, ProfileFields
 from crawler.sources import SourceFactory
 from crawler.sources.bluesky import BlueskySource
+from crawler.sources.graph import BlueskyGraph, GraphSource, MastodonGraph, XGraph
 from crawler.sources.mastodon import MastodonSource
 from crawler.sources.x import TIMELINE_CAP, XSource
+from crawler.transport import Transport
 from probity.errors import ConfigurationError
 from probity.models import Platform, PlatformAccount
 from probity.settings import Settings
@@ -49,6 +54,14 @@ def _by_handle(account: PlatformAccount) -> str:
 
 def _by_id(account: PlatformAccount) -> str:
     return account.platform_id
+
+
+def _same_name(x_username: str) -> str:
+    return x_username
+
+
+def _bsky_social(x_username: str) -> str:
+    return f"{x_username.lower()}.bsky.social"
 
 
 def _no_urls(settings: Settings) -> list[str]:
@@ -87,6 +100,12 @@ class PlatformSpec:
     base_urls: Callable[[Settings], list[str]] = _no_urls
     headers: Callable[[Settings, str], dict[str, str]] = _no_headers  # credentials per base URL
     timeline_cap: int | None = None  # the feed reaches only this many newest posts
+    graph: Callable[[Transport], GraphSource] | None = (
+        None  # follower / follows lists (graph discovery)
+    )
+    fake_graph: FakeGraph | None = None  # the fake's follow lists
+    # a force's official X username → the handle a force under the same name has here (graph seeds)
+    seed_handle: Callable[[str], str] = _same_name
     notes: tuple[str, ...] = field(default=())
 
     @property
@@ -110,6 +129,9 @@ SPECS: dict[Platform, PlatformSpec] = {
         account_search=True,
         profile_key=_by_id,
         base_urls=lambda s: [s.bluesky_base_url.rstrip("/")],
+        graph=BlueskyGraph,
+        fake_graph=fake_lists.BLUESKY,
+        seed_handle=_bsky_social,
     ),
     Platform.mastodon: PlatformSpec(
         Platform.mastodon,
@@ -119,6 +141,8 @@ SPECS: dict[Platform, PlatformSpec] = {
         account_search=True,
         base_urls=lambda s: [u.rstrip("/") for u in s.mastodon_instances],
         headers=_mastodon_headers,
+        graph=MastodonGraph,
+        fake_graph=fake_lists.MASTODON,
     ),
     Platform.x: PlatformSpec(
         Platform.x,
@@ -128,6 +152,8 @@ SPECS: dict[Platform, PlatformSpec] = {
         base_urls=lambda s: [s.x_base_url.rstrip("/")],
         headers=_x_headers,
         timeline_cap=TIMELINE_CAP,
+        graph=XGraph,
+        fake_graph=fake_lists.X,
     ),
     Platform.facebook: PlatformSpec(Platform.facebook, _module(files)),
     Platform.other: PlatformSpec(Platform.other, _module(files)),

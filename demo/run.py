@@ -24,10 +24,14 @@ from classifier.registry import resolve
 from classifier.store import classify_posts
 from crawler.fake.apps import build_app
 from crawler.fake.server import FakePlatform, Faults, serve
+from crawler.graph import run_graph
+from crawler.platforms import spec_for
 from crawler.run import run_crawl
 from demo.scoreboard import (
     Scoreboard,
+    completed_graph_lists,
     crawled_accounts,
+    minimum_graph_requests,
     minimum_post_requests,
     render,
     score_accounts,
@@ -87,6 +91,7 @@ def start_platforms(
 
 def _crawl(board: Scoreboard, sim: SimWorld, urls: dict[str, str]) -> None:
     used: dict[str, int] = {}
+    graph: dict[str, Any] = {}
     # The demo operator holds a user token for its own Mastodon instance, so account search
     # pages (without one, Mastodon serves the first page only).
     settings = get_settings().model_copy(
@@ -94,21 +99,33 @@ def _crawl(board: Scoreboard, sim: SimWorld, urls: dict[str, str]) -> None:
     )
     with _stage("discover and identify", board):
         for platform in PLATFORMS:
-            summary = run_crawl(
-                "discover",
-                platform,
-                base_url=urls[platform],
-                settings=settings,
-                handles=sim.x_candidates if platform == "x" else None,
-            )
-            used[f"discover_{platform}"] = summary.stats.requests
+            # A platform without account search (X) is found by the graph alone: no handle list.
+            if spec_for(platform).account_search:
+                summary = run_crawl(
+                    "discover", platform, base_url=urls[platform], settings=settings
+                )
+                used[f"discover_{platform}"] = summary.stats.requests
+            before = completed_graph_lists(platform)
+            walked = run_graph(platform, base_url=urls[platform], settings=settings)
+            used[f"graph_{platform}"] = walked.stats.requests
+            lists = completed_graph_lists(platform) - before
+            seeds = walked.counts.get("seeds", 0) + walked.counts.get("seeds_missing", 0)
+            graph[platform] = {
+                "used": walked.stats.requests,
+                "minimum": minimum_graph_requests(sim, platform, lists, seeds),
+                "lists": len(lists),
+                "seeds_found": walked.counts.get("seeds", 0),
+                "seeds_missing": walked.counts.get("seeds_missing", 0),
+                "budget_stopped": bool(walked.counts.get("budget_stopped")),
+            }
+    board.requests["graph"] = graph
     with _stage("crawl posts", board):
         posts_used = 0
         for platform in PLATFORMS:
             summary = run_crawl("posts", platform, base_url=urls[platform])
             posts_used += summary.stats.requests
             used[f"posts_{platform}"] = summary.stats.requests
-    board.requests = {"by_step": used, "posts_used": posts_used, "total_used": sum(used.values())}
+    board.requests |= {"by_step": used, "posts_used": posts_used, "total_used": sum(used.values())}
 
 
 def _classify(board: Scoreboard) -> None:

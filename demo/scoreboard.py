@@ -7,7 +7,9 @@
   model's flags only; audit and unscored flags are counted apart), and the recall that analysts
   would estimate from the audit sample (the truth standing in for their decisions);
 - requests: requests the post crawl used against the minimum (ceil(posts / page size) + 1 per
-  account on a first crawl, 1 per unchanged account on a re-crawl).
+  account on a first crawl, 1 per unchanged account on a re-crawl), and the graph walk's
+  requests per platform against its minimum (one per seed asked, plus the pages needed to list
+  every list it walked at the platform's largest page).
 """
 
 from __future__ import annotations
@@ -22,9 +24,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from classifier.recall_estimate import recall_from_counts
+from crawler.evidence import account_hash
+from crawler.fake.apps import graph_index
+from crawler.fake.graph import served_list
+from crawler.fake.mastodon import DOMAIN as MASTODON_DOMAIN
 from demo.simulation import SimWorld
+from probity import db
 from probity.labels import LABELS
-from probity.models import Flag, PlatformAccount, Post
+from probity.models import CrawlCheckpoint, ExcludedAccount, Flag, PlatformAccount, Post
 
 
 def _ratio(num: int, den: int) -> float | None:
@@ -66,21 +73,26 @@ def score_accounts(session: Session, sim: SimWorld) -> dict[str, Any]:
             PlatformAccount.handle,
             PlatformAccount.force_id,
             PlatformAccount.role,
+            PlatformAccount.discovered_via,
         ).where(
             PlatformAccount.self_identified.is_(True), ~PlatformAccount.platform_id.like("sample-%")
         )
     ).all()
     correct = force_right = 0
     role_right: dict[str | None, int] = {}
-    for platform, handle, force_id, found_role in found:
+    via: dict[
+        str, int
+    ] = {}  # correct finds by how they were first found (search runs before the graph)
+    for platform, handle, force_id, found_role, discovered_via in found:
         person = truth.get(_handle_key(getattr(platform, "value", platform), handle))
         if person is not None and person.serving:
             correct += 1
             force_right += person.force_id == force_id
             same = person.role == getattr(found_role, "value", found_role)
             role_right[person.role] = role_right.get(person.role, 0) + same
+            via[discovered_via or "unknown"] = via.get(discovered_via or "unknown", 0) + 1
     serving = len(sim.serving)
-    found_keys = {_handle_key(getattr(p, "value", p), h) for p, h, _, _ in found}
+    found_keys = {_handle_key(getattr(p, "value", p), h) for p, h, *_ in found}
     by_platform = {}
     for name in sim.world.accounts:
         mine = [k for k, person in truth.items() if person.serving and k[0] == name]
@@ -107,7 +119,50 @@ def score_accounts(session: Session, sim: SimWorld) -> dict[str, Any]:
         "force_accuracy": _ratio(force_right, correct),
         "by_platform": by_platform,
         "by_role": by_role,
+        "correct_by_provenance": via,
+        "found_only_by_graph": via.get("graph", 0),
+        "candidates": candidate_recall(session, sim, found_keys),
     }
+
+
+def candidate_recall(
+    session: Session, sim: SimWorld, found_keys: set[tuple[str, str]]
+) -> dict[str, Any]:
+    """Discovery apart from identification: serving accounts that became candidates at all (kept
+    in scope, or excluded and kept as a keyed hash), per platform and in all."""
+    excluded = {
+        (getattr(p, "value", p), h)
+        for p, h in session.execute(select(ExcludedAccount.platform, ExcludedAccount.account_hash))
+    }
+    out: dict[str, Any] = {}
+    reached_all = serving_all = 0
+    for platform, accounts in sim.world.accounts.items():
+        reached = serving = 0
+        for account in accounts:
+            if not sim.people[(platform, account.handle)].serving:
+                continue
+            serving += 1
+            platform_id = (
+                f"https://{MASTODON_DOMAIN}/users/{account.handle}"
+                if platform == "mastodon"
+                else account.id
+            )
+            reached += (
+                _handle_key(platform, account.handle) in found_keys
+                or (platform, account_hash(platform, platform_id)) in excluded
+            )
+        out[platform] = {"reached": reached, "recall": _ratio(reached, serving)}
+        reached_all, serving_all = reached_all + reached, serving_all + serving
+    out["all"] = {
+        "reached": reached_all,
+        "recall": _ratio(reached_all, serving_all),
+        "rejected_by_identifier": reached_all
+        - len(
+            found_keys
+            & {_handle_key(p, h) for (p, h), person in sim.people.items() if person.serving}
+        ),
+    }
+    return out
 
 
 def score_flags(session: Session, sim: SimWorld) -> dict[str, Any]:
@@ -190,6 +245,34 @@ def minimum_post_requests(
     return total
 
 
+def completed_graph_lists(platform: str) -> set[str]:
+    """Keys (``base_url direction node``) of the follower / follows lists walked to the end."""
+    with db.session_scope() as session:
+        return set(
+            session.scalars(
+                select(CrawlCheckpoint.key).where(
+                    CrawlCheckpoint.platform == platform,
+                    CrawlCheckpoint.scope == "graph",
+                    CrawlCheckpoint.complete.is_(True),
+                )
+            )
+        )
+
+
+def minimum_graph_requests(sim: SimWorld, platform: str, lists: set[str], seeds_asked: int) -> int:
+    """The graph step's floor: one lookup per seed asked, plus, for every list the walk completed,
+    the pages needed to list all its entries at the platform's largest page (at least one, since
+    an empty list costs a request too). It does not say which lists were worth walking."""
+    index = graph_index(sim.world, platform).refresh()
+    total = seeds_asked
+    for key in lists:
+        _, direction, node = key.rsplit(" ", 2)
+        account = index.by_id.get(node)
+        served = len(served_list(index, account, direction)) if account else 0
+        total += max(1, math.ceil(served / index.graph.max_page))
+    return total
+
+
 def crawled_accounts(session: Session) -> set[tuple[str, str]]:
     rows = session.execute(
         select(PlatformAccount.platform, PlatformAccount.handle).where(
@@ -229,6 +312,20 @@ def render(board: Scoreboard) -> list[str]:
             f"audit sample: {f['audit_flags']} unflagged posts in the queue, {est['audit_confirmed']} true; "
             f"estimated recall {est['recall']:.2f} (95% interval {lo:.2f}-{hi:.2f}; true post recall "
             f"{f['post_recall']})"
+        )
+    lines.append(
+        f"found by: {a.get('correct_by_provenance')} (only by graph: {a.get('found_only_by_graph')})"
+    )
+    reach = (a.get("candidates") or {}).get("all")
+    if reach:
+        lines.append(
+            f"discovery reached {reach['reached']}/{a['true_serving']} serving accounts as candidates "
+            f"(recall {reach['recall']}); {reach['rejected_by_identifier']} of them not taken by identification"
+        )
+    for platform, g in (r.get("graph") or {}).items():
+        lines.append(
+            f"requests (graph, {platform}): {g['used']} used, minimum {g['minimum']} "
+            f"({g['lists']} lists, {g['seeds_found']} seeds found, {g['seeds_missing']} missing)"
         )
     lines.append(
         f"requests (posts step): {r.get('posts_used')} used, minimum {r.get('posts_minimum')}; "

@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from crawler.fake.world import FakeAccount, FakePost, FakeRef, Ids, World
+from demo.graph import add_follows
 from demo.people import NEGATIVE_KINDS, Person, negative_person, ordinary_person, serving_person
 from probity.forces import FORCES, FORCES_BY_ID
 from registers.sample.apportion import apportion
@@ -167,6 +168,7 @@ def build_world(
         sim.people[(platform, account.handle)] = person
     _plant_instances(sim, rng, _choose_instances(rng, positives, scale), scale)
     _add_context(sim, rng)
+    add_follows(sim, seed)  # official force accounts and follow edges (their own random stream)
     sim.x_candidates = [a.handle for a in sim.world.accounts["x"]]
     return sim
 

@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     crawl_max_sleep: float = 900.0  # no single sleep is longer than this (seconds)
     crawl_timeout: float = 30.0  # per request (seconds)
     crawl_max_empty_pages: int = 3  # empty pages with a cursor followed in a row before stopping
+    crawl_graph_budget: int = (
+        5000  # requests one graph-discovery run may make per platform base URL
+    )
 
     # demo (probity demo): first of three loopback ports for the fake Bluesky, Mastodon and X
     demo_port_base: int = 8701

@@ -56,6 +56,10 @@ class FakeAccount:
     suspended: bool = False
     protected: bool = False  # X: the profile is visible, the posts are not
     kind: str = "officer"  # ground truth: officer | hard_negative | other
+    follows: list[str] = field(
+        default_factory=list
+    )  # ids of accounts followed, oldest follow first
+    hide_network: bool = False  # Mastodon's "hide your social graph": lists answer 200 []
 
     def newest_first(self) -> list[FakePost]:
         return sorted(self.posts, key=lambda p: (p.created_at, p.id), reverse=True)

@@ -88,6 +88,8 @@ class PlatformAccount(Base):
     evidence: Mapped[list[Any] | None]
     identified_at: Mapped[datetime | None]
     identifier_version: Mapped[str | None] = mapped_column(String(40))
+    # how the account first became a candidate: search | graph | list | import (kept on refresh)
+    discovered_via: Mapped[str | None] = mapped_column(String(16))
 
     posts: Mapped[list[Post]] = relationship(back_populates="account")
 

@@ -67,11 +67,14 @@ def test_scoreboard_against_the_worlds_truth(demo):
     board = demo.scoreboard
     assert board.world["serving"] == 96 and board.world["forces"] == 44
     accounts = board.accounts
+    # 96 serving accounts over 44 forces leave about one colleague per force and platform, so the
+    # follow graph reaches fewer of them than at full scale (README: 0.98 of candidates reached)
     assert (
         accounts["precision"] >= 0.95
-        and accounts["recall"] >= 0.85
+        and accounts["recall"] >= 0.8
         and accounts["force_accuracy"] >= 0.9
     )
+    assert accounts["candidates"]["all"]["recall"] >= 0.85
     by_role = accounts["by_role"]  # issue #17: recall by role, staff among them
     assert {"officer", "staff"} <= set(by_role) and sum(
         r["true_serving"] for r in by_role.values()
@@ -81,6 +84,14 @@ def test_scoreboard_against_the_worlds_truth(demo):
     assert all(s["true_instances"] >= 1 for s in flags["per_label"].values())
     assert board.requests["first_crawl"] is True
     assert board.requests["posts_used"] == board.requests["posts_minimum"]
+    graph = board.requests["graph"]
+    assert set(graph) == {"bluesky", "mastodon", "x"}
+    assert all(g["used"] == g["minimum"] > 0 and not g["budget_stopped"] for g in graph.values())
+    # X has no account search: every X account was found through the graph
+    x = accounts["by_platform"]["x"]
+    assert accounts["candidates"]["x"]["recall"] >= 0.85
+    assert accounts["correct_by_provenance"].keys() <= {"search", "graph"}
+    assert accounts["found_only_by_graph"] >= round(x["recall"] * x["true_serving"]) > 0
     assert set(board.stage_seconds) >= {
         "database",
         "discover and identify",
@@ -156,6 +167,7 @@ def test_running_again_is_incremental_and_idempotent(demo):
     assert again.scoreboard.requests["first_crawl"] is False
     assert again.scoreboard.requests["posts_used"] == again.scoreboard.requests["posts_minimum"]
     assert again.scoreboard.accounts == demo.scoreboard.accounts
+    assert all(g["used"] == g["minimum"] == 0 for g in again.scoreboard.requests["graph"].values())
 
 
 @pytest.mark.slow

@@ -226,6 +226,7 @@ def upgrade() -> None:
     sa.Column('evidence', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=True),
     sa.Column('identified_at', probity.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('identifier_version', sa.String(length=40), nullable=True),
+    sa.Column('discovered_via', sa.String(length=16), nullable=True),
     sa.ForeignKeyConstraint(['force_id'], ['forces.id'], name=op.f('fk_platform_accounts_force_id_forces')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_platform_accounts')),
     sa.UniqueConstraint('platform', 'platform_id', name=op.f('uq_platform_accounts_platform_platform_id'))
