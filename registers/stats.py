@@ -287,28 +287,29 @@ def social_media_stats(session: Session, scope: StatsScope) -> dict[str, Any]:
     profiles_by_role = dict.fromkeys([*(r.value for r in Role), "unknown"], 0)
     for row in session.execute(role_rows):
         profiles_by_role[_value(row[0]) if row[0] is not None else "unknown"] += int(row[1])
-    items = _where(
-        select(ReferralItem.labels, Post.platform, Post.account_id, A.role)
-        .join(Flag, Flag.id == ReferralItem.flag_id)
-        .join(Post, Post.id == Flag.post_id)
-        .join(A, A.id == Post.account_id),
-        scope,
-        Flag.force_id,
-        Post.created_at,
-        is_datetime=True,
-    )
+    # Referred instances, aggregated in SQL: one row per (labels, platform, role) combination
+    # (a few dozen), whatever the number of instances. Label sets are grouped whole (JSON text
+    # on SQLite, jsonb on PostgreSQL) and split into labels here.
     instances_by_role = dict.fromkeys(profiles_by_role, 0)
     by_category: dict[str, int] = dict.fromkeys(LABELS, 0)
     by_platform: dict[str, int] = {}
-    accounts: set[int] = set()
     instances = 0
-    for labels, platform, account_id, role in session.execute(items):
-        instances += 1
-        instances_by_role[_value(role) if role is not None else "unknown"] += 1
-        accounts.add(account_id)
-        by_platform[_value(platform)] = by_platform.get(_value(platform), 0) + 1
+    for labels, platform, role, n in session.execute(
+        _referred(
+            select(ReferralItem.labels, Post.platform, A.role, func.count()).group_by(
+                ReferralItem.labels, Post.platform, A.role
+            ),
+            scope,
+        )
+    ):
+        instances += n
+        instances_by_role[_value(role) if role is not None else "unknown"] += n
+        by_platform[_value(platform)] = by_platform.get(_value(platform), 0) + n
         for label in labels:
-            by_category[label] = by_category.get(label, 0) + 1
+            by_category[label] = by_category.get(label, 0) + n
+    profiles_with_instances = session.scalar(
+        _referred(select(func.count(distinct(Post.account_id))), scope)
+    )
     R = Referral
     outcomes = _counts(
         session,
@@ -323,7 +324,7 @@ def social_media_stats(session: Session, scope: StatsScope) -> dict[str, Any]:
     return {
         "profiles": int(profiles),
         "instances": instances,
-        "profiles_with_instances": len(accounts),
+        "profiles_with_instances": int(profiles_with_instances or 0),
         "by_category": by_category,
         "by_platform": dict(sorted(by_platform.items())),
         "profiles_by_role": profiles_by_role,
@@ -334,6 +335,18 @@ def social_media_stats(session: Session, scope: StatsScope) -> dict[str, Any]:
             (_value(k) if k is not None else "not_recorded"): n for k, n in outcomes.items()
         },
     }
+
+
+def _referred(stmt: Select[*Row], scope: StatsScope) -> Select[*Row]:
+    """``stmt`` over referred instances: referral items with their flag, post and account."""
+    A = PlatformAccount
+    joined = (
+        stmt.select_from(ReferralItem)
+        .join(Flag, Flag.id == ReferralItem.flag_id)
+        .join(Post, Post.id == Flag.post_id)
+        .join(A, A.id == Post.account_id)
+    )
+    return _where(joined, scope, Flag.force_id, Post.created_at, is_datetime=True)
 
 
 def compute_stats(

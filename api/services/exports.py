@@ -36,7 +36,7 @@ def referral_export(
         "referrals.export", object_type="referral", detail={"format": fmt, **filters, **detail}
     )
     session.commit()
-    stmt = service.referral_query(principal, q)
+    stmt = service.referral_query(principal, q, with_items=False)
     body = service.streamed(
         request.app.state.session_factory,
         lambda s: service.stream(service.export_rows(s, stmt), fmt),

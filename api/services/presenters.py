@@ -107,6 +107,45 @@ def model_evidence(session: Session, flag: Flag) -> ModelEvidence:
     )
 
 
+def model_evidence_many(session: Session, flags: list[Flag]) -> dict[int, ModelEvidence]:
+    """``model_evidence`` for many flags in two statements (predictions, then their versions)."""
+    ids = {f.prediction_id for f in flags if f.prediction_id}
+    predictions = (
+        {p.id: p for p in session.scalars(select(Prediction).where(Prediction.id.in_(ids)))}
+        if ids
+        else {}
+    )
+    version_ids = {p.model_version_id for p in predictions.values()}
+    versions = (
+        {
+            v_id: name
+            for v_id, name in session.execute(
+                select(ModelVersion.id, ModelVersion.version).where(
+                    ModelVersion.id.in_(version_ids)
+                )
+            )
+        }
+        if version_ids
+        else {}
+    )
+    out = {}
+    for flag in flags:
+        prediction = predictions.get(flag.prediction_id) if flag.prediction_id else None
+        out[flag.id] = (
+            ModelEvidence(
+                model_version=versions.get(prediction.model_version_id),
+                labels=list(prediction.labels),
+                scores=dict(prediction.scores or {}),
+                explanation=prediction.explanation,
+            )
+            if prediction is not None
+            else ModelEvidence(
+                model_version=None, labels=list(flag.labels), scores={}, explanation=None
+            )
+        )
+    return out
+
+
 def flag_summary(flag: Flag, post: Post) -> FlagSummary:
     excerpt = post.text if len(post.text) <= EXCERPT_CHARS else post.text[: EXCERPT_CHARS - 1] + "…"
     return FlagSummary(

@@ -22,16 +22,23 @@ from api.schemas.referrals import (
     ReferralQuery,
     ReferralSummary,
 )
-from api.services.presenters import account_out, decision_out, model_evidence, post_evidence
+from api.services.presenters import (
+    account_out,
+    decision_out,
+    model_evidence_many,
+    post_evidence,
+)
 from probity.models import (
+    DecisionAction,
     Flag,
     PlatformAccount,
     Post,
     Referral,
     ReferralItem,
+    ReviewDecision,
 )
 
-EXPORT_BATCH = 200
+EXPORT_BATCH = 500  # referrals per batch: three statements each
 EXPORT_COLUMNS = (
     "referral_id",
     "force_id",
@@ -55,10 +62,13 @@ EXPORT_COLUMNS = (
 )
 
 
-def referral_query(principal: Principal, q: ReferralQuery | ExportQuery) -> Select[Any]:
-    stmt = scope_to_force(
-        select(Referral).options(selectinload(Referral.items)), Referral.force_id, principal
+def referral_query(
+    principal: Principal, q: ReferralQuery | ExportQuery, *, with_items: bool = True
+) -> Select[Any]:
+    base = (
+        select(Referral).options(selectinload(Referral.items)) if with_items else select(Referral)
     )
+    stmt = scope_to_force(base, Referral.force_id, principal)
     if q.status is not None:
         stmt = stmt.where(Referral.status == q.status)
     if q.outcome is not None:
@@ -91,7 +101,10 @@ def referral_page(
     audit: Auditor,
     **detail: Any,
 ) -> tuple[list[ReferralSummary], str | None]:
-    """A page of referrals, audited as one read of the referrals shown."""
+    """A page of referrals, audited as one read of the referrals shown.
+
+    A fixed number of statements whatever the page size: the page (its items by
+    ``selectinload``), then the page's accounts in one query."""
     rows, token = paginate(
         session,
         settings,
@@ -102,18 +115,28 @@ def referral_page(
         Referral.id,
         rank=referral_risk(),
     )  # highest risk first
-    # two queries for the whole page instead of two per referral
-    session.scalars(
-        select(PlatformAccount).where(PlatformAccount.id.in_({r.account_id for r in rows}))
-    ).all()
-    items = [summary(session, r) for r in rows]
+    accounts = accounts_by_id(session, {r.account_id for r in rows})
+    items = [summary(session, r, accounts[r.account_id]) for r in rows]
     # appended last: on PostgreSQL the chain's lock is held from here until the commit
     audit.record_list("referrals.list", "referral", [r.id for r in rows], **detail)
     return items, token
 
 
-def summary(session: Session, referral: Referral) -> ReferralSummary:
-    account = session.get_one(PlatformAccount, referral.account_id)
+def accounts_by_id(session: Session, ids: set[int]) -> dict[int, PlatformAccount]:
+    """The accounts of a page in one query (kept in a dict: the session's identity map holds
+    objects weakly, so loading them without keeping them would load them again one by one)."""
+    if not ids:
+        return {}
+    return {
+        a.id: a for a in session.scalars(select(PlatformAccount).where(PlatformAccount.id.in_(ids)))
+    }
+
+
+def summary(
+    session: Session, referral: Referral, account: PlatformAccount | None = None
+) -> ReferralSummary:
+    if account is None:
+        account = session.get_one(PlatformAccount, referral.account_id)
     labels = sorted({label for item in referral.items for label in item.labels})
     return ReferralSummary(
         id=referral.id,
@@ -131,70 +154,127 @@ def summary(session: Session, referral: Referral) -> ReferralSummary:
 
 
 def detail(session: Session, referral: Referral) -> ReferralDetail:
-    items = []
-    for item in referral.items:
-        flag = session.get_one(Flag, item.flag_id)
-        post = session.get_one(Post, flag.post_id)
-        items.append(
-            ReferralItemOut(
-                flag_id=flag.id,
-                labels=list(item.labels),
-                added_at=item.added_at,
-                post=post_evidence(post),
-                model=model_evidence(session, flag),
-                decisions=[decision_out(d) for d in flag.decisions],
-            )
+    """The evidence bundle in a fixed number of statements, however many items it holds."""
+    flag_ids = [item.flag_id for item in referral.items]
+    flags = {
+        f.id: f
+        for f in session.scalars(
+            select(Flag).where(Flag.id.in_(flag_ids)).options(selectinload(Flag.decisions))
         )
+    }
+    posts = {
+        p.id: p
+        for p in session.scalars(
+            select(Post)
+            .where(Post.id.in_({f.post_id for f in flags.values()}))
+            .options(selectinload(Post.versions))
+        )
+    }
+    models = model_evidence_many(session, list(flags.values()))
+    items = [
+        ReferralItemOut(
+            flag_id=item.flag_id,
+            labels=list(item.labels),
+            added_at=item.added_at,
+            post=post_evidence(posts[flags[item.flag_id].post_id]),
+            model=models[item.flag_id],
+            decisions=[decision_out(d) for d in flags[item.flag_id].decisions],
+        )
+        for item in referral.items
+    ]
     return ReferralDetail(
         **summary(session, referral).model_dump(), outcome_note=referral.outcome_note, items=items
     )
 
 
 def export_rows(session: Session, stmt: Select[Any]) -> Iterator[dict[str, Any]]:
-    """One row per referred post, in referral id order, read in batches (keyset)."""
+    """One row per referred post, in referral id order, read in batches (keyset).
+
+    Each batch of referrals costs three statements: the referrals' ids, every item with its
+    referral, flag, post and account in one join (the columns the export shows, nothing else),
+    and the reviewers of those flags."""
     after = 0
+    referral_ids = stmt.with_only_columns(Referral.id).order_by(Referral.id)
     while True:
-        batch = list(
-            session.scalars(
-                stmt.where(Referral.id > after).order_by(Referral.id).limit(EXPORT_BATCH)
-            )
-        )
+        batch = list(session.scalars(referral_ids.where(Referral.id > after).limit(EXPORT_BATCH)))
         if not batch:
             return
-        for referral in batch:
-            account = session.get(PlatformAccount, referral.account_id)
-            for item in referral.items:
-                yield _export_row(session, referral, account, item)
-        after = batch[-1].id
-        session.expunge_all()  # keep memory flat on large exports
+        rows = session.execute(
+            select(*EXPORT_SELECT)
+            .join(ReferralItem, ReferralItem.referral_id == Referral.id)
+            .join(Flag, Flag.id == ReferralItem.flag_id)
+            .join(Post, Post.id == Flag.post_id)
+            .join(PlatformAccount, PlatformAccount.id == Referral.account_id)
+            .where(Referral.id.in_(batch))
+            .order_by(Referral.id, ReferralItem.id)
+        ).all()
+        reviewers = reviewers_by_flag(session, [row.flag_id for row in rows])
+        for row in rows:
+            yield _export_row(row._mapping, reviewers.get(row.flag_id, []))
+        after = batch[-1]
 
 
-def _export_row(
-    session: Session, referral: Referral, account: Any, item: ReferralItem
-) -> dict[str, Any]:
-    flag = session.get_one(Flag, item.flag_id)
-    post = session.get_one(Post, flag.post_id)
-    deciders = [d for d in flag.decisions if d.action.value != "dismiss"]
+EXPORT_SELECT = (
+    Referral.id.label("referral_id"),
+    Referral.force_id,
+    Referral.status,
+    Referral.outcome,
+    Referral.created_at,
+    PlatformAccount.platform.label("account_platform"),
+    PlatformAccount.handle,
+    PlatformAccount.display_name,
+    PlatformAccount.url.label("account_url"),
+    Flag.id.label("flag_id"),
+    ReferralItem.labels,
+    ReferralItem.added_at,
+    Post.url.label("post_url"),
+    Post.platform_id.label("post_platform_id"),
+    Post.text,
+    Post.text_sha256,
+    Post.created_at.label("post_created_at"),
+    Post.captured_at,
+)
+
+
+def reviewers_by_flag(session: Session, flag_ids: list[int]) -> dict[int, list[str]]:
+    """Who confirmed or changed each flag, in decision order (dismissals are not referrals)."""
+    out: dict[int, list[str]] = {}
+    if not flag_ids:
+        return out
+    for flag_id, reviewer in session.execute(
+        select(ReviewDecision.flag_id, ReviewDecision.reviewer)
+        .where(
+            ReviewDecision.flag_id.in_(flag_ids),
+            ReviewDecision.action != DecisionAction.dismiss,
+        )
+        .order_by(ReviewDecision.id)
+    ):
+        out.setdefault(flag_id, []).append(reviewer)
+    return out
+
+
+def _export_row(row: Any, reviewers: list[str]) -> dict[str, Any]:
+    created = row["post_created_at"]
     return {
-        "referral_id": referral.id,
-        "force_id": referral.force_id,
-        "referral_status": referral.status.value,
-        "outcome": referral.outcome.value if referral.outcome else "",
-        "referral_created_at": referral.created_at.isoformat(),
-        "account_platform": account.platform.value,
-        "account_handle": account.handle,
-        "account_display_name": account.display_name,
-        "account_url": account.url,
-        "flag_id": flag.id,
-        "labels": ";".join(item.labels),
-        "post_url": post.url,
-        "post_platform_id": post.platform_id,
-        "post_text": post.text,
-        "post_sha256": post.text_sha256,
-        "post_created_at": post.created_at.isoformat() if post.created_at else "",
-        "post_captured_at": post.captured_at.isoformat(),
-        "confirmed_at": item.added_at.isoformat(),
-        "reviewers": ";".join(d.reviewer for d in deciders),
+        "referral_id": row["referral_id"],
+        "force_id": row["force_id"],
+        "referral_status": row["status"].value,
+        "outcome": row["outcome"].value if row["outcome"] else "",
+        "referral_created_at": row["created_at"].isoformat(),
+        "account_platform": row["account_platform"].value,
+        "account_handle": row["handle"],
+        "account_display_name": row["display_name"],
+        "account_url": row["account_url"],
+        "flag_id": row["flag_id"],
+        "labels": ";".join(row["labels"]),
+        "post_url": row["post_url"],
+        "post_platform_id": row["post_platform_id"],
+        "post_text": row["text"],
+        "post_sha256": row["text_sha256"],
+        "post_created_at": created.isoformat() if created else "",
+        "post_captured_at": row["captured_at"].isoformat(),
+        "confirmed_at": row["added_at"].isoformat(),
+        "reviewers": ";".join(reviewers),
     }
 
 
