@@ -33,7 +33,7 @@ class Shape:
     posts: int = 1_000_000
     flags: int = 100_000
     referrals: int = 20_000
-    accounts: int = 30_011  # coprime with 10, so "one post in ten" spreads over every account
+    accounts: int = 25_013  # coprime with 10, so "one post in ten" spreads over every account
 
     @property
     def key(self) -> str:

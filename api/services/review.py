@@ -5,10 +5,14 @@ The state changes (claim, release, decide) are plain functions in ``probity.revi
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, String, cast, select
+from sqlalchemy import Boolean, ColumnElement, Select, literal, select
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
 from api.deps import Auditor, Principal, scope_to_force
 from api.pagination import paginate
@@ -21,6 +25,36 @@ from probity.review import OPEN_STATUSES
 RISK_COLUMN: ColumnElement[float] = Flag.risk.expression
 
 
+class has_label(FunctionElement[bool]):
+    """``has_label(json_list_column, "offensive")``: the list holds the label.
+
+    PostgreSQL: ``labels @> '["offensive"]'``, which the GIN index ``ix_flags_labels`` serves.
+    SQLite: an ``EXISTS`` over ``json_each`` (SQLite cannot index JSON containment; the queue's
+    other filters and its order narrow the rows first)."""
+
+    type = Boolean()
+    name = "has_label"
+    inherit_cache = True
+
+    def __init__(self, column: ColumnElement[Any], label: str):
+        super().__init__(column, literal(json.dumps([label])))
+
+
+@compiles(has_label, "postgresql")
+def _has_label_postgresql(element: has_label, compiler: SQLCompiler, **kw: Any) -> str:
+    column, wanted = list(element.clauses)
+    return f"({compiler.process(column, **kw)} @> CAST({compiler.process(wanted, **kw)} AS JSONB))"
+
+
+@compiles(has_label)
+def _has_label_sqlite(element: has_label, compiler: SQLCompiler, **kw: Any) -> str:
+    column, wanted = list(element.clauses)
+    return (
+        f"EXISTS (SELECT 1 FROM json_each({compiler.process(column, **kw)}) AS has_label "
+        f"WHERE has_label.value = json_extract({compiler.process(wanted, **kw)}, '$[0]'))"
+    )
+
+
 def queue_query(principal: Principal, q: FlagQuery) -> Select[Any]:
     stmt = select(Flag).join(Post, Post.id == Flag.post_id)
     stmt = scope_to_force(stmt, Flag.force_id, principal)
@@ -31,8 +65,7 @@ def queue_query(principal: Principal, q: FlagQuery) -> Select[Any]:
     if q.force_id is not None:
         stmt = stmt.where(Flag.force_id == q.force_id)
     if q.label is not None:
-        # labels come from a closed vocabulary, so matching the quoted name in the JSON text is exact
-        stmt = stmt.where(cast(Flag.labels, String).contains(f'"{q.label}"'))
+        stmt = stmt.where(has_label(Flag.labels, q.label))
     if q.min_score is not None:
         stmt = stmt.where(Flag.max_score >= q.min_score)
     if q.max_score is not None:

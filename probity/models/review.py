@@ -80,6 +80,16 @@ class Flag(Base):
     __table_args__ = (
         UniqueConstraint("post_id"),
         Index("ix_flags_status_force", "status", "force_id"),
+        # the queue in id order within a status ("oldest first", the pending backlog)
+        Index("ix_flags_status_id", "status", "id"),
+        # the queue's label filter (``labels @> '["offensive"]'``) on PostgreSQL; SQLite has no
+        # index for JSON containment and tests each row's labels instead (see api.services.review)
+        Index(
+            "ix_flags_labels",
+            "labels",
+            postgresql_using="gin",
+            postgresql_ops={"labels": "jsonb_path_ops"},
+        ).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
