@@ -3,38 +3,27 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+import os
 
 import typer
-import uvicorn
 
-from api.main import create_app
+# Kept importable from here: tests and the benchmarks build their servers with it.
+from api.server import H11_MAX_HEAD_BYTES, exec_argv, server_config
 
-# Request lines and headers up to 1 MiB reach the app, which answers an over-long query string
-# with a clear 414 (uvicorn's own limit would close the connection with a bare 400).
-H11_MAX_HEAD_BYTES = 1024 * 1024
-
-
-def server_config(app: Any, host: str, port: int, **kwargs: Any) -> uvicorn.Config:
-    """The uvicorn configuration ``probity serve`` uses (tests and the benchmark use it too)."""
-    return uvicorn.Config(
-        app,
-        host=host,
-        port=port,
-        http="h11",
-        h11_max_incomplete_event_size=H11_MAX_HEAD_BYTES,
-        proxy_headers=False,
-        **kwargs,
-    )
-
-
+__all__ = ["H11_MAX_HEAD_BYTES", "serve", "server_config"]
 log = logging.getLogger(__name__)
 
 
 def serve(
     host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
     port: int = typer.Option(8000, min=1, max=65535, help="TCP port."),
+    workers: int = typer.Option(
+        1, min=1, max=64, help="Server processes sharing the port (about one per CPU core)."
+    ),
 ) -> None:
     """Serve the API (/api/v1, docs at /api/docs) and the web UI (/ui)."""
-    log.info("serving Probity on http://%s:%d/ui/ (API at /api/v1)", host, port)
-    uvicorn.Server(server_config(create_app(), host, port, log_level="info")).run()
+    argv = exec_argv(host, port, workers)
+    # A fresh interpreter that imports only the application (api.server): the CLI has loaded
+    # every command's dependencies (scikit-learn, the crawler, WeasyPrint), which serving never
+    # needs. Same process id, so a supervisor (systemd) follows it.
+    os.execv(argv[0], argv)

@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 from cli import app
 
 ROOT = Path(__file__).resolve().parents[1]
-# torch alone takes seconds and hundreds of MB. (scikit-learn is loaded at start-up: the model
-# route reads the registry, which imports the classifier kinds.)
+# torch alone takes seconds and hundreds of MB. (The serving process itself loads none of the
+# model or PDF libraries either: tests/api/test_serve_process.py.)
 HEAVY = ("torch", "transformers", "spacy")
 
 

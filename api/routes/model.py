@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
+from sqlalchemy import select
 
 from api.deps import ADMIN, ANALYST, AuditDep, Principal, SessionDep, not_found, require
 from classifier.recall_estimate import estimate_recall
-from classifier.registry import active_version
+from probity.models import ModelVersion
 
 router = APIRouter(tags=["model"])
 National = Annotated[Principal, Depends(require(ADMIN, ANALYST))]
@@ -19,7 +20,9 @@ def get_model(principal: National, session: SessionDep, audit: AuditDep) -> dict
     """The active model version, its card figures (project test split, real-text evaluation,
     operating point) and the recall estimated from analysts' decisions on audit flags, with a
     95% interval. Aggregate figures only; 404 when no version is active."""
-    row = active_version(session)
+    # queried here, not through classifier.registry, which imports the model kinds (scikit-learn):
+    # serving never loads a model
+    row = session.scalar(select(ModelVersion).where(ModelVersion.active.is_(True)))
     if row is None:
         raise not_found("active model")
     audit.record("model.read", object_type="model_version", object_id=row.version)

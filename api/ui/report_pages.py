@@ -19,7 +19,6 @@ from api.schemas.integrity import StatsQuery
 from api.ui.render import render
 from api.ui.review_pages import form_query
 from probity.forces import FORCES
-from registers.pdf import html_to_pdf
 from registers.report import force_report, national_report
 
 router = APIRouter(prefix="/ui", tags=["ui"], include_in_schema=False)
@@ -94,6 +93,9 @@ def _national_html(
 
 def _respond(html: str, name: str, fmt: str) -> Response:
     if fmt == "pdf":
+        # WeasyPrint (and pango through it) loads on the first PDF, not with every server
+        from registers.pdf import html_to_pdf
+
         return Response(
             html_to_pdf(html),
             media_type="application/pdf",
