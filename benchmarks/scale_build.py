@@ -171,7 +171,7 @@ def _load(conn: Connection, shape: Shape) -> None:
         INSERT INTO flags (post_id, force_id, labels, max_score, risk, reason, language, status,
             version, created_at, updated_at)
         SELECT p.id, a.force_id,
-            CASE WHEN reason = 'model' THEN (CAST(:sets AS jsonb) ->> ((j * 7) % 10)::int)::jsonb
+            CASE WHEN reason = 'model' THEN (CAST(:sets AS jsonb) ->> ((j * 7 + j / 10) % 10)::int)::jsonb
                 ELSE '[]'::jsonb END,
             ((j * 7919) % 1000) / 1000.0, ((j * 104729) % 100000) / 100000.0, reason,
             CASE WHEN reason = 'unscored' THEN 'cy' END,

@@ -173,6 +173,8 @@ def add_to_referral(
             referral.created_at = now
         session.add(referral)
         session.flush()
+    # the referral ranks by its riskiest flag (the account row lock above serialises this)
+    referral.risk = max(referral.risk or 0.0, flag.risk or 0.0)
     item = ReferralItem(referral_id=referral.id, flag_id=flag.id, labels=labels)
     if now is not None:
         item.added_at = now

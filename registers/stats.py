@@ -296,8 +296,8 @@ def social_media_stats(session: Session, scope: StatsScope) -> dict[str, Any]:
     instances = 0
     for labels, platform, role, n in session.execute(
         _referred(
-            select(ReferralItem.labels, Post.platform, A.role, func.count()).group_by(
-                ReferralItem.labels, Post.platform, A.role
+            select(ReferralItem.labels, A.platform, A.role, func.count()).group_by(
+                ReferralItem.labels, A.platform, A.role
             ),
             scope,
         )
@@ -308,7 +308,7 @@ def social_media_stats(session: Session, scope: StatsScope) -> dict[str, Any]:
         for label in labels:
             by_category[label] = by_category.get(label, 0) + n
     profiles_with_instances = session.scalar(
-        _referred(select(func.count(distinct(Post.account_id))), scope)
+        _referred(select(func.count(distinct(Referral.account_id))), scope)
     )
     R = Referral
     outcomes = _counts(
@@ -338,15 +338,29 @@ def social_media_stats(session: Session, scope: StatsScope) -> dict[str, Any]:
 
 
 def _referred(stmt: Select[*Row], scope: StatsScope) -> Select[*Row]:
-    """``stmt`` over referred instances: referral items with their flag, post and account."""
+    """``stmt`` over referred instances: each referral item with its referral and account.
+
+    A referral is one account's, in its flags' force, so the platform, the role and the force
+    come from the referral and its account; the posts (a million rows nationally) are joined
+    only when a date range asks for their dates."""
     A = PlatformAccount
     joined = (
         stmt.select_from(ReferralItem)
-        .join(Flag, Flag.id == ReferralItem.flag_id)
-        .join(Post, Post.id == Flag.post_id)
-        .join(A, A.id == Post.account_id)
+        .join(Referral, Referral.id == ReferralItem.referral_id)
+        .join(A, A.id == Referral.account_id)
     )
-    return _where(joined, scope, Flag.force_id, Post.created_at, is_datetime=True)
+    if scope.force_id is not None:
+        joined = joined.where(Referral.force_id == scope.force_id)
+    if scope.date_from is None and scope.date_to is None:
+        return joined
+    dated = joined.join(Flag, Flag.id == ReferralItem.flag_id).join(Post, Post.id == Flag.post_id)
+    return _where(
+        dated,
+        StatsScope(None, scope.date_from, scope.date_to),
+        Flag.force_id,
+        Post.created_at,
+        is_datetime=True,
+    )
 
 
 def compute_stats(

@@ -10,7 +10,7 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
 from api.deps import Auditor, Principal, scope_to_force
@@ -38,6 +38,7 @@ from probity.models import (
     ReviewDecision,
 )
 
+STREAM_CHUNK_CHARS = 64 * 1024
 EXPORT_BATCH = 500  # referrals per batch: three statements each
 EXPORT_COLUMNS = (
     "referral_id",
@@ -82,17 +83,6 @@ def referral_query(
     return stmt
 
 
-def referral_risk() -> ColumnElement[float]:
-    """A referral's rank: the highest calibrated risk among its flags."""
-    return func.coalesce(
-        select(func.max(Flag.risk))
-        .join(ReferralItem, ReferralItem.flag_id == Flag.id)
-        .where(ReferralItem.referral_id == Referral.id)
-        .scalar_subquery(),
-        0.0,
-    )
-
-
 def referral_page(
     session: Session,
     settings: Any,
@@ -113,8 +103,8 @@ def referral_page(
         q,
         referral_query(principal, q),
         Referral.id,
-        rank=referral_risk(),
-    )  # highest risk first
+        rank=Referral.risk.expression,
+    )  # highest risk first (kept on the referral by add_to_referral)
     accounts = accounts_by_id(session, {r.account_id for r in rows})
     items = [summary(session, r, accounts[r.account_id]) for r in rows]
     # appended last: on PostgreSQL the chain's lock is held from here until the commit
@@ -280,17 +270,27 @@ def _export_row(row: Any, reviewers: list[str]) -> dict[str, Any]:
 
 def stream(rows: Iterator[dict[str, Any]], fmt: str) -> Iterator[str]:
     if fmt == "jsonl":
+        lines: list[str] = []
+        size = 0
         for row in rows:
-            yield json.dumps(row, ensure_ascii=False) + "\n"
+            lines.append(json.dumps(row, ensure_ascii=False) + "\n")
+            size += len(lines[-1])
+            if size >= STREAM_CHUNK_CHARS:
+                yield "".join(lines)
+                lines, size = [], 0
+        yield "".join(lines)
         return
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=EXPORT_COLUMNS)
     writer.writeheader()
     for row in rows:
         writer.writerow({k: _csv_safe(v) for k, v in row.items()})
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
+        # chunks of ~64 KiB, not a row each: every chunk is one hop from the server's thread pool
+        # to its event loop, and at a row a chunk those hops cost more than the rows themselves
+        if buffer.tell() >= STREAM_CHUNK_CHARS:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
     yield buffer.getvalue()
 
 

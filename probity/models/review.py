@@ -167,7 +167,12 @@ class Referral(Base):
     """Confirmed instances for one account, referred to that account's force."""
 
     __tablename__ = "referrals"
-    __table_args__ = (Index("ix_referrals_force_id_id", "force_id", "id"),)
+    __table_args__ = (
+        Index("ix_referrals_force_id_id", "force_id", "id"),
+        # the referral lists' order (highest risk first), for a force and nationally
+        Index("ix_referrals_force_id_risk", "force_id", "risk"),
+        Index("ix_referrals_risk", "risk"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     force_id: Mapped[str] = mapped_column(ForeignKey("forces.id"))
@@ -183,6 +188,8 @@ class Referral(Base):
     version: Mapped[int] = mapped_column(
         default=1, server_default="1"
     )  # raised by every state change
+    # the highest calibrated risk among its flags, kept by ``add_to_referral``: the lists' order
+    risk: Mapped[float] = mapped_column(default=0.0, server_default="0")
 
     items: Mapped[list[ReferralItem]] = relationship(
         back_populates="referral", order_by="ReferralItem.id"

@@ -189,3 +189,34 @@ def test_streamed_oversized_body_without_length_is_refused(client, headers):
         headers={**headers("force", "kent"), "Content-Type": "application/json"},
     )
     assert r.status_code == 413, r.text
+
+
+def test_referrals_list_riskiest_first_by_their_riskiest_flag(client, db, headers):
+    """A referral ranks by the highest risk among its flags, including flags added later."""
+    from apifixtures import create_flag
+
+    from probity.models import Flag, PlatformAccount, Post
+
+    analyst = headers("analyst")
+
+    def confirm(flag_id):
+        out = client.post(
+            f"/api/v1/flags/{flag_id}/decisions", json={"action": "confirm"}, headers=analyst
+        )
+        assert out.status_code == 201
+        return out.json()["referral_id"]
+
+    with db() as session:
+        low = create_flag(session, "warwickshire", score=0.2).id
+        mid = create_flag(session, "warwickshire", score=0.5).id
+    low_referral, mid_referral = confirm(low), confirm(mid)
+    h = headers("force", "warwickshire")
+    ids = [r["id"] for r in client.get("/api/v1/referrals", headers=h).json()["items"]]
+    assert ids.index(mid_referral) < ids.index(low_referral)
+    with db() as session:  # a riskier post of the low referral's account
+        account_id = session.get_one(Post, session.get_one(Flag, low).post_id).account_id
+        account = session.get_one(PlatformAccount, account_id)
+        high = create_flag(session, "warwickshire", score=0.9, account=account).id
+    assert confirm(high) == low_referral
+    ids = [r["id"] for r in client.get("/api/v1/referrals", headers=h).json()["items"]]
+    assert ids.index(low_referral) < ids.index(mid_referral)
