@@ -27,8 +27,8 @@ from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, HTTPException, Path, Request, Security, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy import Select
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy import Select, event
+from sqlalchemy.orm import InstrumentedAttribute, ORMExecuteState, Session, sessionmaker
 
 from api.ui.session import read_session_cookie
 from probity import audit as audit_log
@@ -62,9 +62,45 @@ def get_settings_dep(request: Request) -> Settings:
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 
 
+_WROTE = "probity_wrote"
+
+
+def track_writes(factory: sessionmaker[Session]) -> None:
+    """Mark a session's transaction once it has written (or locked rows to write), so the audit
+    knows whether an event must join that transaction (a change) or may be appended on its own
+    (a read). The mark ends with the transaction."""
+
+    @event.listens_for(factory, "after_flush")
+    def _flushed(session: Session, _context: Any) -> None:
+        session.info[_WROTE] = True
+
+    @event.listens_for(factory, "do_orm_execute")
+    def _executed(state: ORMExecuteState) -> None:
+        statement: Any = state.statement
+        if (
+            state.is_insert
+            or state.is_update
+            or state.is_delete
+            or getattr(statement, "_for_update_arg", None) is not None
+        ):
+            state.session.info[_WROTE] = True
+
+    @event.listens_for(factory, "after_commit")
+    @event.listens_for(factory, "after_rollback")
+    def _ended(session: Session) -> None:
+        session.info.pop(_WROTE, None)
+
+
+def has_writes(session: Session) -> bool:
+    """The session's transaction has changed (or locked) something, or is about to."""
+    return bool(session.new or session.dirty or session.deleted or session.info.get(_WROTE))
+
+
 def get_session(request: Request) -> Iterator[Session]:
     """One session per request. Routes commit explicitly; anything uncommitted is rolled back."""
     with request.app.state.session_factory() as session:
+        # the audit middleware closes it (releasing its connection) before waiting to append
+        request.state.db_session = session
         yield session
 
 
@@ -272,17 +308,26 @@ class Auditor:
         if principal is None:
             raise RuntimeError("audit.record called before authentication")
         purpose = purpose or self.request.headers.get(PURPOSE_HEADER, "")[:500]
-        audit_log.record(
-            self.session,
-            actor=principal.prefix,
-            role=principal.role.value,
-            force_id=principal.force_id,
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            purpose=purpose or _default_purpose(action),
-            detail=detail,
-        )
+        fields: dict[str, Any] = {
+            "actor": principal.prefix,
+            "role": principal.role.value,
+            "force_id": principal.force_id,
+            "action": action,
+            "object_type": object_type,
+            "object_id": object_id,
+            "purpose": purpose or _default_purpose(action),
+            "detail": detail,
+        }
+        appender = getattr(self.request.app.state, "audit_appender", None)
+        if appender is None or has_writes(self.session):
+            # a change: its event commits with it, or neither does
+            audit_log.record(self.session, **fields)
+        else:
+            # a read: appended (and committed) now by the process's appender, which holds the
+            # chain's lock for the append alone; the page was built before this point. The read
+            # transaction ends first, so a waiting request holds no pooled connection.
+            self.session.commit()
+            appender.append(**fields)
         self.request.state.audited = True
 
     def record_list(self, action: str, object_type: str, ids: list[int], **detail: Any) -> None:

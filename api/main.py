@@ -22,7 +22,14 @@ from fastapi.security.utils import get_authorization_scheme_param
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.deps import LoginRequired, Principal, SessionDep, authenticate_key, get_ui_principal
+from api.deps import (
+    LoginRequired,
+    Principal,
+    SessionDep,
+    authenticate_key,
+    get_ui_principal,
+    track_writes,
+)
 from api.middleware import AuditMiddleware, BodySizeLimit, NoStoreAndQueryLimit
 from api.routes import (
     audit,
@@ -49,6 +56,7 @@ from api.ui import (
     stats_pages,
 )
 from api.ui.render import render
+from probity.audit import ChainAppender
 from probity.db import get_engine, session_factory
 from probity.errors import Conflict, InvalidTransition, NotFoundError, ProbityError
 from probity.settings import Settings, get_settings
@@ -159,7 +167,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         generate_unique_id_function=_operation_id,
     )
     app.state.settings = settings
-    app.state.session_factory = session_factory(get_engine(settings.resolved_database_url))
+    engine = get_engine(settings.resolved_database_url)
+    app.state.session_factory = session_factory(engine)
+    track_writes(app.state.session_factory)
+    # reads and refusals are appended to the audit chain in batches by one thread per process
+    app.state.audit_appender = ChainAppender(engine)
 
     for router in API_ROUTERS:
         app.include_router(router, prefix=API_PREFIX, responses=ERROR_RESPONSES)

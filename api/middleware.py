@@ -14,7 +14,6 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.deps import Principal
-from probity import audit as audit_log
 
 
 class BodySizeLimit:
@@ -160,43 +159,45 @@ class AuditMiddleware(BaseHTTPMiddleware):
         await run_in_threadpool(self._write, request, principal, refused, response.status_code)
         return response
 
+    @staticmethod
+    def _release_session(request: Request) -> None:
+        # the request is answered: its session gives back its pooled connection before this
+        # thread waits for the appender, which needs one
+        session = getattr(request.state, "db_session", None)
+        if session is not None:
+            session.close()
+
     def _write_error(self, request: Request, status_code: int = 500) -> None:
+        self._release_session(request)
         principal = getattr(request.state, "principal", None)
         actor = (
             principal.prefix
             if principal
             else getattr(request.state, "refused_actor", None) or "anonymous"
         )
-        factory = request.app.state.session_factory
-        with factory() as session:
-            audit_log.record(
-                session,
-                actor=actor,
-                role=principal.role.value if principal else "none",
-                force_id=principal.force_id if principal else None,
-                action="request.error",
-                object_type="route",
-                object_id=request.url.path,
-                purpose=request.headers.get("X-Probity-Purpose", "")[:500],
-                detail={"method": request.method, "path": request.url.path, "status": status_code},
-            )
-            session.commit()
+        request.app.state.audit_appender.append(
+            actor=actor,
+            role=principal.role.value if principal else "none",
+            force_id=principal.force_id if principal else None,
+            action="request.error",
+            object_type="route",
+            object_id=request.url.path,
+            purpose=request.headers.get("X-Probity-Purpose", "")[:500],
+            detail={"method": request.method, "path": request.url.path, "status": status_code},
+        )
 
     def _write(
         self, request: Request, principal: Principal | None, refused: bool, status_code: int
     ) -> None:
-        factory = request.app.state.session_factory
+        self._release_session(request)
         detail = {"method": request.method, "path": request.url.path, "status": status_code}
-        with factory() as session:
-            audit_log.record(
-                session,
-                actor=principal.prefix if principal else request.state.refused_actor,
-                role=principal.role.value if principal else "none",
-                force_id=principal.force_id if principal else None,
-                action="request.refused" if refused or principal is None else "key.use",
-                object_type="route",
-                object_id=request.url.path,
-                purpose=request.headers.get("X-Probity-Purpose", "")[:500],
-                detail=detail,
-            )
-            session.commit()
+        request.app.state.audit_appender.append(
+            actor=principal.prefix if principal else request.state.refused_actor,
+            role=principal.role.value if principal else "none",
+            force_id=principal.force_id if principal else None,
+            action="request.refused" if refused or principal is None else "key.use",
+            object_type="route",
+            object_id=request.url.path,
+            purpose=request.headers.get("X-Probity-Purpose", "")[:500],
+            detail=detail,
+        )

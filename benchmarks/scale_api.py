@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from benchmarks.api_load import run
 from probity import db, keys
@@ -92,6 +92,36 @@ def server(url: str, workers: int, data_dir: Path) -> Iterator[tuple[str, dict[s
         proc.terminate()
         proc.wait(timeout=60)
         errors.close()
+
+
+@contextmanager
+def lock_waits(url: str) -> Iterator[dict[str, int]]:
+    """Sample the benchmark database's active server processes every 20 ms: how many were
+    running and how many were waiting for the audit chain's advisory lock."""
+    counts = {"active": 0, "advisory_lock": 0}
+    stop = threading.Event()
+    engine = db.get_engine(url)
+
+    def sample() -> None:
+        with engine.connect() as conn:
+            while not stop.wait(0.02):
+                for state, wait_type in conn.execute(
+                    text(
+                        "SELECT state, wait_event FROM pg_stat_activity WHERE datname = "
+                        "current_database() AND pid <> pg_backend_pid() AND state = 'active'"
+                    )
+                ):
+                    counts["active"] += 1
+                    counts["advisory_lock"] += wait_type == "advisory"
+                conn.rollback()
+
+    thread = threading.Thread(target=sample, daemon=True)
+    thread.start()
+    try:
+        yield counts
+    finally:
+        stop.set()
+        thread.join()
 
 
 def _largest_force(url: str) -> tuple[str, int]:
@@ -178,7 +208,10 @@ def api_phases(url: str, workers: int, data_dir: Path, quick: bool) -> dict[str,
             for concurrency, count in ((1, serial), (10, loaded)):
                 if count == 0:
                     continue
-                out = run(base, [request] * count, concurrency)
+                with lock_waits(url) as waits:
+                    out = run(base, [request] * count, concurrency)
+                share = waits["advisory_lock"] / waits["active"] if waits["active"] else 0.0
+                out["audit_lock_wait_share"] = round(share, 3)
                 results["runs"].append({"endpoint": name, **out})
                 log.info("%s c=%d: %s", name, concurrency, out)
         with httpx.Client(base_url=base, timeout=600) as client:

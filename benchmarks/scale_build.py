@@ -234,6 +234,13 @@ def _load(conn: Connection, shape: Shape) -> None:
         ORDER BY r.id, f.id
         """,
     )
+    # a referral ranks by its riskiest flag (what add_to_referral keeps)
+    _step(
+        conn,
+        "referral risk",
+        "UPDATE referrals SET risk = (SELECT max(f.risk) FROM referral_items i "
+        "JOIN flags f ON f.id = i.flag_id WHERE i.referral_id = referrals.id)",
+    )
     # confirmed flags of accounts beyond the first ``referrals`` were not referred: dismissed
     conn.execute(
         text(

@@ -16,17 +16,22 @@ import getpass
 import hashlib
 import hmac
 import json
+import logging
+import queue
+import threading
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
 from probity.db import lock_for_write
 from probity.models import AuditEvent, utcnow
 from probity.settings import get_settings
 
+log = logging.getLogger(__name__)
 GENESIS = "0" * 64
 # Serialises chain appends on PostgreSQL until the transaction ends (an arbitrary fixed key).
 _PG_LOCK_KEY = 0x50524F42  # "PROB"
@@ -69,6 +74,39 @@ def _lock_chain(session: Session) -> None:
         lock_for_write(session)
 
 
+def _new_event(prev_hash: str, fields: dict[str, Any]) -> AuditEvent:
+    detail = fields.get("detail")
+    event = AuditEvent(
+        at=utcnow(),
+        actor=fields["actor"][:80],
+        role=fields["role"][:40],
+        force_id=fields.get("force_id"),
+        action=fields["action"][:80],
+        object_type=fields.get("object_type", "")[:80],
+        object_id=str(fields.get("object_id", ""))[:200],
+        purpose=fields.get("purpose", ""),
+        detail=_json_safe(detail) if detail is not None else None,
+        prev_hash=prev_hash,
+    )
+    event.hash = event_hash(event.prev_hash, event)
+    return event
+
+
+def append_many(session: Session, many: list[dict[str, Any]]) -> list[AuditEvent]:
+    """Append events (each a dict of ``record``'s keyword arguments) in ``session``'s
+    transaction, in order, under one hold of the chain's lock (held until the transaction ends)."""
+    _lock_chain(session)
+    last = session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
+    events = []
+    for fields in many:
+        event = _new_event(last or GENESIS, fields)
+        last = event.hash
+        events.append(event)
+    session.add_all(events)
+    session.flush()
+    return events
+
+
 def record(
     session: Session,
     *,
@@ -83,25 +121,74 @@ def record(
 ) -> AuditEvent:
     """Append one event in ``session``'s transaction (it becomes visible when that commits).
 
-    This takes the chain's lock until the transaction ends: call it after the work is done."""
-    _lock_chain(session)
-    last = session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
-    event = AuditEvent(
-        at=utcnow(),
-        actor=actor[:80],
-        role=role[:40],
-        force_id=force_id,
-        action=action[:80],
-        object_type=object_type[:80],
-        object_id=str(object_id)[:200],
-        purpose=purpose,
-        detail=_json_safe(detail) if detail is not None else None,
-        prev_hash=last or GENESIS,
-    )
-    event.hash = event_hash(event.prev_hash, event)
-    session.add(event)
-    session.flush()
-    return event
+    This takes the chain's lock until the transaction ends: call it after the work is done.
+    An event that records no change of its own (a read) can go through ``ChainAppender``
+    instead, which holds the lock only for the append."""
+    fields = {
+        "actor": actor,
+        "role": role,
+        "action": action,
+        "force_id": force_id,
+        "object_type": object_type,
+        "object_id": object_id,
+        "purpose": purpose,
+        "detail": detail,
+    }
+    return append_many(session, [fields])[0]
+
+
+class ChainAppender:
+    """Appends events that are not part of another transaction (reads, refusals), in batches.
+
+    One thread per process takes every event waiting, appends them in one short transaction
+    (lock, read the head, insert, commit: no request's work inside it) and then wakes their
+    requests. Under concurrency the chain's lock is taken once per batch instead of once per
+    request, and never held while a request builds its page. ``append`` returns once the event
+    is committed, so a request is never answered before its event is durable.
+    """
+
+    def __init__(self, engine: Engine, max_batch: int = 500):
+        self._engine = engine
+        self._max_batch = max_batch
+
+        self._queue: queue.SimpleQueue[tuple[dict[str, Any], Future[int]]] = queue.SimpleQueue()
+        self._start = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def append(self, **fields: Any) -> int:
+        """Append one event (``record``'s keyword arguments); its id once committed."""
+        done: Future[int] = Future()
+        self._queue.put((fields, done))
+        self._ensure_thread()
+        return done.result()
+
+    def _ensure_thread(self) -> None:
+        with self._start:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(
+                    target=self._run, name="audit-appender", daemon=True
+                )
+                self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            batch = [self._queue.get()]
+            while len(batch) < self._max_batch:
+                try:
+                    batch.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+            try:
+                # a pooled connection per batch (requests waiting here have released theirs)
+                with Session(bind=self._engine, expire_on_commit=False) as session:
+                    events = append_many(session, [fields for fields, _ in batch])
+                    session.commit()
+                for (_, done), event in zip(batch, events, strict=True):
+                    done.set_result(event.id)
+            except Exception as exc:  # every waiting request gets the error
+                log.exception("audit append failed for %d event(s)", len(batch))
+                for _, done in batch:
+                    done.set_exception(exc)
 
 
 def _json_safe(value: dict[str, Any]) -> dict[str, Any]:

@@ -188,3 +188,30 @@ def test_chain_verifies_after_a_bounded_concurrent_load(live_server, db, headers
         )
     assert report.ok, report
     assert forks == 0
+
+
+def test_concurrent_reads_each_leave_one_committed_event(live_server, db, headers):
+    """Reads are appended by the process's batching appender: 40 list requests, 20 at a time,
+    leave exactly 40 list events, each committed before its answer arrived."""
+    analyst = headers("analyst")
+    with db() as session:
+        for _ in range(3):
+            create_flag(session, FORCE)
+    path = f"/api/v1/flags?force_id={FORCE}"
+    with db() as session:
+        before = session.scalar(
+            select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "flags.list")
+        )
+    codes: list[int] = []
+    for _ in range(2):
+        codes += [r.status_code for r in burst(live_server, [("GET", path, analyst, None)] * 20)]
+        with db() as session:  # every answered read is already in the chain
+            seen = session.scalar(
+                select(func.count())
+                .select_from(AuditEvent)
+                .where(AuditEvent.action == "flags.list")
+            )
+        assert seen == before + len(codes)
+    assert codes == [200] * 40
+    with db() as session:
+        assert audit_log.verify(session).ok
