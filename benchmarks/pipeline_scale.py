@@ -67,6 +67,8 @@ def _child_env(database_url: str, data_dir: Path, models_dir: Path) -> dict[str,
         "PROBITY_MODELS_DIR": str(models_dir),
         "PROBITY_LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(ROOT),
+        # ports of its own: another demo on the machine must not answer this one's crawl
+        "PROBITY_DEMO_PORT_BASE": os.environ.get("PIPELINE_BENCH_PORT_BASE", "28701"),
     }
     env.setdefault("PROBITY_SHARED_DATA_DIR", str(ROOT.parent / "shared" / "data"))
     return env
@@ -147,8 +149,8 @@ def top_up_posts(url: str, target: int) -> int:
     """Copy the database's own posts under new platform ids until it holds ``target`` posts."""
     engine = create_engine(url)
     with engine.begin() as connection:
-        connection.execute(text("DELETE FROM flags"))
-        connection.execute(text("DELETE FROM predictions"))
+        # the demo's reference data return refers to some flags: it goes with them
+        connection.execute(text("TRUNCATE flags, predictions CASCADE"))
         base = connection.execute(text("SELECT max(id) FROM posts")).scalar_one()
         have = connection.execute(text("SELECT count(*) FROM posts")).scalar_one()
         round_ = 0
@@ -159,7 +161,7 @@ def top_up_posts(url: str, target: int) -> int:
                     "INSERT INTO posts (platform, platform_id, account_id, text, text_sha256,"
                     " content_warning, url, created_at, captured_at, last_seen, is_repost,"
                     " context, raw, edited_at, previous_text_sha256, deleted_at, reference_only)"
-                    " SELECT platform, platform_id || ':copy' || :round, account_id, text,"
+                    " SELECT platform, platform_id || '#copy' || :round, account_id, text,"
                     " text_sha256, content_warning, url, created_at, captured_at, last_seen,"
                     " is_repost, context, NULL, edited_at, previous_text_sha256, deleted_at,"
                     " reference_only"

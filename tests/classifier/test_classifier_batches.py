@@ -36,18 +36,20 @@ from classifier.registry import load_folder
 from probity import db
 
 url, folder, batch, kill_in = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+from probity.models import Prediction
 calls = 0
-real_insert_new = store.insert_new
+real_upsert = store.upsert
 
-def insert_then_die(*args, **kwargs):
+def upsert_then_die(session, model, *args, **kwargs):
     global calls
-    calls += 1
-    rows = real_insert_new(*args, **kwargs)
-    if calls == kill_in:
-        os.kill(os.getpid(), signal.SIGKILL)
-    return rows
+    written = real_upsert(session, model, *args, **kwargs)
+    if model is Prediction:
+        calls += 1
+        if calls == kill_in:
+            os.kill(os.getpid(), signal.SIGKILL)
+    return written
 
-store.insert_new = insert_then_die
+store.upsert = upsert_then_die
 engine = db.get_engine(url)
 with db.session_scope(engine) as session:
     store.classify_posts(session, load_folder(folder), batch_size=batch, audit_share=0.5)
