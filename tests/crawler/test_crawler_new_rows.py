@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from crawler.ingest import apply_posts
 from probity.db import insert_new, session_scope
@@ -68,7 +68,7 @@ def test_a_known_post_with_new_text_is_a_version_not_a_new_post(crawl_engine):
     account_id = _account(crawl_engine)
     _apply(crawl_engine, account_id, [_raw(1), _raw(2)])
     with session_scope(crawl_engine) as session:  # deleted after capture, then seen again
-        session.execute(Post.__table__.update().values(deleted_at=NOW))
+        session.execute(update(Post).values(deleted_at=NOW))
     again = _apply(crawl_engine, account_id, [_raw(1, "Post number 1, edited"), _raw(2)])
     assert (again.new, again.edited) == (0, 1)
     with session_scope(crawl_engine) as session:
