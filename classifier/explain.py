@@ -60,64 +60,99 @@ def word_spans(text: str) -> list[tuple[int, int]]:
 
 def linear_word_weights(model: TfidfLogReg, text: str, label_index: int) -> dict[str, float]:
     """word (lower case) → summed coefficient × feature value for one label of the baseline."""
-    vec = model.vectorizer_
-    assert isinstance(vec, FastTfidf)
-    coef = model.coef_[label_index]
-    split = len(vec.vocabulary_)
-    weights: dict[str, float] = {}
-    tokens = _TOKEN.findall(text.lower())
-    words = vec._word_block([text])
-    contribution = {
-        int(c): float(coef[c] * v) for c, v in zip(words.indices, words.data, strict=True)
-    }
-    grams: list[tuple[int, list[str]]] = []
-    for i, tok in enumerate(tokens):
-        grams.append((vec.vocabulary_.get(tok, -1), [tok]))
-        if i + 1 < len(tokens):
-            grams.append((vec.vocabulary_.get(f"{tok} {tokens[i + 1]}", -1), [tok, tokens[i + 1]]))
-    occurrences: dict[int, int] = {}
-    for col, _ in grams:
-        if col in contribution:
-            occurrences[col] = occurrences.get(col, 0) + 1
-    for col, owners in grams:
-        if col in contribution:
-            share = contribution[col] / occurrences[col] / len(owners)
-            for w in owners:
-                weights[w] = weights.get(w, 0.0) + share
-    # character n-grams: attribute each occurrence to the word under its middle byte
-    norm = _normalise(text)
-    raw = norm.encode("utf-8")
-    word_of_byte = np.full(len(raw), -1, dtype=np.int64)
-    names: list[str] = []
-    for m in _TOKEN.finditer(norm):
-        start, end = len(norm[: m.start()].encode()), len(norm[: m.end()].encode())
-        word_of_byte[start:end] = len(names)
-        names.append(m.group(0))
-    chars = vec._char_block([text])
-    char_contribution = {
-        int(c): float(coef[split + c] * v) for c, v in zip(chars.indices, chars.data, strict=True)
-    }
-    per_n = [
-        (n, vec.char_column_[hashed_char_ngrams([text], (n, n))[1]])
-        for n in range(vec.char_ngram_range[0], vec.char_ngram_range[1] + 1)
-    ]
-    # a bucket's value is shared by all its occurrences, across every n of the block
-    total = np.bincount(
-        np.concatenate([c[c >= 0] for _, c in per_n] + [np.zeros(0, dtype=np.int64)]),
-        minlength=len(vec.char_idf_),
-    )
-    for n, cols in per_n:
-        for start, col in enumerate(cols.tolist()):
-            if col < 0 or col not in char_contribution:
-                continue
-            middle = word_of_byte[min(start + n // 2, len(raw) - 1)]
-            if middle < 0:  # the middle is a space: the nearer word on either side
-                left = word_of_byte[start]
-                middle = left if left >= 0 else word_of_byte[min(start + n - 1, len(raw) - 1)]
-            if middle >= 0:
-                w = names[middle]
-                weights[w] = weights.get(w, 0.0) + char_contribution[col] / max(int(total[col]), 1)
-    return weights
+    return _LinearAttribution(model, [text]).weights(0, [label_index])[label_index]
+
+
+class _LinearAttribution:
+    """Word weights of the baseline for a batch of (cleaned) texts.
+
+    The feature blocks and every n's hashed character n-grams are computed once for the whole
+    batch (one vectorised pass each, as scoring does), not once per post and label; each post's
+    character n-grams are then attributed to words with array operations, not a Python loop."""
+
+    def __init__(self, model: TfidfLogReg, texts: Sequence[str]) -> None:
+        vec = model.vectorizer_
+        assert isinstance(vec, FastTfidf)
+        self.vec, self.coef, self.texts = vec, model.coef_, list(texts)
+        self.split = len(vec.vocabulary_)
+        self.words = vec._word_block(self.texts)
+        self.chars = vec._char_block(self.texts)
+        self.grams: list[tuple[int, np.ndarray, np.ndarray]] = []  # n, post of each, column
+        for n in range(vec.char_ngram_range[0], vec.char_ngram_range[1] + 1):
+            rows, buckets = hashed_char_ngrams(self.texts, (n, n))
+            self.grams.append((n, rows, vec.char_column_[buckets]))
+
+    def weights(self, i: int, label_indices: Sequence[int]) -> dict[int, dict[str, float]]:
+        text = self.texts[i]
+        out = {j: self._word_weights(i, text, j) for j in label_indices}
+        self._add_char_weights(i, text, out)
+        return out
+
+    def _word_weights(self, i: int, text: str, label_index: int) -> dict[str, float]:
+        vec, coef = self.vec, self.coef[label_index]
+        lo, hi = self.words.indptr[i], self.words.indptr[i + 1]
+        contribution = {
+            int(c): float(coef[c] * v)
+            for c, v in zip(self.words.indices[lo:hi], self.words.data[lo:hi], strict=True)
+        }
+        weights: dict[str, float] = {}
+        tokens = _TOKEN.findall(text.lower())
+        grams: list[tuple[int, list[str]]] = []
+        for k, tok in enumerate(tokens):
+            grams.append((vec.vocabulary_.get(tok, -1), [tok]))
+            if k + 1 < len(tokens):
+                pair = f"{tok} {tokens[k + 1]}"
+                grams.append((vec.vocabulary_.get(pair, -1), [tok, tokens[k + 1]]))
+        occurrences: dict[int, int] = {}
+        for col, _ in grams:
+            if col in contribution:
+                occurrences[col] = occurrences.get(col, 0) + 1
+        for col, owners in grams:
+            if col in contribution:
+                share = contribution[col] / occurrences[col] / len(owners)
+                for w in owners:
+                    weights[w] = weights.get(w, 0.0) + share
+        return weights
+
+    def _add_char_weights(self, i: int, text: str, out: dict[int, dict[str, float]]) -> None:
+        """Each character n-gram's contribution goes to the word under its middle byte (the
+        nearer word on either side when that is a space), shared by all its occurrences."""
+        norm = _normalise(text)
+        raw_length = len(norm.encode("utf-8"))
+        word_of_byte = np.full(raw_length, -1, dtype=np.int64)
+        names: list[str] = []
+        for m in _TOKEN.finditer(norm):
+            start, end = len(norm[: m.start()].encode()), len(norm[: m.end()].encode())
+            word_of_byte[start:end] = len(names)
+            names.append(m.group(0))
+        lo, hi = self.chars.indptr[i], self.chars.indptr[i + 1]
+        present, values = self.chars.indices[lo:hi], self.chars.data[lo:hi]  # sorted columns
+        if not names or not len(present):
+            return
+        owners: list[np.ndarray] = []
+        columns: list[np.ndarray] = []
+        for n, rows, cols in self.grams:
+            first, last = np.searchsorted(rows, [i, i + 1])
+            mine = cols[first:last]  # this post's n-grams, in order of their first byte
+            starts = np.arange(len(mine))
+            middle = word_of_byte[np.minimum(starts + n // 2, raw_length - 1)]
+            left = word_of_byte[starts]
+            right = word_of_byte[np.minimum(starts + n - 1, raw_length - 1)]
+            middle = np.where(middle >= 0, middle, np.where(left >= 0, left, right))
+            owners.append(middle)
+            columns.append(mine)
+        owner, column = np.concatenate(owners), np.concatenate(columns)
+        # a bucket's value is shared by all its occurrences, across every n of the block
+        seen, occurrences = np.unique(column[column >= 0], return_counts=True)
+        position = np.clip(np.searchsorted(present, column), 0, len(present) - 1)
+        keep = (column >= 0) & (present[position] == column) & (owner >= 0)
+        owner, column, position = owner[keep], column[keep], position[keep]
+        shares = occurrences[np.searchsorted(seen, column)]
+        for j, weights in out.items():
+            contribution = self.coef[j][self.split + column] * values[position] / shares
+            per_word = np.bincount(owner, weights=contribution, minlength=len(names))
+            for k in np.unique(owner).tolist():
+                weights[names[k]] = weights.get(names[k], 0.0) + float(per_word[k])
 
 
 def _span_in(original: str, word: str, used: set[tuple[int, int]]) -> tuple[int, int] | None:
@@ -128,12 +163,12 @@ def _span_in(original: str, word: str, used: set[tuple[int, int]]) -> tuple[int,
 
 
 def _explain_linear(
-    model: TfidfLogReg, text: str, wanted: Sequence[str], top_k: int
+    attribution: _LinearAttribution, i: int, text: str, wanted: Sequence[str], top_k: int
 ) -> dict[str, list[dict[str, Any]]]:
-    cleaned = clean(text)
     out: dict[str, list[dict[str, Any]]] = {}
+    by_label = attribution.weights(i, [LABELS.index(label) for label in wanted])
     for label in wanted:
-        weights = linear_word_weights(model, cleaned, LABELS.index(label))
+        weights = by_label[LABELS.index(label)]
         ranked = sorted(
             ((w, word) for word, w in weights.items() if w > 0 and is_content_word(word)),
             reverse=True,
@@ -171,10 +206,13 @@ def explain(
     if isinstance(model, TfidfLogReg) and isinstance(
         getattr(model, "vectorizer_", None), FastTfidf
     ):
-        return [
-            _explain_linear(model, t, wanted, top_k) if wanted else {}
-            for t, wanted in zip(texts, labels, strict=True)
-        ]
+        labelled = [i for i, wanted in enumerate(labels) if wanted]
+        attribution = _LinearAttribution(model, [clean(texts[i]) for i in labelled])
+        explained = {
+            i: _explain_linear(attribution, k, texts[i], labels[i], top_k)
+            for k, i in enumerate(labelled)
+        }
+        return [explained.get(i, {}) for i in range(len(texts))]
     cleaned = [clean(t) for t in texts]
     if base_scores is None:
         base_scores = model.predict_proba(cleaned)

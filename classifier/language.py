@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 SCRIPTS = {  # first word of the Unicode character name → language code (or script tag)
     "ARABIC": "ar",
@@ -163,19 +164,28 @@ WELSH_ONLY = frozenset(
 WORD = re.compile(r"[a-zâêîôûŵŷäëïöüÿ']+", re.IGNORECASE)
 
 
+@lru_cache(maxsize=4096)
+def _script_of(ch: str) -> str:
+    """ "LATIN", a code of SCRIPTS, or "" for a letter of another script."""
+    name = unicodedata.name(ch, "")
+    if name.startswith("LATIN"):
+        return "LATIN"
+    return SCRIPTS.get(name.split(" ")[0], "")
+
+
 def _script_language(text: str) -> str | None:
+    if text.isascii():  # every ASCII letter is Latin: most posts stop here
+        return None
     counts: dict[str, int] = {}
     latin = 0
     for ch in text:
         if not ch.isalpha():
             continue
-        name = unicodedata.name(ch, "")
-        if name.startswith("LATIN"):
+        script = "LATIN" if ch.isascii() else _script_of(ch)
+        if script == "LATIN":
             latin += 1
-            continue
-        code = SCRIPTS.get(name.split(" ")[0])
-        if code:
-            counts[code] = counts.get(code, 0) + 1
+        elif script:
+            counts[script] = counts.get(script, 0) + 1
     if not counts:
         return None
     code, n = max(counts.items(), key=lambda kv: kv[1])

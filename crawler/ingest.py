@@ -26,7 +26,7 @@ from crawler.evidence import account_hash, payload_sha256, text_sha256
 from crawler.mapping.fields import Holder, MalformedItem, PostFields, ProfileFields
 from crawler.platforms import spec_for
 from crawler.storage import store_raw
-from probity.db import upsert
+from probity.db import insert_new, upsert
 from probity.forces import FORCE_IDS
 from probity.models import ExcludedAccount, PlatformAccount, Post, PostVersion, RawItem, Role
 
@@ -259,13 +259,34 @@ def _store_posts(
     now: datetime,
     result: PostsResult,
 ) -> None:
-    keys = {f.platform_id for f, _ in mapped} | {f.edit_of for f, _ in mapped if f.edit_of}
-    known = {
-        p.platform_id: p
-        for p in session.scalars(
-            select(Post).where(Post.platform == platform, Post.platform_id.in_(keys))
+    """Insert the page's posts; the INSERT itself reports which were new (RETURNING), so a first
+    crawl asks nothing else. Only posts it did not insert (known ones, met again on a re-walk
+    or on the overlap of an incremental crawl) are read back, to compare their text."""
+    # X: an edit is a new id whose history starts at a post we hold: a version of that post.
+    edits = [f for f, _ in mapped if f.edit_of]
+    early = _posts_by_platform_id(
+        session, platform, {f.platform_id for f in edits} | {f.edit_of or "" for f in edits}
+    )
+    candidates: dict[str, dict[str, Any]] = {}
+    for fields, raw in mapped:
+        if fields.platform_id in candidates or (fields.edit_of and _target(early, fields)):
+            continue
+        candidates[fields.platform_id] = _post_row(platform, account_id, fields, raw, now)
+    inserted = {
+        row.platform_id
+        for row in insert_new(
+            session,
+            Post,
+            list(candidates.values()),
+            keys=["platform", "platform_id"],
+            returning=["platform_id"],
         )
     }
+    result.new += len(inserted)
+    result.seen |= inserted
+    known = early | _posts_by_platform_id(session, platform, set(candidates) - inserted)
+    if not known:
+        return
     hashes: dict[int, list[str]] = {}
     for post_id, digest in session.execute(
         select(PostVersion.post_id, PostVersion.text_sha256)
@@ -273,45 +294,65 @@ def _store_posts(
         .order_by(PostVersion.seen_at, PostVersion.id)
     ):
         hashes.setdefault(post_id, []).append(digest)
-    new_rows: list[dict[str, Any]] = []
-    for fields, raw in mapped:
-        # X: an edit is a new id whose history starts at a post we hold: a version of that post.
-        target = known.get(fields.platform_id) or (
-            known.get(fields.edit_of) if fields.edit_of else None
-        )
-        if target is None:
-            if fields.platform_id not in {r["platform_id"] for r in new_rows}:
-                new_rows.append(_post_row(platform, account_id, fields, raw, now))
-            result.seen.add(fields.platform_id)
+    unchanged: set[int] = set()
+    for fields, _ in mapped:
+        if fields.platform_id in inserted:
+            continue
+        target = _target(known, fields)
+        if target is None:  # deleted between the insert and the read (an exclusion): skip it
             continue
         result.seen.add(target.platform_id)
         digest = text_sha256(fields.text)
         seen_hashes = [target.text_sha256, *hashes.get(target.id, [])]
-        values: dict[str, Any] = {"last_seen": now, "deleted_at": None}
-        if digest != seen_hashes[-1] and digest not in seen_hashes:
-            session.add(
-                PostVersion(
-                    post_id=target.id,
-                    text=fields.text,
-                    text_sha256=digest,
-                    content_warning=fields.content_warning,
-                    seen_at=now,
-                    edited_at=fields.edited_at,
-                    signal=fields.signal[:600],
-                )
+        if digest == seen_hashes[-1] or digest in seen_hashes:
+            unchanged.add(target.id)
+            continue
+        session.add(
+            PostVersion(
+                post_id=target.id,
+                text=fields.text,
+                text_sha256=digest,
+                content_warning=fields.content_warning,
+                seen_at=now,
+                edited_at=fields.edited_at,
+                signal=fields.signal[:600],
             )
-            hashes.setdefault(target.id, []).append(digest)
-            values["edited_at"] = fields.edited_at or now
-            result.edited += 1
-            log.info(
-                "%s post %s: text changed since capture; kept as a new version",
-                platform,
-                target.platform_id,
-            )
-        session.execute(update(Post).where(Post.id == target.id).values(**values))
-    if new_rows:
-        upsert(session, Post, new_rows, keys=["platform", "platform_id"], update=["last_seen"])
-        result.new += len(new_rows)
+        )
+        hashes.setdefault(target.id, []).append(digest)
+        session.execute(
+            update(Post)
+            .where(Post.id == target.id)
+            .values(last_seen=now, deleted_at=None, edited_at=fields.edited_at or now)
+        )
+        unchanged.discard(target.id)
+        result.edited += 1
+        log.info(
+            "%s post %s: text changed since capture; kept as a new version",
+            platform,
+            target.platform_id,
+        )
+    if unchanged:  # one statement for every known post met again with its text unchanged
+        session.execute(
+            update(Post)
+            .where(Post.id.in_(sorted(unchanged)))
+            .values(last_seen=now, deleted_at=None)
+        )
+
+
+def _target(known: dict[str, Post], fields: PostFields) -> Post | None:
+    """The stored post a mapped post is: itself, or (an X edit) the post it edits."""
+    return known.get(fields.platform_id) or (known.get(fields.edit_of) if fields.edit_of else None)
+
+
+def _posts_by_platform_id(session: Session, platform: str, ids: set[str]) -> dict[str, Post]:
+    if not ids:
+        return {}
+    return {
+        p.platform_id: p
+        for p in session.scalars(
+            select(Post).where(Post.platform == platform, Post.platform_id.in_(sorted(ids)))
+        )
+    }
 
 
 def _post_row(

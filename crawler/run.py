@@ -15,13 +15,14 @@ from crawler.ingest import Identifier
 from crawler.platforms import CRAWLABLE, PlatformSpec, spec_for
 from crawler.sources import Source
 from crawler.transport import Clock, CrawlStats, Transport
-from probity.db import get_engine
+from probity.db import analyze, get_engine, session_scope
 from probity.errors import ConfigurationError
 from probity.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 PLATFORMS = CRAWLABLE
 STEPS = ("discover", "accounts", "posts")
+ANALYZE_AFTER = 1000  # rows a run adds before it refreshes the planner's statistics
 USER_AGENT = "Probity-crawler/0.1 (+PSD integrity checks)"
 
 
@@ -140,11 +141,20 @@ def run_crawl(
             source.transport.close()
         for k, v in counts.items():
             summary.counts[k] = summary.counts.get(k, 0) + v
+    if summary.counts.get("new_posts", 0) + summary.counts.get("in_scope", 0) >= ANALYZE_AFTER:
+        _refresh_statistics(engine or get_engine())
     _explain(summary, spec)
     log.info("crawl %s %s: %s; %s", step, platform, summary.counts, stats.as_dict())
     for note in summary.notes:
         log.warning("crawl %s %s: %s", step, platform, note)
     return summary
+
+
+def _refresh_statistics(engine: Engine) -> None:
+    """ANALYZE what a crawl fills (PostgreSQL): plans made while the tables were small (a
+    sequential scan looks free) must not outlive a bulk load until autovacuum gets to it."""
+    with session_scope(engine) as session:
+        analyze(session, "posts", "raw_items", "platform_accounts", "post_versions")
 
 
 def _explain(summary: CrawlSummary, spec: PlatformSpec) -> None:

@@ -6,13 +6,13 @@ import itertools
 import logging
 import threading
 import weakref
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -174,12 +174,7 @@ def upsert(
     statement, so no statement outgrows either engine's limits. Returns the number of rows given.
     """
     dialect = session.get_bind().dialect.name
-    inserts: dict[str, Callable[[type[Base]], postgresql.Insert | sqlite.Insert]] = {
-        "postgresql": postgresql.insert,
-        "sqlite": sqlite.insert,
-    }
-    insert = inserts.get(dialect)
-    if insert is None:
+    if dialect not in ("postgresql", "sqlite"):
         raise NotImplementedError(f"upsert is not implemented for {dialect}")
     table: Any = model.__table__
     if session.autoflush:
@@ -194,18 +189,83 @@ def upsert(
         columns = (
             update_columns if update_columns is not None else [c for c in first if c not in keys]
         )
-        stmt: Any = insert(table)
-        if columns:
-            stmt = stmt.on_conflict_do_update(
-                index_elements=list(keys), set_={c: stmt.excluded[c] for c in columns}
-            )
-        else:
-            stmt = stmt.on_conflict_do_nothing(index_elements=list(keys))
+        stmt = _upsert_statement(dialect, table, tuple(keys), tuple(columns))
         # one cached statement run executemany-style (psycopg pipelines it; sqlite3 loops in C)
         for batch in batched(itertools.chain([first], rows), size):
             session.execute(stmt, batch)
             total += len(batch)
     return total
+
+
+@lru_cache(maxsize=256)
+def _upsert_statement(
+    dialect: str, table: Any, keys: tuple[str, ...], columns: tuple[str, ...]
+) -> Any:
+    """One statement object per (table, keys, updated columns), built once per process: a
+    crawl runs the same few upserts for every page, and rebuilding them costs a cache-key walk
+    (and, for a new object, a compile) each time."""
+    stmt: Any = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    if columns:
+        return stmt.on_conflict_do_update(
+            index_elements=list(keys), set_={c: stmt.excluded[c] for c in columns}
+        )
+    return stmt.on_conflict_do_nothing(index_elements=list(keys))
+
+
+@lru_cache(maxsize=64)
+def _insert_new_statement(
+    dialect: str, table: Any, keys: tuple[str, ...], returning: tuple[str, ...]
+) -> Any:
+    stmt: Any = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    return stmt.on_conflict_do_nothing(index_elements=list(keys)).returning(
+        *(table.c[name] for name in returning)
+    )
+
+
+def insert_new(
+    session: Session,
+    model: type[Base],
+    rows: Sequence[dict[str, Any]],
+    keys: Sequence[str],
+    returning: Sequence[str],
+    batch_size: int = UPSERT_BATCH,
+) -> list[Any]:
+    """INSERT … ON CONFLICT (keys) DO NOTHING RETURNING ``returning``: the rows this statement
+    actually inserted, and only those (a row another transaction inserted first is not
+    reported), on both engines (SQLite ≥ 3.35 has RETURNING).
+
+    This replaces "which of these do we already have?" before an insert: one statement instead
+    of two, and exact under concurrent writers, whose rows simply do not come back.
+    """
+    dialect = session.get_bind().dialect.name
+    if dialect not in ("postgresql", "sqlite"):
+        raise NotImplementedError(f"insert_new is not implemented for {dialect}")
+    if not rows:
+        return []
+    if session.autoflush:
+        session.flush()
+    table: Any = model.__table__
+    stmt = _insert_new_statement(dialect, table, tuple(keys), tuple(returning))
+    size = max(1, min(batch_size, MAX_PARAMETERS // max(1, len(rows[0]))))
+    inserted: list[Any] = []
+    for batch in batched(rows, size):
+        inserted += session.execute(stmt, batch).all()
+    return inserted
+
+
+def analyze(session: Session, *tables: str) -> None:
+    """Refresh the planner's statistics of ``tables`` after a bulk load (PostgreSQL).
+
+    Autovacuum's ANALYZE lags a bulk load by a minute or more; until it runs, plans made for an
+    empty table (a sequential scan looks free) are kept for a table of a million rows. SQLite
+    plans from its indexes without statistics here, so this does nothing there.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for table in tables:
+        if table not in Base.metadata.tables:
+            raise ValueError(f"unknown table: {table}")
+        session.execute(text(f'ANALYZE "{table}"'))
 
 
 def alembic_config(url: str) -> Config:

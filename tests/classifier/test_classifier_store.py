@@ -27,11 +27,11 @@ def _count(session, model) -> int:
 def test_classifying_twice_with_the_same_version_is_a_no_op(db_session, tiny_model_dir):
     ids = make_posts(db_session, POSTS)
     loaded = load_folder(tiny_model_dir)
-    first = classify_posts(db_session, loaded)
+    first = classify_posts(db_session, loaded, commit=False)
     assert first.classified == len(ids)
     predictions, flags = _count(db_session, Prediction), _count(db_session, Flag)
     stored = {p.post_id: (p.scores, p.labels) for p in db_session.scalars(select(Prediction))}
-    second = classify_posts(db_session, loaded)
+    second = classify_posts(db_session, loaded, commit=False)
     assert second.classified == 0
     assert (_count(db_session, Prediction), _count(db_session, Flag)) == (predictions, flags)
     assert {
@@ -42,7 +42,9 @@ def test_classifying_twice_with_the_same_version_is_a_no_op(db_session, tiny_mod
 def test_flags_are_pending_carry_the_force_and_explanations(db_session, tiny_model_dir):
     ids = make_posts(db_session, POSTS, force_id="west-yorkshire")
     loaded = load_folder(tiny_model_dir)
-    stats = classify_posts(db_session, loaded, audit_share=0.0)  # audit flags: tested below
+    stats = classify_posts(
+        db_session, loaded, audit_share=0.0, commit=False
+    )  # audit flags: tested below
     predictions = {p.post_id: p for p in db_session.scalars(select(Prediction))}
     assert set(predictions) == set(ids)
     labelled = [pid for pid in ids if predictions[pid].labels]
@@ -68,14 +70,14 @@ def test_a_new_version_predicts_again_but_keeps_the_existing_flag(
     db_session, tiny_model_dir, tmp_path
 ):
     make_posts(db_session, POSTS[:2])
-    classify_posts(db_session, load_folder(tiny_model_dir))
+    classify_posts(db_session, load_folder(tiny_model_dir), commit=False)
     flags_before = {f.post_id: f.id for f in db_session.scalars(select(Flag))}
     other = tmp_path / "other"
     shutil.copytree(tiny_model_dir, other)
     envelope = json.loads((other / "model.json").read_text())
     envelope["version"] = "tiny-other"
     (other / "model.json").write_text(json.dumps(envelope))
-    stats = classify_posts(db_session, load_folder(other))
+    stats = classify_posts(db_session, load_folder(other), commit=False)
     assert stats.classified == 2
     assert _count(db_session, Prediction) == 4
     assert {f.post_id: f.id for f in db_session.scalars(select(Flag))} == flags_before
@@ -86,7 +88,7 @@ def test_reposts_are_not_classified(db_session, tiny_model_dir):
     row = register(db_session, tiny_model_dir)
     loaded = load_folder(tiny_model_dir)
     loaded.row = row
-    assert classify_posts(db_session, loaded).classified == 1
+    assert classify_posts(db_session, loaded, commit=False).classified == 1
     assert db_session.scalar(select(Prediction.post_id)) == ids[0]
 
 
@@ -96,7 +98,9 @@ def test_other_languages_are_unscored_flags_and_a_share_of_the_rest_are_audit_fl
     welsh = "Mae hi wedi bod yn ddiwrnod hir yn y gwaith heddiw, diolch i bawb"
     ids = make_posts(db_session, [*POSTS, welsh], force_id="dyfed-powys")
     loaded = load_folder(tiny_model_dir)
-    stats = classify_posts(db_session, loaded, audit_share=1.0)  # every unflagged post audited
+    stats = classify_posts(
+        db_session, loaded, audit_share=1.0, commit=False
+    )  # every unflagged post audited
     flags = {f.post_id: f for f in db_session.scalars(select(Flag))}
     predictions = {p.post_id: p for p in db_session.scalars(select(Prediction))}
     assert set(flags) == set(ids)  # labelled, audit or unscored: every post is in the queue
