@@ -338,7 +338,7 @@ def _post_row(
 def mark_deleted(
     session: Session, account_id: int, seen: Iterable[str], since: datetime | None, now: datetime
 ) -> int:
-    """Posts of the account created at or after ``since`` (the window a complete re-walk
+    """Posts of the account created after ``since`` (the window a complete re-walk
     covered) that the walk did not return: deleted after capture. Text and hash are kept."""
     query = select(Post.id).where(
         Post.account_id == account_id,
@@ -346,8 +346,8 @@ def mark_deleted(
         Post.platform_id.not_in(list(seen)),
         Post.reference_only.is_(False),
     )
-    if since is not None:
-        query = query.where(Post.created_at >= since)
+    if since is not None:  # strictly after: a post at the walk's last instant may be further on
+        query = query.where(Post.created_at > since)
     ids = list(session.scalars(query))
     if ids:
         session.execute(update(Post).where(Post.id.in_(ids)).values(deleted_at=now))
