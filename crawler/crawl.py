@@ -128,14 +128,15 @@ class Crawler:
         seen: set[str],
         counts: dict[str, int],
         via: str | None = None,
-    ) -> None:
+    ) -> ingest.ProfileOutcome | None:
+        """Identify one new candidate (None: malformed, already met in this run, or known)."""
         try:
             fields = self.spec.mapper.profile(raw)
         except MalformedItem as exc:
             log.warning("%s: malformed profile skipped (%s)", self.platform, exc)
-            return
+            return None
         if fields.platform_id in seen:
-            return
+            return None
         seen.add(fields.platform_id)
         counts["candidates"] += 1
         known = session.scalar(
@@ -146,7 +147,7 @@ class Crawler:
         )
         if known is not None or ingest.is_excluded(session, self.platform, fields.platform_id):
             counts["known"] += 1  # already decided: not identified or fetched again
-            return
+            return None
         outcome = ingest.apply_profile(
             session,
             self.platform,
@@ -160,6 +161,7 @@ class Crawler:
         )
         counts["in_scope" if outcome.in_scope else "excluded"] += 1
         self.stats.new_rows += 1
+        return outcome
 
     @property
     def _identifier(self) -> ingest.Identifier:

@@ -54,6 +54,7 @@ class ProfileOutcome:
     platform_id: str
     in_scope: bool
     account: PlatformAccount | None
+    reason: str = ""  # the identifier's reason ("serving", "official-account", …)
 
 
 def is_excluded(session: Session, platform: str, platform_id: str) -> bool:
@@ -96,7 +97,7 @@ def apply_profile(
     )
     if not verdict.self_identified:
         exclude(session, platform, fields.platform_id, verdict.reason, version, now)
-        return ProfileOutcome(fields.platform_id, False, None)
+        return ProfileOutcome(fields.platform_id, False, None, verdict.reason)
     if raw is not None:
         store_raw(
             session,

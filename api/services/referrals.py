@@ -50,6 +50,10 @@ EXPORT_COLUMNS = (
     "post_sha256",
     "post_created_at",
     "post_captured_at",
+    "post_deleted_at",
+    "post_versions",
+    "post_last_version_text",
+    "post_last_version_sha256",
     "confirmed_at",
     "reviewers",
 )
@@ -193,6 +197,12 @@ def _export_row(
         "post_sha256": post.text_sha256,
         "post_created_at": post.created_at.isoformat() if post.created_at else "",
         "post_captured_at": post.captured_at.isoformat(),
+        # after capture: the author's later texts (the text above stays the first capture)
+        # and whether the post was then deleted
+        "post_deleted_at": post.deleted_at.isoformat() if post.deleted_at else "",
+        "post_versions": len(post.versions),
+        "post_last_version_text": post.versions[-1].text if post.versions else "",
+        "post_last_version_sha256": post.versions[-1].text_sha256 if post.versions else "",
         "confirmed_at": item.added_at.isoformat(),
         "reviewers": ";".join(d.reviewer for d in deciders),
     }
