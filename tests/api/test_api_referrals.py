@@ -200,7 +200,9 @@ def test_exports_carry_edits_and_deletion_after_capture(client, headers, referre
     [rid] = referred("gwent", 1)
     later = "=Edited after capture, nothing to see"
     with db() as session:
-        flag_id = session.scalar(select(ReferralItem.flag_id).where(ReferralItem.referral_id == rid))
+        flag_id = session.scalar(
+            select(ReferralItem.flag_id).where(ReferralItem.referral_id == rid)
+        )
         post = session.get(Post, session.get(Flag, flag_id).post_id)
         first = (post.text, post.text_sha256)
         session.add(PostVersion(post_id=post.id, text=later, text_sha256=text_sha256(later)))

@@ -404,7 +404,10 @@ def test_team_accounts_met_on_the_walk_are_walked_like_seeds(platform, fake, clo
         summary = walk(platform, url, crawl_engine, clock)
         again = walk(platform, url, crawl_engine, clock)
     found = in_scope(crawl_engine, platform)
-    assert account_key(platform, team_only) in found and found[account_key(platform, team_only)] == "graph"
+    assert (
+        account_key(platform, team_only) in found
+        and found[account_key(platform, team_only)] == "graph"
+    )
     assert account_key(platform, behind_retired) not in found
     assert account_key(platform, team) not in found  # the team account itself is out of scope
     assert summary.counts["organisations"] >= 1
