@@ -4,10 +4,15 @@ Minimum for an account with P posts at page size S:
   first crawl = 1 profile request (``crawl accounts``) + max(1, ceil(P / S)) feed pages
                 (the last page carries no cursor, so no extra request confirms the end;
                 an account with no posts still needs one page to learn that);
-  re-crawl of an unchanged account = 1 (one feed request: since_id on X and Mastodon, the newest
-                known post on the first page on Bluesky).
+  re-crawl of an unchanged account = the pages down to the end of the re-walk window: the first
+                item at or behind min(the newest post held, now - PROBITY_CRAWL_REWALK_DAYS),
+                so 1 unless the account posted more than a page in the window (with the window
+                off, 1: since_id on X and Mastodon, the newest known post on Bluesky).
 
-Run: ``PYTHONPATH=. python benchmarks/crawl_requests.py [--accounts N] [--page-size S]``
+``--active`` moves every account's posts so its newest is an hour old (accounts that post
+now, whose recent window is full); without it the posts are from 2025 and the window is empty.
+
+Run: ``PYTHONPATH=. python benchmarks/crawl_requests.py [--accounts N] [--page-size S] [--active]``
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import math
 import sys
 import tempfile
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +34,7 @@ from crawler.fake.server import FakePlatform, serve
 from crawler.fake.world import FakeAccount, World, generate_world
 from crawler.run import run_crawl
 from probity import db
+from probity.settings import get_settings
 
 
 def _key(platform: str, account: FakeAccount) -> str:
@@ -88,10 +95,31 @@ def measure(
             "first": first[a.id],
             "first_min": 1 + max(1, math.ceil(len(a.posts) / page_size)),
             "again": again[a.id],
-            "again_min": 1,
+            "again_min": window_pages(a, page_size, get_settings().crawl_rewalk_days),
         }
         for a in accounts
     ]
+
+
+def window_pages(account: FakeAccount, page_size: int, rewalk_days: float) -> int:
+    """Pages an increment of an unchanged account needs to cover the re-walk window."""
+    feed = account.newest_first()
+    if rewalk_days <= 0 or not feed:
+        return 1
+    end = min(feed[0].created_at, datetime.now(UTC) - timedelta(days=rewalk_days))
+    reach = next((i for i, p in enumerate(feed) if p.created_at <= end and not p.malformed), None)
+    return reach // page_size + 1 if reach is not None else max(1, math.ceil(len(feed) / page_size))
+
+
+def make_active(world: World) -> None:
+    """Shift each account's posts so its newest is an hour old (gaps between posts kept)."""
+    target = datetime.now(UTC) - timedelta(hours=1)
+    for accounts in world.accounts.values():
+        for account in accounts:
+            if account.posts:
+                shift = target - max(p.created_at for p in account.posts)
+                for post in account.posts:
+                    post.created_at += shift
 
 
 def _fake_factory() -> Callable[..., Any]:
@@ -111,11 +139,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--accounts", type=int, default=30)
     parser.add_argument("--page-size", type=int, default=10)
     parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--active", action="store_true", help="newest posts an hour old")
     args = parser.parse_args(argv)
     import os
 
     os.environ.setdefault("PROBITY_X_BEARER_TOKEN", "benchmark")
     world = generate_world(args.seed, accounts=args.accounts, posts=(0, 60))
+    if args.active:
+        make_active(world)
     print(
         "| platform | in-scope accounts | posts | page size | first crawl: requests / minimum "
         "| re-crawl: requests / minimum | per account equal |"

@@ -13,6 +13,7 @@ import typer
 from classifier import registry
 from classifier.files import classify_file
 from classifier.store import classify_posts
+from classifier.versions import classify_versions
 from probity.db import session_scope
 
 log = logging.getLogger(__name__)
@@ -63,10 +64,12 @@ def classify_stored(
     ),
     limit: int | None = typer.Option(None, min=1, help="Classify at most this many posts."),
 ) -> None:
-    """Classify stored posts not yet classified by this version; flag those with labels."""
+    """Classify stored posts (and edited posts' later versions) not yet classified by this
+    version; flag those with labels."""
     with session_scope() as session:
         loaded = registry.resolve(session, model)
         stats = classify_posts(session, loaded, limit=limit)
+        edits = classify_versions(session, loaded)
     typer.echo(
         json.dumps(
             {
@@ -75,7 +78,9 @@ def classify_stored(
                 "flagged": stats.flagged,
                 "audit": stats.audit,
                 "unscored": stats.unscored,
-                "skipped": stats.failed,
+                "skipped": stats.failed + edits.failed,
+                "edited_versions_classified": edits.classified,
+                "edited_versions_flagged": edits.flagged,
             }
         )
     )

@@ -10,10 +10,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
 from crawler import ingest
@@ -24,7 +24,7 @@ from crawler.sources import AccountGone, AccountProtected, Page, Source
 from crawler.storage import load_checkpoint, save_checkpoint
 from crawler.transport import CrawlStats
 from probity.db import session_scope
-from probity.models import CrawlCheckpoint, PlatformAccount
+from probity.models import CrawlCheckpoint, PlatformAccount, Post
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +43,7 @@ class Crawler:
     identifier: ingest.Identifier | None = None
     identifier_version: str = ""
     advance: Callable[[], None] = lambda: None
+    rewalk_days: float = 0.0  # an increment also re-reads this many recent days (0: new only)
 
     @property
     def platform(self) -> str:
@@ -127,14 +128,15 @@ class Crawler:
         seen: set[str],
         counts: dict[str, int],
         via: str | None = None,
-    ) -> None:
+    ) -> ingest.ProfileOutcome | None:
+        """Identify one new candidate (None: malformed, already met in this run, or known)."""
         try:
             fields = self.spec.mapper.profile(raw)
         except MalformedItem as exc:
             log.warning("%s: malformed profile skipped (%s)", self.platform, exc)
-            return
+            return None
         if fields.platform_id in seen:
-            return
+            return None
         seen.add(fields.platform_id)
         counts["candidates"] += 1
         known = session.scalar(
@@ -145,7 +147,7 @@ class Crawler:
         )
         if known is not None or ingest.is_excluded(session, self.platform, fields.platform_id):
             counts["known"] += 1  # already decided: not identified or fetched again
-            return
+            return None
         outcome = ingest.apply_profile(
             session,
             self.platform,
@@ -159,6 +161,7 @@ class Crawler:
         )
         counts["in_scope" if outcome.in_scope else "excluded"] += 1
         self.stats.new_rows += 1
+        return outcome
 
     @property
     def _identifier(self) -> ingest.Identifier:
@@ -267,10 +270,13 @@ class Crawler:
         return counts
 
     def crawl_account_posts(self, account: PlatformAccount) -> dict[str, int]:
-        """Walk one account's feed newest-first: resume an unfinished walk, else ask only for new posts."""
+        """Walk one account's feed newest-first: resume an unfinished walk, else ask for what is
+        new. With ``rewalk_days`` an increment also reads the posts of that recent window again
+        (usually on the same first page), recording their edits and deletions."""
         key = account.platform_id
         with session_scope(self.engine) as session:
             cp = load_checkpoint(session, self.platform, "posts", key)
+            window_end = self._window_end(session, account) if cp and cp.newest_id else None
         since = cp.newest_id if cp else None
         resuming = bool(cp and not cp.complete and cp.cursor)
         cursor = cp.cursor if resuming and cp else None
@@ -278,16 +284,21 @@ class Crawler:
         pages = cp.pages if cp else 0
         items = cp.items if cp else 0
         raw_account = account.raw or {}
-        counts = {"new_posts": 0, "malformed": 0, "edited": 0, "history_truncated": 0}
+        counts = {"new_posts": 0, "malformed": 0, "edited": 0, "deleted": 0, "history_truncated": 0}
         oldest: datetime | None = None
+        # A windowed increment sends no since_id: the known posts of the window come back too,
+        # and the walk stops by itself once it is past both the known newest post and the window.
+        windowed = window_end is not None
+        seen: set[str] = set()
+        covered = complete = False
 
         def fetch(c: str | None) -> Page:
-            return self.source.feed(raw_account, c, since, self.page_size)
+            return self.source.feed(raw_account, c, None if windowed else since, self.page_size)
 
         for step in walk(
             fetch,
             cursor,
-            since=since,
+            since=None if windowed else since,
             marker=self.source.marker,
             max_empty_pages=self.max_empty_pages,
             what=f"{self.platform} {account.handle}",
@@ -295,7 +306,6 @@ class Crawler:
             self.stats.pages += 1
             pending = pending or first_marker(step.items, self.source.marker)
             pages, items = pages + 1, items + len(step.items)
-            finished = step.done and step.complete
             with session_scope(self.engine) as session:
                 result = ingest.apply_posts(
                     session,
@@ -305,6 +315,9 @@ class Crawler:
                     now=now(),
                     includes=step.includes,
                 )
+                covered = bool(window_end and result.oldest and result.oldest <= window_end)
+                complete = step.done and step.complete
+                finished = complete or covered
                 save_checkpoint(
                     session,
                     self.platform,
@@ -318,6 +331,7 @@ class Crawler:
                     items=items,
                     now=now(),
                 )
+            seen |= result.seen
             oldest = min(filter(None, (oldest, result.oldest)), default=None)
             self.stats.new_rows += result.new
             counts["new_posts"] += result.new
@@ -326,7 +340,44 @@ class Crawler:
             if finished and self._hit_cap(since, items):
                 counts["history_truncated"] += 1
                 self._truncated(account, oldest)
+            if covered:
+                break  # the walk generator is left unfinished on purpose: the window is read
+        if windowed and not resuming and (covered or complete):
+            # Read from the top down to ``oldest`` without a gap: what is stored in that span
+            # and was not returned is gone. The feed's end covers everything (no lower bound).
+            after = oldest if covered or self._hit_cap(None, len(seen)) else None
+            counts["deleted"] = self._mark_deleted(account, seen, after)
         return counts
+
+    def _window_end(self, session: Session, account: PlatformAccount) -> datetime | None:
+        """How far down an increment reads: past the newest post already held and past the
+        re-walk window (None: no window, ask for new posts only)."""
+        if self.rewalk_days <= 0:
+            return None
+        newest = session.scalar(
+            select(func.max(Post.created_at)).where(
+                Post.account_id == account.id, Post.reference_only.is_(False)
+            )
+        )
+        start = now() - timedelta(days=self.rewalk_days)
+        if newest is None:
+            return start
+        newest = newest if newest.tzinfo else newest.replace(tzinfo=UTC)  # SQLite drops it
+        return min(newest, start)
+
+    def _mark_deleted(
+        self, account: PlatformAccount, seen: set[str], after: datetime | None
+    ) -> int:
+        with session_scope(self.engine) as session:
+            deleted = ingest.mark_deleted(session, account.id, seen, after, now())
+        if deleted:
+            log.info(
+                "%s account %s: %d post(s) deleted after capture (kept, marked)",
+                self.platform,
+                account.handle,
+                deleted,
+            )
+        return deleted
 
     def _hit_cap(self, since: str | None, items: int) -> bool:
         """A first walk (no since) that reached the platform's timeline cap stopped at the cap,

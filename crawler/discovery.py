@@ -28,6 +28,12 @@ ROLE_TERMS = (
     "crime scene",
     "police volunteer",
     "police support volunteer",
+    # ranks above sergeant and the units officers name instead of a rank (issue #13)
+    "police inspector",
+    "superintendent",
+    "roads policing",
+    "neighbourhood pc",
+    "neighbourhood sergeant",
 )
 
 

@@ -8,7 +8,10 @@ profile exactly as a search hit is, so precision comes from identification, neve
 Walk order: resolve the seeds (the 44 forces' official handles, one lookup each), then for each
 node (seeds first, then in-scope accounts of this base URL, oldest first) list its followers and
 its follows. Accounts that come into scope are walked in the next pass, until no list is left.
-Out-of-scope accounts are never expanded: nothing is kept about them but a keyed hash.
+Out-of-scope people are never expanded: nothing is kept about them but a keyed hash. Official
+accounts met on the way (a team's or a force's: organisations, identified as
+``official-account``) are walked like seeds, because officers follow their team's accounts as
+much as their force's; only their id is kept, in a checkpoint (scope ``graph-organisation``).
 
 Every list page is written in one transaction with its checkpoint (scope ``graph``), so a walk
 killed at any moment, or stopped by the request budget, resumes at the page it stopped at. A
@@ -24,8 +27,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
 from crawler.crawl import Crawler, now
+from crawler.evidence import account_hash
+from crawler.mapping.fields import MalformedItem
 from crawler.paging import first_marker, walk
 from crawler.platforms import SPECS, PlatformSpec, spec_for
 from crawler.run import CrawlSummary, base_urls, make_source
@@ -36,11 +42,15 @@ from crawler.transport import Clock, CrawlStats
 from probity.db import get_engine, session_scope
 from probity.errors import ConfigurationError
 from probity.forces import FORCES
-from probity.models import CrawlCheckpoint, PlatformAccount
+from probity.models import CrawlCheckpoint, ExcludedAccount, PlatformAccount
 from probity.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
-SEED_SCOPE, EDGE_SCOPE = "graph-seed", "graph"
+SEED_SCOPE, EDGE_SCOPE, ORGANISATION_SCOPE = "graph-seed", "graph", "graph-organisation"
+# Identification reasons of accounts that are organisations, not people: a force's or a team's
+# official account. Officers follow their team's accounts as much as their force's, so these
+# are walked like seeds (their id is kept in a checkpoint; nothing else is).
+ORGANISATION_REASONS = frozenset({"official-account"})
 
 
 def seed_handles(platform: str) -> list[str]:
@@ -87,6 +97,7 @@ class GraphWalk:
         self.counts = {
             "seeds": 0,
             "seeds_missing": 0,
+            "organisations": 0,  # official accounts met on the walk, walked like seeds
             "lists": 0,
             "candidates": 0,
             "in_scope": 0,
@@ -96,6 +107,7 @@ class GraphWalk:
             "budget_stopped": 0,
         }
         self._seen: set[str] = set()
+        self._organisations_checked: set[str] = set()
 
     @property
     def platform(self) -> str:
@@ -130,7 +142,8 @@ class GraphWalk:
             while True:
                 done = self._checkpoints(EDGE_SCOPE)
                 pending = []
-                for node in dict.fromkeys([*seed_nodes, *self._in_scope_nodes()]):
+                nodes = [*seed_nodes, *self._organisation_nodes(), *self._in_scope_nodes()]
+                for node in dict.fromkeys(nodes):
                     for direction in DIRECTIONS:
                         cp = done.get(self.key(direction, node))
                         # attempted: a list that stopped unfinished (a repeated cursor) waits for the next run
@@ -187,6 +200,53 @@ class GraphWalk:
                 nodes.append(node)
         return nodes
 
+    def _organisation_nodes(self) -> list[str]:
+        """Official (force and team) accounts met on the walk, oldest first."""
+        found = self._checkpoints(ORGANISATION_SCOPE).values()
+        prefix = self.key("organisation", "")  # this base URL's only
+        return [
+            cp.newest_id
+            for cp in sorted(found, key=lambda cp: cp.id)
+            if cp.key.startswith(prefix) and cp.newest_id
+        ]
+
+    def _known_organisation(self, session: Session, raw: dict[str, Any]) -> bool:
+        """An official account excluded earlier (e.g. found by search before the walk): its
+        keyed hash carries the identifier's reason. Asked once per account and run."""
+        try:
+            platform_id = self.crawler.spec.mapper.profile(raw).platform_id
+        except MalformedItem:
+            return False
+        if platform_id in self._organisations_checked:
+            return False
+        self._organisations_checked.add(platform_id)
+        reason = session.scalar(
+            select(ExcludedAccount.reason).where(
+                ExcludedAccount.platform == self.platform,
+                ExcludedAccount.account_hash == account_hash(self.platform, platform_id),
+            )
+        )
+        return reason in ORGANISATION_REASONS
+
+    def _remember_organisation(self, session: Session, raw: dict[str, Any]) -> None:
+        node = self.graph.node_id(raw)
+        if not node:
+            return
+        save_checkpoint(
+            session,
+            self.platform,
+            ORGANISATION_SCOPE,
+            self.key("organisation", node),
+            cursor=None,
+            newest_id=node,
+            pending_newest_id=None,
+            complete=True,
+            pages=0,
+            items=1,
+            now=now(),
+        )
+        self.counts["organisations"] += 1
+
     def _in_scope_nodes(self) -> list[str]:
         with session_scope(self.crawler.engine) as session:
             rows = session.execute(
@@ -231,7 +291,15 @@ class GraphWalk:
                 finished = step.done and step.complete
                 with session_scope(self.crawler.engine) as session:
                     for raw in step.items:
-                        self.crawler._candidate(session, raw, self._seen, self.counts, via="graph")
+                        outcome = self.crawler._candidate(
+                            session, raw, self._seen, self.counts, via="graph"
+                        )
+                        if (
+                            outcome.reason in ORGANISATION_REASONS
+                            if outcome is not None
+                            else self._known_organisation(session, raw)
+                        ):
+                            self._remember_organisation(session, raw)
                     save_checkpoint(
                         session,
                         self.platform,

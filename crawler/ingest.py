@@ -54,6 +54,7 @@ class ProfileOutcome:
     platform_id: str
     in_scope: bool
     account: PlatformAccount | None
+    reason: str = ""  # the identifier's reason ("serving", "official-account", …)
 
 
 def is_excluded(session: Session, platform: str, platform_id: str) -> bool:
@@ -96,7 +97,7 @@ def apply_profile(
     )
     if not verdict.self_identified:
         exclude(session, platform, fields.platform_id, verdict.reason, version, now)
-        return ProfileOutcome(fields.platform_id, False, None)
+        return ProfileOutcome(fields.platform_id, False, None, verdict.reason)
     if raw is not None:
         store_raw(
             session,
@@ -379,7 +380,7 @@ def _post_row(
 def mark_deleted(
     session: Session, account_id: int, seen: Iterable[str], since: datetime | None, now: datetime
 ) -> int:
-    """Posts of the account created at or after ``since`` (the window a complete re-walk
+    """Posts of the account created after ``since`` (the window a complete re-walk
     covered) that the walk did not return: deleted after capture. Text and hash are kept."""
     query = select(Post.id).where(
         Post.account_id == account_id,
@@ -387,8 +388,8 @@ def mark_deleted(
         Post.platform_id.not_in(list(seen)),
         Post.reference_only.is_(False),
     )
-    if since is not None:
-        query = query.where(Post.created_at >= since)
+    if since is not None:  # strictly after: a post at the walk's last instant may be further on
+        query = query.where(Post.created_at > since)
     ids = list(session.scalars(query))
     if ids:
         session.execute(update(Post).where(Post.id.in_(ids)).values(deleted_at=now))

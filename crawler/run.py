@@ -88,6 +88,7 @@ def run_crawl(
     identifier: Identifier | None = None,
     identifier_version: str = "",
     rewalk: bool = False,
+    rewalk_days: float | None = None,
     settings: Settings | None = None,
     on_start: Callable[[str, int | None], None] = lambda d, t: None,
     advance: Callable[[], None] = lambda: None,
@@ -111,6 +112,7 @@ def run_crawl(
             identifier=identifier,
             identifier_version=identifier_version,
             advance=advance,
+            rewalk_days=settings.crawl_rewalk_days if rewalk_days is None else rewalk_days,
         )
         try:
             if step == "discover":

@@ -22,6 +22,8 @@ from sqlalchemy import func, select
 
 from classifier.registry import resolve
 from classifier.store import classify_posts
+from classifier.versions import classify_versions
+from crawler.discovery import discovery_queries
 from crawler.fake.apps import build_app
 from crawler.fake.server import FakePlatform, Faults, serve
 from crawler.graph import run_graph
@@ -33,6 +35,7 @@ from demo.scoreboard import (
     crawled_accounts,
     minimum_graph_requests,
     minimum_post_requests,
+    minimum_search_requests,
     render,
     score_accounts,
     score_flags,
@@ -92,6 +95,7 @@ def start_platforms(
 def _crawl(board: Scoreboard, sim: SimWorld, urls: dict[str, str]) -> None:
     used: dict[str, int] = {}
     graph: dict[str, Any] = {}
+    found: dict[str, Any] = {}
     # The demo operator holds a user token for its own Mastodon instance, so account search
     # pages (without one, Mastodon serves the first page only).
     settings = get_settings().model_copy(
@@ -100,11 +104,18 @@ def _crawl(board: Scoreboard, sim: SimWorld, urls: dict[str, str]) -> None:
     with _stage("discover and identify", board):
         for platform in PLATFORMS:
             # A platform without account search (X) is found by the graph alone: no handle list.
+            searched = {"search_used": 0, "search_minimum": 0}
             if spec_for(platform).account_search:
                 summary = run_crawl(
                     "discover", platform, base_url=urls[platform], settings=settings
                 )
                 used[f"discover_{platform}"] = summary.stats.requests
+                searched = {
+                    "search_used": summary.stats.requests,
+                    "search_minimum": minimum_search_requests(
+                        sim, platform, discovery_queries(platform)
+                    ),
+                }
             before = completed_graph_lists(platform)
             walked = run_graph(platform, base_url=urls[platform], settings=settings)
             used[f"graph_{platform}"] = walked.stats.requests
@@ -118,7 +129,15 @@ def _crawl(board: Scoreboard, sim: SimWorld, urls: dict[str, str]) -> None:
                 "seeds_missing": walked.counts.get("seeds_missing", 0),
                 "budget_stopped": bool(walked.counts.get("budget_stopped")),
             }
+            found[platform] = {
+                **searched,
+                "graph_used": graph[platform]["used"],
+                "graph_minimum": graph[platform]["minimum"],
+                "used": searched["search_used"] + graph[platform]["used"],
+                "minimum": searched["search_minimum"] + graph[platform]["minimum"],
+            }
     board.requests["graph"] = graph
+    board.requests["discovery"] = found  # search and graph together, next to their minimum
     with _stage("crawl posts", board):
         posts_used = 0
         for platform in PLATFORMS:
@@ -133,9 +152,16 @@ def _classify(board: Scoreboard) -> None:
         with db.session_scope() as session:
             version = ensure_default(session)
         with db.session_scope() as session:
-            stats = classify_posts(session, resolve(session, None))
+            loaded = resolve(session, None)
+            stats = classify_posts(session, loaded)
+            edits = classify_versions(session, loaded)  # edited posts' later texts
         board.requests["model_version"] = version.version
-        log.info("classified %d new post(s); %d flagged", stats.classified, stats.flagged)
+        log.info(
+            "classified %d new post(s) and %d edited version(s); %d flagged",
+            stats.classified,
+            edits.classified,
+            stats.flagged + edits.flagged,
+        )
 
 
 def _demo_keys(forces: list[str]) -> dict[str, str]:
@@ -232,7 +258,11 @@ def run_demo(
         board.flags = score_flags(session, sim)
         page_size = get_settings().crawl_page_size
         board.requests["posts_minimum"] = minimum_post_requests(
-            sim, crawled_accounts(session), page_size, first_crawl
+            sim,
+            crawled_accounts(session),
+            page_size,
+            first_crawl,
+            rewalk_days=get_settings().crawl_rewalk_days,
         )
         board.requests["first_crawl"] = first_crawl
         board.requests["page_size"] = page_size

@@ -7,9 +7,11 @@
   model's flags only; audit and unscored flags are counted apart), and the recall that analysts
   would estimate from the audit sample (the truth standing in for their decisions);
 - requests: requests the post crawl used against the minimum (ceil(posts / page size) + 1 per
-  account on a first crawl, 1 per unchanged account on a re-crawl), and the graph walk's
-  requests per platform against its minimum (one per seed asked, plus the pages needed to list
-  every list it walked at the platform's largest page).
+  account on a first crawl; on a re-crawl of an unchanged account the pages down to the end of
+  the re-walk window, usually 1), and discovery's requests per platform against its minimum:
+  search (per query, the pages its hits fill at the platform's largest page, at least one) and
+  the graph walk (one per seed asked, plus the pages needed to list every list it walked at the
+  platform's largest page).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +31,8 @@ from crawler.evidence import account_hash
 from crawler.fake.apps import graph_index
 from crawler.fake.graph import served_list
 from crawler.fake.mastodon import DOMAIN as MASTODON_DOMAIN
+from crawler.fake.server import matches
+from crawler.fake.world import FakeAccount
 from demo.simulation import SimWorld
 from probity import db
 from probity.labels import LABELS
@@ -231,17 +236,55 @@ PLATFORM_MAX_PAGE = {"bluesky": 100, "mastodon": 40, "x": 100}  # each API's own
 
 
 def minimum_post_requests(
-    sim: SimWorld, crawled: set[tuple[str, str]], page_size: int, first_crawl: bool
+    sim: SimWorld,
+    crawled: set[tuple[str, str]],
+    page_size: int,
+    first_crawl: bool,
+    rewalk_days: float = 0.0,
+    now: datetime | None = None,
 ) -> int:
     """The post step's floor: on a first crawl ceil(posts / page size) per collected account (the
     "+1" of the per-account minimum is the profile request, which discovery makes); on a re-crawl
-    of an unchanged world, 1 per account."""
+    of an unchanged world, the pages down to the re-walk window's end (the newest post held, or
+    ``rewalk_days`` ago if that is older): 1 per account unless an account posted more than a
+    page in the window."""
     total = 0
     for platform, accounts in sim.world.accounts.items():
         size = min(page_size, PLATFORM_MAX_PAGE[platform])
         for account in accounts:
-            if _handle_key(platform, account.handle) in crawled:
-                total += max(1, math.ceil(len(account.posts) / size)) if first_crawl else 1
+            if _handle_key(platform, account.handle) not in crawled:
+                continue
+            if first_crawl:
+                total += max(1, math.ceil(len(account.posts) / size))
+            else:
+                total += _window_pages(account, size, rewalk_days, now or datetime.now(UTC))
+    return total
+
+
+def _window_pages(account: FakeAccount, size: int, rewalk_days: float, now: datetime) -> int:
+    feed = account.newest_first()
+    if rewalk_days <= 0 or not feed:
+        return 1
+    end = min(feed[0].created_at, now - timedelta(days=rewalk_days))
+    reach = next((i for i, p in enumerate(feed) if p.created_at <= end and not p.malformed), None)
+    return reach // size + 1 if reach is not None else max(1, math.ceil(len(feed) / size))
+
+
+SEARCH_MAX_PAGE = {"bluesky": 100, "mastodon": 40}  # searchActors limit, v2 search limit
+
+
+def minimum_search_requests(
+    sim: SimWorld, platform: str, queries: list[str], paged: bool = True
+) -> int:
+    """Account search's floor: per query, the pages needed to list its hits at the platform's
+    largest page (at least one); without paging (Mastodon without a user token), one."""
+    if platform not in SEARCH_MAX_PAGE:
+        return 0
+    live = [a for a in sim.world.accounts[platform] if not (a.deleted or a.suspended)]
+    total = 0
+    for query in queries:
+        hits = sum(matches(query, a.handle, a.display_name, a.bio) for a in live)
+        total += max(1, math.ceil(hits / SEARCH_MAX_PAGE[platform])) if paged else 1
     return total
 
 
@@ -321,6 +364,12 @@ def render(board: Scoreboard) -> list[str]:
         lines.append(
             f"discovery reached {reach['reached']}/{a['true_serving']} serving accounts as candidates "
             f"(recall {reach['recall']}); {reach['rejected_by_identifier']} of them not taken by identification"
+        )
+    for platform, d in (r.get("discovery") or {}).items():
+        lines.append(
+            f"requests (discovery, {platform}): {d['used']} used, minimum {d['minimum']} "
+            f"(search {d['search_used']} / {d['search_minimum']}, "
+            f"graph {d['graph_used']} / {d['graph_minimum']})"
         )
     for platform, g in (r.get("graph") or {}).items():
         lines.append(

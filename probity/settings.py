@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     crawl_graph_budget: int = (
         5000  # requests one graph-discovery run may make per platform base URL
     )
+    # An ordinary (incremental) post crawl also reads the posts of the last N days again, so
+    # edits and deletions there are seen on every crawl; 0: only new posts (since_id).
+    crawl_rewalk_days: float = 7.0
 
     # demo (probity demo): first of three loopback ports for the fake Bluesky, Mastodon and X
     demo_port_base: int = 8701

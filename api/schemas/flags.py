@@ -116,6 +116,11 @@ class PostVersionOut(BaseModel):
         description="the platform's edit signal: Mastodon edited_at, Bluesky "
         "record CID, X edit history",
     )
+    labels: list[str] | None = Field(
+        None,
+        description="labels the classifier gave this version (its latest model to classify "
+        "it); null: not classified yet",
+    )
 
 
 class PostEvidence(BaseModel):

@@ -47,6 +47,7 @@ def post_evidence(post: Post) -> PostEvidence:
             seen_at=v.seen_at,
             edited_at=v.edited_at,
             signal=v.signal,
+            labels=list(v.predictions[-1].labels) if v.predictions else None,
         )
         for v in post.versions
     ]

@@ -33,13 +33,14 @@ from probity.models import (
     Flag,
     PlatformAccount,
     Post,
+    PostVersion,
     Referral,
     ReferralItem,
     ReviewDecision,
 )
 
 STREAM_CHUNK_CHARS = 64 * 1024
-EXPORT_BATCH = 500  # referrals per batch: three statements each
+EXPORT_BATCH = 500  # referrals per batch: four statements each
 EXPORT_COLUMNS = (
     "referral_id",
     "force_id",
@@ -58,6 +59,10 @@ EXPORT_COLUMNS = (
     "post_sha256",
     "post_created_at",
     "post_captured_at",
+    "post_deleted_at",
+    "post_versions",
+    "post_last_version_text",
+    "post_last_version_sha256",
     "confirmed_at",
     "reviewers",
 )
@@ -180,7 +185,7 @@ def detail(session: Session, referral: Referral) -> ReferralDetail:
 def export_rows(session: Session, stmt: Select[Any]) -> Iterator[dict[str, Any]]:
     """One row per referred post, in referral id order, read in batches (keyset).
 
-    Each batch of referrals costs three statements: the referrals' ids, every item with its
+    Each batch of referrals costs four statements: the referrals' ids, every item with its
     referral, flag, post and account in one join (the columns the export shows, nothing else),
     and the reviewers of those flags."""
     after = 0
@@ -199,8 +204,11 @@ def export_rows(session: Session, stmt: Select[Any]) -> Iterator[dict[str, Any]]
             .order_by(Referral.id, ReferralItem.id)
         ).all()
         reviewers = reviewers_by_flag(session, [row.flag_id for row in rows])
+        versions = versions_by_post(session, [row.post_id for row in rows])
         for row in rows:
-            yield _export_row(row._mapping, reviewers.get(row.flag_id, []))
+            yield _export_row(
+                row._mapping, reviewers.get(row.flag_id, []), versions.get(row.post_id, [])
+            )
         after = batch[-1]
 
 
@@ -223,6 +231,8 @@ EXPORT_SELECT = (
     Post.text_sha256,
     Post.created_at.label("post_created_at"),
     Post.captured_at,
+    Post.id.label("post_id"),
+    Post.deleted_at.label("post_deleted_at"),
 )
 
 
@@ -243,8 +253,21 @@ def reviewers_by_flag(session: Session, flag_ids: list[int]) -> dict[int, list[s
     return out
 
 
-def _export_row(row: Any, reviewers: list[str]) -> dict[str, Any]:
+def versions_by_post(session: Session, post_ids: list[int]) -> dict[int, list[PostVersion]]:
+    """The later texts of each post seen on re-crawls, oldest first (one statement)."""
+    out: dict[int, list[PostVersion]] = {}
+    if not post_ids:
+        return out
+    for version in session.scalars(
+        select(PostVersion).where(PostVersion.post_id.in_(post_ids)).order_by(PostVersion.id)
+    ):
+        out.setdefault(version.post_id, []).append(version)
+    return out
+
+
+def _export_row(row: Any, reviewers: list[str], versions: list[PostVersion]) -> dict[str, Any]:
     created = row["post_created_at"]
+    deleted = row["post_deleted_at"]
     return {
         "referral_id": row["referral_id"],
         "force_id": row["force_id"],
@@ -263,6 +286,12 @@ def _export_row(row: Any, reviewers: list[str]) -> dict[str, Any]:
         "post_sha256": row["text_sha256"],
         "post_created_at": created.isoformat() if created else "",
         "post_captured_at": row["captured_at"].isoformat(),
+        # after capture: the author's later texts (the text above stays the first capture)
+        # and whether the post was then deleted
+        "post_deleted_at": deleted.isoformat() if deleted else "",
+        "post_versions": len(versions),
+        "post_last_version_text": versions[-1].text if versions else "",
+        "post_last_version_sha256": versions[-1].text_sha256 if versions else "",
         "confirmed_at": row["added_at"].isoformat(),
         "reviewers": ";".join(reviewers),
     }

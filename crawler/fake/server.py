@@ -50,6 +50,9 @@ class Faults:
     empty_tail: bool = False  # feeds: past the end, endless empty pages that carry a cursor
     repeat_cursor: bool = False  # feeds: from the second page on, hand back the cursor received
     timeline_cap: int = 3200  # X: a user timeline reaches only this many newest posts
+    # X: "post" answers in the current OpenAPI document's words (referenced_posts,
+    # includes.posts, note_post, edit_history_post_ids) instead of the changelog's "tweet" ones
+    x_naming: str = "tweet"
 
 
 @dataclass

@@ -61,6 +61,24 @@ def tweet_json(a: FakeAccount, p: FakePost) -> dict[str, Any]:
     return body
 
 
+POST_WORDS = {
+    "referenced_tweets": "referenced_posts",
+    "note_tweet": "note_post",
+    "edit_history_tweet_ids": "edit_history_post_ids",
+}
+
+
+def in_post_words(body: dict[str, Any]) -> dict[str, Any]:
+    """The same answer in the current OpenAPI document's naming (posts, not tweets)."""
+    data = [{POST_WORDS.get(k, k): v for k, v in item.items()} for item in body.get("data", [])]
+    out = {**body, **({"data": data} if "data" in body else {})}
+    if "includes" in body:
+        includes = dict(body["includes"])
+        includes["posts"] = includes.pop("tweets", [])
+        out["includes"] = includes
+    return out
+
+
 def _not_found(kind: str, value: str, parameter: str) -> dict[str, Any]:
     return {
         "value": value,
@@ -165,7 +183,7 @@ def build_app(state: FakePlatform) -> Starlette:
                 body["errors"] = [
                     _not_found("tweet", r.post_id, "referenced_tweets.id") for r in missing
                 ]
-        return JSONResponse(body)
+        return JSONResponse(in_post_words(body) if state.faults.x_naming == "post" else body)
 
     route = state.route
     return Starlette(

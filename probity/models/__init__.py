@@ -30,6 +30,7 @@ from probity.models.review import (
     ReferralOutcome,
     ReferralStatus,
     ReviewDecision,
+    VersionPrediction,
 )
 from probity.models.social import (
     CrawlCheckpoint,
@@ -80,5 +81,6 @@ __all__ = [
     "ReferralStatus",
     "ReviewDecision",
     "Role",
+    "VersionPrediction",
     "utcnow",
 ]

@@ -50,6 +50,24 @@ class Prediction(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class VersionPrediction(Base):
+    """One per (post version, model version): a post's later text, classified like the first
+    capture (whose prediction is a :class:`Prediction`)."""
+
+    __tablename__ = "version_predictions"
+    __table_args__ = (UniqueConstraint("post_version_id", "model_version_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_version_id: Mapped[int] = mapped_column(
+        ForeignKey("post_versions.id", ondelete="CASCADE"), index=True
+    )
+    model_version_id: Mapped[int] = mapped_column(ForeignKey("model_versions.id"))
+    scores: Mapped[dict[str, Any]]  # label -> 0..1
+    labels: Mapped[list[Any]]  # labels at the model's saved thresholds
+    explanation: Mapped[dict[str, Any] | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class FlagStatus(str, enum.Enum):
     pending = "pending"  # awaiting a person
     claimed = "claimed"  # an analyst is reviewing it

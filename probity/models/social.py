@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from probity.models.base import Base, str_enum, utcnow
+
+if TYPE_CHECKING:  # review.py's rows point at these tables; only the type is needed here
+    from probity.models.review import VersionPrediction
 
 
 class Platform(str, enum.Enum):
@@ -164,6 +167,10 @@ class PostVersion(Base):
     signal: Mapped[str] = mapped_column(String(600), default="")
 
     post: Mapped[Post] = relationship(back_populates="versions")
+    # what each model version said of this text (the first capture's are Prediction rows)
+    predictions: Mapped[list[VersionPrediction]] = relationship(
+        order_by="VersionPrediction.id", viewonly=True
+    )
 
 
 class CrawlCheckpoint(Base):

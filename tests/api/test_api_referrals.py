@@ -220,3 +220,29 @@ def test_referrals_list_riskiest_first_by_their_riskiest_flag(client, db, header
     assert confirm(high) == low_referral
     ids = [r["id"] for r in client.get("/api/v1/referrals", headers=h).json()["items"]]
     assert ids.index(low_referral) < ids.index(mid_referral)
+def test_exports_carry_edits_and_deletion_after_capture(client, headers, referred, db):
+    from sqlalchemy import select
+
+    from crawler.evidence import text_sha256
+    from probity.models import Flag, Post, PostVersion, ReferralItem, utcnow
+
+    [rid] = referred("gwent", 1)
+    later = "=Edited after capture, nothing to see"
+    with db() as session:
+        flag_id = session.scalar(
+            select(ReferralItem.flag_id).where(ReferralItem.referral_id == rid)
+        )
+        post = session.get(Post, session.get(Flag, flag_id).post_id)
+        first = (post.text, post.text_sha256)
+        session.add(PostVersion(post_id=post.id, text=later, text_sha256=text_sha256(later)))
+        post.deleted_at = utcnow()
+    response = client.get(
+        "/api/v1/referrals/export", params={"format": "csv"}, headers=headers("force", "gwent")
+    )
+    rows = list(csv.DictReader(io.StringIO(response.text)))  # the database is the module's
+    [row] = [r for r in rows if r["referral_id"] == str(rid)]
+    assert all(r["post_versions"] == "0" for r in rows if r is not row)
+    assert (row["post_text"], row["post_sha256"]) == first  # the first capture stays the evidence
+    assert row["post_versions"] == "1" and row["post_deleted_at"]
+    assert row["post_last_version_text"] == "'" + later  # no formula injection here either
+    assert row["post_last_version_sha256"] == text_sha256(later)

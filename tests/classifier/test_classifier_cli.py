@@ -125,7 +125,16 @@ def test_without_model_the_active_version_is_used(tmp_path, use_database, tiny_m
 
 @pytest.mark.slow
 def test_classify_posts_command_is_idempotent(use_database, tiny_model_dir):
-    from probity.models import Flag, PlatformAccount, Post, Prediction
+    from sqlalchemy import select
+
+    from probity.models import (
+        Flag,
+        PlatformAccount,
+        Post,
+        PostVersion,
+        Prediction,
+        VersionPrediction,
+    )
     from tests.classifier.conftest import make_posts
 
     with session_scope() as session:
@@ -141,7 +150,26 @@ def test_classify_posts_command_is_idempotent(use_database, tiny_model_dir):
         again = json.loads(
             runner.invoke(app, ["classify-posts", "--model", str(tiny_model_dir)]).stdout
         )
-        assert again["classified"] == 0
+        assert again["classified"] == 0 and again["edited_versions_classified"] == 0
+        # the quiet post is edited after capture: its new text is classified, once
+        edit = "You absolute fucking scumbag, I will find you"
+        with session_scope() as session:
+            session.add(PostVersion(post_id=ids[1], text=edit, text_sha256="e" * 64))
+        edited = json.loads(
+            runner.invoke(app, ["classify-posts", "--model", str(tiny_model_dir)]).stdout
+        )
+        assert edited["classified"] == 0 and edited["edited_versions_classified"] == 1
+        with session_scope() as session:
+            [labels] = session.scalars(
+                select(VersionPrediction.labels)
+                .join(PostVersion, PostVersion.id == VersionPrediction.post_version_id)
+                .where(PostVersion.post_id == ids[1])
+            ).all()
+        assert labels  # the edit is what carries a label now
+        third = json.loads(
+            runner.invoke(app, ["classify-posts", "--model", str(tiny_model_dir)]).stdout
+        )
+        assert third["edited_versions_classified"] == 0
     finally:  # remove exactly what this test committed to the shared database
         with session_scope() as session:
             version = read_envelope(tiny_model_dir)["version"]
@@ -150,6 +178,10 @@ def test_classify_posts_command_is_idempotent(use_database, tiny_model_dir):
             session.query(Flag).filter(Flag.prediction_id.in_(mine.scalar_subquery())).delete(
                 synchronize_session=False
             )
+            session.query(VersionPrediction).filter(
+                VersionPrediction.model_version_id == row.id
+            ).delete()
+            session.query(PostVersion).filter(PostVersion.post_id.in_(ids)).delete()
             session.query(Prediction).filter(Prediction.model_version_id == row.id).delete()
             session.query(Post).filter(Post.id.in_(ids)).delete()
             session.query(PlatformAccount).filter(PlatformAccount.handle == "cli_case").delete()

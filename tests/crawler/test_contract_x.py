@@ -82,9 +82,15 @@ def test_long_posts_keep_their_full_text(naming):
     )
 
 
-def test_an_edit_is_a_new_id_pointing_at_the_original():
-    before = x.post(body("x/edited_before")["data"][0], HOLDER)
-    after = x.post(body("x/edited_after")["data"][0], HOLDER)
+def _named(name: str, naming: str) -> dict[str, Any]:
+    page = body(name)
+    return page if naming == "tweet" else _post_naming(page)
+
+
+@pytest.mark.parametrize("naming", ["tweet", "post"])
+def test_an_edit_is_a_new_id_pointing_at_the_original(naming):
+    before = x.post(_named("x/edited_before", naming)["data"][0], HOLDER)
+    after = x.post(_named("x/edited_after", naming)["data"][0], HOLDER)
     assert before.edit_of is None  # the lookup of the original id answers the original
     assert after.edit_of == "1576994746135764992" == before.platform_id
     assert after.signal == "edit_history:1576994746135764992,1576994789110992896"
@@ -97,8 +103,11 @@ def test_users_map():
     assert all(x.profile(u).protected is False for u in users)
 
 
-def test_source_stores_items_as_received_and_includes_apart(clock):
+@pytest.mark.parametrize("naming", ["tweet", "post"])
+def test_source_stores_items_as_received_and_includes_apart(clock, naming):
     page = doc("x/timeline_page")
+    if naming == "post":
+        page = {**page, "body": _post_naming(page["body"])}
     user = {"status": 200, "headers": {}, "body": {"data": body("x/users_page")["data"][0]}}
     routes = {
         "/2/users/1352661060663336960/tweets": page,
@@ -119,6 +128,13 @@ def test_source_stores_items_as_received_and_includes_apart(clock):
         got.includes == page["body"]["includes"]
         and got.cursor == page["body"]["meta"]["next_token"]
     )
+    # the page's context is found in either naming: replies and reposts with their texts
+    relations = {
+        (c["relation"], bool(c["text"]))
+        for raw in got.items
+        for c in x.post(raw, HOLDER, x.includes_for(raw, got.includes)).context
+    }
+    assert {("reply", True), ("repost", True)} <= relations
 
 
 def test_the_fake_answers_in_the_real_shapes(world, fake):
@@ -138,3 +154,48 @@ def test_the_fake_answers_in_the_real_shapes(world, fake):
             f"{url}/2/users/{account.id}/tweets", headers={"Authorization": "Bearer t"}
         )
     assert answer.status_code == 200 and paths(answer.json()) == paths(PROTECTED)
+
+
+@pytest.mark.parametrize("naming", ["tweet", "post"])
+def test_a_crawl_in_either_naming_keeps_context_long_text_and_edits(
+    naming, world, fake, clock, crawl_engine
+):
+    from crawl_helpers import account_key, crawl, first_crawl, in_scope_keys
+    from sqlalchemy import select
+
+    from crawler.fake.server import Faults
+    from crawler.fake.world import edit_post
+    from probity.db import session_scope
+    from probity.models import Post, PostVersion
+
+    with fake("x", world, Faults(x_naming=naming)) as (_, url):
+        first_crawl("x", world, url, crawl_engine, clock)
+        keys = in_scope_keys(crawl_engine, "x")
+        account = next(a for a in world.accounts["x"] if account_key("x", a) in keys and a.posts)
+        post = next(p for p in account.newest_first() if not p.repost_of and not p.malformed)
+        original = post.id
+        edit_post("x", account, post, "long " * 80)
+        summary = crawl("posts", "x", url, crawl_engine, clock)
+        served = httpx.get(
+            f"{url}/2/users/{account.id}/tweets", headers={"Authorization": "Bearer t"}
+        ).json()
+    assert summary.counts["edited"] == 1 and summary.counts["new_posts"] == 0
+    with session_scope(crawl_engine) as session:
+        held = session.scalar(select(Post).where(Post.platform_id == original))
+        assert held is not None
+        [version] = session.scalars(select(PostVersion).where(PostVersion.post_id == held.id))
+        assert version.text == "long " * 80  # the whole text, from note_tweet / note_post
+        assert version.signal == f"edit_history:{original},{post.id}"
+        contexts = [
+            c
+            for p in session.scalars(select(Post).where(Post.platform == "x"))
+            for c in p.context or []
+        ]
+    assert {"reply", "quote", "repost"} <= {c["relation"] for c in contexts}
+    assert any(c["text"] and c["author_handle"] for c in contexts)  # from includes, either naming
+    words = (
+        ("referenced_posts", "note_post")
+        if naming == "post"
+        else ("referenced_tweets", "note_tweet")
+    )
+    assert all(w in json.dumps(served) for w in words)  # the fake answered in that naming

@@ -128,3 +128,106 @@ def test_an_x_edit_arrives_on_an_ordinary_crawl_as_a_version(world, fake, clock,
             select(PostVersion.text).where(PostVersion.post_id == held.id)
         ).all()
     assert versions == ["Second thoughts, same post."]
+
+
+OFFENSIVE = "Some fucking clown set the bins alight again, catch you soon you absolute scumbag"
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory):
+    """A baseline trained from training/configs/tiny.toml (a few seconds)."""
+    from training.config import REPO_ROOT
+    from training.train import train_from_config
+
+    return train_from_config(
+        REPO_ROOT / "training/configs/tiny.toml",
+        models_dir=tmp_path_factory.mktemp("tiny-models"),
+        publish_card=False,
+    ).path
+
+
+def _asked(state, account: FakeAccount) -> int:
+    return sum(
+        1
+        for path, query in state.requests
+        if account.id in path or any(account.id == v for v in query.values())
+    )
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+def test_an_ordinary_crawl_sees_recent_edits_and_deletions_and_the_edit_is_classified(
+    platform, world, fake, clock, crawl_engine, tiny_model
+):
+    from datetime import UTC, datetime, timedelta
+
+    from classifier.registry import load_folder
+    from classifier.store import classify_posts
+    from classifier.versions import classify_versions
+    from probity.models import VersionPrediction
+
+    loaded = load_folder(tiny_model)
+    with fake(platform, world) as (state, url):
+        first_crawl(platform, world, url, crawl_engine, clock)
+        with session_scope(crawl_engine) as session:
+            classify_posts(session, loaded, audit_share=0.0)
+        keys_ = in_scope_keys(crawl_engine, platform)
+        account = max(
+            (a for a in world.accounts[platform] if account_key(platform, a) in keys_),
+            key=lambda a: len(a.posts),
+        )
+        own = [p for p in account.newest_first() if not p.repost_of and not p.malformed]
+        assert len(own) >= 4 and len(account.posts) > 10  # the old post is pages further down
+        edited, recent, old = own[0], own[1], own[-1]
+        held, recent_row, old_row = (_stored(crawl_engine, platform, p) for p in own[:2] + own[-1:])
+        # The window reaches one hour behind the recent post: it and the edit are inside,
+        # the old post (deleted too) is outside it.
+        cutoff = recent.created_at - timedelta(hours=1)
+        days = (datetime.now(UTC) - cutoff).total_seconds() / 86400
+        edit_post(platform, account, edited, OFFENSIVE)
+        delete_post(account, recent)
+        delete_post(account, old)
+        # the pages an increment needs: down to the first item at or behind the window
+        feed = account.newest_first()
+        needed = next(i for i, p in enumerate(feed) if p.created_at <= cutoff and not p.malformed)
+        needed = needed // 5 + 1
+        state.requests.clear()
+        summary = crawl("posts", platform, url, crawl_engine, clock, rewalk_days=days)
+        asked = _asked(state, account)
+        rewalked = crawl("posts", platform, url, crawl_engine, clock, rewalk=True)
+    assert summary.counts["edited"] == 1 and summary.counts["deleted"] == 1
+    assert asked == needed  # the window costs no request beyond the pages that hold it
+    assert rewalked.counts["deleted"] == 1 and rewalked.counts["edited"] == 0  # the old one
+    with session_scope(crawl_engine) as session:
+        stats = classify_versions(session, loaded)
+        again = classify_versions(session, loaded)
+    assert stats.classified == 1 and again.classified == 0  # the edit, once
+    with session_scope(crawl_engine) as session:
+        post = session.get(Post, held.id)
+        assert post is not None and post.text == held.text
+        assert post.text_sha256 == text_sha256(held.text) == held.text_sha256
+        [version] = post.versions
+        assert version.text == OFFENSIVE
+        [prediction] = session.scalars(
+            select(VersionPrediction).where(VersionPrediction.post_version_id == version.id)
+        ).all()
+        assert prediction.labels  # the tiny model labels this text (as in the store tests)
+        for row in (recent_row, old_row):
+            dead = session.get(Post, row.id)
+            assert dead is not None and dead.deleted_at is not None
+            assert dead.text_sha256 == text_sha256(dead.text) == row.text_sha256
+        flag = session.scalar(select(Flag).where(Flag.post_id == post.id))
+        assert flag is not None  # opened by the edit, or kept if the first capture had one
+        flag_id = flag.id
+        key = keys.create_key(session, KeyRole.analyst).key
+    from api.main import create_app
+    from probity.settings import get_settings
+
+    with TestClient(create_app(get_settings())) as client:
+        shown = client.get(
+            f"/api/v1/flags/{flag_id}", headers={"Authorization": f"Bearer {key}"}
+        ).json()["post"]
+        client.post("/ui/login", data={"key": key}, follow_redirects=False)
+        page = client.get(f"/ui/flags/{flag_id}").text
+    assert shown["edited"] is True and shown["sha256"] == text_sha256(shown["text"])
+    assert [(v["text"], v["labels"]) for v in shown["versions"]] == [(OFFENSIVE, prediction.labels)]
+    assert 'data-testid="version-labels"' in page and OFFENSIVE in page

@@ -379,3 +379,44 @@ def test_refresh_reads_each_list_down_to_the_newest_entry_seen(platform, fake, c
     assert in_scope(crawl_engine, platform)[account_key(platform, newcomer)] == "graph"
     # one page per known list (the newest entry seen is on it), plus the newcomer's own two lists
     assert refreshed.stats.requests == lists + 2
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+def test_team_accounts_met_on_the_walk_are_walked_like_seeds(platform, fake, clock, crawl_engine):
+    """An officer who follows only their team's account (which the force follows) is found;
+    a person who is excluded is still never expanded."""
+    world, people = graph_world(platform)
+    team = _account(
+        platform,
+        40,
+        "Official account of Kent Police Roads Policing Unit. Do not report crime here: "
+        "call 101 or 999.",
+        "kent_rpu",
+    )
+    team_only = _account(platform, 41, "Roads policing officer, Kent Police. Views my own.")
+    team_only.follows.append(team.id)
+    people["seed"].follows.append(team.id)
+    retired = next(a for a in world.accounts[platform] if a.bio.startswith("Retired"))
+    behind_retired = _account(platform, 42, "Police Constable with Kent Police. Cyclist.")
+    behind_retired.follows.append(retired.id)  # reachable only through a person: stays unfound
+    world.accounts[platform] += [team, team_only, behind_retired]
+    with fake(platform, world) as (_, url):
+        summary = walk(platform, url, crawl_engine, clock)
+        again = walk(platform, url, crawl_engine, clock)
+    found = in_scope(crawl_engine, platform)
+    assert (
+        account_key(platform, team_only) in found
+        and found[account_key(platform, team_only)] == "graph"
+    )
+    assert account_key(platform, behind_retired) not in found
+    assert account_key(platform, team) not in found  # the team account itself is out of scope
+    assert summary.counts["organisations"] >= 1
+    with crawl_engine.connect() as conn:
+        nodes = {
+            k.split(" ")[2]
+            for k in conn.scalars(
+                select(CrawlCheckpoint.key).where(CrawlCheckpoint.scope == "graph")
+            )
+        }
+    assert team.id in nodes and retired.id not in nodes
+    assert again.stats.requests == 0  # every list complete, the team's too

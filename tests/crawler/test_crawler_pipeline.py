@@ -95,7 +95,8 @@ def test_recrawl_asks_only_for_what_is_new(platform, world, fake, clock, crawl_e
         newest = account.newest_first()[0]
         post = add_post(platform, account, "A brand new post.")
         state.requests.clear()
-        summary = crawl("posts", platform, url, crawl_engine, clock)
+        # Without a re-walk window the increment asks for new posts only (since_id).
+        summary = crawl("posts", platform, url, crawl_engine, clock, rewalk_days=0)
     assert summary.stats.new_rows == 1 and summary.stats.requests == len(keys)
     assert any(k.endswith(post.id) for k in stored_post_ids(crawl_engine, platform))
     if (

@@ -87,6 +87,10 @@ def test_scoreboard_against_the_worlds_truth(demo):
     graph = board.requests["graph"]
     assert set(graph) == {"bluesky", "mastodon", "x"}
     assert all(g["used"] == g["minimum"] > 0 and not g["budget_stopped"] for g in graph.values())
+    # discovery (search + graph) reported next to its minimum, search only where there is one
+    discovery = board.requests["discovery"]
+    assert all(d["used"] == d["minimum"] > 0 for d in discovery.values())
+    assert discovery["bluesky"]["search_minimum"] > 0 and discovery["x"]["search_used"] == 0
     # X has no account search: every X account was found through the graph
     x = accounts["by_platform"]["x"]
     assert accounts["candidates"]["x"]["recall"] >= 0.85
@@ -168,6 +172,11 @@ def test_running_again_is_incremental_and_idempotent(demo):
     assert again.scoreboard.requests["posts_used"] == again.scoreboard.requests["posts_minimum"]
     assert again.scoreboard.accounts == demo.scoreboard.accounts
     assert all(g["used"] == g["minimum"] == 0 for g in again.scoreboard.requests["graph"].values())
+    # search is asked again (new profiles may match), at its minimum; the graph asks nothing
+    assert all(
+        d["used"] == d["minimum"] == d["search_minimum"]
+        for d in again.scoreboard.requests["discovery"].values()
+    )
 
 
 @pytest.mark.slow

@@ -4,7 +4,7 @@
 with indexes, so a referral list page reads one index range instead of ranking every referral.
 
 Revision ID: 0005_api_indexes
-Revises: 0003_audit_guard
+Revises: 0004_collector
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_api_indexes"
-down_revision = "0003_audit_guard"
+down_revision = "0004_collector"
 branch_labels = None
 depends_on = None
 
