@@ -40,6 +40,7 @@ from probity.models.social import (
     PostVersion,
     RawItem,
     Role,
+    VerdictRectification,
 )
 
 __all__ = [
@@ -80,5 +81,6 @@ __all__ = [
     "ReferralStatus",
     "ReviewDecision",
     "Role",
+    "VerdictRectification",
     "utcnow",
 ]
