@@ -29,6 +29,7 @@ from crawler.storage import store_raw
 from probity.db import upsert
 from probity.forces import FORCE_IDS
 from probity.models import ExcludedAccount, PlatformAccount, Post, PostVersion, RawItem, Role
+from probity.subject import reapply_rectifications
 
 if TYPE_CHECKING:
     from crawler.identify import ProfileText, Verdict
@@ -97,6 +98,14 @@ def apply_profile(
     if not verdict.self_identified:
         exclude(session, platform, fields.platform_id, verdict.reason, version, now)
         return ProfileOutcome(fields.platform_id, False, None)
+    known = session.scalar(
+        select(PlatformAccount).where(
+            PlatformAccount.platform == platform, PlatformAccount.platform_id == fields.platform_id
+        )
+    )
+    if known is not None and known.rectified_at is not None and known.self_identified is False:
+        # an analyst recorded that this person is not serving: nothing of the profile is stored
+        return ProfileOutcome(fields.platform_id, False, known)
     if raw is not None:
         store_raw(
             session,
@@ -165,6 +174,9 @@ def apply_profile(
             PlatformAccount.platform == platform, PlatformAccount.platform_id == fields.platform_id
         )
     )
+    if account is not None and account.rectified_at is not None:
+        # an analyst corrected the force or role: the identifier's new reading does not undo it
+        reapply_rectifications(session, account.id)
     return ProfileOutcome(fields.platform_id, True, account)
 
 

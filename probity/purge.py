@@ -40,7 +40,7 @@ def chunks(ids: Sequence[int], size: int = CHUNK) -> list[Sequence[int]]:
 # --- what is protected -------------------------------------------------------------------------
 
 
-def open_referral_posts() -> Select[tuple[int]]:
+def open_referral_posts() -> Select[Any]:
     """Posts in a referral the force has not closed: never touched by the schedule."""
     return (
         select(Flag.post_id)
@@ -50,11 +50,11 @@ def open_referral_posts() -> Select[tuple[int]]:
     )
 
 
-def accounts_with_open_referral() -> Select[tuple[int]]:
+def accounts_with_open_referral() -> Select[Any]:
     return select(Referral.account_id).where(Referral.status != ReferralStatus.closed)
 
 
-def referred_posts() -> Select[tuple[int]]:
+def referred_posts() -> Select[Any]:
     """Posts in any referral, open or closed (the force's record: their own class)."""
     return select(Flag.post_id).join(ReferralItem, ReferralItem.flag_id == Flag.id)
 

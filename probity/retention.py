@@ -270,7 +270,11 @@ def _raw(
             .values(raw=null())
             .execution_options(synchronize_session=False)
         )
-    details = {"raw_items": len(items), "post_payloads": len(posts), "profile_payloads": len(accounts)}
+    details = {
+        "raw_items": len(items),
+        "post_payloads": len(posts),
+        "profile_payloads": len(accounts),
+    }
     return ClassResult(rule.name, rule.days, limit, sum(details.values()), details, items)
 
 
@@ -298,9 +302,11 @@ def _files(
 ) -> ClassResult:
     limit = cutoff(as_of, rule.days)
     root = exports_dir()
-    due = sorted(
-        p for p in root.rglob("*") if p.is_file() and p.stat().st_mtime < limit.timestamp()
-    ) if root.is_dir() else []
+    due = (
+        sorted(p for p in root.rglob("*") if p.is_file() and p.stat().st_mtime < limit.timestamp())
+        if root.is_dir()
+        else []
+    )
     if not dry_run:
         for path in due:
             path.unlink(missing_ok=True)  # a concurrent run may have taken it first

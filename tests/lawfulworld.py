@@ -103,7 +103,9 @@ def post(
     session.add(row)
     session.flush()
     session.add(
-        PostVersion(post_id=row.id, text=text + " (edited)", text_sha256=sha(text + "e"), seen_at=at)
+        PostVersion(
+            post_id=row.id, text=text + " (edited)", text_sha256=sha(text + "e"), seen_at=at
+        )
     )
     session.add(
         Prediction(
@@ -151,7 +153,9 @@ def flag(
     session.add(row)
     session.flush()
     if status in (FlagStatus.dismissed, FlagStatus.confirmed):
-        action = DecisionAction.dismiss if status is FlagStatus.dismissed else DecisionAction.confirm
+        action = (
+            DecisionAction.dismiss if status is FlagStatus.dismissed else DecisionAction.confirm
+        )
         session.add(
             ReviewDecision(
                 flag_id=row.id,

@@ -12,8 +12,6 @@ from probity import db
 from probity.models import AuditEvent, Base, ForceRow
 
 
-
-
 def _head() -> str:
     """The newest revision of the migration scripts (re-chained at each merge)."""
     from alembic.script import ScriptDirectory
