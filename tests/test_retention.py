@@ -273,3 +273,15 @@ def test_cutoff_counts_whole_days() -> None:
     assert T0 < retention.cutoff(jan31, 30)
     assert not T0 < retention.cutoff(jan31 - timedelta(days=1), 30)
     assert retention.cutoff(utcnow(), 0) > utcnow()
+
+
+def test_posts_whose_words_were_removed_never_reach_retraining(session: Session) -> None:
+    from training.reviewed import decided_posts
+
+    w = build(session)
+    session.commit()
+    assert f"reviewed-{w.post_ids['dismissed']}" in {row["id"] for row in decided_posts(session)}
+    retention.run_retention(session, schedule(), (T0 + timedelta(days=45)).date())
+    rows = decided_posts(session)
+    assert f"reviewed-{w.post_ids['dismissed']}" not in {row["id"] for row in rows}
+    assert all(row["text"] for row in rows)
