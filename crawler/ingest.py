@@ -29,6 +29,7 @@ from crawler.storage import store_raw
 from probity.db import upsert
 from probity.forces import FORCE_IDS
 from probity.models import ExcludedAccount, PlatformAccount, Post, PostVersion, RawItem, Role
+from probity.purge import leave_scope
 from probity.subject import reapply_rectifications
 
 if TYPE_CHECKING:
@@ -208,11 +209,10 @@ def exclude(
         )
     )
     if account_id is not None:  # in scope before, out now: forget everything about it
-        post_ids = select(Post.id).where(Post.account_id == account_id)
-        session.execute(delete(PostVersion).where(PostVersion.post_id.in_(post_ids)))
-        session.execute(delete(Post).where(Post.account_id == account_id))
-        session.execute(delete(PlatformAccount).where(PlatformAccount.id == account_id))
-        log.info("%s account now out of scope: its profile and posts were deleted", platform)
+        # (predictions, flags and decisions included; an account referred before keeps its
+        # verdict and referred posts, under the retention schedule: probity.purge.leave_scope)
+        outcome = leave_scope(session, account_id, reason, now)
+        log.info("%s account now out of scope: %s", platform, outcome)
     session.execute(
         delete(RawItem).where(RawItem.platform == platform, RawItem.account_key == platform_id)
     )

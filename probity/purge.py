@@ -27,6 +27,7 @@ from probity.models import (
     ReferralItem,
     ReferralStatus,
     ReviewDecision,
+    VerdictRectification,
 )
 
 CHUNK = 500  # ids per statement: far under both engines' parameter limits
@@ -272,3 +273,38 @@ def purge_account(session: Session, account_id: int, now: datetime) -> dict[str,
         "posts": len(post_ids),
         "raw_items": int(getattr(raw, "rowcount", 0) or 0),
     }
+
+
+def leave_scope(session: Session, account_id: int, reason: str, now: datetime) -> str:
+    """An account found no longer in scope (its profile stopped saying it serves).
+
+    Nothing referred: the account and everything about it are deleted ("deleted"; the caller
+    keeps the keyed hash). Referred before: the row keeps the verdict, marked out of scope, and
+    the rest is purged now ("purged") or, while a referral is open, by the schedule's
+    ``out_of_scope_accounts`` class once the force closes it ("waiting")."""
+    referred = session.scalar(select(Referral.id).where(Referral.account_id == account_id).limit(1))
+    if referred is None:
+        purge_account(session, account_id, now)
+        session.execute(
+            delete(VerdictRectification).where(VerdictRectification.account_id == account_id)
+        )
+        session.execute(delete(PlatformAccount).where(PlatformAccount.id == account_id))
+        return "deleted"
+    session.execute(
+        update(PlatformAccount)
+        .where(PlatformAccount.id == account_id)
+        .values(
+            self_identified=False,
+            left_scope_at=func.coalesce(PlatformAccount.left_scope_at, now),
+            left_scope_reason=reason[:200],
+        )
+    )
+    open_referral = session.scalar(
+        select(Referral.id)
+        .where(Referral.account_id == account_id, Referral.status != ReferralStatus.closed)
+        .limit(1)
+    )
+    if open_referral is not None:
+        return "waiting"
+    purge_account(session, account_id, now)
+    return "purged"
