@@ -12,7 +12,20 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, delete, exists, func, null, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Text,
+    and_,
+    cast,
+    delete,
+    exists,
+    func,
+    null,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from probity.models import (
@@ -36,6 +49,12 @@ UNDECIDED = (FlagStatus.pending, FlagStatus.claimed, FlagStatus.awaiting_second)
 
 def chunks(ids: Sequence[int], size: int = CHUNK) -> list[Sequence[int]]:
     return [ids[i : i + size] for i in range(0, len(ids), size)]
+
+
+def holds_json(column: Any) -> ColumnElement[bool]:
+    """A JSON column holding a value: neither SQL NULL nor JSON ``null`` (what the ORM writes
+    for None)."""
+    return and_(column.is_not(None), cast(column, Text) != "null")
 
 
 # --- what is protected -------------------------------------------------------------------------
@@ -138,7 +157,7 @@ def raw_items_due(cutoff: datetime) -> ColumnElement[bool]:
 
 def post_payloads_due(cutoff: datetime) -> ColumnElement[bool]:
     return and_(
-        Post.raw.is_not(None),
+        holds_json(Post.raw),
         Post.captured_at < cutoff,
         Post.id.not_in(open_referral_posts()),
     )
@@ -146,7 +165,7 @@ def post_payloads_due(cutoff: datetime) -> ColumnElement[bool]:
 
 def account_payloads_due(cutoff: datetime) -> ColumnElement[bool]:
     return and_(
-        PlatformAccount.raw.is_not(None),
+        holds_json(PlatformAccount.raw),
         PlatformAccount.captured_at < cutoff,
         PlatformAccount.id.not_in(accounts_with_open_referral()),
     )
@@ -155,7 +174,7 @@ def account_payloads_due(cutoff: datetime) -> ColumnElement[bool]:
 def explanations_due(cutoff: datetime) -> ColumnElement[bool]:
     undecided = select(Flag.post_id).where(Flag.status.in_(UNDECIDED))
     return and_(
-        Prediction.explanation.is_not(None),
+        holds_json(Prediction.explanation),
         Prediction.created_at < cutoff,
         Prediction.post_id.not_in(open_referral_posts()),
         Prediction.post_id.not_in(undecided),

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from lawfulworld import T0, account, flag, post, refer
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
@@ -99,11 +99,15 @@ def seed_person(session: Session, force: str) -> dict[str, set[int]]:
         "raw_items": ids(RawItem, RawItem.account_key == owner.platform_id),
         "audit_events": {read.id, listed.id},
     }
-    for name in keyed_tables() - set(seeded):
-        table = Base.metadata.tables[name]
+    # the rest (posts' versions, predictions, flags, decisions, referral items): whatever the
+    # seeding made under this person's rows, parents first
+    for table in Base.metadata.sorted_tables:
+        if table.name in seeded or table.name not in keyed_tables():
+            continue
         keyed = [fk for fk in table.foreign_keys if fk.column.table.name in seeded]
+        assert keyed, f"{table.name}: seeded before its parents"
         clauses = [table.c[fk.parent.name].in_(seeded[fk.column.table.name]) for fk in keyed]
-        seeded[name] = set(session.scalars(select(table.c.id).where(*clauses[:1])))
+        seeded[table.name] = set(session.scalars(select(table.c.id).where(or_(*clauses))))
     return seeded
 
 
