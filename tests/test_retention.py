@@ -3,6 +3,7 @@ touched, runs are idempotent and safe to interrupt, and the audit chain still ve
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Iterator
 from datetime import timedelta
@@ -296,3 +297,37 @@ def test_posts_whose_words_were_removed_never_reach_retraining(session: Session)
     rows = decided_posts(session)
     assert f"reviewed-{w.post_ids['dismissed']}" not in {row["id"] for row in rows}
     assert all(row["text"] for row in rows)
+
+
+def test_cli_prints_each_class_and_audits_only_real_runs(
+    database_factory: Callable[[], str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from cli import app
+    from probity.settings import reset_settings_cache
+
+    url = database_factory()
+    monkeypatch.setenv("PROBITY_DATABASE_URL", url)
+    reset_settings_cache()
+    with db.session_factory(db.get_engine(url))() as s:
+        w = build(s)
+        s.commit()
+    day = (T0 + timedelta(days=100)).date().isoformat()
+    dry = CliRunner().invoke(app, ["retention", "run", "--dry-run", "--as-of", day])
+    assert dry.exit_code == 0, dry.output
+    lines = dry.stdout.splitlines()
+    assert lines[0].startswith(f"retention as of {day}: would remove ")
+    assert [line.split()[0] for line in lines[1:]] == list(retention.CLASSES)
+    real = CliRunner().invoke(app, ["retention", "run", "--as-of", day, "--json"])
+    assert real.exit_code == 0, real.output
+    counts = {k: v["removed"] for k, v in json.loads(real.stdout)["classes"].items()}
+    # the bundled schedule on day 100: unflagged posts (90 days) go, dismissed flags (180) stay
+    assert counts["unflagged_posts"] == 2 and counts["dismissed_flags"] == 0
+    with db.session_factory(db.get_engine(url))() as s:
+        assert one(s, Post, w.post_ids["unflagged"]).text == ""
+        actions = list(s.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
+        assert actions == ["retention.dry_run", *(f"retention.{c}" for c in retention.CLASSES)]
+        assert audit.verify(s).ok
+    bad = CliRunner().invoke(app, ["retention", "run", "--as-of", "31/01/2026"])
+    assert bad.exit_code != 0
