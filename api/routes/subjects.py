@@ -30,6 +30,14 @@ AccountQuery = Annotated[
 ]
 
 
+HTML: dict[int | str, dict[str, Any]] = {
+    200: {
+        "content": {"text/html": {"schema": {"type": "string"}}},
+        "description": "A self-contained HTML page",
+    }
+}
+
+
 class SubjectExportOut(BaseModel):
     subject: str
     generated_at: str
@@ -78,9 +86,7 @@ def export_json(
     return _export(session, audit, account, "json").as_dict()
 
 
-@router.get(
-    "/export.html", response_class=HTMLResponse, responses={200: {"content": {"text/html": {}}}}
-)
+@router.get("/export.html", response_model=None, responses=HTML)
 def export_html(
     account: AccountQuery, principal: Admin, session: SessionDep, audit: AuditDep
 ) -> HTMLResponse:
