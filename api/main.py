@@ -43,6 +43,7 @@ from api.routes import (
     reports,
     scoreboard,
     stats,
+    subjects,
 )
 from api.schemas.common import ErrorOut, printable
 from api.security import BadToken
@@ -77,6 +78,7 @@ API_ROUTERS: list[APIRouter] = [
     reports.router,
     scoreboard.router,
     model.router,
+    subjects.router,
 ]
 # Server-rendered pages, mounted at the root (their routers carry the /ui prefix).
 UI_ROUTERS: list[APIRouter] = [

@@ -26,6 +26,8 @@ from cli import audit as audit_cli
 from cli import db as db_cli
 from cli import forces as forces_cli
 from cli import keys as keys_cli
+from cli import retention as retention_cli
+from cli import subject as subject_cli
 from crawler import cli as crawl_cli
 from probity.errors import ProbityError
 from probity.logs import setup_logging
@@ -96,6 +98,8 @@ app.add_typer(db_cli.app, name="db")
 app.command("forces")(forces_cli.forces)
 app.add_typer(keys_cli.app, name="keys")
 app.add_typer(audit_cli.app, name="audit")
+app.add_typer(retention_cli.app, name="retention")
+app.add_typer(subject_cli.app, name="subject")
 app.add_typer(crawl_cli.app, name="crawl")
 app.add_typer(integrity_cli.sample_app, name="sample")
 app.add_typer(integrity_cli.registers_app, name="registers")

@@ -29,6 +29,8 @@ from crawler.storage import store_raw
 from probity.db import insert_new, upsert
 from probity.forces import FORCE_IDS
 from probity.models import ExcludedAccount, PlatformAccount, Post, PostVersion, RawItem, Role
+from probity.purge import leave_scope
+from probity.subject import reapply_rectifications
 
 if TYPE_CHECKING:
     from crawler.identify import ProfileText, Verdict
@@ -98,6 +100,14 @@ def apply_profile(
     if not verdict.self_identified:
         exclude(session, platform, fields.platform_id, verdict.reason, version, now)
         return ProfileOutcome(fields.platform_id, False, None, verdict.reason)
+    known = session.scalar(
+        select(PlatformAccount).where(
+            PlatformAccount.platform == platform, PlatformAccount.platform_id == fields.platform_id
+        )
+    )
+    if known is not None and known.rectified_at is not None and known.self_identified is False:
+        # an analyst recorded that this person is not serving: nothing of the profile is stored
+        return ProfileOutcome(fields.platform_id, False, known, "rectified")
     if raw is not None:
         store_raw(
             session,
@@ -166,6 +176,9 @@ def apply_profile(
             PlatformAccount.platform == platform, PlatformAccount.platform_id == fields.platform_id
         )
     )
+    if account is not None and account.rectified_at is not None:
+        # an analyst corrected the force or role: the identifier's new reading does not undo it
+        reapply_rectifications(session, account.id)
     return ProfileOutcome(fields.platform_id, True, account)
 
 
@@ -197,11 +210,10 @@ def exclude(
         )
     )
     if account_id is not None:  # in scope before, out now: forget everything about it
-        post_ids = select(Post.id).where(Post.account_id == account_id)
-        session.execute(delete(PostVersion).where(PostVersion.post_id.in_(post_ids)))
-        session.execute(delete(Post).where(Post.account_id == account_id))
-        session.execute(delete(PlatformAccount).where(PlatformAccount.id == account_id))
-        log.info("%s account now out of scope: its profile and posts were deleted", platform)
+        # (predictions, flags and decisions included; an account referred before keeps its
+        # verdict and referred posts, under the retention schedule: probity.purge.leave_scope)
+        outcome = leave_scope(session, account_id, reason, now)
+        log.info("%s account now out of scope: %s", platform, outcome)
     session.execute(
         delete(RawItem).where(RawItem.platform == platform, RawItem.account_key == platform_id)
     )

@@ -31,6 +31,9 @@ def demo(
     typer.echo("\nScoreboard (also at GET /api/v1/scoreboard):")
     for line in render(result.scoreboard):
         typer.echo(f"  {line}")
+    typer.echo("\nRetention dry run (nothing removed; `probity retention run` applies it):")
+    for line in result.retention:
+        typer.echo(f"  {line}")
     if not serve:
         return
     typer.echo(f"\nReview UI:  http://{host}:{port}/ui/   (sign in with a key above)")

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from pydantic import SecretStr
@@ -41,7 +42,7 @@ from demo.scoreboard import (
     score_flags,
 )
 from demo.simulation import SimWorld, build_world, describe
-from probity import audit, db, keys
+from probity import audit, db, keys, retention
 from probity.models import ApiKey, Flag, KeyRole, Post, utcnow
 from probity.settings import get_settings, reset_settings_cache
 from registers.sample import load_sample as load_reference_data
@@ -57,6 +58,7 @@ class DemoResult:
     scoreboard: Scoreboard
     keys: dict[str, str] = field(default_factory=dict)  # name -> key (shown once)
     base_urls: dict[str, str] = field(default_factory=dict)
+    retention: list[str] = field(default_factory=list)  # the retention dry-run summary
 
 
 @contextmanager
@@ -267,7 +269,28 @@ def run_demo(
         board.requests["first_crawl"] = first_crawl
         board.requests["page_size"] = page_size
     result = DemoResult(board, _demo_keys(_busiest_forces()), urls)
+    with _stage("retention (dry run)", board):
+        result.retention = retention_summary()
     board.save(get_settings().data_dir / "scoreboard.json")
-    for line in render(board):
+    for line in [*render(board), *result.retention]:
         log.info("%s", line)
     return result
+
+
+# A dry run today, and one as if the world were left alone this long: by then every class but
+# referrals (kept while open, then for the force's period) has come due once.
+RETENTION_PROJECTION_DAYS = 200
+
+
+def retention_summary() -> list[str]:
+    """What the retention schedule would remove from the demo world: today, and later."""
+    schedule = retention.load_schedule()
+    lines = [f"retention schedule: {schedule.source}"]
+    now = utcnow()
+    for as_of in (now, now + timedelta(days=RETENTION_PROJECTION_DAYS)):
+        with db.session_scope() as session:
+            report = retention.run_retention(
+                session, schedule, as_of, dry_run=True, actor="demo:retention"
+            )
+        lines += report.lines()
+    return lines

@@ -77,6 +77,10 @@ class Settings(BaseSettings):
     )  # register files uploaded to the import route (streamed to disk)
     ui_session_hours: int = 8  # lifetime of the web UI's signed session cookie
 
+    # Data protection: a force's own retention schedule (TOML, every class of the bundled
+    # probity/retention_schedule.toml); empty: the bundled one
+    retention_schedule: Path | None = None
+
     @property
     def resolved_database_url(self) -> str:
         if self.database_url:

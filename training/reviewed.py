@@ -42,7 +42,12 @@ def decided_posts(session: Session) -> list[dict[str, Any]]:
         select(Flag, Post, PlatformAccount)
         .join(Post, Post.id == Flag.post_id)
         .join(PlatformAccount, PlatformAccount.id == Post.account_id)
-        .where(Flag.status.in_(FINAL), Post.is_repost.is_(False), Post.reference_only.is_(False))
+        .where(
+            Flag.status.in_(FINAL),
+            Post.is_repost.is_(False),
+            Post.reference_only.is_(False),
+            Post.text_removed_at.is_(None),  # words removed under the retention schedule
+        )
         .order_by(Flag.id)
     ).all()
     out = []

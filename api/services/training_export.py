@@ -48,6 +48,8 @@ def training_rows(session: Session, secret: str) -> Iterator[dict[str, Any]]:
             return
         for flag in flags:
             post = session.get_one(Post, flag.post_id)  # foreign keys: both rows exist
+            if post.text_removed_at is not None:
+                continue  # its words were removed under the retention schedule
             account = session.get_one(PlatformAccount, post.account_id)
             final = flag.decisions[-1] if flag.decisions else None
             outcome = session.scalar(

@@ -41,6 +41,7 @@ from probity.models.social import (
     PostVersion,
     RawItem,
     Role,
+    VerdictRectification,
 )
 
 __all__ = [
@@ -81,6 +82,7 @@ __all__ = [
     "ReferralStatus",
     "ReviewDecision",
     "Role",
+    "VerdictRectification",
     "VersionPrediction",
     "utcnow",
 ]

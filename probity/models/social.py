@@ -93,6 +93,15 @@ class PlatformAccount(Base):
     identifier_version: Mapped[str | None] = mapped_column(String(40))
     # how the account first became a candidate: search | graph | list | import (kept on refresh)
     discovered_via: Mapped[str | None] = mapped_column(String(16))
+    # Data protection (probity/retention.py, probity/subject.py). An account leaves scope when an
+    # analyst records that it is not (or no longer) a serving officer or staff member: from then
+    # on the retention schedule purges everything beyond the verdict.
+    left_scope_at: Mapped[datetime | None]
+    left_scope_reason: Mapped[str | None] = mapped_column(String(200))
+    # when the profile (display name, bio, url, payload, evidence) was purged; the verdict stays
+    profile_removed_at: Mapped[datetime | None]
+    # an analyst corrected the verdict: re-identification keeps the corrected values
+    rectified_at: Mapped[datetime | None]
 
     posts: Mapped[list[Post]] = relationship(back_populates="account")
 
@@ -143,6 +152,9 @@ class Post(Base):
     edited_at: Mapped[datetime | None]
     previous_text_sha256: Mapped[str | None] = mapped_column(String(64))
     deleted_at: Mapped[datetime | None]
+    # Set by the retention schedule when the words (text, content warning, context, payload,
+    # later versions' texts) were removed; the hashes and times stay as the record.
+    text_removed_at: Mapped[datetime | None]
 
     account: Mapped[PlatformAccount] = relationship(back_populates="posts")
     versions: Mapped[list[PostVersion]] = relationship(
@@ -192,3 +204,21 @@ class CrawlCheckpoint(Base):
     pages: Mapped[int] = mapped_column(default=0)
     items: Mapped[int] = mapped_column(default=0)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class VerdictRectification(Base):
+    """An analyst's record that part of an identification verdict was wrong (UK GDPR art. 16).
+
+    One row per corrected field; never updated. Re-identifying the account keeps the latest
+    corrected value of each field (``probity.subject.reapply_rectifications``)."""
+
+    __tablename__ = "verdict_rectifications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("platform_accounts.id"), index=True)
+    field: Mapped[str] = mapped_column(String(20))  # "serving" | "force_id" | "role"
+    old_value: Mapped[str | None] = mapped_column(String(80))
+    new_value: Mapped[str | None] = mapped_column(String(80))
+    reason: Mapped[str] = mapped_column(Text)
+    analyst: Mapped[str] = mapped_column(String(80))  # key prefix or cli:<user>
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -65,6 +65,11 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("GET", f"{V1}/scoreboard"): api(404, "admin", "analyst"),
     # the active model's figures and audit recall estimate: 404 while no version is active
     ("GET", f"{V1}/model"): api(404, "admin", "analyst", "analyst_a"),
+    # subject rights: the matrix names no account, so allowed roles get 422 (query) and 404
+    # (a handle nobody holds); the export is the admin's, rectification the reviewers'
+    ("GET", f"{V1}/subjects/export"): api(422, "admin"),
+    ("GET", f"{V1}/subjects/export.html"): api(422, "admin"),
+    ("POST", f"{V1}/subjects/rectifications"): api(404, *REVIEWERS),
     ("GET", f"{V1}/openapi.json"): everyone(200),  # public outside production (see the docs test)
     ("GET", "/api/docs"): everyone(200),
     ("GET", "/"): everyone(303),
@@ -111,6 +116,11 @@ BODIES: dict[tuple[str, str], dict[str, object]] = {
     ("POST", f"{V1}/flags/{{flag_id}}/decisions"): {"action": "dismiss", "note": "matrix"},
     ("POST", f"{V1}/referrals/{{referral_id}}/outcome"): {"outcome": "other", "note": "matrix"},
     ("POST", f"{V1}/keys"): {"role": "researcher", "name": "matrix"},
+    ("POST", f"{V1}/subjects/rectifications"): {
+        "account": "bluesky:nobody.example",
+        "reason": "matrix",
+        "role": "staff",
+    },
     ("POST", "/ui/flags/{flag_id}/decide"): {"action": "dismiss"},
     ("POST", "/ui/referrals/{referral_id}/outcome"): {"outcome": "other"},
     ("POST", "/ui/registers/import"): {"register": "gifts"},

@@ -197,3 +197,25 @@ def test_reference_data_posts_are_never_classified_or_exported_for_training(demo
         exported = decided_posts(session)
     assert reference == 357 and classified == 0
     assert not any("HMIC 2012 reference data" in row["text"] for row in exported)
+
+
+@pytest.mark.slow
+def test_the_demo_prints_a_retention_dry_run_that_changes_nothing(demo):
+    """Today nothing is due; 200 days on, every unflagged collected post would lose its words."""
+    lines = demo.retention
+    assert lines[0].startswith("retention schedule: ") and lines[0].endswith(".toml")
+    today, later = [i for i, line in enumerate(lines) if line.startswith("retention as of")]
+    assert lines[today].endswith("would remove 0 in all")
+    by_class = {line.split()[0]: int(line.split()[1]) for line in lines[later + 1 :]}
+    engine = db.get_engine(get_settings().resolved_database_url)
+    with db.session_scope(engine) as session:
+        unflagged = session.scalar(
+            select(func.count())
+            .select_from(Post)
+            .where(~Post.id.in_(select(Flag.post_id)), Post.reference_only.is_(False))
+        )
+        removed = session.scalar(
+            select(func.count()).select_from(Post).where(Post.text_removed_at.is_not(None))
+        )
+    assert unflagged and by_class["unflagged_posts"] == unflagged
+    assert removed == 0  # a dry run
