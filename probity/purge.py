@@ -41,6 +41,7 @@ from probity.models import (
     ReferralStatus,
     ReviewDecision,
     VerdictRectification,
+    VersionPrediction,
 )
 
 CHUNK = 500  # ids per statement: far under both engines' parameter limits
@@ -210,6 +211,12 @@ def remove_post_words(
         session.execute(
             update(Prediction).where(Prediction.post_id.in_(hit)).values(explanation=null())
         )
+        versions = select(PostVersion.id).where(PostVersion.post_id.in_(hit))
+        session.execute(
+            update(VersionPrediction)
+            .where(VersionPrediction.post_version_id.in_(versions))
+            .values(explanation=null())
+        )
         flags = select(Flag.id).where(Flag.post_id.in_(hit))
         session.execute(
             update(ReviewDecision)
@@ -259,6 +266,10 @@ def purge_account(session: Session, account_id: int, now: datetime) -> dict[str,
     session.execute(delete(ReviewDecision).where(ReviewDecision.flag_id.in_(flags)))
     session.execute(delete(Flag).where(Flag.post_id.in_(posts)))
     session.execute(delete(Prediction).where(Prediction.post_id.in_(posts)))
+    versions = select(PostVersion.id).where(PostVersion.post_id.in_(posts))
+    session.execute(
+        delete(VersionPrediction).where(VersionPrediction.post_version_id.in_(versions))
+    )
     session.execute(delete(PostVersion).where(PostVersion.post_id.in_(posts)))
     # The DELETE on posts needs its ids first: a subquery on the table being deleted from is
     # refused by some engines.

@@ -26,6 +26,7 @@ from probity.models import (
     ReferralItem,
     ReferralStatus,
     ReviewDecision,
+    VersionPrediction,
 )
 
 T0 = datetime(2026, 1, 1, 10, 0, tzinfo=UTC)
@@ -102,9 +103,19 @@ def post(
     )
     session.add(row)
     session.flush()
-    session.add(
-        PostVersion(
-            post_id=row.id, text=text + " (edited)", text_sha256=sha(text + "e"), seen_at=at
+    version = PostVersion(
+        post_id=row.id, text=text + " (edited)", text_sha256=sha(text + "e"), seen_at=at
+    )
+    session.add(version)
+    session.flush()
+    session.add(  # the edited text, classified too
+        VersionPrediction(
+            post_version_id=version.id,
+            model_version_id=model_version(session).id,
+            scores={"offensive": 0.2},
+            labels=[],
+            explanation={"offensive": [{"text": text.split()[0]}]} if explanation else None,
+            created_at=at,
         )
     )
     session.add(
