@@ -176,8 +176,8 @@ def write_export(export: SubjectExport, out_dir: Path) -> tuple[Path, Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     stamp = export.generated_at.strftime("%Y%m%dT%H%M%SZ")
     safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", export.handle)[:80]
-    base = out_dir / f"subject-{export.platform}-{safe}-{stamp}"
-    json_path, html_path = base.with_suffix(".json"), base.with_suffix(".html")
+    base = f"subject-{export.platform}-{safe}-{stamp}"  # handles have dots: no with_suffix
+    json_path, html_path = out_dir / f"{base}.json", out_dir / f"{base}.html"
     json_path.write_text(export.to_json(), encoding="utf-8")
     html_path.write_text(render_html(export), encoding="utf-8")
     return json_path, html_path

@@ -146,6 +146,8 @@ def test_cli_writes_json_and_html_and_audits_the_export(
     )
     assert result.exit_code == 0, result.output
     written = json.loads(result.stdout)
+    assert Path(written["json"]).name.startswith(f"subject-bluesky-{handle}-")
+    assert Path(written["html"]).with_suffix(".json") == Path(written["json"])
     assert json.loads(Path(written["json"]).read_text())["counts"]["posts"] == 2
     page = Path(written["html"]).read_text()
     assert "Words of a post" in page and "pcso" in page and "flags.read" in page
