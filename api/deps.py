@@ -32,7 +32,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from api.ui.session import read_session_cookie
 from probity import audit as audit_log
-from probity import keys
+from probity import keys, oversight
 from probity.models import ApiKey, KeyRole, utcnow
 from probity.referrals import ReferralEvent
 from probity.review import Actor, ReviewEvent
@@ -284,6 +284,15 @@ class Auditor:
             detail=detail,
         )
         self.request.state.audited = True
+        if action in oversight.VIEW_ACTIONS and principal.role.value in oversight.COUNTED_ROLES:
+            oversight.count_view(
+                self.session,
+                actor=principal.prefix,
+                role=principal.role.value,
+                force_id=principal.force_id,
+                budget=self.request.app.state.settings.daily_view_budget,
+                now=utcnow(),
+            )
 
     def record_list(self, action: str, object_type: str, ids: list[int], **detail: Any) -> None:
         """One event for a page of objects: every id shown (``detail.ids``), their count and a

@@ -25,6 +25,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from api.deps import LoginRequired, Principal, SessionDep, authenticate_key, get_ui_principal
 from api.middleware import AuditMiddleware, BodySizeLimit, NoStoreAndQueryLimit
 from api.routes import (
+    access,
     audit,
     exports,
     flags,
@@ -40,6 +41,7 @@ from api.routes import (
 from api.schemas.common import ErrorOut, printable
 from api.security import BadToken
 from api.ui import (
+    access_pages,
     auth_pages,
     model_pages,
     referral_pages,
@@ -69,6 +71,7 @@ API_ROUTERS: list[APIRouter] = [
     reports.router,
     scoreboard.router,
     model.router,
+    access.router,
 ]
 # Server-rendered pages, mounted at the root (their routers carry the /ui prefix).
 UI_ROUTERS: list[APIRouter] = [
@@ -79,6 +82,7 @@ UI_ROUTERS: list[APIRouter] = [
     stats_pages.router,
     report_pages.router,
     model_pages.router,
+    access_pages.router,
 ]
 # Routes reachable without a credential. The route-walk test fails for any other route that
 # lacks the authentication dependency. Docs are public only outside production.

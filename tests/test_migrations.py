@@ -19,7 +19,7 @@ def test_upgrade_an_empty_database_gives_a_schema_equal_to_the_models(fresh_data
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         diff = compare_metadata(context, Base.metadata)
     assert diff == []
-    assert db.current_revision(engine) == "0003_audit_guard"
+    assert db.current_revision(engine) == "0009_access"
     assert set(Base.metadata.tables) <= db.table_names(engine)
 
 
@@ -52,7 +52,7 @@ def test_cli_db_upgrade_on_the_configured_engine(fresh_database_url, monkeypatch
     result = CliRunner().invoke(app, ["db", "upgrade"])
     assert result.exit_code == 0, result.output
     result = CliRunner().invoke(app, ["db", "current"])
-    assert result.stdout.strip() == "0003_audit_guard"
+    assert result.stdout.strip() == "0009_access"
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, String, cast, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from api.deps import Auditor, Principal, scope_to_force
 from api.pagination import paginate
@@ -68,7 +68,11 @@ def queue_page(
     )
     posts = {
         p.id: p
-        for p in session.scalars(select(Post).where(Post.id.in_({f.post_id for f in flags})))
+        for p in session.scalars(
+            select(Post)
+            .where(Post.id.in_({f.post_id for f in flags}))
+            .options(selectinload(Post.account))  # each row shows the account's role
+        )
     }
     items = [presenters.flag_summary(f, posts[f.post_id]) for f in flags]
     # appended last: on PostgreSQL the chain's lock is held from here until the commit
