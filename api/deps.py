@@ -325,6 +325,7 @@ def _default_purpose(action: str) -> str:
         "exports": "pseudonymised export for classifier retraining",
         "audit": "audit of access to personal data",
         "keys": "credential administration",
+        "alerts": "oversight of analysts' access to personal data",
     }.get(area, "professional standards integrity checks")
 
 
