@@ -4,10 +4,12 @@ list the alerts, in the API and on a page."""
 
 from __future__ import annotations
 
+import threading
+
+import httpx
 import pytest
 from apifixtures import auth, create_flag
 from sqlalchemy import select
-from test_api_concurrency import burst
 
 from api.main import create_app
 from probity import audit as audit_log
@@ -17,6 +19,24 @@ from probity.settings import get_settings, reset_settings_cache
 
 BUDGET = 5
 FORCE = "humberside"
+
+
+def burst(base: str, path: str, headers: dict[str, str], n: int) -> list[int]:
+    """``n`` GETs released together from a barrier, one thread each; their status codes."""
+    barrier = threading.Barrier(n)
+    codes: list[int] = [0] * n
+
+    def run(i: int) -> None:
+        with httpx.Client(base_url=base, timeout=60) as client:
+            barrier.wait()
+            codes[i] = client.get(path, headers=headers).status_code
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    return codes
 
 
 @pytest.fixture
@@ -55,7 +75,8 @@ def test_the_opening_over_budget_raises_one_alert_that_admins_list(client, db, m
         client.get(f"/api/v1/flags/{flag_id}", headers=h)
     prefix = _prefix(db, key)
     (alert,) = _alerts_for(db, prefix)
-    assert alert.detail["views"] == BUDGET + 1 and alert.detail["budget"] == BUDGET
+    assert (alert.detail or {}).get("views") == BUDGET + 1
+    assert (alert.detail or {}).get("budget") == BUDGET
     assert _views(db, prefix) == BUDGET + 3  # the queue page is not an opening
 
     admin = auth(make_key("admin"))
@@ -78,7 +99,7 @@ def _prefix(db, key: str) -> str:
         return record.prefix
 
 
-def test_force_users_and_researchers_are_not_counted(client, db, make_key):
+def test_force_users_reading_their_referrals_are_not_counted(client, db, make_key):
     from probity.models import FlagStatus
     from probity.referrals import add_to_referral
 
@@ -97,11 +118,10 @@ def test_concurrent_openings_count_every_view_and_alert_once(live_server, db, ma
     with db() as session:
         flag_id = create_flag(session, FORCE).id
     n = 3 * BUDGET
-    responses = burst(live_server, [("GET", f"/api/v1/flags/{flag_id}", auth(key), None)] * n)
-    assert [r.status_code for r in responses] == [200] * n
+    assert burst(live_server, f"/api/v1/flags/{flag_id}", auth(key), n) == [200] * n
     prefix = _prefix(db, key)
     assert _views(db, prefix) == n
     (alert,) = _alerts_for(db, prefix)
-    assert alert.detail["views"] == BUDGET + 1
+    assert (alert.detail or {}).get("views") == BUDGET + 1
     with db() as session:
         assert audit_log.verify(session).ok
