@@ -32,7 +32,7 @@ from sqlalchemy.orm import InstrumentedAttribute, ORMExecuteState, Session, sess
 
 from api.ui.session import read_session_cookie
 from probity import audit as audit_log
-from probity import keys
+from probity import keys, oversight
 from probity.models import ApiKey, KeyRole, utcnow
 from probity.referrals import ReferralEvent
 from probity.review import Actor, ReviewEvent
@@ -329,6 +329,15 @@ class Auditor:
             self.session.commit()
             appender.append(**fields)
         self.request.state.audited = True
+        if action in oversight.VIEW_ACTIONS and principal.role.value in oversight.COUNTED_ROLES:
+            oversight.count_view(
+                self.session,
+                actor=principal.prefix,
+                role=principal.role.value,
+                force_id=principal.force_id,
+                budget=self.request.app.state.settings.daily_view_budget,
+                now=utcnow(),
+            )
 
     def record_list(self, action: str, object_type: str, ids: list[int], **detail: Any) -> None:
         """One event for a page of objects: every id shown (``detail.ids``), their count and a
@@ -361,6 +370,7 @@ def _default_purpose(action: str) -> str:
         "exports": "pseudonymised export for classifier retraining",
         "audit": "audit of access to personal data",
         "keys": "credential administration",
+        "alerts": "oversight of analysts' access to personal data",
     }.get(area, "professional standards integrity checks")
 
 

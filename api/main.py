@@ -32,6 +32,7 @@ from api.deps import (
 )
 from api.middleware import AuditMiddleware, BodySizeLimit, NoStoreAndQueryLimit
 from api.routes import (
+    access,
     audit,
     exports,
     flags,
@@ -48,6 +49,7 @@ from api.routes import (
 from api.schemas.common import ErrorOut, printable
 from api.security import BadToken
 from api.ui import (
+    access_pages,
     auth_pages,
     model_pages,
     referral_pages,
@@ -79,6 +81,7 @@ API_ROUTERS: list[APIRouter] = [
     scoreboard.router,
     model.router,
     subjects.router,
+    access.router,
 ]
 # Server-rendered pages, mounted at the root (their routers carry the /ui prefix).
 UI_ROUTERS: list[APIRouter] = [
@@ -89,6 +92,7 @@ UI_ROUTERS: list[APIRouter] = [
     stats_pages.router,
     report_pages.router,
     model_pages.router,
+    access_pages.router,
 ]
 # Routes reachable without a credential. The route-walk test fails for any other route that
 # lacks the authentication dependency. Docs are public only outside production.

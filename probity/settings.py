@@ -69,6 +69,12 @@ class Settings(BaseSettings):
     # decisions on them estimate what the model misses (recall in production)
     audit_share: float = Field(default=0.01, ge=0.0, le=1.0)
     max_page_size: int = 200
+    # Proportionate looking (issue #15): how many records (flags, referrals, post histories,
+    # exports) one analyst or admin key may open per UTC day before an admin is alerted.
+    daily_view_budget: int = Field(default=300, ge=1)
+    # Opening an account's whole post history or a multi-force export needs a written
+    # justification of at least this many characters (it is stored in the audit event).
+    justification_min_chars: int = Field(default=15, ge=1, le=500)
 
     # API and web UI (api/)
     max_body_bytes: int = 64 * 1024  # larger request bodies are refused with 413

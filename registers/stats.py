@@ -1,7 +1,8 @@
 """The figures of an HMIC force report, computed from the database for one force or nationally.
 
 Published outputs use small-cell suppression: counts from 1 to 4 are shown as "<5", because
-small counts about a named force can identify individuals. Internal use sees exact counts.
+small counts about a named force can identify individuals. Internal use sees exact counts, except
+for special-category (``government``-only) instances, which are suppressed everywhere.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from probity.models import (
     ReferralItem,
     Role,
 )
+from probity.special_category import SPECIAL_CATEGORY_LABELS
 
 SUPPRESSED = "<5"
 STATUS_GROUPS = {  # the outcome groups HMIC reports; "left the service" has three kinds
@@ -374,7 +376,16 @@ def compute_stats(
         "social_media": social_media_stats(session, scope),
         "suppressed": published,
     }
-    return suppress(stats) if published else stats
+    return suppress(stats) if published else suppress_special_category(stats)
+
+
+def suppress_special_category(stats: dict[str, Any]) -> dict[str, Any]:
+    """Counts of special-category instances (political opinion, UK GDPR art. 9) are suppressed
+    in every output, internal ones too: a small count about one force can point at a colleague."""
+    categories = stats["social_media"]["by_category"]
+    for label in SPECIAL_CATEGORY_LABELS & categories.keys():
+        categories[label] = suppress(categories[label])
+    return stats
 
 
 def suppress(value: Any) -> Any:

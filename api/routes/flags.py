@@ -19,7 +19,7 @@ from api.deps import (
 )
 from api.pagination import Page
 from api.schemas.flags import DecisionIn, DecisionResult, FlagDetail, FlagQuery, FlagSummary
-from api.services import presenters, review
+from api.services import presenters, review, special_category
 from probity import review as domain
 from probity.models import Flag, Post, ReviewDecision, utcnow
 
@@ -54,7 +54,7 @@ def get_flag(
 ) -> FlagDetail:
     """One flag with its evidence: post, context, model scores and explanation, decision history."""
     flag = get_in_scope(session, Flag, flag_id, principal)
-    out = presenters.flag_detail(session, flag)
+    out = special_category.redact_flag(session, principal, presenters.flag_detail(session, flag))
     audit.record("flags.read", object_type="flag", object_id=flag.id)
     session.commit()
     return out
@@ -66,7 +66,11 @@ def claim_flag(
 ) -> FlagDetail:
     """Take a pending flag so no one else reviews it at the same time (409 if someone has it)."""
     event = domain.claim(session, flag_id, principal.actor, utcnow())
-    out = presenters.flag_detail(session, get_in_scope(session, Flag, event.flag_id, principal))
+    out = special_category.redact_flag(
+        session,
+        principal,
+        presenters.flag_detail(session, get_in_scope(session, Flag, event.flag_id, principal)),
+    )
     audit.record_event(event)
     session.commit()
     return out

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import StreamingResponse
 
 from api.deps import (
@@ -30,7 +30,7 @@ from api.schemas.referrals import (
     ReferralQuery,
     ReferralSummary,
 )
-from api.services import exports
+from api.services import access, exports, special_category
 from api.services import referrals as service
 from probity import referrals as domain
 from probity.models import Referral, utcnow
@@ -54,16 +54,33 @@ def list_referrals(
     return Page[ReferralSummary](items=items, next_page_token=token)
 
 
-@router.get("/export", responses={200: {"content": {"text/csv": {}, "application/x-ndjson": {}}}})
+@router.get(
+    "/export",
+    responses={
+        200: {"content": {"text/csv": {}, "application/x-ndjson": {}}},
+        428: {"description": "a multi-force export without a justification"},
+    },
+)
 def export_referrals(
     q: Annotated[ExportQuery, Query()],
     principal: Reader,
     request: Request,
     session: SessionDep,
     audit: AuditDep,
+    justification: Annotated[
+        str | None,
+        Header(
+            alias=access.JUSTIFICATION_HEADER,
+            max_length=2000,
+            description="needed when a national caller exports every force (no force_id)",
+        ),
+    ] = None,
 ) -> StreamingResponse:
-    """Every referred post matching the filters, streamed as CSV or JSON Lines."""
-    return exports.referral_export(request, principal, q, q.format, session, audit)
+    """Every referred post matching the filters, streamed as CSV or JSON Lines. A national
+    caller exporting more than one force (no ``force_id``) must send a justification (428)."""
+    return exports.referral_export(
+        request, principal, q, q.format, session, audit, justification=justification
+    )
 
 
 @router.get("/{referral_id}", response_model=ReferralDetail)
@@ -73,7 +90,7 @@ def get_referral(
     """One referral with its evidence: posts, URLs, capture times, hashes, context, labels,
     the model's explanation and every analyst decision."""
     referral = get_in_scope(session, Referral, referral_id, principal)
-    out = service.detail(session, referral)
+    out = special_category.redact_referral(session, principal, service.detail(session, referral))
     audit.record("referrals.read", object_type="referral", object_id=referral.id)
     session.commit()
     return out

@@ -94,6 +94,9 @@ class FlagSummary(BaseModel):
     reason: str = "model"
     risk: float = 0.0
     language: str | None = None
+    # the verdict's role (officer, special, pcso, staff, volunteer): officers and staff answer to
+    # different codes, so every flag says which (issue #15)
+    account_role: str | None = None
 
 
 class ContextItem(BaseModel):

@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from api.deps import Auditor, Principal
 from api.schemas.referrals import ExportQuery
+from api.services import access, training_export
 from api.services import referrals as service
-from api.services import training_export
 
 MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson"}
 
@@ -28,12 +28,25 @@ def referral_export(
     fmt: Literal["csv", "jsonl"],
     session: Session,
     audit: Auditor,
+    justification: str | None = None,
     **detail: Any,
 ) -> StreamingResponse:
-    """Every referred post the caller may see that matches ``q``, streamed as ``fmt``."""
+    """Every referred post the caller may see that matches ``q``, streamed as ``fmt``.
+
+    An export spanning more than one force needs a justification (428 without), kept in the
+    audit event (issue #15)."""
     filters = q.model_dump(exclude={"format"}, mode="json", exclude_none=True)
+    purpose = ""
+    if access.needs_export_justification(principal, q.force_id):
+        purpose = access.require_justification(
+            justification, request.app.state.settings, "exporting more than one force's referrals"
+        )
+        detail = {**detail, "justification": purpose}
     audit.record(
-        "referrals.export", object_type="referral", detail={"format": fmt, **filters, **detail}
+        "referrals.export",
+        object_type="referral",
+        purpose=purpose,
+        detail={"format": fmt, **filters, **detail},
     )
     session.commit()
     stmt = service.referral_query(principal, q, with_items=False)

@@ -164,6 +164,7 @@ def flag_summary(flag: Flag, post: Post) -> FlagSummary:
         risk=flag.risk,
         language=flag.language,
         version=flag.version,
+        account_role=post.account.role.value if post.account.role else None,
     )
 
 

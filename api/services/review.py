@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Boolean, ColumnElement, Select, literal, select
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -101,7 +101,11 @@ def queue_page(
     )
     posts = {
         p.id: p
-        for p in session.scalars(select(Post).where(Post.id.in_({f.post_id for f in flags})))
+        for p in session.scalars(
+            select(Post)
+            .where(Post.id.in_({f.post_id for f in flags}))
+            .options(selectinload(Post.account))  # each row shows the account's role
+        )
     }
     items = [presenters.flag_summary(f, posts[f.post_id]) for f in flags]
     # appended last: on PostgreSQL the chain's lock is held from here until the commit

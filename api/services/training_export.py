@@ -1,6 +1,9 @@
 """Pseudonymised export of decided flags for retraining: post text with handles and URLs
 removed, the model's and the people's labels, the referral outcome, and a keyed pseudonym of the
-account (stable, so posts of one account can be grouped, but not reversible without the secret)."""
+account (stable, so posts of one account can be grouped, but not reversible without the secret).
+
+Special-category posts (labelled ``government`` only: political opinion) are not rows at all:
+the file ends with their count per decision."""
 
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ from sqlalchemy.orm import Session
 from api.security import pseudonym
 from api.services.presenters import model_evidence
 from probity.models import Flag, FlagStatus, PlatformAccount, Post, Referral, ReferralItem
+from probity.special_category import SPECIAL_CATEGORY_LABELS, decided_labels, is_special_category
 
 BATCH = 500
 _URL = re.compile(r"(?i)\b(?:https?://|www\.)\S+")
@@ -32,6 +36,9 @@ def scrub(text: str, account: PlatformAccount | None = None) -> str:
 
 
 def training_rows(session: Session, secret: str) -> Iterator[dict[str, Any]]:
+    """One row per decided flag, then one count row per decision for the special-category posts
+    (political opinion only), which never leave as text, scores or pseudonyms (issue #15)."""
+    withheld: dict[str, int] = {}
     after = 0
     while True:
         flags = list(
@@ -45,8 +52,12 @@ def training_rows(session: Session, secret: str) -> Iterator[dict[str, Any]]:
             )
         )
         if not flags:
+            yield from special_category_counts(withheld)
             return
         for flag in flags:
+            if is_special_category(decided_labels(flag.labels, flag.decisions)):
+                withheld[flag.status.value] = withheld.get(flag.status.value, 0) + 1
+                continue
             post = session.get_one(Post, flag.post_id)  # foreign keys: both rows exist
             if post.text_removed_at is not None:
                 continue  # its words were removed under the retention schedule
@@ -78,6 +89,17 @@ def training_rows(session: Session, secret: str) -> Iterator[dict[str, Any]]:
             }
         after = flags[-1].id
         session.expunge_all()
+
+
+def special_category_counts(withheld: dict[str, int]) -> Iterator[dict[str, Any]]:
+    """What a researcher learns of special-category posts: how many there were, per decision."""
+    for decision in sorted(withheld):
+        yield {
+            "record": "special_category_count",
+            "labels": sorted(SPECIAL_CATEGORY_LABELS),
+            "decision": decision,
+            "count": withheld[decision],
+        }
 
 
 def jsonl(rows: Iterator[dict[str, Any]]) -> Iterator[str]:

@@ -22,7 +22,7 @@ from api.deps import (
     require_ui,
 )
 from api.schemas.referrals import ExportQuery, ReferralQuery
-from api.services import exports
+from api.services import exports, special_category
 from api.services import referrals as service
 from api.ui.render import render
 from api.ui.review_pages import form_query
@@ -70,9 +70,18 @@ def export(
     session: SessionDep,
     audit: AuditDep,
 ) -> StreamingResponse:
-    q = form_query(request, ExportQuery)
+    q = form_query(request, ExportQuery, ignore=frozenset({"justification"}))
     assert isinstance(q, ExportQuery)
-    return exports.referral_export(request, principal, q, fmt, session, audit, ui=True)
+    return exports.referral_export(
+        request,
+        principal,
+        q,
+        fmt,
+        session,
+        audit,
+        justification=request.query_params.get("justification"),
+        ui=True,
+    )
 
 
 @router.get("/exports/training.jsonl")
@@ -90,7 +99,7 @@ def referral_page(
     referral_id: ObjectId, request: Request, principal: Reader, session: SessionDep, audit: AuditDep
 ) -> Response:
     referral = get_in_scope(session, Referral, referral_id, principal)
-    detail = service.detail(session, referral)
+    detail = special_category.redact_referral(session, principal, service.detail(session, referral))
     audit.record(
         "referrals.read", object_type="referral", object_id=referral.id, detail={"ui": True}
     )

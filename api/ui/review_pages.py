@@ -20,7 +20,7 @@ from api.deps import (
     require_ui,
 )
 from api.schemas.flags import DecisionIn, FlagQuery
-from api.services import presenters, review
+from api.services import presenters, review, special_category
 from api.ui.render import render
 from api.ui.session import check_csrf
 from api.ui.thread import flag_threads, thread_contexts
@@ -35,9 +35,13 @@ UI_ONLY_PARAMS = frozenset({"decided"})  # page notices, not filters
 BaseModelT = TypeVar("BaseModelT", bound=BaseModel)
 
 
-def form_query(request: Request, model: type[BaseModelT]) -> BaseModelT:
-    """A filter model from a GET form; empty inputs mean 'not set'."""
-    values = {k: v for k, v in request.query_params.items() if v != "" and k not in UI_ONLY_PARAMS}
+def form_query(
+    request: Request, model: type[BaseModelT], ignore: frozenset[str] = frozenset()
+) -> BaseModelT:
+    """A filter model from a GET form; empty inputs mean 'not set'; ``ignore`` names fields
+    that are not filters."""
+    skip = UI_ONLY_PARAMS | ignore
+    values = {k: v for k, v in request.query_params.items() if v != "" and k not in skip}
     try:
         return model.model_validate(values)
     except ValidationError as exc:
@@ -60,7 +64,7 @@ def queue(
     items, token = review.queue_page(session, settings, principal, q, audit, ui=True)
     session.commit()
     threads = flag_threads(
-        session, [f.id for f in items]
+        session, [f.id for f in items], principal.force_id
     )  # after the commit: the audit lock is released
     next_params = {
         **{
@@ -86,9 +90,13 @@ def flag_page(
     flag_id: ObjectId, request: Request, principal: Reviewer, session: SessionDep, audit: AuditDep
 ) -> Response:
     flag = get_in_scope(session, Flag, flag_id, principal)
-    detail = presenters.flag_detail(session, flag)
+    detail = special_category.redact_flag(session, principal, presenters.flag_detail(session, flag))
     post = session.get(Post, flag.post_id)
-    thread = thread_contexts(session, [post])[flag.post_id] if post is not None else []
+    thread = (
+        thread_contexts(session, [post], principal.force_id)[flag.post_id]
+        if post is not None
+        else []
+    )
     audit.record("flags.read", object_type="flag", object_id=flag.id, detail={"ui": True})
     session.commit()
     return render(request, "flag.html", flag=detail, labels=LABELS, thread=thread)

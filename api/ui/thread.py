@@ -14,7 +14,9 @@ from typing import Any
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
+from api.services.special_category import withheld_posts
 from probity.models import Flag, Platform, PlatformAccount, Post
+from probity.special_category import WITHHELD
 
 THREAD_RELATIONS = ("reply", "quote")
 TOOLTIP_CHARS = 200
@@ -54,9 +56,19 @@ def _entries(post: Post) -> list[dict[str, Any]]:
     ]
 
 
-def thread_contexts(session: Session, posts: Iterable[Post]) -> dict[int, list[ThreadItem]]:
-    """Thread context per post id; one query finds every parent missing from the captures."""
+def thread_contexts(
+    session: Session, posts: Iterable[Post], viewer_force_id: str | None = None
+) -> dict[int, list[ThreadItem]]:
+    """Thread context per post id; one query finds every parent missing from the captures.
+
+    For a force-limited viewer, a parent that is another force's officer's special-category
+    post (political opinion only) shows a notice instead of its words (issue #15)."""
     posts = list(posts)
+    withheld = withheld_posts(
+        session,
+        {(p.platform, str(c.get("platform_id") or "")) for p in posts for c in _entries(p)},
+        viewer_force_id,
+    )
     wanted = {
         (p.platform, str(c.get("platform_id") or ""))
         for p in posts
@@ -80,6 +92,8 @@ def thread_contexts(session: Session, posts: Iterable[Post]) -> dict[int, list[T
             if not text and (post.platform, pid) in stored:
                 text, stored_handle = stored[(post.platform, pid)]
                 handle = handle or stored_handle
+            if (post.platform, pid) in withheld:
+                text = WITHHELD
             items.append(
                 ThreadItem(
                     str(c["relation"]),
@@ -94,7 +108,9 @@ def thread_contexts(session: Session, posts: Iterable[Post]) -> dict[int, list[T
     return out
 
 
-def flag_threads(session: Session, flag_ids: list[int]) -> dict[int, list[ThreadItem]]:
+def flag_threads(
+    session: Session, flag_ids: list[int], viewer_force_id: str | None = None
+) -> dict[int, list[ThreadItem]]:
     """Thread context per flag id (for the queue's rows)."""
     if not flag_ids:
         return {}
@@ -104,5 +120,5 @@ def flag_threads(session: Session, flag_ids: list[int]) -> dict[int, list[Thread
             select(Flag.id, Post).join(Post, Post.id == Flag.post_id).where(Flag.id.in_(flag_ids))
         )
     ]
-    by_post = thread_contexts(session, [post for _, post in pairs])
+    by_post = thread_contexts(session, [post for _, post in pairs], viewer_force_id)
     return {flag_id: by_post[post.id] for flag_id, post in pairs}

@@ -17,6 +17,7 @@ from probity.models.integrity import (
     MediaScope,
     OfferorType,
 )
+from probity.models.oversight import DailyViews
 from probity.models.reference import ForceRow
 from probity.models.review import (
     FLAG_TRANSITIONS,
@@ -53,6 +54,7 @@ __all__ = [
     "BusinessInterest",
     "Contract",
     "CrawlCheckpoint",
+    "DailyViews",
     "DecisionAction",
     "DisclosureRecipient",
     "ExcludedAccount",

@@ -39,7 +39,8 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ),  # a fresh flag is not claimed
     ("POST", f"{V1}/flags/{{flag_id}}/decisions"): api(201, *REVIEWERS),
     ("GET", f"{V1}/referrals"): api(200, *READERS),
-    ("GET", f"{V1}/referrals/export"): api(200, *READERS),
+    # a national caller naming no force exports every force: 428 without a justification
+    ("GET", f"{V1}/referrals/export"): {**api(200, *READERS), "admin": 428, "analyst": 428},
     ("GET", f"{V1}/referrals/{{referral_id}}"): api(200, *READERS),
     ("POST", f"{V1}/referrals/{{referral_id}}/acknowledge"): api(200, "force_a"),
     ("POST", f"{V1}/referrals/{{referral_id}}/outcome"): api(200, "force_a"),
@@ -82,7 +83,7 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "/ui/flags/{flag_id}/claim"): ui(303, *REVIEWERS),
     ("POST", "/ui/flags/{flag_id}/decide"): ui(303, *REVIEWERS),
     ("GET", "/ui/referrals"): ui(200, *READERS),
-    ("GET", "/ui/referrals/export.{fmt}"): ui(200, *READERS),
+    ("GET", "/ui/referrals/export.{fmt}"): {**ui(200, *READERS), "admin": 428, "analyst": 428},
     ("GET", "/ui/exports/training.jsonl"): ui(200, "admin", "researcher"),
     ("GET", "/ui/referrals/{referral_id}"): ui(200, *READERS),
     ("POST", "/ui/referrals/{referral_id}/acknowledge"): ui(303, "force_a"),
@@ -109,6 +110,13 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/ui/model"): ui(
         200, "admin", "analyst", "analyst_a"
     ),  # the roles of GET /api/v1/model
+    # proportionate looking (issue #15): an account's whole history needs a justification (428
+    # without; see JUSTIFIED below), the view-budget alerts are for admins
+    ("GET", f"{V1}/accounts/{{account_id}}/history"): api(428, *REVIEWERS),
+    ("GET", f"{V1}/alerts"): api(200, "admin"),
+    ("GET", "/ui/accounts/{account_id}/history"): ui(200, *REVIEWERS),  # the form, no posts
+    ("POST", "/ui/accounts/{account_id}/history"): ui(428, *REVIEWERS),
+    ("GET", "/ui/alerts"): ui(200, "admin"),
 }
 
 # Request bodies: JSON for the API, form fields for the UI (the CSRF token is added by the test).
@@ -124,4 +132,103 @@ BODIES: dict[tuple[str, str], dict[str, object]] = {
     ("POST", "/ui/flags/{flag_id}/decide"): {"action": "dismiss"},
     ("POST", "/ui/referrals/{referral_id}/outcome"): {"outcome": "other"},
     ("POST", "/ui/registers/import"): {"register": "gifts"},
+}
+
+
+# --- issue #15: the justification rule --------------------------------------------------------
+# Routes that open more than the work in front of the analyst. Each is asked without, with a too
+# short and with a proper justification (header for the API, form or query field for the UI):
+# the status each role gets with a proper one; without one every role that may use the route at
+# all gets 428 (as in EXPECTED) unless the route needs no justification for it (``free``).
+JUSTIFICATION = "Complaint 2026/114 alleges a pattern of posts about the Home Secretary"
+JUSTIFIED: dict[tuple[str, str], tuple[dict[str, int], tuple[str, ...]]] = {
+    ("GET", f"{V1}/accounts/{{account_id}}/history"): (api(200, *REVIEWERS), ()),
+    ("POST", "/ui/accounts/{account_id}/history"): (ui(200, *REVIEWERS), ()),
+    # a force-limited caller exports one force: no justification needed
+    ("GET", f"{V1}/referrals/export"): (api(200, *READERS), ("analyst_a", "force_a")),
+    ("GET", "/ui/referrals/export.{fmt}"): (ui(200, *READERS), ("analyst_a", "force_a")),
+}
+
+# --- issue #15: special category ----------------------------------------------------------------
+# Force B's officer posted a political opinion (labelled `government` only), referred to force B;
+# force A's officer replied to it (the reply's context quotes it), referred to force A. What each
+# caller gets of the political post's words on each surface: "text" (shown), "withheld" (the
+# page answers but the words are replaced), "absent" (not in the answer at all), or a status.
+SC_ROLES = ("admin", "analyst", "analyst_a", "force_a", "force_b", "researcher")
+NATIONAL_SEE = {"admin": "text", "analyst": "text"}
+SPECIAL_CATEGORY: dict[str, dict[str, str | int]] = {
+    # the political post's own flag and referral: national analysts and force B only
+    "GET /api/v1/flags/{b_flag}": {
+        **NATIONAL_SEE,
+        "analyst_a": 404,
+        "force_a": 403,
+        "force_b": 403,
+        "researcher": 403,
+    },
+    "GET /ui/flags/{b_flag}": {
+        **NATIONAL_SEE,
+        "analyst_a": 404,
+        "force_a": 403,
+        "force_b": 403,
+        "researcher": 403,
+    },
+    "GET /api/v1/referrals/{b_referral}": {
+        **NATIONAL_SEE,
+        "analyst_a": 404,
+        "force_a": 404,
+        "force_b": "text",
+        "researcher": 403,
+    },
+    "GET /ui/referrals/{b_referral}": {
+        **NATIONAL_SEE,
+        "analyst_a": 404,
+        "force_a": 404,
+        "force_b": "text",
+        "researcher": 403,
+    },
+    # force A's evidence quoting it: withheld from force A's analyst and force A
+    "GET /api/v1/flags/{a_flag}": {
+        **NATIONAL_SEE,
+        "analyst_a": "withheld",
+        "force_a": 403,
+        "force_b": 403,
+        "researcher": 403,
+    },
+    "GET /ui/flags/{a_flag}": {
+        **NATIONAL_SEE,
+        "analyst_a": "withheld",
+        "force_a": 403,
+        "force_b": 403,
+        "researcher": 403,
+    },
+    "GET /ui/queue": {
+        **NATIONAL_SEE,
+        "analyst_a": "withheld",
+        "force_a": 403,
+        "force_b": 403,
+        "researcher": 403,
+    },
+    "GET /api/v1/referrals/{a_referral}": {
+        **NATIONAL_SEE,
+        "analyst_a": "withheld",
+        "force_a": "withheld",
+        "force_b": 404,
+        "researcher": 403,
+    },
+    "GET /ui/referrals/{a_referral}": {
+        **NATIONAL_SEE,
+        "analyst_a": "withheld",
+        "force_a": "withheld",
+        "force_b": 404,
+        "researcher": 403,
+    },
+    # research exports: never the words, only a count (checked further in the test)
+    "GET /api/v1/exports/training.jsonl": {
+        "admin": "absent",
+        "analyst": 403,
+        "analyst_a": 403,
+        "force_a": 403,
+        "force_b": 403,
+        "researcher": "absent",
+    },
 }

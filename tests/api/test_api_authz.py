@@ -4,10 +4,19 @@ every request leaves the expected number of audit events, and force A never reac
 from __future__ import annotations
 
 import string
+import uuid
 
 import pytest
 from apifixtures import auth, create_flag, create_gift
-from authz_table import BODIES, EXPECTED, ROLES
+from authz_table import (
+    BODIES,
+    EXPECTED,
+    JUSTIFICATION,
+    JUSTIFIED,
+    ROLES,
+    SC_ROLES,
+    SPECIAL_CATEGORY,
+)
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
@@ -15,7 +24,7 @@ from api.deps import AUTH_DEPENDENCIES
 from api.main import DOCS_ROUTES, PUBLIC_ROUTES, create_app, iter_routes
 from api.security import unsign
 from probity import keys
-from probity.models import AuditEvent, FlagStatus, KeyRole
+from probity.models import AuditEvent, FlagStatus, KeyRole, Post
 from probity.referrals import add_to_referral
 from probity.settings import Settings
 
@@ -138,6 +147,10 @@ def _objects(db, force: str, fields: set[str]) -> dict[str, object]:
             flag = create_flag(session, force)
             flag.transition(FlagStatus.confirmed)
             out["referral_id"] = add_to_referral(session, flag, list(flag.labels))
+        if "account_id" in fields:
+            out["account_id"] = session.get_one(
+                Post, create_flag(session, force).post_id
+            ).account_id
         if "prefix" in fields:
             out["prefix"] = keys.create_key(
                 session, KeyRole.researcher, name="throwaway"
@@ -181,7 +194,7 @@ def test_role_by_route_matrix_and_one_audit_event_per_request(callers, db):
 def test_force_a_gets_404_for_force_b_objects_exactly_as_for_missing_ones(callers, db):
     checked = 0
     for (method, template), expected in EXPECTED.items():
-        fields = _fields(template) & {"flag_id", "referral_id", "row_id"}
+        fields = _fields(template) & {"flag_id", "referral_id", "row_id", "account_id"}
         if not fields:
             continue
         for role in ("analyst_a", "force_a"):
@@ -225,3 +238,146 @@ def test_force_a_lists_and_exports_never_contain_force_b(callers, db, client):
     assert export == ""
     page = callers.request("GET", "/ui/referrals", "force_a", None).text
     assert f'data-referral-id="{a}"' in page and f'data-referral-id="{b}"' not in page
+
+
+# --- issue #15: justification and special category, role by route -----------------------------
+
+
+def _justified(method: str, template: str, role: str, callers: Callers, path: str, reason: str):
+    """The request with ``reason`` as its justification, the way each surface takes it."""
+    if template.startswith("/ui/") and method == "POST":
+        return callers.request(method, path, role, {"justification": reason})
+    if template.startswith("/ui/"):
+        return callers.request(method, f"{path}?justification={reason}", role, None)
+    headers = {"X-Probity-Justification": reason}
+    if role in callers.keys:
+        headers.update(auth(callers.keys[role]))
+    return callers.client.request(method, path, headers=headers, follow_redirects=False)
+
+
+def _events(db, action: str) -> list[AuditEvent]:
+    with db() as session:
+        return list(
+            session.scalars(
+                select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)
+            )
+        )
+
+
+def test_broad_looks_need_a_justification_kept_in_the_audit_event(callers, db):
+    failures = []
+    for (method, template), (with_reason, free) in JUSTIFIED.items():
+        action = "accounts.history" if "history" in template else "referrals.export"
+        for role in ROLES:
+            path = template.format(**_objects(db, FORCE_A, _fields(template)))
+            without = callers.request(method, path, role, BODIES.get((method, template)))
+            short = _justified(method, template, role, callers, path, "because")
+            before = len(_events(db, action))
+            proper = _justified(method, template, role, callers, path, JUSTIFICATION)
+            allowed = with_reason[role] == 200
+            want_without = 200 if role in free else (428 if allowed else with_reason[role])
+            got = (without.status_code, short.status_code, proper.status_code)
+            want = (want_without, want_without, with_reason[role])
+            if got != want:
+                failures.append(f"{role:10} {method} {template}: {got}, want {want}")
+                continue
+            if allowed:
+                new = _events(db, action)[before:]
+                recorded = role not in free
+                if recorded and not (
+                    len(new) == 1
+                    and new[0].purpose == JUSTIFICATION
+                    and (new[0].detail or {}).get("justification") == JUSTIFICATION
+                ):
+                    failures.append(f"{role:10} {method} {template}: justification not recorded")
+                if without.status_code == 428 and "needs a justification" not in without.text:
+                    failures.append(f"{role:10} {template}: the 428 does not say what is missing")
+        assert (
+            "X-Probity-Justification"
+            in callers.request(
+                method,
+                template.format(**_objects(db, FORCE_A, _fields(template))),
+                "analyst",
+                BODIES.get((method, template)),
+            ).text
+        )
+    assert not failures, "\n".join(failures)
+
+
+@pytest.fixture
+def political(db, callers):
+    """Force B's officer's political post (referred to B), force A's officer's pending reply
+    quoting it, and another of A's replies referred to A."""
+    from probity.models import ReviewDecision  # noqa: F401  (decisions load with the flag)
+
+    words = f"Vote them all out, the Home Secretary is a disgrace {uuid.uuid4().hex[:6]}"
+    ids: dict[str, object] = {"words": words}
+    with db() as session:
+        b_flag = create_flag(session, FORCE_B, labels=("government",), text=words)
+        b_post = session.get_one(Post, b_flag.post_id)
+        b_flag.transition(FlagStatus.confirmed)
+        ids["b_flag"], ids["b_referral"] = (
+            b_flag.id,
+            add_to_referral(session, b_flag, ["government"]),
+        )
+        quote = {
+            "relation": "quote",
+            "platform_id": b_post.platform_id,
+            "author_handle": "colleague.bsky.social",
+            "text": words,
+            "is_account_holder": False,
+        }
+        for name in ("a_flag", "a_referral"):
+            flag = create_flag(session, FORCE_A, text="Spot on, mate", score=0.999)
+            session.get_one(Post, flag.post_id).context = [quote]
+            ids[name] = flag.id
+            if name == "a_referral":
+                flag.transition(FlagStatus.confirmed)
+                ids[name] = add_to_referral(session, flag, ["offensive"])
+        callers.keys["force_b"] = keys.create_key(session, KeyRole.force, force_id=FORCE_B).key
+    callers.sign_in("force_b")
+    return ids
+
+
+def test_special_category_matrix(callers, political):
+    words = str(political["words"])
+    failures = []
+    for surface, expected in SPECIAL_CATEGORY.items():
+        method, template = surface.split(" ", 1)
+        path = template.format(**political)
+        if path == "/ui/queue":
+            path += f"?force_id={FORCE_A}&page_size=200"
+        for role in SC_ROLES:
+            want = expected[role]
+            response = callers.request(method, path, role, None)
+            body = response.text
+            if isinstance(want, int):
+                got: str | int = response.status_code
+            elif response.status_code != 200:
+                got = response.status_code
+            elif words in body:
+                got = "text"
+            elif "withheld: special category" in body:
+                got = "withheld"
+            else:
+                got = "absent"
+            if got != want:
+                failures.append(f"{role:10} {surface}: {got} (want {want})")
+    assert not failures, "\n".join(failures)
+
+
+def test_research_export_counts_special_category_posts_and_never_carries_them(callers, political):
+    import json
+
+    rows = [
+        json.loads(line)
+        for line in callers.request(
+            "GET", "/api/v1/exports/training.jsonl", "researcher", None
+        ).text.splitlines()
+    ]
+    counts = [r for r in rows if r.get("record") == "special_category_count"]
+    assert [(c["decision"], c["labels"]) for c in counts] == [("confirmed", ["government"])]
+    assert counts[0]["count"] >= 1 and set(counts[0]) == {"record", "labels", "decision", "count"}
+    examples = [r for r in rows if "record" not in r]
+    assert examples and all(r["labels"] != ["government"] for r in examples)
+    assert all(political["words"] not in r["text"] for r in examples)

@@ -220,6 +220,8 @@ def test_referrals_list_riskiest_first_by_their_riskiest_flag(client, db, header
     assert confirm(high) == low_referral
     ids = [r["id"] for r in client.get("/api/v1/referrals", headers=h).json()["items"]]
     assert ids.index(low_referral) < ids.index(mid_referral)
+
+
 def test_exports_carry_edits_and_deletion_after_capture(client, headers, referred, db):
     from sqlalchemy import select
 
