@@ -51,9 +51,13 @@ def labels_from_scores(scores: np.ndarray, thresholds: dict[str, float]) -> list
 
 
 def _pending_posts(
-    session: Session, version_id: int, batch_size: int, limit: int | None
+    session: Session,
+    version_id: int,
+    batch_size: int,
+    limit: int | None,
+    id_range: tuple[int, int] | None = None,
 ) -> Iterator[list[tuple[int, str, str | None]]]:
-    last_id, seen = 0, 0
+    last_id, seen = (id_range[0] - 1, 0) if id_range else (0, 0)
     while limit is None or seen < limit:
         size = batch_size if limit is None else min(batch_size, limit - seen)
         already = exists().where(
@@ -69,6 +73,7 @@ def _pending_posts(
                 Post.deleted_at.is_(None),
                 Post.reference_only.is_(False),
             )
+            .where(*([Post.id <= id_range[1]] if id_range else []))
             .order_by(Post.id)
             .limit(size)
         ).all()
@@ -99,6 +104,7 @@ def classify_posts(
     batch_size: int = 512,
     limit: int | None = None,
     audit_share: float | None = None,
+    id_range: tuple[int, int] | None = None,
 ) -> ClassifyStats:
     """Classify every stored post this version has not classified yet.
 
@@ -106,12 +112,13 @@ def classify_posts(
     (``reason="unscored"``, its ``language`` set, risk = the stated prevalence, i.e. the prior);
     and a random ``audit_share`` of the other scored posts (``reason="audit"``, no labels).
     A post that cannot be scored is logged with its id and left for the next run.
+    ``id_range`` (first, last post id, inclusive) limits the run to one batch (jobs/).
     """
     share = get_settings().audit_share if audit_share is None else audit_share
     prior = loaded.calibration.prevalence if loaded.calibration is not None else 0.0
     row = loaded.row or register(session, loaded.folder)
     stats = ClassifyStats()
-    for batch in _pending_posts(session, row.id, batch_size, limit):
+    for batch in _pending_posts(session, row.id, batch_size, limit, id_range):
         texts = [text for _, text, _ in batch]
         outcomes = classify_texts(loaded.model, loaded.calibration, loaded.thresholds, texts)
         labels = [o.labels or [] for o in outcomes]

@@ -17,6 +17,7 @@ from probity.models.integrity import (
     MediaScope,
     OfferorType,
 )
+from probity.models.jobs import RateBudget
 from probity.models.reference import ForceRow
 from probity.models.review import (
     FLAG_TRANSITIONS,
@@ -73,6 +74,7 @@ __all__ = [
     "Post",
     "PostVersion",
     "Prediction",
+    "RateBudget",
     "RawItem",
     "Referral",
     "ReferralItem",
