@@ -70,7 +70,9 @@ class SharedBudget:
             except IntegrityError:
                 pass  # another worker created it first: same bucket
             return self.try_take(at)
-        return max((1.0 - float(left)) / self.rate, 0.001)
+        if float(left) >= 1.0:  # refilled or created between our two statements: try again
+            return self.try_take(at)
+        return (1.0 - float(left)) / self.rate
 
     def take(self) -> None:
         """Block until one request may be made."""

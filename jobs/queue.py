@@ -109,12 +109,32 @@ def run_schedule() -> None:
         app.run_worker(concurrency=1, listen_notify=False, delete_jobs="successful")
 
 
-def run_once(concurrency: int = 1) -> dict[str, Any]:
+async def _drain(concurrency: int) -> None:
+    """Work until no job waits. A worker with ``wait=False`` stops as soon as one of its slots
+    finds the queue empty, even while another slot's job (a planner) is still deferring more:
+    so pass again until nothing is left."""
+    while True:
+        await app.run_worker_async(
+            wait=False,
+            concurrency=concurrency,
+            listen_notify=False,
+            install_signal_handlers=False,
+            delete_jobs="successful",
+        )
+        if not list(await app.job_manager.list_jobs_async(status="todo")):
+            return
+        await asyncio.sleep(0.2)  # e.g. a job waiting for a lock another worker holds
+
+
+def run_once(concurrency: int = 1, stages: Iterable[str] | None = None) -> dict[str, Any]:
     """Run each planner of the pipeline once, in order, and every job it defers, then return.
 
-    On SQLite the queue is in memory; on PostgreSQL it is the shared queue (workers elsewhere
-    may take some of the jobs: each runs once either way)."""
+    ``stages`` names the planners to run (default: the whole pipeline). On SQLite the queue is
+    in memory; on PostgreSQL it is the shared queue (workers elsewhere may take some of the jobs:
+    each runs once either way)."""
     from jobs.tasks import PIPELINE
+
+    wanted = set(stages) if stages is not None else None
 
     url = get_settings().resolved_database_url
     if is_postgresql(url):
@@ -125,18 +145,14 @@ def run_once(concurrency: int = 1) -> dict[str, Any]:
     async def once() -> None:
         async with app.open_async():
             for planner in PIPELINE:
+                if wanted is not None and planner.name not in wanted:
+                    continue
                 try:
                     await planner.defer_async(timestamp=stamp)
                 except AlreadyEnqueued:
                     log.info("%s already queued: running what is queued", planner.name)
                 started = time.monotonic()
-                await app.run_worker_async(
-                    wait=False,
-                    concurrency=concurrency,
-                    listen_notify=False,
-                    install_signal_handlers=False,
-                    delete_jobs="successful",
-                )
+                await _drain(concurrency)
                 done[planner.name] = round(time.monotonic() - started, 2)
                 log.info(
                     "run --once: %s and its jobs done in %.1fs", planner.name, done[planner.name]

@@ -25,7 +25,7 @@ from typing import Any
 
 from procrastinate.exceptions import AlreadyEnqueued
 from procrastinate.tasks import Task
-from sqlalchemy import exists, select
+from sqlalchemy import Engine, exists, select
 
 from classifier.registry import LoadedModel, resolve
 from classifier.store import classify_posts
@@ -33,6 +33,7 @@ from crawler.crawl import Crawler
 from crawler.discovery import discovery_queries
 from crawler.platforms import CRAWLABLE
 from crawler.run import crawlable, make_source
+from crawler.sources import Source
 from crawler.transport import CrawlStats
 from jobs import maintenance
 from jobs.app import app
@@ -40,7 +41,7 @@ from jobs.budget import SharedBudget
 from probity.db import get_engine, session_scope
 from probity.forces import FORCES
 from probity.models import ModelVersion, PlatformAccount, Post, Prediction
-from probity.settings import get_settings
+from probity.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 QUEUES = ("discover", "crawl", "classify", "maintenance")
@@ -72,28 +73,42 @@ def crawl_targets(*, search_only: bool = False) -> list[tuple[str, str]]:
     return targets
 
 
+_SOURCES = threading.local()  # per worker thread: (platform, base URL, settings) -> source
+
+
+def _source(platform: str, base_url: str, settings: Settings, engine: Engine) -> Source:
+    """A source per worker thread and base URL, kept across jobs: building an HTTP client costs
+    more than a small job (its TLS context), and the transport keeps what the platform's
+    rate-limit headers said. Its every request spends the token's shared budget first."""
+    cache: dict[tuple[str, str, int], Source] = _SOURCES.__dict__.setdefault("cache", {})
+    key = (platform, base_url, id(settings))
+    if key not in cache:
+        source = make_source(platform, base_url, CrawlStats(), settings=settings)
+        per_minute = settings.crawl_rate_limits.get(platform)
+        if per_minute is not None:
+            budget = SharedBudget(engine, f"{platform} {base_url}", per_minute)
+            source.transport.client.event_hooks["request"].append(budget.before_request)
+        cache[key] = source
+    return cache[key]
+
+
 @contextmanager
 def open_crawler(platform: str, base_url: str) -> Iterator[Crawler]:
-    """The stage's crawler, its every request spending the token's shared budget first."""
+    """The stage's crawler for one job, on this thread's source for the base URL."""
     settings = get_settings()
     engine = get_engine()
-    stats = CrawlStats()
-    source = make_source(platform, base_url, stats, settings=settings)
-    per_minute = settings.crawl_rate_limits.get(platform)
-    if per_minute is not None:
-        budget = SharedBudget(engine, f"{platform} {base_url}", per_minute)
-        source.transport.client.event_hooks["request"].append(budget.before_request)
-    try:
-        yield Crawler(
-            source,
-            engine,
-            stats,
-            page_size=settings.crawl_page_size,
-            max_empty_pages=settings.crawl_max_empty_pages,
-        )
-    finally:
-        source.transport.close()
-        log.info("%s %s: %s", platform, base_url, stats.as_dict())
+    source = _source(platform, base_url, settings, engine)
+    stats = source.transport.stats
+    before = stats.as_dict()
+    yield Crawler(
+        source,
+        engine,
+        stats,
+        page_size=settings.crawl_page_size,
+        max_empty_pages=settings.crawl_max_empty_pages,
+    )
+    spent = {k: v - before[k] for k, v in stats.as_dict().items() if v != before[k]}
+    log.info("%s %s: %s", platform, base_url, spent or "no request")
 
 
 def _account(account_id: int) -> PlatformAccount | None:

@@ -61,7 +61,7 @@ def _worker(database_url: str, base_url: str) -> subprocess.Popen[bytes]:
 def _defer_crawl(database_url: str) -> None:
     ensure_schema(database_url)
     with app.replace_connector(connector_for(database_url)), app.open():
-        plan_crawl.defer(timestamp=int(time.time()))
+        plan_crawl.configure().defer(timestamp=int(time.time()))
 
 
 def _jobs(engine: Engine, *statuses: str) -> int:
