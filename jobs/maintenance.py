@@ -18,24 +18,21 @@ WORKER_ACTOR = "worker"  # the audit log's actor for scheduled work
 
 
 def run_scheduled_retention(as_of: datetime) -> dict[str, Any] | None:
-    """Apply the retention schedule as of ``as_of`` (``probity.retention.run_retention``).
+    """Apply the retention schedule as of ``as_of``: ``probity.retention.run_retention(session,
+    schedule, as_of, dry_run)``, its schedule None (the configured one) and ``dry_run`` False.
 
-    The retention module may not exist in this build yet: then nothing is deleted and the job
-    says so in the log, rather than failing every night.
+    The retention module may not be in this build: then nothing is deleted and the job says so
+    in the log, rather than failing every night.
     """
     try:
         retention: Any = importlib.import_module("probity.retention")
     except ModuleNotFoundError:
         log.warning("retention: probity.retention is not available; nothing applied")
         return None
-    schedule_loader = getattr(retention, "load_schedule", None) or getattr(
-        retention, "default_schedule", None
-    )
     with session_scope() as session:
-        schedule = schedule_loader() if callable(schedule_loader) else None
-        report = retention.run_retention(session, schedule, as_of, False)
-    log.info("retention as of %s: %s", as_of.date(), report)
-    return report if isinstance(report, dict) else {"report": str(report)}
+        report = retention.run_retention(session, None, as_of, False)
+    as_dict = getattr(report, "as_dict", None)
+    return as_dict() if callable(as_dict) else {"report": str(report)}
 
 
 def anchor_file() -> Path:
