@@ -6,11 +6,15 @@ from __future__ import annotations
 import logging
 import re
 
+import pytest
+from procrastinate.exceptions import AlreadyEnqueued
+from procrastinate.testing import InMemoryConnector
 from sqlalchemy import func, select
 
 from classifier.registry import activate, register
+from jobs.app import app
 from jobs.queue import run_once
-from jobs.tasks import CLASSIFY_BATCH
+from jobs.tasks import CLASSIFY_BATCH, plan_classify, plan_crawl
 from probity.db import get_engine, session_scope
 from probity.models import Prediction
 from probity.settings import reset_settings_cache
@@ -49,3 +53,28 @@ def test_batches_are_each_classified_once_by_two_concurrent_jobs(
     assert "classification: 0 batch job(s) deferred" in caplog.text
     with session_scope(get_engine(url)) as session:
         assert session.scalar(select(func.count()).select_from(Prediction)) == n - 2
+
+
+def test_planning_again_while_the_batches_wait_adds_no_job(
+    database_factory, tiny_model_dir, monkeypatch
+):
+    """The schedule firing while the last run's batches are still queued piles nothing up."""
+    url = database_factory()
+    monkeypatch.setenv("PROBITY_DATABASE_URL", url)
+    reset_settings_cache()
+    with session_scope(get_engine(url)) as session:
+        make_posts(session, [TEXTS[i % 3] for i in range(CLASSIFY_BATCH + 1)])
+        activate(session, register(session, tiny_model_dir).version)
+    queue = InMemoryConnector()
+    with app.replace_connector(queue), app.open():
+        assert plan_classify(timestamp=0) == 2
+        assert plan_classify(timestamp=600) == 0  # both ranges still wait: queueing locks
+        plan_crawl.configure().defer(timestamp=0)
+        with pytest.raises(AlreadyEnqueued):  # nor does a planner wait twice in the queue
+            plan_crawl.configure().defer(timestamp=1800)
+    waiting = sorted(
+        job["args"]["first_id"]
+        for job in queue.jobs.values()
+        if job["task_name"] == "classify_batch"
+    )
+    assert waiting == [1, CLASSIFY_BATCH + 1]
