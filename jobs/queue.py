@@ -78,6 +78,12 @@ def run_worker(queues: Iterable[str] | None, concurrency: int, *, schedule: bool
             "probity worker needs PostgreSQL (PROBITY_DATABASE_URL=postgresql+psycopg://…); "
             "on the embedded SQLite database run the jobs in process: probity run"
         )
+    if settings.worker_stalled_seconds < 3 * settings.worker_heartbeat_seconds:
+        # a live worker whose heartbeat is merely late would have its running job retried
+        raise ConfigurationError(
+            f"PROBITY_WORKER_STALLED_SECONDS ({settings.worker_stalled_seconds}) must be at least "
+            f"3 × PROBITY_WORKER_HEARTBEAT_SECONDS ({settings.worker_heartbeat_seconds})"
+        )
     ensure_schema(url)
 
     async def work() -> None:
