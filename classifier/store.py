@@ -218,6 +218,31 @@ def classify_posts(
     return stats
 
 
+def classify_range(
+    session: Session,
+    loaded: LoadedModel,
+    first_id: int,
+    last_id: int,
+    *,
+    audit_share: float | None = None,
+) -> ClassifyStats:
+    """Classify the eligible posts with ids in ``[first_id, last_id]`` this version has not
+    classified yet, in the caller's transaction: one queued job's unit of work (``jobs/``).
+
+    Re-running it after a crash classifies only what is still missing, and a prediction that
+    exists already is skipped by the insert's ON CONFLICT, so a retried job adds nothing twice."""
+    share = get_settings().audit_share if audit_share is None else audit_share
+    row = loaded.row or register(session, loaded.folder)
+    done = exists().where(Prediction.post_id == Post.id, Prediction.model_version_id == row.id)
+    rows = session.execute(
+        _eligible().where(Post.id >= first_id, Post.id <= last_id, ~done).order_by(Post.id)
+    )
+    batch = [(r[0], r[1], r[2]) for r in rows]
+    if not batch:
+        return ClassifyStats()
+    return classify_batch(session, loaded, row.id, batch, audit_share=share)
+
+
 def classify_batch(
     session: Session,
     loaded: LoadedModel,

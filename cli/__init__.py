@@ -29,6 +29,7 @@ from cli import keys as keys_cli
 from cli import retention as retention_cli
 from cli import subject as subject_cli
 from crawler import cli as crawl_cli
+from jobs import cli as jobs_cli
 from probity.errors import ProbityError
 from probity.logs import setup_logging
 from probity.settings import get_settings
@@ -107,6 +108,8 @@ app.add_typer(integrity_cli.report_app, name="report")
 app.add_typer(classifier_cli.app)  # classify, classify-posts, model …
 app.add_typer(training_cli.app)  # train, evaluate
 app.command("serve")(api_cli.serve)
+app.command("worker")(jobs_cli.worker)
+app.command("run")(jobs_cli.run)
 
 
 def main() -> None:

@@ -191,26 +191,31 @@ class Crawler:
         """Fetch each in-scope profile again (1 request each) and re-identify it."""
         counts = {"refreshed": 0, "excluded": 0, "gone": 0}
         for account in self.accounts():
-            try:
-                raw = self.source.get_profile(self.spec.profile_key(account))
-            except AccountGone as exc:
-                self._mark_gone(account, exc)
-                counts["gone"] += 1
-                continue
-            with session_scope(self.engine) as session:
-                outcome = ingest.apply_profile(
-                    session,
-                    self.platform,
-                    self.spec.mapper.profile(raw),
-                    raw,
-                    source=self.source.base_url,
-                    now=now(),
-                    identifier=self._identifier,
-                    version=self.identifier_version,
-                )
-            counts["refreshed" if outcome.in_scope else "excluded"] += 1
-            self.advance()
+            outcome = self.refresh_account(account)
+            counts[outcome] += 1
+            if outcome != "gone":
+                self.advance()
         return counts
+
+    def refresh_account(self, account: PlatformAccount) -> str:
+        """Fetch one profile again and re-identify it: "refreshed", "excluded" or "gone"."""
+        try:
+            raw = self.source.get_profile(self.spec.profile_key(account))
+        except AccountGone as exc:
+            self._mark_gone(account, exc)
+            return "gone"
+        with session_scope(self.engine) as session:
+            outcome = ingest.apply_profile(
+                session,
+                self.platform,
+                self.spec.mapper.profile(raw),
+                raw,
+                source=self.source.base_url,
+                now=now(),
+                identifier=self._identifier,
+                version=self.identifier_version,
+            )
+        return "refreshed" if outcome.in_scope else "excluded"
 
     def _mark_gone(self, account: PlatformAccount, exc: AccountGone) -> None:
         log.warning(
@@ -242,32 +247,32 @@ class Crawler:
             "deleted": 0,
         }
         for account in self.accounts():
-            try:
-                result = (
-                    self.rewalk_account(account) if rewalk else self.crawl_account_posts(account)
-                )
-            except AccountGone as exc:
-                self._mark_gone(account, exc)
-                counts["gone"] += 1
-                continue
-            except AccountProtected as exc:
-                # Not gone: kept in scope, marked, and asked again on the next crawl.
-                log.info(
-                    "%s account %s is protected (%s): kept, retried next crawl",
-                    self.platform,
-                    account.handle,
-                    exc.reason,
-                )
-                self._set(account, protected=True)
-                counts["protected"] += 1
-                continue
-            if account.protected:
-                self._set(account, protected=False)
-            for key, value in result.items():
+            for key, value in self.crawl_account(account, rewalk=rewalk).items():
                 counts[key] += value
-            counts["accounts"] += 1
-            self.advance()
         return counts
+
+    def crawl_account(self, account: PlatformAccount, *, rewalk: bool = False) -> dict[str, int]:
+        """One account's new posts (or, with ``rewalk``, its whole feed again); a gone or
+        protected account is marked instead. Counts as :meth:`crawl_posts` sums them."""
+        try:
+            result = self.rewalk_account(account) if rewalk else self.crawl_account_posts(account)
+        except AccountGone as exc:
+            self._mark_gone(account, exc)
+            return {"gone": 1}
+        except AccountProtected as exc:
+            # Not gone: kept in scope, marked, and asked again on the next crawl.
+            log.info(
+                "%s account %s is protected (%s): kept, retried next crawl",
+                self.platform,
+                account.handle,
+                exc.reason,
+            )
+            self._set(account, protected=True)
+            return {"protected": 1}
+        if account.protected:
+            self._set(account, protected=False)
+        self.advance()
+        return {**result, "accounts": 1}
 
     def crawl_account_posts(self, account: PlatformAccount) -> dict[str, int]:
         """Walk one account's feed newest-first: resume an unfinished walk, else ask for what is

@@ -60,6 +60,18 @@ class Settings(BaseSettings):
     # edits and deletions there are seen on every crawl; 0: only new posts (since_id).
     crawl_rewalk_days: float = 7.0
 
+    # Requests per minute one API token may make, per platform; the bucket holds a minute's worth.
+    # Shared by every worker through PostgreSQL (jobs/budget.py), so N workers never spend more.
+    crawl_rate_limits: dict[str, float] = {"bluesky": 600.0, "mastodon": 60.0, "x": 60.0}
+
+    # background workers (probity worker): a worker silent for worker_stalled_seconds is dead,
+    # and the job it held is retried (it resumes from its checkpoint).
+    worker_heartbeat_seconds: float = Field(default=10.0, gt=0)
+    worker_stalled_seconds: float = Field(default=60.0, gt=0)
+    # where the scheduled audit anchoring appends the chain's head (empty: data_dir/audit-anchors.jsonl);
+    # point it off the database server (a mounted share) so a DBA cannot rewrite both
+    audit_anchor_file: Path = Path("")
+
     # demo (probity demo): first of three loopback ports for the fake Bluesky, Mastodon and X
     demo_port_base: int = 8701
 

@@ -17,6 +17,7 @@ from probity.models.integrity import (
     MediaScope,
     OfferorType,
 )
+from probity.models.jobs import RateBudget
 from probity.models.oversight import DailyViews
 from probity.models.reference import ForceRow
 from probity.models.review import (
@@ -77,6 +78,7 @@ __all__ = [
     "Post",
     "PostVersion",
     "Prediction",
+    "RateBudget",
     "RawItem",
     "Referral",
     "ReferralItem",

@@ -2,7 +2,7 @@
 when its profile was purged, and the analysts' rectifications of identification verdicts.
 
 Revision ID: 0008_retention
-Revises: 0005_api_indexes
+Revises: 0007_jobs
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from alembic import op
 import probity.models.base
 
 revision = "0008_retention"
-down_revision = "0005_api_indexes"
+down_revision = "0007_jobs"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,86 @@
+"""The request budget one API token allows, shared by every worker through the database.
+
+A token bucket per platform base URL: it holds at most a minute's worth of requests and refills
+at the configured rate. Each request first takes one token in a single conditional UPDATE, so
+workers on any number of machines together never spend faster than the one token may; a worker
+that finds the bucket empty sleeps for exactly as long as the next token takes to arrive.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+import httpx
+from sqlalchemy import Engine, Table, case, insert, literal, select, update
+from sqlalchemy.exc import IntegrityError
+
+from probity.models import RateBudget
+
+log = logging.getLogger(__name__)
+
+
+class SharedBudget:
+    """``per_minute`` requests a minute for ``key`` (one platform base URL, i.e. one token)."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        key: str,
+        per_minute: float,
+        *,
+        now: Callable[[], float] = time.time,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        if per_minute <= 0:
+            raise ValueError(f"rate budget for {key!r} must be positive, got {per_minute}")
+        self.engine = engine
+        self.key = key
+        self.rate = per_minute / 60.0  # tokens per second
+        self.capacity = max(1.0, per_minute)
+        self.now = now
+        self.sleep = sleep
+        self.waited = 0.0  # seconds this process spent waiting for the budget
+
+    def try_take(self, at: float) -> float:
+        """Take one token at time ``at``: 0.0 if taken, else the seconds until one is due."""
+        table: Table = RateBudget.__table__  # type: ignore[assignment]  # a Table, typed loosely
+        elapsed = case((table.c.updated_at < at, literal(at) - table.c.updated_at), else_=0.0)
+        refilled = table.c.tokens + elapsed * self.rate
+        available = case((refilled > self.capacity, self.capacity), else_=refilled)
+        with self.engine.begin() as conn:
+            taken = conn.execute(
+                update(table)
+                .where(table.c.key == self.key, available >= 1.0)
+                .values(
+                    tokens=available - 1.0,
+                    updated_at=case((table.c.updated_at > at, table.c.updated_at), else_=at),
+                )
+            ).rowcount
+            if taken:
+                return 0.0
+            left = conn.scalar(select(available).where(table.c.key == self.key))
+        if left is None:  # first use of this token: a full bucket, then take from it
+            try:
+                with self.engine.begin() as conn:
+                    conn.execute(
+                        insert(table).values(key=self.key, tokens=self.capacity, updated_at=at)
+                    )
+            except IntegrityError:
+                pass  # another worker created it first: same bucket
+            return self.try_take(at)
+        if float(left) >= 1.0:  # refilled or created between our two statements: try again
+            return self.try_take(at)
+        return (1.0 - float(left)) / self.rate
+
+    def take(self) -> None:
+        """Block until one request may be made."""
+        while (wait := self.try_take(self.now())) > 0:
+            self.waited += wait
+            log.debug("rate budget %s empty: waiting %.2fs", self.key, wait)
+            self.sleep(wait)
+
+    def before_request(self, request: httpx.Request) -> None:
+        """An httpx request hook: every request the transport makes spends the shared budget."""
+        self.take()
