@@ -202,6 +202,14 @@ def classify_batch(version: str, first_id: int, last_id: int) -> int:
     """Classify the pending posts with ids in [first_id, last_id]; one transaction."""
     with session_scope() as session:
         stats = classify_range(session, _model(version), first_id, last_id)
+    log.info(
+        "model %s classified %d post(s) with ids %d-%d: %d with at least one label",
+        version,
+        stats.classified,
+        first_id,
+        last_id,
+        stats.flagged,
+    )
     return stats.classified
 
 
