@@ -50,15 +50,43 @@ def test_minimal_pairs_do_not_change_the_labels(default_model):
     assert changed == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known limit (issue #10): praise of the new Chief Constable is still "
-    "flagged `negativity` by the TF-IDF baseline; see docs/classifier.md",
-)
 def test_the_harmless_posts_are_not_flagged(default_model):
+    # Praise of the new Chief Constable used to be flagged `negativity`: senior officers' titles
+    # appeared almost only in posts running the force down. Corpus negatives that praise or
+    # mention leadership neutrally (DATASHEET, second shortcut batch) fixed it, not a rule.
     flagged = {
         t: labels
         for t, labels in zip(HARMLESS, _labels(default_model, HARMLESS), strict=True)
+        if labels
+    }
+    assert flagged == {}
+
+
+# Written after the second shortcut batch and never trained on: praise or neutral news of
+# leadership. The default model still flags some of them `negativity` (4 of 9 when written).
+LEADERSHIP = [
+    "Our Chief Superintendent visited the station tonight and thanked the whole night shift",
+    "The inspector covered my court warning so I could go to my son's graduation",
+    "Great to see the Assistant Chief Constable at the community iftar this evening",
+    "New superintendent introduced herself at parade, seems very approachable",
+    "Chief Constable handed out the bravery awards at headquarters this afternoon",
+    "Our sergeant made everyone a brew before the early shift briefing",
+    "The Chief Constable visited our station today",
+    "Senior management thanked the control room for their work during the storm",
+    "Met the new Police and Crime Commissioner at the community meeting tonight",
+]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known limit (issue #10): praise of leadership is still often flagged `negativity` "
+    "(titles of senior officers carry weight from the corpus's negativity positives); see "
+    "docs/classifier.md",
+)
+def test_praise_of_leadership_is_not_flagged(default_model):
+    flagged = {
+        t: labels
+        for t, labels in zip(LEADERSHIP, _labels(default_model, LEADERSHIP), strict=True)
         if labels
     }
     assert flagged == {}
