@@ -541,6 +541,7 @@ WEAK_ROLES: dict[str, tuple[str, ...]] = {
         "station front desk",
         # Welsh: call handler, control room, investigator, analyst, detention officer
         "triniwr galwadau",
+        "trinwr galwadau",
         "ystafell reoli",
         "ymchwilydd",
         "dadansoddwr",
@@ -603,6 +604,48 @@ NOT_POLICE = (
     "Post Office",
     "bank",
     "university",
+    # titles that contain a police rank but belong to another body (rules-2026.11.30.6)
+    "superintendent minister",
+    "superintendent registrar",
+    "superintendent pharmacist",
+    "superintendent engineer",
+    "chief inspector of schools",
+    "chief inspector of prisons",
+    "chief inspector of probation",
+    "chief inspector of constabulary",
+    "inspector of prisons",
+    "inspector of schools",
+    "inspector of taxes",
+    "school inspector",
+    "schools inspector",
+    "sergeant at arms",
+    "serjeant at arms",
+    "staff writer",
+    "staff reporter",
+    "staff nurse",
+    "staff photographer",
+    # other emergency and public services, and churches
+    "ambulance service",
+    "fire and rescue",
+    "fire & rescue",
+    "fire service",
+    "fire brigade",
+    "coastguard",
+    "HM Coastguard",
+    "RNLI",
+    "mountain rescue",
+    "Methodist",
+    "church",
+    "parish",
+    "diocese",
+    # occupations that explain why a profile talks about the police (OUTSIDE_OCCUPATIONS)
+    "journalist",
+    "reporter",
+    "correspondent",
+    "columnist",
+    "broadcaster",
+    "podcaster",
+    "metallurgist",
     # contractors work beside a force, not for it
     "contracted provider",
     "contracted",
@@ -752,6 +795,12 @@ ACTOR = (
     "my novel",
     "fan account",
     "not a real",
+    "police procedural",
+    "my first novel",
+    "my debut novel",
+    "writing my first",
+    "work in progress",
+    "crime fiction",
 )
 FUTURE_CUES = (
     "looking for",
@@ -986,6 +1035,11 @@ JOB_HEADS = frozenset(
         "ict",
         "helpdesk",
         "bureau",
+        "dev",
+        "facilities",
+        "groom",
+        "handyman",
+        "team.",
     }
 )
 EMPLOY_PREPOSITIONS = frozenset({"at", "for", "with", "@", "in"})
@@ -1086,6 +1140,27 @@ PLACE_UNITS = frozenset(
         "ward",
         "force",
     }
+)
+# A profile that says its owner is one of these (not "ex-", not a relative) talks *about* the
+# police: a job noun it puts next to a force ("Sorry, Wiltshire Police FOI team") is not its own.
+OUTSIDE_OCCUPATIONS = frozenset(
+    {
+        "journalist",
+        "reporter",
+        "correspondent",
+        "columnist",
+        "broadcaster",
+        "podcaster",
+        "staff writer",
+        "staff reporter",
+        "metallurgist",
+        "superintendent minister",
+    }
+)
+# Words a clause may hold beside a force and still only name the employer ("Lancashire
+# Constabulary HQ", "City Police stables", "Hinckley police station").
+FORCE_CLAUSE_FILLER = frozenset(
+    {"hq", "headquarters", "stables", "workshops", "workshop", "station", "joint", "building"}
 )
 # Role words that are also surnames: "Lucy Copper", "John Constable" in a display name.
 SURNAME_ROLES = frozenset({"copper", "constable", "sergeant", "bobby", "special", "officer", "cop"})
