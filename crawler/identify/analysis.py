@@ -118,6 +118,16 @@ NOT_NAMES = frozenset(
         "offers",
         "edition",
         "guest",
+        "audio",
+        "sound",
+        "studio",
+        "studios",
+        "productions",
+        "media",
+        "design",
+        "photography",
+        "music",
+        "films",
     }
 )
 GOAL_FUTURE = frozenset(
@@ -265,6 +275,25 @@ def _jobs_at_forces(
         after = [t for t in words if t.i >= ent.end and clause_of[t.i] == clause_of[ent.start]]
         head: Token | None = None
         opens_clause = not before or clause_of[before[-1].i] != clause_of[ent.start]
+        if (
+            ent.end < len(doc)
+            and doc[ent.end].lower_ == "officer"
+            and doc[ent.end - 1].lower_ in ("police", "constabulary")
+        ):
+            # "British Transport Police officer": the force's name swallowed "police officer"
+            evidence = norm.original_span(doc[ent.start].idx, doc[ent.end].idx + len("officer"))
+            found.append(
+                Mention(
+                    "ROLE",
+                    "officer|strong",
+                    field_name,
+                    base + clause_of[ent.start],
+                    ent.start,
+                    ent.end + 1,
+                    evidence,
+                )
+            )
+            continue
         if (
             opens_clause
             and after
@@ -434,6 +463,8 @@ def analyse_field(
             if ent.label_ == "ROLE":
                 if m.tier == "title" and field_name != "handle" and not_a_title(doc, ent, norm):
                     continue
+                if ent.end < len(doc) and doc[ent.end].text in ("=", ":="):
+                    continue  # "DS = Dan Sharpe": the letters are being spelt out, not a rank
                 if (
                     field_name == "display_name"
                     and ent.text.lower() in wf.SURNAME_ROLES

@@ -110,7 +110,14 @@ def _valid_roles(a: Analysis) -> list[Mention]:
     }
     near_county = county_clauses | {n for c in county_clauses for n in a.place_clauses.get(c, ())}
     # "Analyst at the Home Office", "Civilian investigator for the DWP": another employer
-    other_employer = {c.clause for c in a.cues if c.label == "NOTPOLICE"}
+    force_clauses = {m.clause for m in a.mentions if m.state == "current" and m.label == "FORCE"}
+    # "Press officer at Cheshire Constabulary": a job title that is usually elsewhere, here at a force
+    other_employer = {
+        c.clause
+        for c in a.cues
+        if c.label == "NOTPOLICE"
+        and not (c.clause in force_clauses and c.evidence.lower().split()[-1] in wf.JOB_HEADS)
+    }
     past_clauses = {c.clause for c in a.cues if c.label == "PAST"}
     # "999 call handler, North West Ambulance Service": the employer named in the next clause
     employer_nearby = {

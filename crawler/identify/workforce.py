@@ -17,6 +17,9 @@ from __future__ import annotations
 
 STRONG_ROLES: dict[str, tuple[str, ...]] = {
     "officer": (
+        "armed response officer",
+        "ARV officer",
+        "response team officer",
         "chief constable",
         "deputy chief constable",
         "assistant chief constable",
@@ -186,6 +189,11 @@ STRONG_ROLES["officer"] += tuple(f"{d} {r}" for d in _DUTIES for r in _RANKS)
 # Exact-case abbreviations, in the forms people write them.
 TITLE_ROLES: dict[str, tuple[str, ...]] = {
     "officer": (
+        # duties written as units (rules-2026.11.30.7): "RPU, Staffs", "Response team, Medway"
+        "RPU",
+        "ARV",
+        "AFO",
+        "Response team",
         "D/Sgt",
         "D/S",
         "D/C",
@@ -645,6 +653,7 @@ NOT_POLICE = (
     "columnist",
     "broadcaster",
     "podcaster",
+    "journo",
     "metallurgist",
     # contractors work beside a force, not for it
     "contracted provider",
@@ -796,6 +805,11 @@ ACTOR = (
     "fan account",
     "not a real",
     "police procedural",
+    "fanfic",
+    "fan fic",
+    "fanfiction",
+    "fan fiction",
+    "AO3",
     "my first novel",
     "my debut novel",
     "writing my first",
@@ -880,6 +894,10 @@ EMPLOYMENT = ("gweithio i", "gweithio gyda", "yn gweithio i", "gweithio yn")
 RELATIVES = ("gwraig", "gŵr", "tad", "mab", "merch", "nain", "taid", "chwaer", "brawd")
 # Welsh "mother of" (mam i), "wife of" (gwraig i) ... and "proud of my" (balch o fy)
 FAMILY_PHRASES = (
+    "mam falch i",
+    "tad balch i",
+    "mam falch",
+    "tad balch",
     "mam i",
     "tad i",
     "gwraig i",
@@ -1036,6 +1054,10 @@ JOB_HEADS = frozenset(
         "helpdesk",
         "bureau",
         "dev",
+        "management",
+        "analytics",
+        "workshop",
+        "records",
         "facilities",
         "groom",
         "handyman",
@@ -1151,6 +1173,7 @@ OUTSIDE_OCCUPATIONS = frozenset(
         "columnist",
         "broadcaster",
         "podcaster",
+        "journo",
         "staff writer",
         "staff reporter",
         "metallurgist",
@@ -1196,6 +1219,8 @@ WORK_VERBS = frozenset(
         "build",
         "develop",
         "maintain",
+        "service",
+        "servicing",
         "fix",
         "drive",
         "coordinate",

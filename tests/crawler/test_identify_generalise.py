@@ -132,3 +132,32 @@ def test_a_display_name_ending_in_special_is_one_person_not_a_team() -> None:
     assert (v.self_identified, v.role, v.force) == (True, "special", "hertfordshire"), v
     team = _v("Volunteers policing their community. Recruiting now!", "Lambeth Specials")
     assert not team.self_identified
+
+
+# rules-2026.11.30.7, from the classes of held-out d's first-run errors (again in other words)
+@pytest.mark.parametrize(
+    ("bio", "display"),
+    [
+        ("PC = Pete Carter. Wedding photographer, Leeds.", "PC Photography"),
+        ("Tad balch i dditectif gyda Heddlu Dyfed-Powys.", "Huw"),
+        ("Fan fiction about a DI in Cornwall. AO3 link below.", "Rowan"),
+    ],
+)
+def test_d_families_of_hard_negatives(bio: str, display: str) -> None:
+    v = _v(bio, display)
+    assert not v.self_identified, v
+
+
+@pytest.mark.parametrize(
+    ("bio", "force", "role"),
+    [
+        ("Kent Police officer at Maidstone. Dog mum.", "kent", "officer"),
+        ("Press officer at Dorset Police. Personal account.", "dorset", "staff"),
+        ("RPU, Notts. Biker.", "nottinghamshire", "officer"),
+        ("Armed response officer in Wakefield. Views my own.", "west-yorkshire", "officer"),
+        ("Records management at Kent Police HQ.", "kent", "staff"),
+    ],
+)
+def test_d_families_of_serving_profiles(bio: str, force: str, role: str) -> None:
+    v = _v(bio)
+    assert (v.self_identified, v.force, v.role) == (True, force, role), v
