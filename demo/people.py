@@ -204,6 +204,15 @@ def force_reference(force: Force, rng: random.Random) -> str:
     return rng.choice(options)
 
 
+def _names_the_force(ref: str) -> bool:
+    """A force reference that says police by itself: a name, abbreviation or handle, not a place."""
+    return (
+        ref.startswith("@")
+        or ref.isupper()
+        or any(w in ref.lower() for w in ("police", "constabulary", "heddlu", "met"))
+    )
+
+
 def serving_person(force_id: str | None, role: str, rng: random.Random) -> Person:
     first, last = _name(rng)
     phrase = rng.choice(ROLE_PHRASES[role])
@@ -212,6 +221,14 @@ def serving_person(force_id: str | None, role: str, rng: random.Random) -> Perso
     else:
         ref = force_reference(FORCES_BY_ID[force_id], rng)
     template = rng.choice(SERVING_TEMPLATES)
+    if role == "staff" and "police" not in phrase.lower():
+        # A job that exists outside the police ("Call handler", "Intelligence analyst") is only
+        # a claim next to the force's own name: real staff write "Call handler, Kent Police",
+        # not "Call handler, Dartford" (which any call centre worker could write).
+        if force_id is None:
+            phrase = f"Police {phrase[0].lower()}{phrase[1:]}"
+        elif not _names_the_force(ref):
+            ref = FORCES_BY_ID[force_id].name
     # "a detective constable", but a rank abbreviation keeps its capital ("a Sgt", not "a sgt")
     lower = phrase[1].islower() and phrase.split()[0] not in ("Sgt", "Insp", "Det", "Ch")
     bio = template.format(

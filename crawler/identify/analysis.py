@@ -25,9 +25,11 @@ from crawler.identify.tokens import (
     job_partner,
     negated,
     not_a_title,
+    of_an_idiom,
     past_cue_valid,
     past_of_something_else,
     someone_else,
+    volunteer_at_something,
     work_at_force,
 )
 
@@ -116,6 +118,16 @@ NOT_NAMES = frozenset(
         "offers",
         "edition",
         "guest",
+        "audio",
+        "sound",
+        "studio",
+        "studios",
+        "productions",
+        "media",
+        "design",
+        "photography",
+        "music",
+        "films",
     }
 )
 GOAL_FUTURE = frozenset(
@@ -197,6 +209,8 @@ class Analysis:
     # clauses that only name a place or force ("Salford.", "the Potteries", "@ Kent Police"),
     # each with the clauses on either side of it in the same field
     place_clauses: dict[int, set[int]] = field(default_factory=dict)
+    # role words that are the display name's surname ("Copper", "Constable"): never a role
+    surnames: set[str] = field(default_factory=set)
 
 
 def _clause_ids(doc: Doc, *, single: bool) -> list[int]:
@@ -262,6 +276,25 @@ def _jobs_at_forces(
         head: Token | None = None
         opens_clause = not before or clause_of[before[-1].i] != clause_of[ent.start]
         if (
+            ent.end < len(doc)
+            and doc[ent.end].lower_ == "officer"
+            and doc[ent.end - 1].lower_ in ("police", "constabulary")
+        ):
+            # "British Transport Police officer": the force's name swallowed "police officer"
+            evidence = norm.original_span(doc[ent.start].idx, doc[ent.end].idx + len("officer"))
+            found.append(
+                Mention(
+                    "ROLE",
+                    "officer|strong",
+                    field_name,
+                    base + clause_of[ent.start],
+                    ent.start,
+                    ent.end + 1,
+                    evidence,
+                )
+            )
+            continue
+        if (
             opens_clause
             and after
             and len(after) <= 3
@@ -298,6 +331,31 @@ def _jobs_at_forces(
             and all(clause_of[t.i] != clause_of[ent.start] for t in before)
         ):
             head = before[-1]  # "Media & comms, City of London Police"
+            alone = _force_only(doc, clause_of, clause_of[ent.start])
+            if head.lower_.strip(".") not in wf.JOB_HEADS and alone:
+                # "Admin officer, Hinckley police station, Leicestershire Police": one clause
+                # naming a place, unit or programme may stand between the job and the force
+                between = clause_of[head.i]
+                earlier = [t for t in before if clause_of[t.i] != between]
+                if earlier and all(
+                    t.ent_type_ in _BETWEEN_ENTS for t in doc if clause_of[t.i] == between
+                ):
+                    head = earlier[-1]
+        elif _force_only(doc, clause_of, clause_of[ent.start]):
+            head = _job_after(doc, clause_of, words, clause_of[ent.start])
+            if head is not None:
+                # "Staffordshire Police HQ, communications team": the job follows the employer
+                clause = clause_of[head.i]
+                if base + clause in role_clauses:
+                    continue
+                first = min(t.i for t in words if clause_of[t.i] == clause)
+                evidence = norm.original_span(doc[first].idx, head.idx + len(head.text))
+                found.append(
+                    Mention(
+                        "ROLE", "staff|weak", field_name, base + clause, first, head.i + 1, evidence
+                    )
+                )
+                continue
         if (
             head is None
             or head.lower_.strip(".") not in wf.JOB_HEADS
@@ -315,6 +373,71 @@ def _jobs_at_forces(
     return found
 
 
+_ASIDES = frozenset({"well", "or", "rather", "actually", "ok", "okay", "erm", "i", "mean"})
+
+
+def _family_continued(
+    doc: Doc, clause_of: list[int], base: int, field_name: str, cues: list[Mention]
+) -> list[Mention]:
+    """ "Married to the job (well, to a Kent Police sergeant)": a clause that opens with "to"
+    carries on the relative phrase of the clause before it."""
+    found: list[Mention] = []
+    for cue in cues:
+        if cue.label != "FAMILY":
+            continue
+        later = [
+            t for t in doc if base + clause_of[t.i] > cue.clause and t.is_alpha and not t.is_space
+        ]
+        if not later:
+            continue
+        opening = [t for t in later if t.lower_ not in _ASIDES][:1]
+        if opening and opening[0].lower_ == "to":
+            clause = base + clause_of[opening[0].i]
+            found.append(
+                Mention(
+                    "FAMILY",
+                    "",
+                    field_name,
+                    clause,
+                    opening[0].i,
+                    opening[0].i + 1,
+                    cue.evidence,
+                )
+            )
+    return found
+
+
+_BETWEEN_ENTS = frozenset({"", "AREA", "POLICE", "SHARED", "MAYBE"})
+
+
+def _force_only(doc: Doc, clause_of: list[int], clause: int) -> bool:
+    """A clause that only names a force, with places and words such as "HQ" or "station"."""
+    return all(
+        t.ent_type_ in ("FORCE", "AREA", "POLICE", "SHARED")
+        or t.lower_ in _PLACE_FILLER
+        or t.lower_ in wf.PLACE_UNITS
+        or t.lower_ in wf.FORCE_CLAUSE_FILLER
+        or not t.is_alpha
+        for t in doc
+        if clause_of[t.i] == clause
+    )
+
+
+def _job_after(doc: Doc, clause_of: list[int], words: list[Token], clause: int) -> Token | None:
+    """The job word ending the clause after a force-only clause, if that clause is a short job."""
+    later = sorted({clause_of[t.i] for t in words if clause_of[t.i] > clause})
+    if not later:
+        return None
+    nxt = [t for t in words if clause_of[t.i] == later[0]]
+    if (
+        1 <= len(nxt) <= 3
+        and all(t.is_alpha and t.ent_type_ == "" for t in nxt)
+        and nxt[-1].lower_ in wf.JOB_HEADS
+    ):
+        return nxt[-1]
+    return None
+
+
 def analyse_field(
     doc: Doc, norm: Normalised, field_name: str, clause_base: int, out: Analysis
 ) -> int:
@@ -324,12 +447,14 @@ def analyse_field(
     cues: list[Mention] = []
     for ent in doc.ents:
         evidence = norm.original_span(ent.start_char, ent.end_char)
-        # a mention spanning a separator ("D/Sgt") belongs to the clause it ends in
+        # a mention spanning a separator ("D/Sgt") belongs to the clause it ends in; a place
+        # ("Boston, Lincs") to the clause it starts in, where "Sgt at" stands
+        at = ent.start if ent.label_ in ("AREA", "MAYBE", "SHARED", "FOREIGN") else ent.end - 1
         m = Mention(
             ent.label_,
             ent.kb_id_,
             field_name,
-            clause_base + clause_of[ent.end - 1],
+            clause_base + clause_of[at],
             ent.start,
             ent.end,
             evidence,
@@ -338,13 +463,19 @@ def analyse_field(
             if ent.label_ == "ROLE":
                 if m.tier == "title" and field_name != "handle" and not_a_title(doc, ent, norm):
                     continue
+                if ent.end < len(doc) and doc[ent.end].text in ("=", ":="):
+                    continue  # "DS = Dan Sharpe": the letters are being spelt out, not a rank
                 if (
                     field_name == "display_name"
                     and ent.text.lower() in wf.SURNAME_ROLES
                     and ent.text[0].isupper()
                     and after_a_name(doc, ent)
                 ):
+                    out.surnames.add(ent.text.lower())
                     continue  # "Lucy Copper": a surname
+                if ent.text.lower() in out.surnames:
+                    # "Dr Helen Copper": "Copper is my real name", "DrHelenCopper" - the surname
+                    continue
                 if negated(doc, ent):
                     m.state = "denied"  # "Not a special constable": neither a claim nor context
                 if field_name == "bio" and someone_else(doc, ent, clause_of):
@@ -352,6 +483,12 @@ def analyse_field(
                 m.name_follows = _name_follows(doc, ent.end)
                 if m.tier == "weak" and at_another_employer(doc, ent):
                     m.state = "other"  # "Volunteer at Oxfam", "Dispatcher at Eddie Stobart"
+                if m.tier == "weak" and m.role == "volunteer" and volunteer_at_something(doc, ent):
+                    m.state = "other"  # "volunteer driver for the hospice": another volunteer job
+                if of_an_idiom(doc, ent):
+                    m.label = "IDIOM"  # "Chief Inspector of the Fun Police": part of the joke
+            elif ent.label_ == "POLICE" and negated(doc, ent):
+                m.state = "denied"  # "Not the police, but close"
             elif (
                 ent.label_ in ("AREA", "MAYBE")
                 and field_name == "display_name"
@@ -425,6 +562,7 @@ def analyse_field(
                     evidence,
                 )
             )
+    cues += _family_continued(doc, clause_of, clause_base, field_name, cues)
     for cue in cues:
         # "Dream job: police officer" - a cue ending in a colon governs the next clause
         if cue.label in STATE_LABELS and cue.end < len(doc) and doc[cue.end].text == ":":
@@ -532,6 +670,9 @@ def _scope(mentions: list[Mention], cues: list[Mention], out: Analysis) -> None:
 
 def _looks_like_organisation(doc: Doc) -> bool:
     """A display name made only of force/place names and team words ("Kent Police Dartford")."""
+    words = [t for t in doc if t.is_alpha]
+    if words and words[-1].text == "Special":
+        return False  # "Watford Special" is one special constable; teams are "Specials"
     has_place = False
     for tok in doc:
         if tok.ent_type_ in ("FORCE", "AREA", "MAYBE"):

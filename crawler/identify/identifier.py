@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 
 from crawler.identify.analysis import Analysis, analyse_field
 from crawler.identify.pipeline import OFFICIAL_HANDLES, get_nlp
-from crawler.identify.rules import decide
+from crawler.identify.rules import Decision, decide
 from crawler.identify.text import Normalised, normalise
 
-IDENTIFIER_VERSION = "rules-2026.11.30.5"
+IDENTIFIER_VERSION = "rules-2026.11.30.7"
 _KEEP = frozenset(OFFICIAL_HANDLES)
 _FIELDS = ("display_name", "bio", "handle")
 
@@ -56,8 +56,12 @@ def _local_part(handle: str) -> str:
     return handle[: len(handle) - len(handle.lstrip("@"))] + head if sep else handle
 
 
-def identify_many(profiles: Iterable[ProfileText], batch_size: int = 256) -> Iterator[Verdict]:
-    """Verdicts for ``profiles`` in order; the pipeline is built once and run in batches."""
+def analyse_many(
+    profiles: Iterable[ProfileText], batch_size: int = 256
+) -> Iterator[tuple[Analysis, Decision, tuple[str, str, str]]]:
+    """The rules' analysis and decision for each profile, with its normalised fields (display
+    name, bio, handle): what ``benchmarks/identify_second_stage.py`` reads to train and test a
+    learned second stage by leave-one-file-out."""
     nlp = get_nlp()
     batch: list[ProfileText] = []
     for profile in profiles:
@@ -69,16 +73,9 @@ def identify_many(profiles: Iterable[ProfileText], batch_size: int = 256) -> Ite
         yield from _run_batch(nlp, batch)
 
 
-def _run_batch(nlp, batch: list[ProfileText]) -> Iterator[Verdict]:  # type: ignore[no-untyped-def]
-    norms = [_normalised(p) for p in batch]
-    texts = [n.text for group in norms for n in group]
-    docs = list(nlp.pipe(texts))
-    for i, profile in enumerate(batch):
-        analysis = Analysis()
-        clause = 0
-        for j, name in enumerate(_FIELDS):
-            clause = analyse_field(docs[3 * i + j], norms[i][j], name, clause, analysis)
-        d = decide(analysis, profile.handle or "")
+def identify_many(profiles: Iterable[ProfileText], batch_size: int = 256) -> Iterator[Verdict]:
+    """Verdicts for ``profiles`` in order; the pipeline is built once and run in batches."""
+    for _, d, _ in analyse_many(profiles, batch_size):
         yield Verdict(
             d.self_identified,
             d.force,
@@ -89,6 +86,21 @@ def _run_batch(nlp, batch: list[ProfileText]) -> Iterator[Verdict]:  # type: ign
             d.role_evidence,
             d.force_candidates,
         )
+
+
+def _run_batch(  # type: ignore[no-untyped-def]
+    nlp, batch: list[ProfileText]
+) -> Iterator[tuple[Analysis, Decision, tuple[str, str, str]]]:
+    norms = [_normalised(p) for p in batch]
+    texts = [n.text for group in norms for n in group]
+    docs = list(nlp.pipe(texts))
+    for i, profile in enumerate(batch):
+        analysis = Analysis()
+        clause = 0
+        for j, name in enumerate(_FIELDS):
+            clause = analyse_field(docs[3 * i + j], norms[i][j], name, clause, analysis)
+        d = decide(analysis, profile.handle or "")
+        yield analysis, d, (norms[i][0].text, norms[i][1].text, norms[i][2].text)
 
 
 def identify(profile: ProfileText) -> Verdict:

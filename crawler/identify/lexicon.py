@@ -606,6 +606,8 @@ CORPORATE_CUES = (
     "news, appeals",
     "information and appeals",
     "account for the",
+    "follow for updates",
+    "follow for news",
 )
 PERSONAL_CUES = (
     "not an official",
@@ -626,6 +628,9 @@ PERSONAL_CUES = (
     "my own",
     "all views",
     "opinions are my own",
+    "personal",
+    "personal acct",
+    "personal acc",
 )
 
 IDIOMS = (
@@ -1085,6 +1090,13 @@ OTHER_POLICE = (
     "Cambridge University Constabulary",
     "Garda Síochána",
     "Police Federation of Northern Ireland",
+    # port, harbour and tunnel police are their own constabularies, not one of the 44
+    "Port Police",
+    "Port Authority Police",
+    "Harbour Police",
+    "Docks Police",
+    "Dock Police",
+    "Tunnels Police",
 )
 
 CLAUSE_BREAKS = frozenset(

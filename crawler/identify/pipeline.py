@@ -161,6 +161,9 @@ def _role_patterns(p: IdentifyRuler) -> None:
             p.add("ROLE", phrase, f"{role}|weak")
 
 
+_RELATIVE_VERBS = ("works", "worked", "serves", "served", "is", "was", "joined", "'s", "’s")
+
+
 def _cue_patterns(p: IdentifyRuler) -> None:
     for phrase in (*lx.NOT_POLICE, *wf.NOT_POLICE):
         p.add("NOTPOLICE", phrase)
@@ -195,6 +198,8 @@ def _cue_patterns(p: IdentifyRuler) -> None:
         ],
     )
     p.add_tokens("FAMILY", [{"LOWER": {"IN": ["my", "our", "his", "her"]}}, rel])
+    # "Husband works in the … control room", "Son's a PC": a relative as the subject of a job
+    p.add_tokens("FAMILY", [rel, {"LOWER": {"IN": list(_RELATIVE_VERBS)}}])
     p.add_tokens(
         "FAMILY",
         [
@@ -277,6 +282,13 @@ def _place_patterns(p: IdentifyRuler) -> None:
 def get_nlp() -> Language:
     """The blank English pipeline with the identifier's EntityRuler (built once per process)."""
     nlp = spacy.blank("en")
+    # "DS — D&C." / "Serving DC in A&S.": spaCy keeps a full stop glued to a code with "&" in it
+    for force in FORCES:
+        for abbr in force.abbreviations:
+            if "&" in abbr:
+                nlp.tokenizer.add_special_case(  # type: ignore[union-attr]
+                    f"{abbr}.", [{"ORTH": abbr}, {"ORTH": "."}]
+                )
     p: IdentifyRuler = nlp.add_pipe("probity_identify_ruler")  # type: ignore[assignment]
     # Order is priority for identical phrases: what a phrase is NOT comes first.
     _cue_patterns(p)

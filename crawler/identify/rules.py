@@ -110,13 +110,45 @@ def _valid_roles(a: Analysis) -> list[Mention]:
     }
     near_county = county_clauses | {n for c in county_clauses for n in a.place_clauses.get(c, ())}
     # "Analyst at the Home Office", "Civilian investigator for the DWP": another employer
-    other_employer = {c.clause for c in a.cues if c.label == "NOTPOLICE"}
+    force_clauses = {m.clause for m in a.mentions if m.state == "current" and m.label == "FORCE"}
+    # "Press officer at Cheshire Constabulary": a job title that is usually elsewhere, here at a force
+    other_employer = {
+        c.clause
+        for c in a.cues
+        if c.label == "NOTPOLICE"
+        and not (c.clause in force_clauses and c.evidence.lower().split()[-1] in wf.JOB_HEADS)
+    }
+    past_clauses = {c.clause for c in a.cues if c.label == "PAST"}
+    # "999 call handler, North West Ambulance Service": the employer named in the next clause
+    employer_nearby = {
+        (c.field, c.clause + step)
+        for c in a.cues
+        if c.label == "NOTPOLICE" and c.clause not in past_clauses
+        for step in (-2, 2)
+    }
+    police_clauses = {
+        m.clause for m in a.mentions if m.state == "current" and m.label in ("FORCE", "POLICE")
+    }
+    # "Data journalist. … Sorry, Wiltshire Police FOI team": the profile's own job is outside
+    outside = any(
+        c.label == "NOTPOLICE"
+        and c.field != "handle"
+        and c.evidence.lower() in wf.OUTSIDE_OCCUPATIONS
+        and c.clause not in past_clauses
+        for c in a.cues
+    )
     roles: list[Mention] = []
     for m in a.mentions:
         if m.state != "current":
             continue
         if m.label == "ROLE" and m.role in ("staff", "volunteer") and m.clause in other_employer:
             continue
+        if m.label == "ROLE" and m.role in ("staff", "volunteer"):
+            if outside:
+                continue  # "Crime correspondent. Sorry, Kent Police press office."
+            nearby = (m.field, m.clause) in employer_nearby and m.clause not in police_clauses
+            if m.tier == "weak" and nearby:
+                continue
         if m.label == "ROLE":
             ok = (
                 m.tier == "strong"
@@ -223,7 +255,18 @@ def _candidates(mentions: list[Mention]) -> tuple[str, ...]:
 
 def _attribute(a: Analysis, roles: list[Mention]) -> tuple[str | None, list[Mention], bool]:
     """(force id or None, the mentions used, True when the evidence is another jurisdiction)."""
-    places = [m for m in a.mentions if m.state == "current" and m.label in PLACE_TIER]
+    # "Fleet technician, Derbyshire Police": a place word inside the job's own words is the job's
+    inside = [(r.field, r.start, r.end) for r in roles if r.label == "ROLE"]
+    places = [
+        m
+        for m in a.mentions
+        if m.state == "current"
+        and m.label in PLACE_TIER
+        and not (
+            m.label in ("AREA", "MAYBE", "SHARED")
+            and any(f == m.field and s <= m.start and m.end <= e for f, s, e in inside)
+        )
+    ]
     # a handle is a squeezed label ("sgt_kendal_lancs"): where the bio or name places the person,
     # the handle's places do not count
     if any(m.field != "handle" and PLACE_TIER[m.label] > 0 for m in places):
@@ -269,6 +312,12 @@ def _handle_follows_bio(a: Analysis) -> None:
     claims = [m for m in a.mentions if m.label in ("ROLE", "EMPLOY")]
     if any(m.state == "current" for m in claims if m.field != "handle"):
         return
+    # "cop_learning_phil" with "Learning designer, College of Policing": the bio names the
+    # employer, and it is not a force, so the handle's role word is not a claim
+    if any(c.label == "NOTPOLICE" and c.field == "bio" for c in a.cues):
+        for m in a.mentions:
+            if m.field == "handle" and m.label == "ROLE":
+                m.state = "other"
     explained = [m.state for m in claims if m.field != "handle" and m.state != "current"]
     if explained:
         for m in a.mentions:

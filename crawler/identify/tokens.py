@@ -229,11 +229,15 @@ def past_of_something_else(doc: Doc, ent: Span) -> bool:
 
 
 _STILL = frozenset({"counting", "still", "ongoing", "continuing"})
+_SENTENCE_ENDS = frozenset({".", "!", "?", "|", "•", ";"})
 
 
 def past_cue_valid(doc: Doc, ent: Span, narrow: bool) -> bool:
-    if any(t.lower_ in _STILL for t in doc[ent.end : ent.end + 3]):
-        return False  # "20 years' service and counting", "years' service, still serving"
+    for t in doc[ent.end : ent.end + 3]:
+        if t.text in _SENTENCE_ENDS or "\n" in t.text:
+            break  # "retired 2020. Still got my helmet": the next sentence is another thought
+        if t.lower_ in _STILL:
+            return False  # "20 years' service and counting", "years' service, still serving"
     following = next_content(doc, ent.end, limit=3)
     for tok in following:
         if tok.lower_ in lx.NONPOLICE_AFTER_PAST:
@@ -293,3 +297,32 @@ def work_at_force(doc: Doc, clause_of: list[int]) -> list[tuple[int, int]]:
         elif head.lower_.endswith("ing") and head.lower_ in wf.WORK_VERBS:
             found.append((head.i, ent.end))
     return found
+
+
+_VOLUNTEER_FOLLOWERS = frozenset(
+    {"at", "for", "with", "in", "of", "and", "&", "to", "since", "on", "@", "the", "a", "an"}
+)
+
+
+def volunteer_at_something(doc: Doc, ent: Span) -> bool:
+    """ "volunteer driver", "volunteer firefighter": "volunteer" naming another unpaid job."""
+    if ent.end >= len(doc) or ent.text.lower() != "volunteer":
+        return False
+    nxt = doc[ent.end]
+    return (
+        nxt.is_alpha
+        and nxt.text.islower()
+        and nxt.ent_type_ == ""
+        and nxt.lower_ not in _VOLUNTEER_FOLLOWERS
+    )
+
+
+def of_an_idiom(doc: Doc, ent: Span) -> bool:
+    """ "Chief Inspector of the Fun Police", "Sgt of the grammar police": the rank is the joke's."""
+    after = doc[ent.end : ent.end + 4]
+    if len(after) < 2 or after[0].lower_ != "of":
+        return False
+    rest = after[1:]
+    if rest[0].lower_ in ("the", "a", "my"):
+        rest = rest[1:]
+    return bool(len(rest)) and rest[0].ent_type_ == "IDIOM"

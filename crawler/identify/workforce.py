@@ -17,6 +17,9 @@ from __future__ import annotations
 
 STRONG_ROLES: dict[str, tuple[str, ...]] = {
     "officer": (
+        "armed response officer",
+        "ARV officer",
+        "response team officer",
         "chief constable",
         "deputy chief constable",
         "assistant chief constable",
@@ -186,6 +189,11 @@ STRONG_ROLES["officer"] += tuple(f"{d} {r}" for d in _DUTIES for r in _RANKS)
 # Exact-case abbreviations, in the forms people write them.
 TITLE_ROLES: dict[str, tuple[str, ...]] = {
     "officer": (
+        # duties written as units (rules-2026.11.30.7): "RPU, Staffs", "Response team, Medway"
+        "RPU",
+        "ARV",
+        "AFO",
+        "Response team",
         "D/Sgt",
         "D/S",
         "D/C",
@@ -541,6 +549,7 @@ WEAK_ROLES: dict[str, tuple[str, ...]] = {
         "station front desk",
         # Welsh: call handler, control room, investigator, analyst, detention officer
         "triniwr galwadau",
+        "trinwr galwadau",
         "ystafell reoli",
         "ymchwilydd",
         "dadansoddwr",
@@ -603,6 +612,49 @@ NOT_POLICE = (
     "Post Office",
     "bank",
     "university",
+    # titles that contain a police rank but belong to another body (rules-2026.11.30.6)
+    "superintendent minister",
+    "superintendent registrar",
+    "superintendent pharmacist",
+    "superintendent engineer",
+    "chief inspector of schools",
+    "chief inspector of prisons",
+    "chief inspector of probation",
+    "chief inspector of constabulary",
+    "inspector of prisons",
+    "inspector of schools",
+    "inspector of taxes",
+    "school inspector",
+    "schools inspector",
+    "sergeant at arms",
+    "serjeant at arms",
+    "staff writer",
+    "staff reporter",
+    "staff nurse",
+    "staff photographer",
+    # other emergency and public services, and churches
+    "ambulance service",
+    "fire and rescue",
+    "fire & rescue",
+    "fire service",
+    "fire brigade",
+    "coastguard",
+    "HM Coastguard",
+    "RNLI",
+    "mountain rescue",
+    "Methodist",
+    "church",
+    "parish",
+    "diocese",
+    # occupations that explain why a profile talks about the police (OUTSIDE_OCCUPATIONS)
+    "journalist",
+    "reporter",
+    "correspondent",
+    "columnist",
+    "broadcaster",
+    "podcaster",
+    "journo",
+    "metallurgist",
     # contractors work beside a force, not for it
     "contracted provider",
     "contracted",
@@ -752,6 +804,17 @@ ACTOR = (
     "my novel",
     "fan account",
     "not a real",
+    "police procedural",
+    "fanfic",
+    "fan fic",
+    "fanfiction",
+    "fan fiction",
+    "AO3",
+    "my first novel",
+    "my debut novel",
+    "writing my first",
+    "work in progress",
+    "crime fiction",
 )
 FUTURE_CUES = (
     "looking for",
@@ -831,6 +894,10 @@ EMPLOYMENT = ("gweithio i", "gweithio gyda", "yn gweithio i", "gweithio yn")
 RELATIVES = ("gwraig", "gŵr", "tad", "mab", "merch", "nain", "taid", "chwaer", "brawd")
 # Welsh "mother of" (mam i), "wife of" (gwraig i) ... and "proud of my" (balch o fy)
 FAMILY_PHRASES = (
+    "mam falch i",
+    "tad balch i",
+    "mam falch",
+    "tad balch",
     "mam i",
     "tad i",
     "gwraig i",
@@ -986,6 +1053,15 @@ JOB_HEADS = frozenset(
         "ict",
         "helpdesk",
         "bureau",
+        "dev",
+        "management",
+        "analytics",
+        "workshop",
+        "records",
+        "facilities",
+        "groom",
+        "handyman",
+        "team.",
     }
 )
 EMPLOY_PREPOSITIONS = frozenset({"at", "for", "with", "@", "in"})
@@ -1087,6 +1163,28 @@ PLACE_UNITS = frozenset(
         "force",
     }
 )
+# A profile that says its owner is one of these (not "ex-", not a relative) talks *about* the
+# police: a job noun it puts next to a force ("Sorry, Wiltshire Police FOI team") is not its own.
+OUTSIDE_OCCUPATIONS = frozenset(
+    {
+        "journalist",
+        "reporter",
+        "correspondent",
+        "columnist",
+        "broadcaster",
+        "podcaster",
+        "journo",
+        "staff writer",
+        "staff reporter",
+        "metallurgist",
+        "superintendent minister",
+    }
+)
+# Words a clause may hold beside a force and still only name the employer ("Lancashire
+# Constabulary HQ", "City Police stables", "Hinckley police station").
+FORCE_CLAUSE_FILLER = frozenset(
+    {"hq", "headquarters", "stables", "workshops", "workshop", "station", "joint", "building"}
+)
 # Role words that are also surnames: "Lucy Copper", "John Constable" in a display name.
 SURNAME_ROLES = frozenset({"copper", "constable", "sergeant", "bobby", "special", "officer", "cop"})
 
@@ -1121,6 +1219,8 @@ WORK_VERBS = frozenset(
         "build",
         "develop",
         "maintain",
+        "service",
+        "servicing",
         "fix",
         "drive",
         "coordinate",

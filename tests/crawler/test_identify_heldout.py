@@ -7,8 +7,9 @@ docs/identification.md) and has been tuned on since, so its figures here are a r
 cannot make it worse. ``profiles_heldout_c.jsonl`` was kept untouched until ``rules-2026.11.30.5``
 was finished, then scored once (docs/identification_heldout_c_first_run.json); it is no longer
 untouched, and is checked here the same way: no worse than that first run.
-``profiles_heldout_d.jsonl`` (a fourth writer) is kept untouched for the next change to the rules:
-nothing in the test suite may score it or read its truth; the guard below only checks it parses.
+``profiles_heldout_d.jsonl`` (a fourth writer) was kept untouched until ``rules-2026.11.30.6`` was
+committed, then scored once (docs/identification_heldout_d_first_run.json); it is checked here
+the same way: no worse than that first run.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.identify.io import ROLES, read_profiles
+from crawler.identify.io import ROLES
 from crawler.identify.scoring import DEFAULT_LABELLED, evaluate
 
 DATA = DEFAULT_LABELLED.parent
@@ -28,17 +29,25 @@ HELD_OUT_B = DATA / "profiles_heldout_b.jsonl"
 HELD_OUT_C = DATA / "profiles_heldout_c.jsonl"
 HELD_OUT_D = DATA / "profiles_heldout_d.jsonl"
 DOCS = Path(__file__).resolve().parents[2] / "docs"
-TESTS = Path(__file__).resolve().parents[1]
 
 
-def test_held_out_d_parses_and_is_never_scored_here() -> None:
-    # guard only: the file is readable; no verdict is computed and its truth is not read
-    rows = read_profiles(HELD_OUT_D)
-    assert len(rows) >= 400 and len({r.id for r in rows}) == len(rows)
-    users = [
-        p for p in TESTS.rglob("*.py") if "profiles_heldout_d" in p.read_text(encoding="utf-8")
-    ]
-    assert users == [Path(__file__).resolve()], f"held-out d must stay unscored; used in {users}"
+@pytest.mark.slow
+def test_held_out_d_no_worse_than_its_first_run() -> None:
+    # first run on rules-2026.11.30.6, commit 7458b21 (docs/identification_heldout_d_first_run.json)
+    first = json.loads(
+        (DOCS / "identification_heldout_d_first_run.json").read_text(encoding="utf-8")
+    )
+    assert first["identifier"] == "rules-2026.11.30.6"
+    counts = first["all"]
+    assert (counts["true_positive"], counts["false_positive"], counts["false_negative"]) == (
+        246,
+        3,
+        16,
+    )
+    scores = evaluate(HELD_OUT_D, "all")
+    assert scores.precision >= 246 / 249, scores.summary()  # 246 true, 3 false positives
+    assert scores.recall >= 246 / 262, scores.summary()  # 16 missed
+    assert scores.force_accuracy >= 244 / 246, scores.summary()
 
 
 @pytest.mark.slow
