@@ -9,7 +9,9 @@ was finished, then scored once (docs/identification_heldout_c_first_run.json); i
 untouched, and is checked here the same way: no worse than that first run.
 ``profiles_heldout_d.jsonl`` (a fourth writer) was kept untouched until ``rules-2026.11.30.6`` was
 committed, then scored once (docs/identification_heldout_d_first_run.json); it is checked here
-the same way: no worse than that first run.
+the same way: no worse than that first run. ``profiles_heldout_e.jsonl`` (a fifth writer) was
+kept outside the repository until ``rules-2026.11.30.7`` was merged, then scored once
+(docs/identification_heldout_e_first_run.json); checked the same way.
 """
 
 from __future__ import annotations
@@ -28,7 +30,27 @@ HELD_OUT_A = DATA / "profiles_heldout_a.jsonl"
 HELD_OUT_B = DATA / "profiles_heldout_b.jsonl"
 HELD_OUT_C = DATA / "profiles_heldout_c.jsonl"
 HELD_OUT_D = DATA / "profiles_heldout_d.jsonl"
+HELD_OUT_E = DATA / "profiles_heldout_e.jsonl"
 DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+
+@pytest.mark.slow
+def test_held_out_e_no_worse_than_its_first_run() -> None:
+    # first run on rules-2026.11.30.7 (docs/identification_heldout_e_first_run.json)
+    first = json.loads(
+        (DOCS / "identification_heldout_e_first_run.json").read_text(encoding="utf-8")
+    )
+    assert first["identifier"] == "rules-2026.11.30.7"
+    counts = first["all"]
+    assert (counts["true_positive"], counts["false_positive"], counts["false_negative"]) == (
+        169,
+        12,
+        22,
+    )
+    scores = evaluate(HELD_OUT_E, "all")
+    assert scores.precision >= 169 / 181, scores.summary()  # 169 true, 12 false positives
+    assert scores.recall >= 169 / 191, scores.summary()  # 22 missed
+    assert scores.force_accuracy >= 167 / 169, scores.summary()
 
 
 @pytest.mark.slow
