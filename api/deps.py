@@ -27,7 +27,7 @@ from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, HTTPException, Path, Request, Security, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy import Select, event
+from sqlalchemy import Select, TextClause, event
 from sqlalchemy.orm import InstrumentedAttribute, ORMExecuteState, Session, sessionmaker
 
 from api.ui.session import read_session_cookie
@@ -81,6 +81,7 @@ def track_writes(factory: sessionmaker[Session]) -> None:
             state.is_insert
             or state.is_update
             or state.is_delete
+            or isinstance(statement, TextClause)  # textual SQL may write: assume it does
             or getattr(statement, "_for_update_arg", None) is not None
         ):
             state.session.info[_WROTE] = True

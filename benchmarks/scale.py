@@ -73,6 +73,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="probity serve --workers")
     parser.add_argument("--quick", action="store_true", help="a quarter of the requests")
     parser.add_argument("--out", type=Path, default=RESULTS / "scale_api.json")
+    parser.add_argument(
+        "--code-root",
+        type=Path,
+        default=Path(__file__).resolve().parents[1],
+        help="serve this checkout's code instead (a baseline, e.g. a worktree of an older commit)",
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     for noisy in ("httpx", "alembic"):
@@ -84,7 +90,7 @@ def main() -> None:
     if args.part == "build":
         return
     with tempfile.TemporaryDirectory() as tmp:
-        results = api_phases(url, args.workers, Path(tmp), args.quick)
+        results = api_phases(url, args.workers, Path(tmp), args.quick, args.code_root.resolve())
     results = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "cpu_count": os.cpu_count(),

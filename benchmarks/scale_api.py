@@ -50,8 +50,12 @@ def _server_processes(pid: int) -> list[int]:
 
 
 @contextmanager
-def server(url: str, workers: int, data_dir: Path) -> Iterator[tuple[str, dict[str, Any]]]:
-    """``probity serve --workers N`` in a subprocess; yields its base URL and start-up memory."""
+def server(
+    url: str, workers: int, data_dir: Path, code_root: Path = ROOT
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """``probity serve --workers N`` in a subprocess; yields its base URL and start-up memory.
+
+    ``code_root``: serve another checkout's code (a baseline) against the same database."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -62,11 +66,15 @@ def server(url: str, workers: int, data_dir: Path) -> Iterator[tuple[str, dict[s
         "PROBITY_LOG_LEVEL": "WARNING",
         "PROBITY_ENV": "development",
         "PROBITY_MAX_PAGE_SIZE": "200",
+        "PYTHONPATH": str(code_root),
     }
+    command = [sys.executable, "-m", "cli", "serve", "--port", str(port)]
+    if workers > 1:  # a baseline from before --workers existed runs one process
+        command += ["--workers", str(workers)]
     errors = (data_dir / "server.log").open("w+", encoding="utf-8")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "cli", "serve", "--port", str(port), "--workers", str(workers)],
-        cwd=ROOT,
+        command,
+        cwd=code_root,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=errors,
@@ -160,7 +168,9 @@ def _timed_export(client: httpx.Client, headers: dict[str, str]) -> tuple[float,
     return time.perf_counter() - started, rows - 1, status  # less the header line
 
 
-def api_phases(url: str, workers: int, data_dir: Path, quick: bool) -> dict[str, Any]:
+def api_phases(
+    url: str, workers: int, data_dir: Path, quick: bool, code_root: Path = ROOT
+) -> dict[str, Any]:
     force, force_rows = _largest_force(url)
     with db.session_scope(db.get_engine(url)) as session:
         force_key = keys.create_key(session, KeyRole.force, force_id=force, name="scale").key
@@ -194,11 +204,12 @@ def api_phases(url: str, workers: int, data_dir: Path, quick: bool) -> dict[str,
     ]
     results: dict[str, Any] = {
         "workers": workers,
+        "code": str(code_root),
         "force": force,
         "force_export_rows": force_rows,
         "runs": [],
     }
-    with server(url, workers, data_dir) as (base, memory):
+    with server(url, workers, data_dir, code_root) as (base, memory):
         results["server_memory"] = memory
         log.info("server up: %s", memory)
         with httpx.Client(base_url=base, timeout=300) as client:  # warm every worker's pool

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Boolean, ColumnElement, Select, literal, select
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import QueryableAttribute, Session, selectinload
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -36,7 +36,7 @@ class has_label(FunctionElement[bool]):
     name = "has_label"
     inherit_cache = True
 
-    def __init__(self, column: ColumnElement[Any], label: str):
+    def __init__(self, column: ColumnElement[Any] | QueryableAttribute[Any], label: str):
         super().__init__(column, literal(json.dumps([label])))
 
 
