@@ -77,6 +77,10 @@ def redact_flag(session: Session, principal: Principal, detail: FlagDetail) -> F
 def redact_referral(
     session: Session, principal: Principal, detail: ReferralDetail
 ) -> ReferralDetail:
-    pairs = [(session.get_one(Post, item.post.id), item.post) for item in detail.items]
+    # one statement for every item's post (the detail's own Post objects may be gone already:
+    # the session's identity map holds them weakly)
+    ids = {item.post.id for item in detail.items}
+    posts = {p.id: p for p in session.scalars(select(Post).where(Post.id.in_(ids)))}
+    pairs = [(posts[item.post.id], item.post) for item in detail.items]
     redact_evidence(session, principal, pairs)
     return detail
