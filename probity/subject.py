@@ -30,6 +30,7 @@ from probity.models import (
     AuditEvent,
     Base,
     Flag,
+    Platform,
     PlatformAccount,
     Post,
     RawItem,
@@ -81,7 +82,11 @@ def parse_account(value: str) -> tuple[str, str]:
         raise ProbityError(
             f"account {value!r}: expected PLATFORM:HANDLE, e.g. bluesky:pc.bsky.social"
         )
-    return platform.strip().lower(), handle
+    platform = platform.strip().lower()
+    known = [p.value for p in Platform]
+    if platform not in known:
+        raise ProbityError(f"account {value!r}: unknown platform {platform!r}; one of {known}")
+    return platform, handle
 
 
 def find_accounts(session: Session, platform: str, handle: str) -> list[PlatformAccount]:

@@ -223,3 +223,13 @@ def test_not_serving_purges_beyond_the_verdict_at_once_or_when_the_referral_clos
     assert audit.verify(session).ok
     with pytest.raises(NotFoundError):
         subject.find_accounts(session, "bluesky", "nobody.example")
+
+
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [("bad:someone", "unknown platform 'bad'"), ("bluesky", "expected PLATFORM:HANDLE")],
+)
+def test_a_malformed_account_is_refused_with_its_reason(value: str, says: str) -> None:
+    with pytest.raises(ProbityError, match=says):
+        subject.parse_account(value)
+    assert subject.parse_account("Bluesky:@PC.Bsky.Social") == ("bluesky", "PC.Bsky.Social")
