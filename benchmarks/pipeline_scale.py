@@ -149,6 +149,90 @@ print(json.dumps({"classified": stats.classified, "flagged": stats.flagged,
 """
 
 
+CRAWL_CHILD = """
+import json, os, resource, sys, time
+os.environ.setdefault("PROBITY_X_BEARER_TOKEN", "demo-fake-x-token")  # as the demo does
+from contextlib import ExitStack
+from sqlalchemy import text
+from crawler.run import run_crawl
+from demo.run import PLATFORMS, start_platforms
+from demo.simulation import build_world
+from probity import db
+from probity.settings import get_settings
+
+def cpu():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+def db_active_ms(engine):
+    with engine.connect() as connection:
+        return connection.execute(text(
+            "SELECT active_time FROM pg_stat_database WHERE datname = current_database()"
+        )).scalar_one()
+
+seed, scale = int(sys.argv[1]), float(sys.argv[2])
+engine = db.get_engine()
+sim = build_world(seed, scale)
+with ExitStack() as stack:
+    urls = start_platforms(sim, stack, get_settings().demo_port_base)
+    time.sleep(1)  # let pg_stat_database catch up with the reset before reading it
+    active = db_active_ms(engine)
+    started, cpu_started = time.perf_counter(), cpu()
+    for platform in PLATFORMS:
+        run_crawl("posts", platform, base_url=urls[platform])
+    seconds, cpu_seconds = time.perf_counter() - started, cpu() - cpu_started
+    time.sleep(1)
+    active = db_active_ms(engine) - active
+with engine.connect() as connection:
+    posts = connection.execute(text("SELECT count(*) FROM posts WHERE NOT reference_only")).scalar_one()
+print(json.dumps({"posts": posts, "seconds": seconds, "cpu_seconds": cpu_seconds,
+                  "database_active_seconds": active / 1000}))
+"""
+
+
+def run_crawl_only(pg_url: str, scale: float, models_dir: Path) -> dict[str, Any]:
+    """The post crawl alone, again, on a copy of the scale's demo database with its posts
+    removed (accounts and discovery kept): wall time, the crawling process's CPU time (crawler
+    and fake platforms) and the database's own statement time, each per 1,000 posts."""
+    source = f"probity_pipeline_{str(scale).replace('.', '_')}"
+    url = _fresh_database(pg_url, f"{source}_crawl", template=source)
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("TRUNCATE posts CASCADE"))
+        connection.execute(text("DELETE FROM raw_items WHERE item_type = 'post'"))
+        connection.execute(text("DELETE FROM crawl_checkpoints WHERE scope = 'posts'"))
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("VACUUM ANALYZE"))
+        connection.execute(text("SELECT pg_stat_reset()"))
+    engine.dispose()
+    with tempfile.TemporaryDirectory(prefix="probity-pipeline-") as tmp:
+        env = _child_env(url, Path(tmp), models_dir)
+        done = subprocess.run(
+            [sys.executable, "-c", CRAWL_CHILD, "2026", str(scale)],
+            env=env,
+            cwd=ROOT,
+            check=False,
+            capture_output=True,
+            text=True,
+        )
+    if done.returncode:
+        raise RuntimeError(f"crawl at scale {scale} failed: {done.stderr[-3000:]}")
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    per_thousand = 1000 / max(result["posts"], 1)
+    row = {
+        "scale": scale,
+        "posts": result["posts"],
+        "seconds": round(result["seconds"], 1),
+        "seconds_per_1000_posts": round(result["seconds"] * per_thousand, 3),
+        "cpu_seconds_per_1000_posts": round(result["cpu_seconds"] * per_thousand, 3),
+        "database_seconds_per_1000_posts": round(
+            result["database_active_seconds"] * per_thousand, 3
+        ),
+    }
+    log.info("crawl only, scale %s: %s", scale, json.dumps(row))
+    return row
+
+
 def top_up_posts(url: str, target: int) -> int:
     """Copy the database's own posts under new platform ids until it holds ``target`` posts."""
     engine = create_engine(url)
@@ -218,6 +302,11 @@ def main() -> None:
     parser.add_argument("--classify-posts", type=int, default=200_000)
     parser.add_argument("--models-dir", type=Path, default=None)
     parser.add_argument(
+        "--crawl-only",
+        action="store_true",
+        help="Only the post crawl again, on the demo databases an earlier run left.",
+    )
+    parser.add_argument(
         "--classify-from",
         default=None,
         help="Only the classify-posts measurement, from this demo database (from an earlier run).",
@@ -235,9 +324,11 @@ def main() -> None:
         "engine": "postgresql",
         "scales": [],
     }
-    for scale in [] if args.classify_from else args.scales:
+    if args.crawl_only:
+        report["crawl_only"] = [run_crawl_only(args.pg_url, s, models_dir) for s in args.scales]
+    for scale in [] if args.classify_from or args.crawl_only else args.scales:
         report["scales"].append(run_scale(args.pg_url, scale, models_dir))
-    if args.classify_posts:
+    if args.classify_posts and not args.crawl_only:
         largest = args.classify_from or max(report["scales"], key=lambda r: r["scale"])["database"]
         report["classify_posts"] = run_classify(
             args.pg_url, largest, args.classify_posts, models_dir

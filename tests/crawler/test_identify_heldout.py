@@ -12,6 +12,8 @@ committed, then scored once (docs/identification_heldout_d_first_run.json); it i
 the same way: no worse than that first run. ``profiles_heldout_e.jsonl`` (a fifth writer) was
 kept outside the repository until ``rules-2026.11.30.7`` was merged, then scored once
 (docs/identification_heldout_e_first_run.json); checked the same way.
+``profiles_heldout_f.jsonl`` (a sixth writer) is kept untouched for the next change to the rules:
+the only test that may name it checks that it parses.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.identify.io import ROLES
+from crawler.identify.io import ROLES, read_profiles
 from crawler.identify.scoring import DEFAULT_LABELLED, evaluate
 
 DATA = DEFAULT_LABELLED.parent
@@ -31,7 +33,19 @@ HELD_OUT_B = DATA / "profiles_heldout_b.jsonl"
 HELD_OUT_C = DATA / "profiles_heldout_c.jsonl"
 HELD_OUT_D = DATA / "profiles_heldout_d.jsonl"
 HELD_OUT_E = DATA / "profiles_heldout_e.jsonl"
+HELD_OUT_F = DATA / "profiles_heldout_f.jsonl"
+TESTS = Path(__file__).resolve().parents[1]
 DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+
+def test_held_out_f_parses_and_is_never_scored_here() -> None:
+    # guard only: the file is readable; no verdict is computed and its truth is not read
+    rows = read_profiles(HELD_OUT_F)
+    assert len(rows) >= 300 and len({r.id for r in rows}) == len(rows)
+    users = [
+        p for p in TESTS.rglob("*.py") if "profiles_heldout_f" in p.read_text(encoding="utf-8")
+    ]
+    assert users == [Path(__file__).resolve()], f"held-out f must stay unscored; used in {users}"
 
 
 @pytest.mark.slow
