@@ -15,12 +15,10 @@ from api.deps import (
     Principal,
     SessionDep,
     SettingsDep,
-    get_in_scope,
     require,
 )
 from api.schemas.access import AccountHistory, ViewAlertOut
 from api.services import access
-from probity.models import PlatformAccount
 
 router = APIRouter(tags=["proportionate looking"])
 Reviewer = Annotated[Principal, Depends(require(ADMIN, ANALYST))]
@@ -50,20 +48,9 @@ def account_history(
 ) -> AccountHistory:
     """Every post held for one account, newest first. Needs a justification (428 without),
     which is stored with the audit event."""
-    account = get_in_scope(session, PlatformAccount, account_id, principal)
-    reason = access.require_justification(
-        justification, settings, "opening an account's full post history"
+    return access.open_account_history(
+        session, settings, audit, principal, account_id, justification
     )
-    out = access.account_history(session, account, reason)
-    audit.record(
-        "accounts.history",
-        object_type="account",
-        object_id=account.id,
-        purpose=reason,
-        detail={"justification": reason, "posts": len(out.posts)},
-    )
-    session.commit()
-    return out
 
 
 @router.get("/alerts", response_model=list[ViewAlertOut])

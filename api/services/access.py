@@ -8,11 +8,13 @@ in the audit event's ``purpose`` (and ``detail.justification``) of that very req
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import HTTPException
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from api.deps import Principal
+from api.deps import Auditor, Principal, get_in_scope
 from api.schemas.access import AccountHistory, HistoryPost, ViewAlertOut
 from api.services.presenters import account_out
 from probity.models import DailyViews, Flag, PlatformAccount, Post
@@ -43,7 +45,35 @@ def needs_export_justification(principal: Principal, force_id: str | None) -> bo
     return principal.national and force_id is None
 
 
-def account_history(
+def open_account_history(
+    session: Session,
+    settings: Settings,
+    audit: Auditor,
+    principal: Principal,
+    account_id: int,
+    justification: str | None,
+    **detail: Any,
+) -> AccountHistory:
+    """One account's full post history for the API and the web UI alike: the account must be in
+    the caller's scope (404 before anything else), the justification long enough (428), and the
+    look is audited with the justification as its purpose and committed."""
+    account = get_in_scope(session, PlatformAccount, account_id, principal)
+    reason = require_justification(
+        justification, settings, "opening an account's full post history"
+    )
+    out = _account_history(session, account, reason)
+    audit.record(
+        "accounts.history",
+        object_type="account",
+        object_id=account.id,
+        purpose=reason,
+        detail={"justification": reason, "posts": len(out.posts), **detail},
+    )
+    session.commit()
+    return out
+
+
+def _account_history(
     session: Session, account: PlatformAccount, justification: str
 ) -> AccountHistory:
     total = session.scalar(select(func.count()).where(Post.account_id == account.id)) or 0

@@ -61,19 +61,9 @@ def history(
     csrf: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
     check_csrf(request, csrf)
-    account = get_in_scope(session, PlatformAccount, account_id, principal)
-    reason = access.require_justification(
-        justification, settings, "opening an account's full post history"
+    out = access.open_account_history(
+        session, settings, audit, principal, account_id, justification, ui=True
     )
-    out = access.account_history(session, account, reason)
-    audit.record(
-        "accounts.history",
-        object_type="account",
-        object_id=account.id,
-        purpose=reason,
-        detail={"justification": reason, "posts": len(out.posts), "ui": True},
-    )
-    session.commit()
     return render(
         request,
         "account_history.html",
