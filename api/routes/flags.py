@@ -21,7 +21,7 @@ from api.pagination import Page
 from api.schemas.flags import DecisionIn, DecisionResult, FlagDetail, FlagQuery, FlagSummary
 from api.services import presenters, review, special_category
 from probity import review as domain
-from probity.models import Flag, Post, ReviewDecision, utcnow
+from probity.models import Flag, Post, utcnow
 
 router = APIRouter(prefix="/flags", tags=["review"])
 Reviewer = Annotated[Principal, Depends(require(ADMIN, ANALYST))]
@@ -103,24 +103,4 @@ def decide_flag(
     """Confirm the proposed labels, change them, or dismiss, with a note. Under the two-person
     rule a referral needs two analysts who agree on the labels. Concurrent decisions are taken
     one at a time: once the flag is decided the others get 409 with its current state."""
-    event = domain.decide(
-        session,
-        flag_id,
-        principal.actor,
-        body.action,
-        now=utcnow(),
-        labels=body.labels,
-        note=body.note,
-        two_person_rule=settings.two_person_rule,
-        expected_version=body.expected_version,
-    )
-    decision = session.get(ReviewDecision, event.decision_id)
-    assert decision is not None  # flushed by decide
-    audit.record_event(event)
-    session.commit()
-    return DecisionResult(
-        flag_id=event.flag_id,
-        status=event.status,
-        decision=presenters.decision_out(decision),
-        referral_id=event.referral_id,
-    )
+    return review.decide(session, settings, principal, audit, flag_id, body)

@@ -1,4 +1,5 @@
-"""The review queue as the API and UI show it: filters, force scope and the audited page.
+"""The review queue as the API and UI show it: filters, force scope and the audited page, and
+the decision as both surfaces record it.
 
 The state changes (claim, release, decide) are plain functions in ``probity.review``.
 """
@@ -16,10 +17,19 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from api.deps import Auditor, Principal, scope_to_force
 from api.pagination import paginate
-from api.schemas.flags import FlagQuery, FlagSummary, QueueOrder, QueueStatus
+from api.schemas.flags import (
+    DecisionIn,
+    DecisionResult,
+    FlagQuery,
+    FlagSummary,
+    QueueOrder,
+    QueueStatus,
+)
 from api.services import presenters
-from probity.models import Flag, FlagStatus, Post
+from probity import review as domain
+from probity.models import Flag, FlagStatus, Post, ReviewDecision, utcnow
 from probity.review import OPEN_STATUSES
+from probity.settings import Settings
 
 # The queue's default order, highest first: the classifier's calibrated risk.
 RISK_COLUMN: ColumnElement[float] = Flag.risk.expression
@@ -111,3 +121,39 @@ def queue_page(
     # appended last: on PostgreSQL the chain's lock is held from here until the commit
     audit.record_list("flags.list", "flag", [f.id for f in flags], **detail)
     return items, token
+
+
+def decide(
+    session: Session,
+    settings: Settings,
+    principal: Principal,
+    audit: Auditor,
+    flag_id: int,
+    body: DecisionIn,
+    **detail: Any,
+) -> DecisionResult:
+    """The caller's decision on one flag, for the API and the web UI alike: recorded under the
+    two-person rule if it is on, audited and committed (409 from the domain if the flag has moved
+    on)."""
+    event = domain.decide(
+        session,
+        flag_id,
+        principal.actor,
+        body.action,
+        now=utcnow(),
+        labels=body.labels,
+        note=body.note,
+        two_person_rule=settings.two_person_rule,
+        expected_version=body.expected_version,
+    )
+    decision = session.get(ReviewDecision, event.decision_id)
+    assert decision is not None  # flushed by decide
+    out = DecisionResult(
+        flag_id=event.flag_id,
+        status=event.status,
+        decision=presenters.decision_out(decision),
+        referral_id=event.referral_id,
+    )
+    audit.record_event(event, **detail)
+    session.commit()
+    return out

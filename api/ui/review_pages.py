@@ -144,17 +144,5 @@ def decide(
         )
     except ValidationError as exc:
         raise HTTPException(422, detail="; ".join(e["msg"] for e in exc.errors())) from None
-    event = domain.decide(
-        session,
-        flag_id,
-        principal.actor,
-        body.action,
-        now=utcnow(),
-        labels=body.labels,
-        note=body.note,
-        two_person_rule=settings.two_person_rule,
-        expected_version=body.expected_version,
-    )
-    audit.record_event(event, ui=True)
-    session.commit()
-    return RedirectResponse(f"/ui/queue?decided={event.flag_id}", status_code=303)
+    out = review.decide(session, settings, principal, audit, flag_id, body, ui=True)
+    return RedirectResponse(f"/ui/queue?decided={out.flag_id}", status_code=303)
