@@ -7,15 +7,16 @@ column may then be left out). The file is the request body, streamed to a tempor
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NamedTuple
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import select
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm import InstrumentedAttribute
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import (
@@ -44,7 +45,6 @@ from api.schemas.integrity import (
 )
 from probity.errors import InputFileError
 from probity.models import BusinessInterest, Contract, GiftHospitality, Investigation
-from probity.settings import Settings
 from registers.importer import ImportSummary, import_register
 
 router = APIRouter(prefix="/registers", tags=["registers"])
@@ -57,124 +57,88 @@ SUFFIXES = {"text/csv": ".csv", "application/csv": ".csv", XLSX_TYPE: ".xlsx"}
 Register = GiftHospitality | BusinessInterest | Contract | Investigation
 
 
-def _page(
-    name: str,
-    model: type[Register],
-    date_column: InstrumentedAttribute[date],
-    schema: type[BaseModel],
-    q: RegisterQuery,
-    principal: Principal,
-    session: Session,
-    settings: Settings,
-    audit: Auditor,
-) -> Page[Any]:
-    filters = q.model_dump(exclude={"page_token"}, mode="json")
-    pager = Pager(
-        settings.secret_key.get_secret_value(),
-        f"registers.{name}",
-        principal.force_id,
-        filters,
-        min(q.page_size, settings.max_page_size),
-    )
-    stmt = scope_to_force(select(model), model.force_id, principal)
-    if q.date_from is not None:
-        stmt = stmt.where(date_column >= q.date_from)
-    if q.date_to is not None:
-        stmt = stmt.where(date_column <= q.date_to)
-    rows, token = pager.fetch(session, stmt, model.id, q.page_token)
-    items = [schema.model_validate(r) for r in rows]
-    audit.record_list(
-        f"registers.{name}.list", model.__tablename__, [r.id for r in rows]
-    )  # every row shown
-    session.commit()
-    return Page[schema](items=items, next_page_token=token)  # type: ignore[valid-type]
+class RegisterRoute(NamedTuple):
+    """One register's list route: ``GET /registers/{name}``, operation ``list_{name}``."""
+
+    name: str
+    model: type[Register]
+    date_column: InstrumentedAttribute[date]  # what date_from and date_to filter on
+    schema: type[BaseModel]
+    doc: str  # the operation's description
 
 
-@router.get("/gifts", response_model=Page[GiftOut])
-def list_gifts(
-    q: Annotated[RegisterQuery, Query()],
-    principal: Reader,
-    session: SessionDep,
-    settings: SettingsDep,
-    audit: AuditDep,
-) -> Page[Any]:
-    """Gifts and hospitality register entries, oldest id first."""
-    return _page(
+REGISTER_ROUTES = (
+    RegisterRoute(
         "gifts",
         GiftHospitality,
         GiftHospitality.entry_date,
         GiftOut,
-        q,
-        principal,
-        session,
-        settings,
-        audit,
-    )
-
-
-@router.get("/interests", response_model=Page[InterestOut])
-def list_interests(
-    q: Annotated[RegisterQuery, Query()],
-    principal: Reader,
-    session: SessionDep,
-    settings: SettingsDep,
-    audit: AuditDep,
-) -> Page[Any]:
-    """Business-interest (second job) applications."""
-    return _page(
+        "Gifts and hospitality register entries, oldest id first.",
+    ),
+    RegisterRoute(
         "interests",
         BusinessInterest,
         BusinessInterest.applied_on,
         InterestOut,
-        q,
-        principal,
-        session,
-        settings,
-        audit,
-    )
-
-
-@router.get("/contracts", response_model=Page[ContractOut])
-def list_contracts(
-    q: Annotated[RegisterQuery, Query()],
-    principal: Reader,
-    session: SessionDep,
-    settings: SettingsDep,
-    audit: AuditDep,
-) -> Page[Any]:
-    """Contracts awarded to suppliers."""
-    return _page(
-        "contracts",
-        Contract,
-        Contract.awarded_on,
-        ContractOut,
-        q,
-        principal,
-        session,
-        settings,
-        audit,
-    )
-
-
-@router.get("/investigations", response_model=Page[InvestigationOut])
-def list_investigations(
-    q: Annotated[RegisterQuery, Query()],
-    principal: Reader,
-    session: SessionDep,
-    settings: SettingsDep,
-    audit: AuditDep,
-) -> Page[Any]:
-    """Integrity investigations."""
-    return _page(
+        "Business-interest (second job) applications.",
+    ),
+    RegisterRoute(
+        "contracts", Contract, Contract.awarded_on, ContractOut, "Contracts awarded to suppliers."
+    ),
+    RegisterRoute(
         "investigations",
         Investigation,
         Investigation.opened_on,
         InvestigationOut,
-        q,
-        principal,
-        session,
-        settings,
-        audit,
+        "Integrity investigations.",
+    ),
+)
+
+
+def _list_endpoint(register: RegisterRoute) -> Callable[..., Page[Any]]:
+    """The route function for one register's list: a page of rows in the caller's scope, oldest
+    id first, audited as one read of every row shown."""
+    name, model, date_column, schema, _doc = register
+
+    def list_register(
+        q: Annotated[RegisterQuery, Query()],
+        principal: Reader,
+        session: SessionDep,
+        settings: SettingsDep,
+        audit: AuditDep,
+    ) -> Page[Any]:
+        filters = q.model_dump(exclude={"page_token"}, mode="json")
+        pager = Pager(
+            settings.secret_key.get_secret_value(),
+            f"registers.{name}",
+            principal.force_id,
+            filters,
+            min(q.page_size, settings.max_page_size),
+        )
+        stmt = scope_to_force(select(model), model.force_id, principal)
+        if q.date_from is not None:
+            stmt = stmt.where(date_column >= q.date_from)
+        if q.date_to is not None:
+            stmt = stmt.where(date_column <= q.date_to)
+        rows, token = pager.fetch(session, stmt, model.id, q.page_token)
+        items = [schema.model_validate(r) for r in rows]
+        audit.record_list(
+            f"registers.{name}.list", model.__tablename__, [r.id for r in rows]
+        )  # every row shown
+        session.commit()
+        return Page[schema](items=items, next_page_token=token)  # type: ignore[valid-type]
+
+    return list_register
+
+
+for _register in REGISTER_ROUTES:
+    router.add_api_route(
+        f"/{_register.name}",
+        _list_endpoint(_register),
+        methods=["GET"],
+        name=f"list_{_register.name}",  # the operationId (api.main._operation_id)
+        description=_register.doc,
+        response_model=Page[_register.schema],  # type: ignore[name-defined]  # run-time model
     )
 
 
