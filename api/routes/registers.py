@@ -8,15 +8,11 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Literal, NamedTuple
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
-from sqlalchemy import select
-from sqlalchemy.orm import InstrumentedAttribute
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import (
@@ -29,22 +25,12 @@ from api.deps import (
     SessionDep,
     SettingsDep,
     require,
-    scope_to_force,
 )
-from api.pagination import Page, Pager
+from api.pagination import Page
 from api.schemas.common import ErrorOut
-from api.schemas.integrity import (
-    ContractOut,
-    GiftOut,
-    ImportOut,
-    ImportProblem,
-    ImportRejectedOut,
-    InterestOut,
-    InvestigationOut,
-    RegisterQuery,
-)
+from api.schemas.integrity import ImportOut, ImportProblem, ImportRejectedOut, RegisterQuery
+from api.services.registers import REGISTERS, Register, page_rows
 from probity.errors import InputFileError
-from probity.models import BusinessInterest, Contract, GiftHospitality, Investigation
 from registers.importer import ImportSummary, import_register
 
 router = APIRouter(prefix="/registers", tags=["registers"])
@@ -54,51 +40,10 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SUFFIXES = {"text/csv": ".csv", "application/csv": ".csv", XLSX_TYPE: ".xlsx"}
 
 
-Register = GiftHospitality | BusinessInterest | Contract | Investigation
-
-
-class RegisterRoute(NamedTuple):
-    """One register's list route: ``GET /registers/{name}``, operation ``list_{name}``."""
-
-    name: str
-    model: type[Register]
-    date_column: InstrumentedAttribute[date]  # what date_from and date_to filter on
-    schema: type[BaseModel]
-    doc: str  # the operation's description
-
-
-REGISTER_ROUTES = (
-    RegisterRoute(
-        "gifts",
-        GiftHospitality,
-        GiftHospitality.entry_date,
-        GiftOut,
-        "Gifts and hospitality register entries, oldest id first.",
-    ),
-    RegisterRoute(
-        "interests",
-        BusinessInterest,
-        BusinessInterest.applied_on,
-        InterestOut,
-        "Business-interest (second job) applications.",
-    ),
-    RegisterRoute(
-        "contracts", Contract, Contract.awarded_on, ContractOut, "Contracts awarded to suppliers."
-    ),
-    RegisterRoute(
-        "investigations",
-        Investigation,
-        Investigation.opened_on,
-        InvestigationOut,
-        "Integrity investigations.",
-    ),
-)
-
-
-def _list_endpoint(register: RegisterRoute) -> Callable[..., Page[Any]]:
+def _list_endpoint(register: Register) -> Callable[..., Page[Any]]:
     """The route function for one register's list: a page of rows in the caller's scope, oldest
     id first, audited as one read of every row shown."""
-    name, model, date_column, schema, _doc = register
+    schema = register.schema
 
     def list_register(
         q: Annotated[RegisterQuery, Query()],
@@ -107,23 +52,12 @@ def _list_endpoint(register: RegisterRoute) -> Callable[..., Page[Any]]:
         settings: SettingsDep,
         audit: AuditDep,
     ) -> Page[Any]:
-        filters = q.model_dump(exclude={"page_token"}, mode="json")
-        pager = Pager(
-            settings.secret_key.get_secret_value(),
-            f"registers.{name}",
-            principal.force_id,
-            filters,
-            min(q.page_size, settings.max_page_size),
+        rows, token = page_rows(
+            session, settings, principal, register, q, f"registers.{register.name}"
         )
-        stmt = scope_to_force(select(model), model.force_id, principal)
-        if q.date_from is not None:
-            stmt = stmt.where(date_column >= q.date_from)
-        if q.date_to is not None:
-            stmt = stmt.where(date_column <= q.date_to)
-        rows, token = pager.fetch(session, stmt, model.id, q.page_token)
         items = [schema.model_validate(r) for r in rows]
         audit.record_list(
-            f"registers.{name}.list", model.__tablename__, [r.id for r in rows]
+            f"registers.{register.name}.list", register.model.__tablename__, [r.id for r in rows]
         )  # every row shown
         session.commit()
         return Page[schema](items=items, next_page_token=token)  # type: ignore[valid-type]
@@ -131,13 +65,14 @@ def _list_endpoint(register: RegisterRoute) -> Callable[..., Page[Any]]:
     return list_register
 
 
-for _register in REGISTER_ROUTES:
+# GET /registers/gifts, /interests, /contracts, /investigations: one route (and operation) each
+for _register in REGISTERS.values():
     router.add_api_route(
         f"/{_register.name}",
         _list_endpoint(_register),
         methods=["GET"],
         name=f"list_{_register.name}",  # the operationId (api.main._operation_id)
-        description=_register.doc,
+        description=_register.description,
         response_model=Page[_register.schema],  # type: ignore[name-defined]  # run-time model
     )
 

@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import logging
 import tempfile
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
-from sqlalchemy import func, or_, select
+from pydantic import Field
+from sqlalchemy import func, or_
 
 from api.deps import (
     ADMIN,
@@ -31,17 +30,14 @@ from api.deps import (
     SettingsDep,
     get_in_scope,
     require_ui,
-    scope_to_force,
 )
-from api.pagination import Pager
 from api.schemas.common import Strict
-from api.schemas.integrity import ContractOut, GiftOut, InterestOut, InvestigationOut
+from api.services.registers import REGISTERS, page_rows
 from api.ui.render import render
 from api.ui.review_pages import form_query
 from api.ui.session import check_csrf
 from probity.errors import InputFileError, RowError
 from probity.forces import FORCE_IDS, FORCES
-from probity.models import BusinessInterest, Contract, GiftHospitality, Investigation
 from registers.importer import import_register
 from registers.templates import TEMPLATES
 
@@ -51,52 +47,6 @@ Reader = Annotated[Principal, Depends(require_ui(ADMIN, ANALYST, FORCE))]
 Importer = Annotated[Principal, Depends(require_ui(ADMIN, FORCE))]
 RegisterName = Literal["gifts", "interests", "contracts", "investigations"]
 UPLOAD_SUFFIXES = (".csv", ".xlsx", ".xlsm")
-
-
-@dataclass(frozen=True)
-class Register:
-    title: str
-    model: Any
-    date_column: Any
-    schema: type[BaseModel]
-    ref: str  # the force's own reference column, shown as the row's name
-    search: tuple[str, ...]  # columns the free-text filter looks in
-
-
-REGISTERS: dict[str, Register] = {
-    "gifts": Register(
-        "Gifts and hospitality",
-        GiftHospitality,
-        GiftHospitality.entry_date,
-        GiftOut,
-        "entry_ref",
-        ("entry_ref", "offeror", "description"),
-    ),
-    "interests": Register(
-        "Business interests",
-        BusinessInterest,
-        BusinessInterest.applied_on,
-        InterestOut,
-        "entry_ref",
-        ("entry_ref", "business_name"),
-    ),
-    "contracts": Register(
-        "Contracts",
-        Contract,
-        Contract.awarded_on,
-        ContractOut,
-        "contract_ref",
-        ("contract_ref", "supplier", "description"),
-    ),
-    "investigations": Register(
-        "Integrity investigations",
-        Investigation,
-        Investigation.opened_on,
-        InvestigationOut,
-        "case_ref",
-        ("case_ref",),
-    ),
-}
 
 
 class RegisterPageQuery(Strict):
@@ -230,24 +180,12 @@ def register_table(
     spec = REGISTERS[register]
     q = form_query(request, RegisterPageQuery)
     assert isinstance(q, RegisterPageQuery)
-    filters = q.model_dump(exclude={"page_token"}, mode="json")
-    pager = Pager(
-        settings.secret_key.get_secret_value(),
-        f"ui.registers.{register}",
-        principal.force_id,
-        filters,
-        min(q.page_size, settings.max_page_size),
-    )
-    stmt = scope_to_force(select(spec.model), spec.model.force_id, principal)
+    where = []
     if principal.national and q.force_id:
-        stmt = stmt.where(spec.model.force_id == q.force_id)
-    if q.date_from:
-        stmt = stmt.where(spec.date_column >= q.date_from)
-    if q.date_to:
-        stmt = stmt.where(spec.date_column <= q.date_to)
+        where.append(spec.model.force_id == q.force_id)
     if q.text and q.text.strip():
         term = q.text.strip().lower()
-        stmt = stmt.where(
+        where.append(
             or_(
                 *(
                     func.lower(getattr(spec.model, c)).contains(term, autoescape=True)
@@ -255,7 +193,9 @@ def register_table(
                 )
             )
         )
-    rows, token = pager.fetch(session, stmt, spec.model.id, q.page_token)
+    rows, token = page_rows(
+        session, settings, principal, spec, q, f"ui.registers.{register}", *where
+    )
     items = [spec.schema.model_validate(r).model_dump() for r in rows]
     # the audit event last: on PostgreSQL the audit chain's lock is held from here to the commit
     audit.record_list(
