@@ -13,11 +13,17 @@ from probity.models import AuditEvent, Flag, Post, ReviewDecision
 REASON = "Complaint 2026/207 alleges a pattern of posts about a named member of the public"
 
 
-def _events(db, action: str) -> list[AuditEvent]:
+def _events(db, action: str, *object_ids: int) -> list[AuditEvent]:
+    """This test's events (the database may hold other tests' too), oldest first."""
     with db() as session:
         return list(
             session.scalars(
-                select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)
+                select(AuditEvent)
+                .where(
+                    AuditEvent.action == action,
+                    AuditEvent.object_id.in_([str(i) for i in object_ids]),
+                )
+                .order_by(AuditEvent.id)
             )
         )
 
@@ -52,7 +58,7 @@ def test_account_history_leaves_the_same_event_from_the_api_and_the_ui(
         data={"justification": REASON, "csrf": _csrf(form.text)},
     )
     assert ui.status_code == 200 and "first post" in ui.text
-    from_api, from_ui = _events(db, "accounts.history")
+    from_api, from_ui = _events(db, "accounts.history", account_id)
     for event in (from_api, from_ui):
         assert (event.object_type, event.object_id, event.purpose) == (
             "account",
@@ -89,7 +95,7 @@ def test_a_decision_leaves_the_same_event_from_the_api_and_the_ui(client, db, ma
         ).all()
         statuses = [session.get_one(Flag, f).status.value for f in (by_api, by_ui)]
     assert notes == ["not about duty"] * 2 and statuses == ["dismissed"] * 2
-    from_api, from_ui = _events(db, "flags.decide")
+    from_api, from_ui = _events(db, "flags.decide", by_api, by_ui)
     assert (from_api.object_id, from_ui.object_id) == (str(by_api), str(by_ui))
     assert from_api.detail is not None and from_api.detail["action"] == "dismiss"
     assert "ui" not in from_api.detail
