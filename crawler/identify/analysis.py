@@ -26,6 +26,7 @@ from crawler.identify.mentions import (
     Analysis,
     Mention,
 )
+from crawler.identify.scope import structural_cues
 from crawler.identify.text import Normalised
 from crawler.identify.tokens import (
     COLLECTIVE,
@@ -206,6 +207,7 @@ def analyse_field(
                     evidence,
                 )
             )
+    cues += structural_cues(doc, clause_of, clause_base, field_name, mentions)
     cues += _family_continued(doc, clause_of, clause_base, field_name, cues)
     for cue in cues:
         # "Dream job: police officer" - a cue ending in a colon governs the next clause

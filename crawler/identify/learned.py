@@ -1,0 +1,144 @@
+"""A learned recall stage: a second opinion where the rules found a force but no claim.
+
+The rules learn the phrasings they are shown; every new writer describes police jobs in words
+the lexicon lacks ("Resource planner at Avon and Somerset", "Duty planning, Leicestershire
+Police"). Where the rules reject a profile *only* for want of a role word (reason
+``no-police-claim``) yet found a force, a place or a police word in it, a logistic regression over
+words and character n-grams of the whole profile decides whether it is a serving claim after all.
+Structural rejections (retired, family, recruit, fiction, official account, other jurisdiction)
+are never reopened, and the force still comes from the rules' attribution, never from the model.
+
+The model is trained from the labelled files in ``crawler/data`` when first used (a few seconds,
+deterministic), so there is no binary artefact to trust; ``TRAINING_FILES`` names them. The files
+kept untouched for the next change to the rules are never among them. Whether the stage helps was
+measured leave-one-file-out (``benchmarks/identify_recall_stage.py``, docs/identification.md).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger("probity.identify")
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+# every labelled file the rules have been tuned on; never a file kept untouched for a first run
+TRAINING_FILES = (
+    "labelled",
+    "fresh",
+    "fresh2",
+    "heldout_a",
+    "heldout_b",
+    "heldout_c",
+    "heldout_d",
+    "heldout_e",
+    "extra_1",
+    "extra_2",
+)
+# the stage flips a rejection only when the model is at least this sure (chosen leave-one-file-out)
+THRESHOLD = 0.7
+# what the rules must have seen for the stage to be asked: a force, a place or a police word
+POPULATION_LABELS = frozenset({"FORCE", "AREA", "POLICE"})
+# cues that say the profile is about something else: another employer, the past, a relative, a
+# future job, fiction, an organisation, another service or the armed forces; never reopened
+BLOCKING_CUES = frozenset(
+    {"NOTPOLICE", "PAST", "NPAST", "FAMILY", "FUTURE", "FICTION", "CORP", "MILITARY", "IDIOM"}
+)
+BLOCKING_MENTIONS = frozenset({"OTHERPOL", "FOREIGN", "IDIOM"})
+
+
+def profile_text(texts: Sequence[str]) -> str:
+    """Display name, bio and (split) handle as one lower-cased text for the vectorisers.
+
+    (Masking the forces and places the rules found was tried, so the model would learn only from
+    the words around them; leave-one-file-out it let more hard negatives through.)"""
+    return " | ".join(t for t in texts if t).lower()
+
+
+def in_population(analysis: Any, decision: Any) -> bool:
+    """Rejected only for want of a claim, with a force, place or police word current."""
+    if decision.self_identified or decision.reason != "no-police-claim":
+        return False
+    if analysis.global_past or analysis.military or analysis.actor:
+        return False
+    if any(c.label in BLOCKING_CUES for c in analysis.cues):
+        return False
+    if any(m.label in BLOCKING_MENTIONS or m.state != "current" for m in analysis.mentions):
+        return False
+    return placed(analysis)
+
+
+def placed(analysis: Any) -> bool:
+    """A force, place or police word the rules took as current."""
+    return any(m.state == "current" and m.label in POPULATION_LABELS for m in analysis.mentions)
+
+
+class RecallStage:
+    """Word 1-2 grams and character 2-5 grams, tf-idf, into a logistic regression."""
+
+    def __init__(self, texts: list[str], labels: list[bool]) -> None:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import FeatureUnion
+
+        self.vectoriser = FeatureUnion(
+            [
+                ("words", TfidfVectorizer(ngram_range=(1, 2), min_df=1, sublinear_tf=True)),
+                (
+                    "chars",
+                    TfidfVectorizer(
+                        analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True
+                    ),
+                ),
+            ]
+        )
+        x = self.vectoriser.fit_transform(texts)
+        self.model = LogisticRegression(C=4.0, max_iter=3000, class_weight="balanced")
+        self.model.fit(x, labels)
+
+    def probabilities(self, texts: Iterable[str]) -> list[float]:
+        x = self.vectoriser.transform(list(texts))
+        return [float(p) for p in self.model.predict_proba(x)[:, 1]]
+
+
+def training_rows(names: Iterable[str] = TRAINING_FILES) -> list[tuple[str, dict[str, Any]]]:
+    """(file name, labelled record) for every line of the named files that exist."""
+    rows: list[tuple[str, dict[str, Any]]] = []
+    for name in names:
+        path = DATA / f"profiles_{name}.jsonl"
+        if not path.exists():
+            continue
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                rows.append((name, json.loads(line)))
+    return rows
+
+
+def fit(examples: list[tuple[str, bool]]) -> RecallStage:
+    texts, labels = zip(*examples, strict=True)
+    return RecallStage(list(texts), list(labels))
+
+
+@lru_cache(maxsize=1)
+def get_stage() -> RecallStage | None:
+    """The stage trained on every profile of every training file, whatever the rules decided
+    (built once per process): the serving profiles the rules do find teach it the job words."""
+    from crawler.identify.identifier import ProfileText, analyse_many
+
+    records = [r for _, r in training_rows()]
+    profiles = [
+        ProfileText(r["handle"] or "", r["display_name"] or "", r["bio"] or "") for r in records
+    ]
+    examples = [
+        (profile_text(texts), bool(r["self_identified"]))
+        for r, (_, _, texts) in zip(records, analyse_many(profiles), strict=True)
+    ]
+    if len({label for _, label in examples}) < 2:
+        log.warning("recall stage not trained: its population has one class only")
+        return None
+    log.info("recall stage trained on %d profiles", len(examples))
+    return fit(examples)
