@@ -118,6 +118,16 @@ def analyse_field(
                 ):
                     out.surnames.add(ent.text.lower())
                     continue  # "Lucy Copper": a surname
+                if (
+                    field_name == "display_name"
+                    and ent.start == 0
+                    and ent.text.lower() in ("bobby", "copper")
+                    and ent.end < len(doc)
+                    and doc[ent.end].is_title
+                    and doc[ent.end].ent_type_ == ""
+                ):
+                    out.surnames.add(ent.text.lower())
+                    continue  # "Bobby Baker", "Copper Pot": a first name or a trade, not a role
                 if ent.text.lower() in out.surnames:
                     # "Dr Helen Copper": "Copper is my real name", "DrHelenCopper" - the surname
                     continue

@@ -461,6 +461,8 @@ RELATIVES = (
     "other half",
     "better half",
     "other-half",
+    "gf",
+    "bf",
 )
 FAMILY_PHRASES = (
     "police wife",
@@ -608,6 +610,8 @@ CORPORATE_CUES = (
     "account for the",
     "follow for updates",
     "follow for news",
+    "official updates",
+    "official news",
 )
 PERSONAL_CUES = (
     "not an official",
@@ -974,6 +978,12 @@ ACTOR = (
     "screenwriter",
     "cosplayer",
     "cosplay",
+    # amateur and stage acting: a part played ("playing the Inspector in 'An Inspector Calls'")
+    "am-dram",
+    "am dram",
+    "amdram",
+    "amateur dramatics",
+    "playing the",
 )
 
 # Armed forces: their ranks (Sgt, Cpl, Insp) are not police ranks without a police context.

@@ -33,6 +33,8 @@ EXPLICIT_CORPORATE = frozenset(
         "tweets from",
         "posts from",
         "account for the",
+        "official updates",
+        "official news",
     }
 )
 DENIES_CORPORATE = frozenset({"not an official", "not official", "unofficial", "personal account"})
@@ -157,7 +159,7 @@ def _valid_roles(a: Analysis) -> list[Mention]:
                     and (
                         (m.name_follows and names_suffice)
                         or context
-                        or m.clause in placed_clauses
+                        or (m.clause in placed_clauses and names_suffice)
                         or (m.alone and m.clause in next_to_place)
                     )
                 )

@@ -45,6 +45,15 @@ POLICE_ACRONYMS = frozenset(
         "RIU", "FIB", "LIO", "CCTV", "ANPR", "UK", "NHS",
     }
 )  # fmt: skip
+_POLICE_VOLUNTEERING = frozenset(
+    {"police", "support", "station", "counter", "custody", "cadet", "cadets", "chaplaincy",
+     "speedwatch", "watch", "heritage", "museum", "neighbourhood", "rural", "marine", "horse"}
+)  # fmt: skip
+_MONTHS = frozenset(
+    {"jan", "january", "feb", "february", "mar", "march", "apr", "april", "may", "jun", "june",
+     "jul", "july", "aug", "august", "sep", "sept", "september", "oct", "october", "nov",
+     "november", "dec", "december", "spring", "summer", "autumn", "september's"}
+)  # fmt: skip
 _POLICE_ENTS = frozenset({"ROLE", "FORCE", "POLICE", "EMPLOY", "AREA", "SHARED", "MAYBE"})
 
 
@@ -75,7 +84,7 @@ def _is_foreign_acronym(tok: object) -> bool:
         len(text) >= 3
         and text.isalpha()
         and text.isupper()
-        and getattr(tok, "ent_type_", "") == ""
+        and getattr(tok, "ent_type_", "") in ("", "NOTPOLICE")
         and text not in POLICE_ACRONYMS
     )
 
@@ -108,6 +117,29 @@ def structural_cues(
             for m in mentions:
                 if m.label == "ROLE" and m.start == ent.start:
                     m.state = "other"  # "RSPCA Inspector", "Inspector at HMICFRS"
+        if (
+            ent.kb_id_ == "volunteer|weak"
+            and prev is not None
+            and prev.is_alpha
+            and prev.is_lower
+            and not prev.is_stop
+            and prev.ent_type_ == ""
+            and prev.lower_ not in _POLICE_VOLUNTEERING
+            and not any(t.ent_type_ in ("FORCE", "POLICE") for t in doc)
+        ):
+            for m in mentions:
+                if m.label == "ROLE" and m.start == ent.start:
+                    m.state = "other"  # "Hedgehog rescue volunteer, Hampshire": another cause
+        later = [t.lower_ for t in doc[ent.end : ent.end + 3]]
+        # "Student officer from Feb!": a role that starts in a month to come
+        starts = any(t.lower_ in ("start", "starting") for t in doc)
+        if (
+            len(later) >= 2
+            and later[0] in ("from", "starting", "in")
+            and later[1] in _MONTHS
+            and (later[0] != "in" or starts)
+        ):
+            cues.append(_cue("FUTURE", "", field, clause, ent.start, ent.start, ent.text))
         if prev is not None and prev.lower_ in wf.RELATIVES and field != "handle":
             # Welsh: "Gwraig heddwas" - a relative word directly before the role
             cues.append(_cue("FAMILY", "", field, clause, prev.i, prev.i + 1, prev.text))
