@@ -9,7 +9,7 @@ past cue starts the present again ("ex-Army, now a PC" / "ex-Met, now Kent").
 
 from __future__ import annotations
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from crawler.identify import lexicon as lx
 from crawler.identify import workforce as wf
@@ -104,6 +104,11 @@ def analyse_field(
             ent.end,
             evidence,
         )
+        if ent.label_ in ("ROLE", "POLICE") and _first_name(doc, ent, field_name):
+            out.surnames.add(ent.text.lower())
+            continue  # "Bobby Baker", "Copper Pot": a first name or a trade, not a role
+        if ent.label_ == "POLICE" and ent.text.lower() in out.surnames:
+            continue
         if ent.label_ in MENTION_LABELS:
             if ent.label_ == "ROLE":
                 if m.tier == "title" and field_name != "handle" and not_a_title(doc, ent, norm):
@@ -118,16 +123,6 @@ def analyse_field(
                 ):
                     out.surnames.add(ent.text.lower())
                     continue  # "Lucy Copper": a surname
-                if (
-                    field_name == "display_name"
-                    and ent.start == 0
-                    and ent.text.lower() in ("bobby", "copper")
-                    and ent.end < len(doc)
-                    and doc[ent.end].is_title
-                    and doc[ent.end].ent_type_ == ""
-                ):
-                    out.surnames.add(ent.text.lower())
-                    continue  # "Bobby Baker", "Copper Pot": a first name or a trade, not a role
                 if ent.text.lower() in out.surnames:
                     # "Dr Helen Copper": "Copper is my real name", "DrHelenCopper" - the surname
                     continue
@@ -237,6 +232,18 @@ def analyse_field(
         out.display_is_organisation = _looks_like_organisation(doc)
         out.display_name = norm.original
     return clause_base + (max(clause_of) + 1 if clause_of else 1)
+
+
+def _first_name(doc: Doc, ent: Span, field_name: str) -> bool:
+    """A display name opening with "Bobby" or "Copper" and a capitalised word: a person's name."""
+    return (
+        field_name == "display_name"
+        and ent.start == 0
+        and ent.text.lower() in ("bobby", "copper")
+        and ent.end < len(doc)
+        and doc[ent.end].is_title
+        and doc[ent.end].ent_type_ == ""
+    )
 
 
 def _place_only_clauses(doc: Doc, clause_of: list[int]) -> set[int]:

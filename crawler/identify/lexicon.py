@@ -733,7 +733,7 @@ IDIOMS = (
     "special events",
 )
 # The band: only with its capital T, so "the police" in a sentence stays police.
-BAND = ("The Police",)
+BAND = ("The Police", "The Specials")
 
 # Role words used for something that is not police (swallowed silently).
 NOT_POLICE = (

@@ -446,6 +446,9 @@ def decide(a: Analysis, handle: str) -> Decision:
     )
 
 
+_OFFICER_SLANG = frozenset({"bobby", "bizzie", "bizzy", "copper", "cop", "plod", "old bill"})
+
+
 def second_opinion(a: Analysis, probability: float) -> Decision:
     """A rejection the learned recall stage overturned: serving, the force from the rules' own
     attribution (null when it is not one force), role staff (what such profiles describe:
@@ -457,14 +460,16 @@ def second_opinion(a: Analysis, probability: float) -> Decision:
     # a role word the rules could not validate ("Inspector", "response", "Rhingyll") names the role
     unvalidated = [m for m in a.mentions if m.label == "ROLE" and m.state == "current" and m.role]
     named = unvalidated[0] if unvalidated else None
+    # "Bobby in Warrington (Cheshire Constabulary)", "bizzie": slang for an officer
+    slang = [m for m in a.mentions if m.label == "POLICE" and m.evidence.lower() in _OFFICER_SLANG]
     evidence = _unique([named.evidence if named else ""] + [m.evidence for m in used[:1]])
     return Decision(
         True,
         force,
-        named.role if named and named.role else "staff",
+        named.role if named and named.role else ("officer" if slang else "staff"),
         round(0.5 + 0.2 * probability, 3),
         evidence,
         "serving-learned",
-        named.evidence if named else None,
+        named.evidence if named else (slang[0].evidence if slang else None),
         candidates,
     )

@@ -146,6 +146,9 @@ def structural_cues(
     for tok in doc:
         low = tok.lower_
         clause = base + clause_of[tok.i]
+        if low in ("force", "forces") and tok.is_lower and _generic_force(doc, tok.i):
+            # "not naming the force", "a big urban force up north": the employer, unnamed
+            mentions.append(Mention("POLICE", "", field, clause, tok.i, tok.i + 1, tok.text))
         nxt = doc[tok.i + 1 : tok.i + 4]
         if (
             low in _SPAN_VERBS
@@ -176,6 +179,28 @@ def structural_cues(
             if words and not any(t.ent_type_ in _POLICE_ENTS for t in rest):
                 cues.append(_cue("NOWOTHER", "", field, clause, tok.i, tok.i + 1, tok.text))
     return cues
+
+
+_FORCE_BEFORE = frozenset(
+    {"the", "a", "my", "our", "which", "urban", "rural", "county", "big", "small", "northern",
+     "southern", "home", "same", "another", "different", "local", "territorial"}
+)  # fmt: skip
+_NOT_POLICE_FORCE = frozenset(
+    {"air", "task", "work", "labour", "driving", "life", "tour", "g", "brute", "armed", "police"}
+)
+_FORCE_AFTER = frozenset({"be", "of", "for", "majeure", "field", "is", "awakens", "multiplier"})
+
+
+def _generic_force(doc: Doc, i: int) -> bool:
+    """ "force" as an unnamed police employer, not "May the force be with you" or "air force"."""
+    before = [t.lower_ for t in doc[max(0, i - 3) : i]]
+    after = doc[i + 1].lower_ if i + 1 < len(doc) else ""
+    return (
+        bool(before)
+        and before[-1] in _FORCE_BEFORE
+        and not (set(before) & _NOT_POLICE_FORCE)
+        and after not in _FORCE_AFTER
+    )
 
 
 def _opens_clause(doc: Doc, clause_of: list[int], i: int) -> bool:

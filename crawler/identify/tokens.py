@@ -220,6 +220,9 @@ _OBJECT_PAST = frozenset(
 )
 
 
+_SOMEONE_ELSES = frozenset(
+    {"the", "odd", "missing", "lost", "elderly", "vulnerable", "local", "confused", "every", "some"}
+)
 _RETIRED_WORDS = frozenset({"retired", "retd", "rtd", "ret'd"})
 _NOT_OBJECTS = frozenset(
     {"happily", "early", "recently", "medically", "officially", "finally", "life", "now", "cop",
@@ -254,6 +257,12 @@ _SENTENCE_ENDS = frozenset({".", "!", "?", "|", "•", ";"})
 
 
 def past_cue_valid(doc: Doc, ent: Span, narrow: bool) -> bool:
+    if (
+        ent.text.lower() in ("pensioner", "pensioners", "retiree")
+        and ent.start > 0
+        and doc[ent.start - 1].lower_ in _SOMEONE_ELSES
+    ):
+        return False  # "the odd missing pensioner": someone the author meets, not the author
     for t in doc[ent.end : ent.end + 3]:
         if t.text in _SENTENCE_ENDS or "\n" in t.text:
             break  # "retired 2020. Still got my helmet": the next sentence is another thought
