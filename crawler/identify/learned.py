@@ -101,7 +101,10 @@ class RecallStage:
         self.model.fit(x, labels)
 
     def probabilities(self, texts: Iterable[str]) -> list[float]:
-        x = self.vectoriser.transform(list(texts))
+        items = list(texts)
+        if not items:
+            return []
+        x = self.vectoriser.transform(items)
         return [float(p) for p in self.model.predict_proba(x)[:, 1]]
 
 

@@ -19,6 +19,8 @@ These are written from the classes of error of first runs on writers who never r
 
 from __future__ import annotations
 
+import itertools
+
 from spacy.tokens import Doc, Span
 
 from crawler.identify import workforce as wf
@@ -130,14 +132,13 @@ def structural_cues(
             for m in mentions:
                 if m.label == "ROLE" and m.start == ent.start:
                     m.state = "other"  # "Hedgehog rescue volunteer, Hampshire": another cause
-        later = [t.lower_ for t in doc[ent.end : ent.end + 3]]
-        # "Student officer from Feb!": a role that starts in a month to come
+        # "Student officer (with West Yorkshire Police) from Feb!": a role that starts in a month
+        # to come, said later in the same clause
+        later = [t.lower_ for t in doc[ent.end :] if clause_of[t.i] == clause_of[ent.end - 1]]
         starts = any(t.lower_ in ("start", "starting") for t in doc)
-        if (
-            len(later) >= 2
-            and later[0] in ("from", "starting", "in")
-            and later[1] in _MONTHS
-            and (later[0] != "in" or starts)
+        if any(
+            w in ("from", "starting", "in") and nxt in _MONTHS and (w != "in" or starts)
+            for w, nxt in itertools.pairwise(later)
         ):
             cues.append(_cue("FUTURE", "", field, clause, ent.start, ent.start, ent.text))
         if prev is not None and prev.lower_ in wf.RELATIVES and field != "handle":
