@@ -67,7 +67,6 @@ def main() -> None:
     from crawler.identify import IDENTIFIER_VERSION
     from crawler.identify import learned as ln
     from crawler.identify.identifier import ProfileText, analyse_many
-    from crawler.identify.rules import second_opinion
 
     pairs = ln.training_rows()
     records = [r for _, r in pairs]
@@ -78,7 +77,7 @@ def main() -> None:
     for (name, r), (a, d, texts) in zip(pairs, analyse_many(profiles), strict=True):
         asked = ln.in_population(a, d)
         placed = ln.placed(a)
-        flipped = second_opinion(a, 1.0) if asked else None
+        flipped = ln.second_opinion(a, 1.0) if asked else None
         rows.append(
             {
                 "file": name,
@@ -109,8 +108,8 @@ def main() -> None:
             probs[r["id"]] = p
     for threshold in args.thresholds:
         for r in rows:
-            p = probs.get(r["id"])
-            r["stage"] = r["flip"] if p is not None and p >= threshold else r["rules"]
+            q = probs.get(r["id"])
+            r["stage"] = r["flip"] if q is not None and q >= threshold else r["rules"]
         per_file: dict[str, Any] = {}
         for f in held_files:
             mine = [r for r in rows if r["file"] == f]

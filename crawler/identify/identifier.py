@@ -11,9 +11,15 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from crawler.identify.analysis import Analysis, analyse_field
-from crawler.identify.learned import THRESHOLD, get_stage, in_population, profile_text
+from crawler.identify.learned import (
+    THRESHOLD,
+    get_stage,
+    in_population,
+    profile_text,
+    second_opinion,
+)
 from crawler.identify.pipeline import OFFICIAL_HANDLES, get_nlp
-from crawler.identify.rules import Decision, decide, second_opinion
+from crawler.identify.rules import Decision, decide
 from crawler.identify.text import Normalised, normalise
 
 IDENTIFIER_VERSION = "rules-2026.11.30.8"
@@ -48,6 +54,12 @@ def _normalised(profile: ProfileText) -> list[Normalised]:
         normalise(profile.bio or "", keep=_KEEP),
         normalise(_local_part(profile.handle or ""), is_handle=True, keep=_KEEP),
     ]
+
+
+def normalised_fields(profile: ProfileText) -> tuple[str, str, str]:
+    """Display name, bio and handle as the rules read them (split handles, hashtags)."""
+    a, b, c = _normalised(profile)
+    return a.text, b.text, c.text
 
 
 def _local_part(handle: str) -> str:

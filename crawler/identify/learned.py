@@ -23,6 +23,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from crawler.identify.mentions import Analysis
+from crawler.identify.rules import Decision, _attribute, _candidates, _unique
+
 log = logging.getLogger("probity.identify")
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -130,18 +133,51 @@ def fit(examples: list[tuple[str, bool]]) -> RecallStage:
 def get_stage() -> RecallStage | None:
     """The stage trained on every profile of every training file, whatever the rules decided
     (built once per process): the serving profiles the rules do find teach it the job words."""
-    from crawler.identify.identifier import ProfileText, analyse_many
+    # only the normalised fields are needed (no spaCy run): the same texts ``analyse_many`` gives
+    from crawler.identify.identifier import ProfileText, normalised_fields
 
-    records = [r for _, r in training_rows()]
-    profiles = [
-        ProfileText(r["handle"] or "", r["display_name"] or "", r["bio"] or "") for r in records
-    ]
     examples = [
-        (profile_text(texts), bool(r["self_identified"]))
-        for r, (_, _, texts) in zip(records, analyse_many(profiles), strict=True)
+        (
+            profile_text(
+                normalised_fields(
+                    ProfileText(r["handle"] or "", r["display_name"] or "", r["bio"] or "")
+                )
+            ),
+            bool(r["self_identified"]),
+        )
+        for _, r in training_rows()
     ]
     if len({label for _, label in examples}) < 2:
         log.warning("recall stage not trained: its population has one class only")
         return None
     log.info("recall stage trained on %d profiles", len(examples))
     return fit(examples)
+
+
+_OFFICER_SLANG = frozenset({"bobby", "bizzie", "bizzy", "copper", "cop", "plod", "old bill"})
+
+
+def second_opinion(a: Analysis, probability: float) -> Decision:
+    """A rejection the learned recall stage overturned: serving, the force from the rules' own
+    attribution (null when it is not one force), role staff (what such profiles describe:
+    a job the lexicon lacks), lower confidence than any rule verdict, reason "serving-learned"."""
+    force, used, foreign = _attribute(a, [])
+    candidates = () if force else _candidates(a.mentions)
+    if foreign:
+        force, candidates = None, ()
+    # a role word the rules could not validate ("Inspector", "response", "Rhingyll") names the role
+    unvalidated = [m for m in a.mentions if m.label == "ROLE" and m.state == "current" and m.role]
+    named = unvalidated[0] if unvalidated else None
+    # "Bobby in Warrington (Cheshire Constabulary)", "bizzie": slang for an officer
+    slang = [m for m in a.mentions if m.label == "POLICE" and m.evidence.lower() in _OFFICER_SLANG]
+    evidence = _unique([named.evidence if named else ""] + [m.evidence for m in used[:1]])
+    return Decision(
+        True,
+        force,
+        named.role if named and named.role else ("officer" if slang else "staff"),
+        round(0.5 + 0.2 * probability, 3),
+        evidence,
+        "serving-learned",
+        named.evidence if named else (slang[0].evidence if slang else None),
+        candidates,
+    )

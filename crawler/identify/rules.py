@@ -9,6 +9,7 @@ from crawler.identify import lexicon as lx
 from crawler.identify import workforce as wf
 from crawler.identify.analysis import Analysis, Mention
 from crawler.identify.pipeline import OFFICIAL_HANDLES
+from crawler.identify.scope import profile_scope
 from probity.forces import FORCES
 
 # a special constable is also a volunteer; a volunteer who is also staff is reported as staff
@@ -348,25 +349,6 @@ def _surnames_in_handle(a: Analysis) -> None:
             m.label = "NAMEPLACE"
 
 
-_SCOPED = frozenset({"ROLE", "EMPLOY", "FORCE", "POLICE"})
-
-
-def _profile_scope(a: Analysis) -> None:
-    """Profile-wide cues from ``scope.py``: a denied or explained role word takes every mention of
-    that role with it; "Now <another life>" after a past cue makes the claims before it past."""
-    denied = {c.ident for c in a.cues if c.label == "DENY"}
-    for m in a.mentions:
-        if m.label == "ROLE" and m.state == "current" and m.role in denied:
-            m.state = "denied"
-    past = [c.clause for c in a.cues if c.label == "PAST" and c.ident != "object"]
-    for cue in a.cues:
-        if cue.label != "NOWOTHER" or not any(p < cue.clause for p in past):
-            continue
-        for m in a.mentions:
-            if m.label in _SCOPED and m.state == "current" and m.clause < cue.clause:
-                m.state = "past"
-
-
 def decide(a: Analysis, handle: str) -> Decision:
     if a.actor:
         roles_any = [m for m in a.mentions if m.label == "ROLE"]
@@ -374,7 +356,7 @@ def decide(a: Analysis, handle: str) -> Decision:
             return Decision(
                 False, None, None, 0.85, _unique(a.actor[:1] + [roles_any[0].evidence]), "fiction"
             )
-    _profile_scope(a)
+    profile_scope(a)
     if a.global_past and not _present_claim(a):
         for m in a.mentions:
             if m.state == "current":
@@ -442,34 +424,5 @@ def decide(a: Analysis, handle: str) -> Decision:
         evidence,
         "serving",
         role_evidence,
-        candidates,
-    )
-
-
-_OFFICER_SLANG = frozenset({"bobby", "bizzie", "bizzy", "copper", "cop", "plod", "old bill"})
-
-
-def second_opinion(a: Analysis, probability: float) -> Decision:
-    """A rejection the learned recall stage overturned: serving, the force from the rules' own
-    attribution (null when it is not one force), role staff (what such profiles describe:
-    a job the lexicon lacks), lower confidence than any rule verdict, reason "serving-learned"."""
-    force, used, foreign = _attribute(a, [])
-    candidates = () if force else _candidates(a.mentions)
-    if foreign:
-        force, candidates = None, ()
-    # a role word the rules could not validate ("Inspector", "response", "Rhingyll") names the role
-    unvalidated = [m for m in a.mentions if m.label == "ROLE" and m.state == "current" and m.role]
-    named = unvalidated[0] if unvalidated else None
-    # "Bobby in Warrington (Cheshire Constabulary)", "bizzie": slang for an officer
-    slang = [m for m in a.mentions if m.label == "POLICE" and m.evidence.lower() in _OFFICER_SLANG]
-    evidence = _unique([named.evidence if named else ""] + [m.evidence for m in used[:1]])
-    return Decision(
-        True,
-        force,
-        named.role if named and named.role else ("officer" if slang else "staff"),
-        round(0.5 + 0.2 * probability, 3),
-        evidence,
-        "serving-learned",
-        named.evidence if named else (slang[0].evidence if slang else None),
         candidates,
     )

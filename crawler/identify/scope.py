@@ -24,7 +24,7 @@ import itertools
 from spacy.tokens import Doc, Span
 
 from crawler.identify import workforce as wf
-from crawler.identify.mentions import Mention
+from crawler.identify.mentions import Analysis, Mention
 from crawler.identify.tokens import negated
 
 # words after a role that explain it as something else ("PC as in computer")
@@ -208,3 +208,22 @@ def _opens_clause(doc: Doc, clause_of: list[int], i: int) -> bool:
     """The first word of its clause (or of its sentence after "and")."""
     earlier = [t for t in doc[:i] if clause_of[t.i] == clause_of[i] and t.is_alpha]
     return not earlier or (len(earlier) == 1 and earlier[0].lower_ in ("and", "but"))
+
+
+_SCOPED = frozenset({"ROLE", "EMPLOY", "FORCE", "POLICE"})
+
+
+def profile_scope(a: Analysis) -> None:
+    """Profile-wide cues from ``scope.py``: a denied or explained role word takes every mention of
+    that role with it; "Now <another life>" after a past cue makes the claims before it past."""
+    denied = {c.ident for c in a.cues if c.label == "DENY"}
+    for m in a.mentions:
+        if m.label == "ROLE" and m.state == "current" and m.role in denied:
+            m.state = "denied"
+    past = [c.clause for c in a.cues if c.label == "PAST" and c.ident != "object"]
+    for cue in a.cues:
+        if cue.label != "NOWOTHER" or not any(p < cue.clause for p in past):
+            continue
+        for m in a.mentions:
+            if m.label in _SCOPED and m.state == "current" and m.clause < cue.clause:
+                m.state = "past"
