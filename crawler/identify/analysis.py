@@ -219,6 +219,15 @@ def analyse_field(
         if cue.label in STATE_LABELS and cue.end < len(doc) and doc[cue.end].text == ":":
             cue.clause += 2
             cue.start = cue.end = doc[cue.end].i + 1
+            after = doc[cue.start] if cue.start < len(doc) else None
+            if (
+                cue.label == "PAST"
+                and after is not None
+                and after.is_alpha
+                and after.ent_type_ == ""
+                and not after.is_stop
+            ):
+                cue.ident = "object"  # "Previously: PhD in DNA repair" - a past of its own
     if field_name == "handle" and any(
         t.lower_ in _RELATIVES and not job_partner(doc, t) for t in doc
     ):
@@ -280,7 +289,12 @@ def _scope(mentions: list[Mention], cues: list[Mention], out: Analysis) -> None:
         resets = [
             c.start
             for c in cues
-            if c.clause == cue.clause and c.label in ("NOW", "EMPLOY") and c.start > cue.start
+            if c.clause == cue.clause
+            and c.label in ("NOW", "EMPLOY")
+            and c.start > cue.start
+            # "sister of a serving PC": "serving" right after the relative phrase is the
+            # relative's, not the author's present
+            and not (cue.label == "FAMILY" and c.start == cue.end)
         ]
         reset_at = min(resets) if resets else None
         for m in in_clause:

@@ -294,6 +294,10 @@ POLICE_CONTEXT = (
     "blues and twos",
     "custody suite",
     "TBL",
+    # "#PoliceFamily" is how officers and staff name their own workforce; relatives say whose
+    # ("police wife", "my husband is"), so it is context, not a family cue
+    "police family",
+    "policefamily",
 )
 
 # "Ex" only makes the next mention past when it is police ("ex-Met", "ex police"), while
@@ -471,7 +475,6 @@ FAMILY_PHRASES = (
     "police mum",
     "police mom",
     "police dad",
-    "police family",
     "police spouse",
     "police partner",
     "police widow",
@@ -493,7 +496,6 @@ FAMILY_PHRASES = (
     "married to",
     "engaged to",
     "policewife",
-    "policefamily",
     "police nan",
     "police gran",
     "blue line family",

@@ -35,6 +35,7 @@ _SPAN_UNITS = frozenset({"years", "yrs", "year", "yr", "decades", "months"})
 _LEFT_NEXT = frozenset(
     {"last", "in", "the", "after", "this", "at", "when", "policing", "service", "years", "and"}
 )
+_PAST_WORDS = frozenset({"former", "formerly", "ex", "ex-", "retired", "previously", "recovering"})
 _CIVVY = frozenset({"civvy", "civvie", "civvi", "civy"})
 _NOW = frozenset({"now", "nawr", "these"})
 # police units and codes written in capitals: never another organisation
@@ -147,6 +148,9 @@ def structural_cues(
     for tok in doc:
         low = tok.lower_
         clause = base + clause_of[tok.i]
+        if low in _PAST_WORDS and tok.i + 1 < len(doc) and doc[tok.i + 1].ent_type_ == "NOTPOLICE":
+            # "former journalist, now comms officer for …": the outside job is the past one
+            cues.append(_cue("PAST", "object", field, clause, tok.i, tok.i + 1, tok.text))
         if low in ("force", "forces") and tok.is_lower and _generic_force(doc, tok.i):
             # "not naming the force", "a big urban force up north": the employer, unnamed
             mentions.append(Mention("POLICE", "", field, clause, tok.i, tok.i + 1, tok.text))

@@ -36,6 +36,9 @@ def _v(bio: str, display: str = "Alex", *, learned: bool = True):
         # a child named by age or sex; Welsh construct-state family ("a police officer's husband")
         ("My lad's a PCSO in Hull and I'm so proud.", "family"),
         ("Gŵr heddwas. Caerdydd.", "family"),
+        # "serving" right after a relative phrase is the relative's
+        ("Proud #PoliceFamily. Brother of a serving DC in Leeds.", "family"),
+        ("Previously: PC in Kent. Now a baker.", "retired"),
         # another cause's volunteer with a county
         ("Badger rescue volunteer, Somerset.", "no-police-claim"),
         # "the force" that is not an employer; a soldier's title beside a garrison town
@@ -62,6 +65,11 @@ def test_structural_hard_negatives(bio: str, reason: str) -> None:
         ("PCSO in Lincoln. Helping the odd lost pensioner home.", "lincolnshire", "pcso"),
         # "a big county force": an unnamed police employer is police context for a title
         ("DS, big county force, not saying which.", None, "officer"),
+        # an outside job after "former" is the past one; a past cue's own object after a colon
+        ("Former journalist, now comms officer for Durham Constabulary.", "durham", "staff"),
+        ("Scenes of crime officer, Essex Police. Formerly: zookeeper.", "essex", "staff"),
+        # "#PoliceFamily" names the workforce: context for the author's own job
+        ("Detention officer in Luton. #PoliceFamily", "bedfordshire", "staff"),
     ],
 )
 def test_structural_counterparts_still_serve(bio: str, force: str | None, role: str) -> None:
