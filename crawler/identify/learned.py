@@ -8,8 +8,8 @@ words and character n-grams of the whole profile decides whether it is a serving
 Structural rejections (retired, family, recruit, fiction, official account, other jurisdiction)
 are never reopened, and the force still comes from the rules' attribution, never from the model.
 
-The model is trained from the labelled files in ``crawler/data`` when first used (a few seconds,
-deterministic), so there is no binary artefact to trust; ``TRAINING_FILES`` names them. The files
+The model is trained from the labelled files in ``crawler/data`` when first used (once per process,
+~15 s on a loaded shared machine; deterministic), so there is no binary artefact to trust; ``TRAINING_FILES`` names them. The files
 kept untouched for the next change to the rules are never among them. Whether the stage helps was
 measured leave-one-file-out (``benchmarks/identify_recall_stage.py``, docs/identification.md).
 """
@@ -42,7 +42,8 @@ TRAINING_FILES = (
     "extra_1",
     "extra_2",
 )
-# the stage flips a rejection only when the model is at least this sure (chosen leave-one-file-out)
+# the stage flips a rejection only when the model is at least this sure (fixed leave-one-file-out
+# on held-out a-e before the two extra files were added, then confirmed on them)
 THRESHOLD = 0.7
 # what the rules must have seen for the stage to be asked: a force, a place or a police word
 POPULATION_LABELS = frozenset({"FORCE", "AREA", "POLICE"})
@@ -159,8 +160,9 @@ _OFFICER_SLANG = frozenset({"bobby", "bizzie", "bizzy", "copper", "cop", "plod",
 
 def second_opinion(a: Analysis, probability: float) -> Decision:
     """A rejection the learned recall stage overturned: serving, the force from the rules' own
-    attribution (null when it is not one force), role staff (what such profiles describe:
-    a job the lexicon lacks), lower confidence than any rule verdict, reason "serving-learned"."""
+    attribution (null when it is not one force), the role of a role word the rules could not
+    validate, else officer for slang, else staff (what such profiles mostly describe: a job the
+    lexicon lacks), lower confidence than any rule verdict, reason "serving-learned"."""
     force, used, foreign = _attribute(a, [])
     candidates = () if force else _candidates(a.mentions)
     if foreign:
