@@ -9,17 +9,28 @@ past cue starts the present again ("ex-Army, now a PC" / "ex-Met, now Kent").
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from crawler.identify import lexicon as lx
 from crawler.identify import workforce as wf
+from crawler.identify.claims import _family_continued, _jobs_at_forces
+from crawler.identify.mentions import (
+    _CLAIM_LABELS,
+    _MILITARY_PAST,
+    _PLACE_FILLER,
+    _RELATIVES,
+    GOAL_FUTURE,
+    MENTION_LABELS,
+    NOT_NAMES,
+    STATE_LABELS,
+    Analysis,
+    Mention,
+)
+from crawler.identify.scope import structural_cues
 from crawler.identify.text import Normalised
 from crawler.identify.tokens import (
     COLLECTIVE,
     after_a_name,
-    answered_no,
     at_another_employer,
     fan_army,
     job_partner,
@@ -33,184 +44,7 @@ from crawler.identify.tokens import (
     work_at_force,
 )
 
-MENTION_LABELS = frozenset(
-    {
-        "ROLE",
-        "FORCE",
-        "AREA",
-        "SHARED",
-        "FOREIGN",
-        "OTHERPOL",
-        "POLICE",
-        "EMPLOY",
-        "IDIOM",
-        "MAYBE",
-        "NAMEPLACE",
-    }
-)
-# Words after a title that are not a name ("PC World" is caught earlier; these are the rest).
-NOT_NAMES = frozenset(
-    {
-        "world",
-        "gamer",
-        "games",
-        "game",
-        "build",
-        "repair",
-        "specialist",
-        "user",
-        "master",
-        "support",
-        "pro",
-        "plus",
-        "mag",
-        "format",
-        "i",
-        "and",
-        "the",
-        "in",
-        "at",
-        "for",
-        "with",
-        "of",
-        "on",
-        "to",
-        "a",
-        "an",
-        "my",
-        "is",
-        "views",
-        "police",
-        "officer",
-        "constable",
-        "sergeant",
-        "retired",
-        "former",
-        "team",
-        "fan",
-        "lover",
-        "life",
-        "nerd",
-        "geek",
-        "culture",
-        "version",
-        "port",
-        "setup",
-        "monitor",
-        "parts",
-        "tech",
-        "help",
-        "love",
-        "please",
-        "thanks",
-        "also",
-        "but",
-        "or",
-        "not",
-        "why",
-        "what",
-        "who",
-        "yes",
-        "no",
-        "education",
-        "needs",
-        "offer",
-        "offers",
-        "edition",
-        "guest",
-        "audio",
-        "sound",
-        "studio",
-        "studios",
-        "productions",
-        "media",
-        "design",
-        "photography",
-        "music",
-        "films",
-    }
-)
-GOAL_FUTURE = frozenset(
-    {
-        "becoming",
-        "become",
-        "to become",
-        "hoping to",
-        "hope to",
-        "one day",
-        "dream",
-        "dreams",
-        "dream job",
-        "working towards",
-        "work towards",
-        "on my way to",
-        "going to be",
-        "training to be",
-        "will be",
-        "aspire to be",
-        "want to be",
-        "wants to be",
-        "next year",
-        "fingers crossed",
-    }
-)
-STATE_LABELS = {"PAST": "past", "FAMILY": "family", "FUTURE": "future", "FICTION": "fiction"}
-_RELATIVES = frozenset(r.lower() for r in lx.RELATIVES if " " not in r) - {
-    "family",
-    "oh",
-    "parent",
-    "parents",
-    "child",
-    "kids",
-}
-_MILITARY_PAST = frozenset(
-    {"ex", "ex-", "former", "formerly", "retired", "veteran", "served", "left", "previously"}
-)
-# Places and context words do not stop a lone "retired" from meaning the whole profile.
-_CLAIM_LABELS = frozenset({"ROLE", "FORCE", "EMPLOY"})
-
-
-@dataclass
-class Mention:
-    label: str
-    ident: str
-    field: str
-    clause: int
-    start: int
-    end: int
-    evidence: str
-    state: str = "current"
-    name_follows: bool = False  # a title directly before a name or collar number ("PC Smith")
-    alone: bool = False  # the only words of its clause ("DC" in "DC, Salford.")
-
-    @property
-    def role(self) -> str | None:
-        return self.ident.split("|")[0] if self.label == "ROLE" else None
-
-    @property
-    def tier(self) -> str:
-        return self.ident.split("|")[1] if self.label == "ROLE" else ""
-
-
-@dataclass
-class Analysis:
-    """Everything the verdict rules need from one profile."""
-
-    mentions: list[Mention] = field(default_factory=list)
-    cues: list[Mention] = field(default_factory=list)
-    singular_voice: int = 0
-    plural_voice: int = 0
-    actor: list[str] = field(default_factory=list)
-    global_past: list[str] = field(default_factory=list)
-    display_is_organisation: bool = False
-    military: list[str] = field(default_factory=list)
-    plural_words: list[str] = field(default_factory=list)  # "we", "our" as written
-    display_name: str = ""
-    # clauses that only name a place or force ("Salford.", "the Potteries", "@ Kent Police"),
-    # each with the clauses on either side of it in the same field
-    place_clauses: dict[int, set[int]] = field(default_factory=dict)
-    # role words that are the display name's surname ("Copper", "Constable"): never a role
-    surnames: set[str] = field(default_factory=set)
+__all__ = ["Analysis", "Mention", "analyse_field"]
 
 
 def _clause_ids(doc: Doc, *, single: bool) -> list[int]:
@@ -249,195 +83,6 @@ def _name_follows(doc: Doc, end: int) -> bool:
     )
 
 
-def _jobs_at_forces(
-    doc: Doc,
-    norm: Normalised,
-    field_name: str,
-    base: int,
-    clause_of: list[int],
-    mentions: list[Mention],
-) -> list[Mention]:
-    """Staff roles the lexicon does not name: "Software developer at Leicestershire Police",
-    "Media & comms, City of London Police" - a job ending in a job word, next to a named force."""
-    found: list[Mention] = []
-    role_clauses = {m.clause for m in mentions if m.label in ("ROLE", "EMPLOY")}
-    words = [t for t in doc if not (t.is_punct or t.is_space or t.text in lx.CLAUSE_BREAKS)]
-    for ent in doc.ents:
-        if ent.label_ != "FORCE":
-            continue
-        before = [t for t in words if t.i < ent.start]
-        if (
-            len(before) >= 3
-            and before[-1].lower_ == "the"
-            and before[-2].lower_ in wf.EMPLOY_PREPOSITIONS
-        ):
-            before = before[:-1]  # "HR at the Metropolitan Police"
-        after = [t for t in words if t.i >= ent.end and clause_of[t.i] == clause_of[ent.start]]
-        head: Token | None = None
-        opens_clause = not before or clause_of[before[-1].i] != clause_of[ent.start]
-        if (
-            ent.end < len(doc)
-            and doc[ent.end].lower_ == "officer"
-            and doc[ent.end - 1].lower_ in ("police", "constabulary")
-        ):
-            # "British Transport Police officer": the force's name swallowed "police officer"
-            evidence = norm.original_span(doc[ent.start].idx, doc[ent.end].idx + len("officer"))
-            found.append(
-                Mention(
-                    "ROLE",
-                    "officer|strong",
-                    field_name,
-                    base + clause_of[ent.start],
-                    ent.start,
-                    ent.end + 1,
-                    evidence,
-                )
-            )
-            continue
-        if (
-            opens_clause
-            and after
-            and len(after) <= 3
-            and after[-1].lower_.strip(".") in wf.JOB_HEADS
-            and all(t.ent_type_ in ("", "ROLE") and t.is_alpha for t in after)
-            and base + clause_of[ent.start] not in role_clauses
-            and not answered_no(doc, after[-1].i + 1)
-        ):
-            # "Staffordshire Police HR", "GMP comms officer": the force names the employer
-            last = after[-1]
-            evidence = norm.original_span(doc[ent.start].idx, last.idx + len(last.text))
-            found.append(
-                Mention(
-                    "ROLE",
-                    "staff|weak",
-                    field_name,
-                    base + clause_of[ent.start],
-                    ent.start,
-                    last.i + 1,
-                    evidence,
-                )
-            )
-            continue
-        if (
-            len(before) >= 2
-            and before[-1].lower_ in wf.EMPLOY_PREPOSITIONS
-            and clause_of[before[-1].i] == clause_of[ent.start] == clause_of[before[-2].i]
-            and before[-2].i == before[-1].i - 1
-        ):
-            head = before[-2]
-        elif (
-            before
-            and clause_of[before[-1].i] != clause_of[ent.start]
-            and all(clause_of[t.i] != clause_of[ent.start] for t in before)
-        ):
-            head = before[-1]  # "Media & comms, City of London Police"
-            alone = _force_only(doc, clause_of, clause_of[ent.start])
-            if head.lower_.strip(".") not in wf.JOB_HEADS and alone:
-                # "Admin officer, Hinckley police station, Leicestershire Police": one clause
-                # naming a place, unit or programme may stand between the job and the force
-                between = clause_of[head.i]
-                earlier = [t for t in before if clause_of[t.i] != between]
-                if earlier and all(
-                    t.ent_type_ in _BETWEEN_ENTS for t in doc if clause_of[t.i] == between
-                ):
-                    head = earlier[-1]
-        elif _force_only(doc, clause_of, clause_of[ent.start]):
-            head = _job_after(doc, clause_of, words, clause_of[ent.start])
-            if head is not None:
-                # "Staffordshire Police HQ, communications team": the job follows the employer
-                clause = clause_of[head.i]
-                if base + clause in role_clauses:
-                    continue
-                first = min(t.i for t in words if clause_of[t.i] == clause)
-                evidence = norm.original_span(doc[first].idx, head.idx + len(head.text))
-                found.append(
-                    Mention(
-                        "ROLE", "staff|weak", field_name, base + clause, first, head.i + 1, evidence
-                    )
-                )
-                continue
-        if (
-            head is None
-            or head.lower_.strip(".") not in wf.JOB_HEADS
-            or head.ent_type_ not in ("", "NOTPOLICE")
-        ):
-            continue
-        clause = clause_of[head.i]
-        if base + clause in role_clauses:
-            continue
-        first = min(t.i for t in words if clause_of[t.i] == clause)
-        evidence = norm.original_span(doc[first].idx, head.idx + len(head.text))
-        found.append(
-            Mention("ROLE", "staff|weak", field_name, base + clause, first, head.i + 1, evidence)
-        )
-    return found
-
-
-_ASIDES = frozenset({"well", "or", "rather", "actually", "ok", "okay", "erm", "i", "mean"})
-
-
-def _family_continued(
-    doc: Doc, clause_of: list[int], base: int, field_name: str, cues: list[Mention]
-) -> list[Mention]:
-    """ "Married to the job (well, to a Kent Police sergeant)": a clause that opens with "to"
-    carries on the relative phrase of the clause before it."""
-    found: list[Mention] = []
-    for cue in cues:
-        if cue.label != "FAMILY":
-            continue
-        later = [
-            t for t in doc if base + clause_of[t.i] > cue.clause and t.is_alpha and not t.is_space
-        ]
-        if not later:
-            continue
-        opening = [t for t in later if t.lower_ not in _ASIDES][:1]
-        if opening and opening[0].lower_ == "to":
-            clause = base + clause_of[opening[0].i]
-            found.append(
-                Mention(
-                    "FAMILY",
-                    "",
-                    field_name,
-                    clause,
-                    opening[0].i,
-                    opening[0].i + 1,
-                    cue.evidence,
-                )
-            )
-    return found
-
-
-_BETWEEN_ENTS = frozenset({"", "AREA", "POLICE", "SHARED", "MAYBE"})
-
-
-def _force_only(doc: Doc, clause_of: list[int], clause: int) -> bool:
-    """A clause that only names a force, with places and words such as "HQ" or "station"."""
-    return all(
-        t.ent_type_ in ("FORCE", "AREA", "POLICE", "SHARED")
-        or t.lower_ in _PLACE_FILLER
-        or t.lower_ in wf.PLACE_UNITS
-        or t.lower_ in wf.FORCE_CLAUSE_FILLER
-        or not t.is_alpha
-        for t in doc
-        if clause_of[t.i] == clause
-    )
-
-
-def _job_after(doc: Doc, clause_of: list[int], words: list[Token], clause: int) -> Token | None:
-    """The job word ending the clause after a force-only clause, if that clause is a short job."""
-    later = sorted({clause_of[t.i] for t in words if clause_of[t.i] > clause})
-    if not later:
-        return None
-    nxt = [t for t in words if clause_of[t.i] == later[0]]
-    if (
-        1 <= len(nxt) <= 3
-        and all(t.is_alpha and t.ent_type_ == "" for t in nxt)
-        and nxt[-1].lower_ in wf.JOB_HEADS
-    ):
-        return nxt[-1]
-    return None
-
-
 def analyse_field(
     doc: Doc, norm: Normalised, field_name: str, clause_base: int, out: Analysis
 ) -> int:
@@ -459,6 +104,11 @@ def analyse_field(
             ent.end,
             evidence,
         )
+        if ent.label_ in ("ROLE", "POLICE") and _first_name(doc, ent, field_name):
+            out.surnames.add(ent.text.lower())
+            continue  # "Bobby Baker", "Copper Pot": a first name or a trade, not a role
+        if ent.label_ == "POLICE" and ent.text.lower() in out.surnames:
+            continue
         if ent.label_ in MENTION_LABELS:
             if ent.label_ == "ROLE":
                 if m.tier == "title" and field_name != "handle" and not_a_title(doc, ent, norm):
@@ -562,12 +212,22 @@ def analyse_field(
                     evidence,
                 )
             )
+    cues += structural_cues(doc, clause_of, clause_base, field_name, mentions)
     cues += _family_continued(doc, clause_of, clause_base, field_name, cues)
     for cue in cues:
         # "Dream job: police officer" - a cue ending in a colon governs the next clause
         if cue.label in STATE_LABELS and cue.end < len(doc) and doc[cue.end].text == ":":
             cue.clause += 2
             cue.start = cue.end = doc[cue.end].i + 1
+            after = doc[cue.start] if cue.start < len(doc) else None
+            if (
+                cue.label == "PAST"
+                and after is not None
+                and after.is_alpha
+                and after.ent_type_ == ""
+                and not after.is_stop
+            ):
+                cue.ident = "object"  # "Previously: PhD in DNA repair" - a past of its own
     if field_name == "handle" and any(
         t.lower_ in _RELATIVES and not job_partner(doc, t) for t in doc
     ):
@@ -583,36 +243,16 @@ def analyse_field(
     return clause_base + (max(clause_of) + 1 if clause_of else 1)
 
 
-_PLACE_FILLER = frozenset(
-    {
-        "in",
-        "at",
-        "@",
-        "the",
-        "based",
-        "with",
-        "for",
-        "of",
-        "and",
-        "&",
-        "area",
-        "county",
-        "city",
-        "town",
-        "centre",
-        "borough",
-        "division",
-        "district",
-        "north",
-        "south",
-        "east",
-        "west",
-        "central",
-        "on",
-        "y",
-        "yn",
-    }
-)
+def _first_name(doc: Doc, ent: Span, field_name: str) -> bool:
+    """A display name opening with "Bobby" or "Copper" and a capitalised word: a person's name."""
+    return (
+        field_name == "display_name"
+        and ent.start == 0
+        and ent.text.lower() in ("bobby", "copper")
+        and ent.end < len(doc)
+        and doc[ent.end].is_title
+        and doc[ent.end].ent_type_ == ""
+    )
 
 
 def _place_only_clauses(doc: Doc, clause_of: list[int]) -> set[int]:
@@ -649,7 +289,12 @@ def _scope(mentions: list[Mention], cues: list[Mention], out: Analysis) -> None:
         resets = [
             c.start
             for c in cues
-            if c.clause == cue.clause and c.label in ("NOW", "EMPLOY") and c.start > cue.start
+            if c.clause == cue.clause
+            and c.label in ("NOW", "EMPLOY")
+            and c.start > cue.start
+            # "sister of a serving PC": "serving" right after the relative phrase is the
+            # relative's, not the author's present
+            and not (cue.label == "FAMILY" and c.start == cue.end)
         ]
         reset_at = min(resets) if resets else None
         for m in in_clause:

@@ -11,11 +11,18 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from crawler.identify.analysis import Analysis, analyse_field
+from crawler.identify.learned import (
+    THRESHOLD,
+    get_stage,
+    in_population,
+    profile_text,
+    second_opinion,
+)
 from crawler.identify.pipeline import OFFICIAL_HANDLES, get_nlp
 from crawler.identify.rules import Decision, decide
 from crawler.identify.text import Normalised, normalise
 
-IDENTIFIER_VERSION = "rules-2026.11.30.7"
+IDENTIFIER_VERSION = "rules-2026.11.30.8"
 _KEEP = frozenset(OFFICIAL_HANDLES)
 _FIELDS = ("display_name", "bio", "handle")
 
@@ -49,6 +56,12 @@ def _normalised(profile: ProfileText) -> list[Normalised]:
     ]
 
 
+def normalised_fields(profile: ProfileText) -> tuple[str, str, str]:
+    """Display name, bio and handle as the rules read them (split handles, hashtags)."""
+    a, b, c = _normalised(profile)
+    return a.text, b.text, c.text
+
+
 def _local_part(handle: str) -> str:
     """ "@bobby_dazzler@mastodon.world" -> "@bobby_dazzler": the server's name says nothing about
     its user (and "mastodon.world" must not be read as words)."""
@@ -73,19 +86,45 @@ def analyse_many(
         yield from _run_batch(nlp, batch)
 
 
-def identify_many(profiles: Iterable[ProfileText], batch_size: int = 256) -> Iterator[Verdict]:
-    """Verdicts for ``profiles`` in order; the pipeline is built once and run in batches."""
-    for _, d, _ in analyse_many(profiles, batch_size):
-        yield Verdict(
-            d.self_identified,
-            d.force,
-            d.role,
-            d.confidence,
-            d.evidence,
-            d.reason,
-            d.role_evidence,
-            d.force_candidates,
-        )
+def identify_many(
+    profiles: Iterable[ProfileText], batch_size: int = 256, *, learned: bool = True
+) -> Iterator[Verdict]:
+    """Verdicts for ``profiles`` in order; the pipeline is built once and run in batches.
+
+    With ``learned`` (the default) a rejection for want of a claim, where the rules found a force,
+    place or police word, is re-read by the learned recall stage (``learned.py``).
+    """
+    stage = get_stage() if learned else None
+    pending: list[tuple[Analysis, Decision, tuple[str, str, str]]] = []
+
+    def flush() -> Iterator[Verdict]:
+        asked = [i for i, (a, d, _) in enumerate(pending) if stage and in_population(a, d)]
+        probs = stage.probabilities(profile_text(pending[i][2]) for i in asked) if stage else []
+        second = dict(zip(asked, probs, strict=True))
+        for i, (a, d, _) in enumerate(pending):
+            if i in second and second[i] >= THRESHOLD:
+                d = second_opinion(a, second[i])
+            yield _verdict(d)
+        pending.clear()
+
+    for item in analyse_many(profiles, batch_size):
+        pending.append(item)
+        if len(pending) >= batch_size:
+            yield from flush()
+    yield from flush()
+
+
+def _verdict(d: Decision) -> Verdict:
+    return Verdict(
+        d.self_identified,
+        d.force,
+        d.role,
+        d.confidence,
+        d.evidence,
+        d.reason,
+        d.role_evidence,
+        d.force_candidates,
+    )
 
 
 def _run_batch(  # type: ignore[no-untyped-def]

@@ -294,6 +294,10 @@ POLICE_CONTEXT = (
     "blues and twos",
     "custody suite",
     "TBL",
+    # "#PoliceFamily" is how officers and staff name their own workforce; relatives say whose
+    # ("police wife", "my husband is"), so it is context, not a family cue
+    "police family",
+    "policefamily",
 )
 
 # "Ex" only makes the next mention past when it is police ("ex-Met", "ex police"), while
@@ -461,6 +465,8 @@ RELATIVES = (
     "other half",
     "better half",
     "other-half",
+    "gf",
+    "bf",
 )
 FAMILY_PHRASES = (
     "police wife",
@@ -469,7 +475,6 @@ FAMILY_PHRASES = (
     "police mum",
     "police mom",
     "police dad",
-    "police family",
     "police spouse",
     "police partner",
     "police widow",
@@ -491,7 +496,6 @@ FAMILY_PHRASES = (
     "married to",
     "engaged to",
     "policewife",
-    "policefamily",
     "police nan",
     "police gran",
     "blue line family",
@@ -608,6 +612,8 @@ CORPORATE_CUES = (
     "account for the",
     "follow for updates",
     "follow for news",
+    "official updates",
+    "official news",
 )
 PERSONAL_CUES = (
     "not an official",
@@ -729,7 +735,7 @@ IDIOMS = (
     "special events",
 )
 # The band: only with its capital T, so "the police" in a sentence stays police.
-BAND = ("The Police",)
+BAND = ("The Police", "The Specials")
 
 # Role words used for something that is not police (swallowed silently).
 NOT_POLICE = (
@@ -974,6 +980,12 @@ ACTOR = (
     "screenwriter",
     "cosplayer",
     "cosplay",
+    # amateur and stage acting: a part played ("playing the Inspector in 'An Inspector Calls'")
+    "am-dram",
+    "am dram",
+    "amdram",
+    "amateur dramatics",
+    "playing the",
 )
 
 # Armed forces: their ranks (Sgt, Cpl, Insp) are not police ranks without a police context.

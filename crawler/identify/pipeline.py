@@ -27,6 +27,7 @@ from probity.forces import FORCES
 AMBIGUOUS_ABBREVIATIONS = frozenset({"BP", "DPP", "ASC", "DCP"})
 _POLICE_WORDS = ("police", "constabulary", "cops", "heddlu", "transport", "scotland yard", "met")
 
+_CHILD_WORDS = frozenset({"lad", "lass", "boy", "girl", "eldest", "youngest", "bairn", "laddo"})
 OFFICIAL_HANDLES: dict[str, str] = {h.lower(): f.id for f in FORCES for h in f.handles}
 
 
@@ -198,6 +199,15 @@ def _cue_patterns(p: IdentifyRuler) -> None:
         ],
     )
     p.add_tokens("FAMILY", [{"LOWER": {"IN": ["my", "our", "his", "her"]}}, rel])
+    # "my lad's a PC", "our eldest is a PCSO": a child named by age or sex, not by a kin word
+    p.add_tokens(
+        "FAMILY",
+        [
+            {"LOWER": {"IN": ["my", "our"]}},
+            {"LOWER": {"IN": list(_CHILD_WORDS)}},
+            {"LOWER": {"IN": ["is", "'s", "’s", "was"]}},
+        ],
+    )
     # "Husband works in the … control room", "Son's a PC": a relative as the subject of a job
     p.add_tokens("FAMILY", [rel, {"LOWER": {"IN": list(_RELATIVE_VERBS)}}])
     p.add_tokens(

@@ -9,6 +9,7 @@ from crawler.identify import lexicon as lx
 from crawler.identify import workforce as wf
 from crawler.identify.analysis import Analysis, Mention
 from crawler.identify.pipeline import OFFICIAL_HANDLES
+from crawler.identify.scope import profile_scope
 from probity.forces import FORCES
 
 # a special constable is also a volunteer; a volunteer who is also staff is reported as staff
@@ -33,6 +34,8 @@ EXPLICIT_CORPORATE = frozenset(
         "tweets from",
         "posts from",
         "account for the",
+        "official updates",
+        "official news",
     }
 )
 DENIES_CORPORATE = frozenset({"not an official", "not official", "unofficial", "personal account"})
@@ -157,7 +160,7 @@ def _valid_roles(a: Analysis) -> list[Mention]:
                     and (
                         (m.name_follows and names_suffice)
                         or context
-                        or m.clause in placed_clauses
+                        or (m.clause in placed_clauses and names_suffice)
                         or (m.alone and m.clause in next_to_place)
                     )
                 )
@@ -353,6 +356,7 @@ def decide(a: Analysis, handle: str) -> Decision:
             return Decision(
                 False, None, None, 0.85, _unique(a.actor[:1] + [roles_any[0].evidence]), "fiction"
             )
+    profile_scope(a)
     if a.global_past and not _present_claim(a):
         for m in a.mentions:
             if m.state == "current":

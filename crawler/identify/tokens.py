@@ -220,11 +220,35 @@ _OBJECT_PAST = frozenset(
 )
 
 
+_SOMEONE_ELSES = frozenset(
+    {"the", "odd", "missing", "lost", "elderly", "vulnerable", "local", "confused", "every", "some"}
+)
+_RETIRED_WORDS = frozenset({"retired", "retd", "rtd", "ret'd"})
+_NOT_OBJECTS = frozenset(
+    {"happily", "early", "recently", "medically", "officially", "finally", "life", "now", "cop",
+     "copper", "bobby", "plod", "detective", "sergeant", "inspector", "constable", "officer",
+     "police", "policeman", "policewoman", "pc", "dc", "ds", "sgt"}
+)  # fmt: skip
+
+
 def past_of_something_else(doc: Doc, ent: Span) -> bool:
     """ "Former chemist", "previously a teacher": the past cue has its own, non-police object."""
+    following = next_content(doc, ent.end, limit=1)
+    if ent.text.lower() in _RETIRED_WORDS:
+        # "retired banker (the banking bit is retired, not the policing!)": a job word right
+        # after "retired" is what retired; "retired and loving it" is not an object
+        return (
+            bool(following)
+            and ent.end < len(doc)
+            and doc[ent.end].i == following[0].i
+            and following[0].is_alpha
+            and following[0].is_lower
+            and following[0].ent_type_ == ""
+            and not following[0].is_stop
+            and following[0].lower_ not in _NOT_OBJECTS
+        )
     if ent.text.lower() not in _OBJECT_PAST:
         return False
-    following = next_content(doc, ent.end, limit=1)
     return bool(following) and following[0].is_alpha and following[0].ent_type_ == ""
 
 
@@ -233,6 +257,12 @@ _SENTENCE_ENDS = frozenset({".", "!", "?", "|", "•", ";"})
 
 
 def past_cue_valid(doc: Doc, ent: Span, narrow: bool) -> bool:
+    if (
+        ent.text.lower() in ("pensioner", "pensioners", "retiree")
+        and ent.start > 0
+        and doc[ent.start - 1].lower_ in _SOMEONE_ELSES
+    ):
+        return False  # "the odd missing pensioner": someone the author meets, not the author
     for t in doc[ent.end : ent.end + 3]:
         if t.text in _SENTENCE_ENDS or "\n" in t.text:
             break  # "retired 2020. Still got my helmet": the next sentence is another thought
@@ -245,6 +275,8 @@ def past_cue_valid(doc: Doc, ent: Span, narrow: bool) -> bool:
         if tok.ent_type_ in ("ROLE", "FORCE", "AREA", "POLICE", "OTHERPOL", "EMPLOY"):
             return True
         if narrow:
+            if tok.is_alpha and tok.text[:1].isupper() and tok.ent_type_ == "":
+                continue  # "Ex West Mids Police Inspector": a name the lexicon lacks comes first
             return tok.lower_ in ("job", "plod", "officer", "bobby")
     return not narrow
 

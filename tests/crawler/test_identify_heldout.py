@@ -11,7 +11,10 @@ untouched, and is checked here the same way: no worse than that first run.
 committed, then scored once (docs/identification_heldout_d_first_run.json); it is checked here
 the same way: no worse than that first run. ``profiles_heldout_e.jsonl`` (a fifth writer) was
 kept outside the repository until ``rules-2026.11.30.7`` was merged, then scored once
-(docs/identification_heldout_e_first_run.json); checked the same way.
+(docs/identification_heldout_e_first_run.json); checked the same way. ``profiles_extra_1.jsonl``
+and ``profiles_extra_2.jsonl`` (two more writers) were scored once with ``rules-2026.11.30.7``
+before ``rules-2026.11.30.8`` was begun (docs/identification_extra_N_first_run.json); checked the
+same way.
 ``profiles_heldout_f.jsonl`` (a sixth writer) is kept untouched for the next change to the rules:
 the only test that may name it checks that it parses.
 """
@@ -45,24 +48,25 @@ def test_held_out_f_parses_and_is_never_scored_here() -> None:
     assert users == [Path(__file__).resolve()], f"held-out f must stay unscored; used in {users}"
 
 
-# Each file's first run, read from its raw output in docs/: (file, identifier that scored it).
+# Each file's first run, read from its raw output in docs/: (data file, first-run output, identifier
+# that scored it).
 FIRST_RUNS = [
-    ("e", "rules-2026.11.30.7"),
-    ("d", "rules-2026.11.30.6"),  # commit 7458b21
-    ("c", "rules-2026.11.30.5"),  # commit 58f0a7d
+    ("profiles_extra_1", "identification_extra_1", "rules-2026.11.30.7"),
+    ("profiles_extra_2", "identification_extra_2", "rules-2026.11.30.7"),
+    ("profiles_heldout_e", "identification_heldout_e", "rules-2026.11.30.7"),
+    ("profiles_heldout_d", "identification_heldout_d", "rules-2026.11.30.6"),  # commit 7458b21
+    ("profiles_heldout_c", "identification_heldout_c", "rules-2026.11.30.5"),  # commit 58f0a7d
 ]
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("name", "identifier"), FIRST_RUNS)
-def test_held_out_no_worse_than_its_first_run(name: str, identifier: str) -> None:
-    first = json.loads(
-        (DOCS / f"identification_heldout_{name}_first_run.json").read_text(encoding="utf-8")
-    )
+@pytest.mark.parametrize(("data", "first_run", "identifier"), FIRST_RUNS)
+def test_held_out_no_worse_than_its_first_run(data: str, first_run: str, identifier: str) -> None:
+    first = json.loads((DOCS / f"{first_run}_first_run.json").read_text(encoding="utf-8"))
     assert first["identifier"] == identifier
     counts = first["all"]
     tp, fp, fn = counts["true_positive"], counts["false_positive"], counts["false_negative"]
-    scores = evaluate(DATA / f"profiles_heldout_{name}.jsonl", "all")
+    scores = evaluate(DATA / f"{data}.jsonl", "all")
     assert scores.precision >= tp / (tp + fp), scores.summary()
     assert scores.recall >= tp / (tp + fn), scores.summary()
     assert scores.force_accuracy >= counts["force_correct"] / tp, scores.summary()
