@@ -4,8 +4,9 @@ Stages: set up the database → build the world → start the fake platforms on 
 discover and identify → crawl posts → classify (training the default model if none is active)
 → load the reference data return → create demo keys → score against the world's truth →
 serve. Discovery, the crawl and classification are the scheduled jobs, run in this process as
-``probity run --once`` runs them (demo/collect.py). Every stage is timed and logged. Running again is incremental and idempotent: discovery
-skips known candidates, the crawl asks only for new posts, classification skips classified ones.
+``probity run --once`` runs them (demo/collect.py). Every stage is timed and logged. Running
+again is incremental and idempotent: discovery skips known candidates, the crawl asks only for
+new posts, classification skips classified ones.
 """
 
 from __future__ import annotations
