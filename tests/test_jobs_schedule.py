@@ -4,7 +4,7 @@ process asks for it; ``run --once`` runs the same planners in the same order."""
 from __future__ import annotations
 
 import procrastinate
-from croniter import croniter
+from croniter import croniter  # type: ignore[import-untyped]
 from procrastinate.testing import InMemoryConnector
 
 from jobs.app import app as jobs_app

@@ -111,10 +111,13 @@ def test_run_once_runs_each_scheduled_job_once_and_a_second_pass_adds_nothing(
         assert _bluesky(usage, "plan_crawl")["new_posts"] == len(expected)
         rows = _rows(crawl_engine)
         with session_scope(crawl_engine) as session:  # every collected post classified once
-            eligible = session.scalar(
-                select(func.count())
-                .select_from(Post)
-                .where(Post.is_repost.is_(False), Post.deleted_at.is_(None))
+            eligible = (
+                session.scalar(
+                    select(func.count())
+                    .select_from(Post)
+                    .where(Post.is_repost.is_(False), Post.deleted_at.is_(None))
+                )
+                or 0
             )
         assert rows["predictions"] == eligible > 0
         data_dir = get_settings().data_dir
