@@ -24,6 +24,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine, select
@@ -89,6 +90,8 @@ class GraphWalk:
         False  # also re-walk completed lists, newest first, down to the newest entry seen
     )
     advance: Callable[[], None] = lambda: None
+    # also re-walk (as ``refresh`` does) the completed lists last walked before this time only
+    refresh_before: datetime | None = None
     counts: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -148,7 +151,7 @@ class GraphWalk:
                         cp = done.get(self.key(direction, node))
                         # attempted: a list that stopped unfinished (a repeated cursor) waits for the next run
                         if self.key(direction, node) not in attempted and (
-                            cp is None or not cp.complete or self.refresh
+                            cp is None or not cp.complete or self._stale(cp)
                         ):
                             pending.append((node, direction))
                 if not pending:
@@ -164,6 +167,16 @@ class GraphWalk:
                 self.budget,
             )
         return self.counts
+
+    def _stale(self, cp: CrawlCheckpoint) -> bool:
+        """A completed list to read again: every one with ``refresh``, else one last walked
+        before ``refresh_before`` (new follows since then are on its first page)."""
+        if self.refresh:
+            return True
+        if self.refresh_before is None:
+            return False
+        walked = cp.updated_at if cp.updated_at.tzinfo else cp.updated_at.replace(tzinfo=UTC)
+        return walked < self.refresh_before  # SQLite drops the zone: stored in UTC
 
     def _resolve_seeds(self, seeds: list[str]) -> list[str]:
         known = self._checkpoints(SEED_SCOPE)

@@ -3,8 +3,10 @@
 Stages: set up the database → build the world → start the fake platforms on loopback →
 discover and identify → crawl posts → classify (training the default model if none is active)
 → load the reference data return → create demo keys → score against the world's truth →
-serve. Every stage is timed and logged. Running again is incremental and idempotent: discovery
-skips known candidates, the crawl asks only for new posts, classification skips classified ones.
+serve. Discovery, the crawl and classification are the scheduled jobs, run in this process as
+``probity run --once`` runs them (demo/collect.py). Every stage is timed and logged. Running
+again is incremental and idempotent: discovery skips known candidates, the crawl asks only for
+new posts, classification skips classified ones.
 """
 
 from __future__ import annotations
@@ -18,25 +20,15 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from pydantic import SecretStr
 from sqlalchemy import func, select
 
-from classifier.registry import resolve
-from classifier.store import classify_posts
-from classifier.versions import classify_versions
-from crawler.discovery import discovery_queries
 from crawler.fake.apps import build_app
 from crawler.fake.server import FakePlatform, Faults, serve
-from crawler.graph import run_graph
-from crawler.platforms import spec_for
-from crawler.run import run_crawl
+from demo.collect import classify, collect, platform_settings
 from demo.scoreboard import (
     Scoreboard,
-    completed_graph_lists,
     crawled_accounts,
-    minimum_graph_requests,
     minimum_post_requests,
-    minimum_search_requests,
     render,
     score_accounts,
     score_flags,
@@ -46,11 +38,11 @@ from probity import audit, db, keys, retention
 from probity.models import ApiKey, Flag, KeyRole, Post, utcnow
 from probity.settings import get_settings, reset_settings_cache
 from registers.sample import load_sample as load_reference_data
-from training.default import ensure_default
 
 log = logging.getLogger(__name__)
 DEMO_KEY_PREFIX = "demo:"
 PLATFORMS = ("bluesky", "mastodon", "x")
+FAKE_RATE_LIMIT, FAKE_RATE_WINDOW = 1500, 15.0  # requests per window (s) each fake platform allows
 
 
 @dataclass
@@ -74,8 +66,8 @@ def start_platforms(
     sim: SimWorld,
     stack: ExitStack,
     port_base: int,
-    rate_limit: int = 1500,
-    rate_window: float = 15.0,
+    rate_limit: int = FAKE_RATE_LIMIT,
+    rate_window: float = FAKE_RATE_WINDOW,
 ) -> dict[str, str]:
     """One fake server per platform on 127.0.0.1, with real rate-limit headers (polite crawling).
 
@@ -92,78 +84,6 @@ def start_platforms(
         )
         urls[platform] = stack.enter_context(serve(build_app(state), port=port_base + offset))
     return urls
-
-
-def _crawl(board: Scoreboard, sim: SimWorld, urls: dict[str, str]) -> None:
-    used: dict[str, int] = {}
-    graph: dict[str, Any] = {}
-    found: dict[str, Any] = {}
-    # The demo operator holds a user token for its own Mastodon instance, so account search
-    # pages (without one, Mastodon serves the first page only).
-    settings = get_settings().model_copy(
-        update={"mastodon_token": {urls["mastodon"]: SecretStr("demo")}}
-    )
-    with _stage("discover and identify", board):
-        for platform in PLATFORMS:
-            # A platform without account search (X) is found by the graph alone: no handle list.
-            searched = {"search_used": 0, "search_minimum": 0}
-            if spec_for(platform).account_search:
-                summary = run_crawl(
-                    "discover", platform, base_url=urls[platform], settings=settings
-                )
-                used[f"discover_{platform}"] = summary.stats.requests
-                searched = {
-                    "search_used": summary.stats.requests,
-                    "search_minimum": minimum_search_requests(
-                        sim, platform, discovery_queries(platform)
-                    ),
-                }
-            before = completed_graph_lists(platform)
-            walked = run_graph(platform, base_url=urls[platform], settings=settings)
-            used[f"graph_{platform}"] = walked.stats.requests
-            lists = completed_graph_lists(platform) - before
-            seeds = walked.counts.get("seeds", 0) + walked.counts.get("seeds_missing", 0)
-            graph[platform] = {
-                "used": walked.stats.requests,
-                "minimum": minimum_graph_requests(sim, platform, lists, seeds),
-                "lists": len(lists),
-                "seeds_found": walked.counts.get("seeds", 0),
-                "seeds_missing": walked.counts.get("seeds_missing", 0),
-                "budget_stopped": bool(walked.counts.get("budget_stopped")),
-            }
-            found[platform] = {
-                **searched,
-                "graph_used": graph[platform]["used"],
-                "graph_minimum": graph[platform]["minimum"],
-                "used": searched["search_used"] + graph[platform]["used"],
-                "minimum": searched["search_minimum"] + graph[platform]["minimum"],
-            }
-    board.requests["graph"] = graph
-    board.requests["discovery"] = found  # search and graph together, next to their minimum
-    with _stage("crawl posts", board):
-        posts_used = 0
-        for platform in PLATFORMS:
-            summary = run_crawl("posts", platform, base_url=urls[platform])
-            posts_used += summary.stats.requests
-            used[f"posts_{platform}"] = summary.stats.requests
-    board.requests |= {"by_step": used, "posts_used": posts_used, "total_used": sum(used.values())}
-
-
-def _classify(board: Scoreboard) -> None:
-    with _stage("classify", board):
-        with db.session_scope() as session:
-            version = ensure_default(session)
-        with db.session_scope() as session:
-            loaded = resolve(session, None)
-            stats = classify_posts(session, loaded)
-            edits = classify_versions(session, loaded)  # edited posts' later texts
-        board.requests["model_version"] = version.version
-        log.info(
-            "classified %d new post(s) and %d edited version(s); %d flagged",
-            stats.classified,
-            edits.classified,
-            stats.flagged + edits.flagged,
-        )
 
 
 def _demo_keys(forces: list[str]) -> dict[str, str]:
@@ -250,8 +170,12 @@ def run_demo(
     with ExitStack() as stack:
         with _stage("fake platforms", board):
             urls = start_platforms(sim, stack, get_settings().demo_port_base)
-        _crawl(board, sim, urls)
-    _classify(board)
+        # the fake platforms' rate-limit headers allow this many requests a minute: the jobs'
+        # shared budget (jobs/budget.py) spends no faster
+        per_minute = FAKE_RATE_LIMIT * 60 / FAKE_RATE_WINDOW
+        with platform_settings(urls, per_minute):
+            collect(board, sim, PLATFORMS, _stage)
+    classify(board, _stage)
     if load_sample:
         with _stage("reference data return", board), db.session_scope() as session:
             load_reference_data(session)

@@ -39,13 +39,17 @@ def run(
     once: bool = typer.Option(
         False,
         "--once",
-        help="Run every stage once (discover … classify, retention, anchor), then exit",
+        help="Run every scheduled stage once (discover, graph … classify, retention, anchor, "
+        "reports) with all the jobs it defers, then exit",
     ),
 ) -> None:
-    """Run the pipeline in this process: the schedule, or with --once a single pass."""
+    """Run the pipeline in this process: the schedule, or with --once a single pass.
+
+    --once prints one JSON line: each stage's seconds and, per platform, its crawl jobs'
+    requests and counts."""
     from jobs.queue import run_once, run_schedule
 
     if once:
-        typer.echo(json.dumps({"seconds": run_once()}))
+        typer.echo(json.dumps(run_once().as_dict()))
     else:
         run_schedule()

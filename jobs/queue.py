@@ -12,15 +12,16 @@ import logging
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 import procrastinate
 import psycopg
 from procrastinate.exceptions import AlreadyEnqueued
-from procrastinate.periodic import PeriodicRegistry
 from procrastinate.schema import SchemaManager
 
 from jobs.app import app, connector_for, is_postgresql, libpq_url
+from jobs.usage import LEDGER
 from probity.errors import ConfigurationError
 from probity.settings import get_settings
 
@@ -52,18 +53,6 @@ async def _retry_stalled(procrastinate_app: procrastinate.App, stalled_seconds: 
             except Exception as exc:  # noqa: BLE001 - another worker retried it first
                 log.info("job %s not retried here: %s", job.id, exc)
         await asyncio.sleep(max(0.5, stalled_seconds / 4))
-
-
-@contextmanager
-def _without_schedule(off: bool = True) -> Iterator[None]:
-    """The cron schedule is not started (a single pass, or a worker that only works)."""
-    registry = app.periodic_registry
-    if off:
-        app.periodic_registry = PeriodicRegistry()
-    try:
-        yield
-    finally:
-        app.periodic_registry = registry
 
 
 def run_worker(queues: Iterable[str] | None, concurrency: int, *, schedule: bool = True) -> None:
@@ -101,7 +90,11 @@ def run_worker(queues: Iterable[str] | None, concurrency: int, *, schedule: bool
             finally:
                 reaper.cancel()
 
-    with app.replace_connector(connector_for(url)), _without_schedule(not schedule):
+    if schedule:
+        from jobs.schedule import install_schedule
+
+        install_schedule(app)
+    with app.replace_connector(connector_for(url)):
         asyncio.run(work())
 
 
@@ -111,6 +104,9 @@ def run_schedule() -> None:
     if is_postgresql(url):
         run_worker(None, 1)
         return
+    from jobs.schedule import install_schedule
+
+    install_schedule(app)
     with app.replace_connector(connector_for(url)):
         app.run_worker(concurrency=1, listen_notify=False, delete_jobs="successful")
 
@@ -132,38 +128,76 @@ async def _drain(concurrency: int) -> None:
         await asyncio.sleep(0.2)  # e.g. a job waiting for a lock another worker holds
 
 
-def run_once(concurrency: int = 1, stages: Iterable[str] | None = None) -> dict[str, Any]:
-    """Run each planner of the pipeline once, in order, and every job it defers, then return.
+@dataclass
+class OnceResult:
+    """What a single pass did, per planner: its seconds (the planner and all its jobs) and, per
+    platform, the crawl jobs this process ran and what they spent (jobs/usage.py)."""
 
-    ``stages`` names the planners to run (default: the whole pipeline). On SQLite the queue is
-    in memory; on PostgreSQL it is the shared queue (workers elsewhere may take some of the jobs:
-    each runs once either way)."""
-    from jobs.tasks import PIPELINE
+    seconds: dict[str, float] = field(default_factory=dict)
+    usage: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
+
+    def requests(self, planner: str, platform: str) -> int:
+        return self.usage.get(planner, {}).get(platform, {}).get("requests", 0)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"seconds": self.seconds, "usage": self.usage}
+
+
+def run_once(concurrency: int = 1, stages: Iterable[str] | None = None) -> OnceResult:
+    """Run each planner of the schedule once, in order, and every job it defers, then return.
+
+    ``stages`` names the planners to run (default: all of them). On SQLite the queue is in
+    memory; on PostgreSQL it is the shared queue (workers elsewhere may take some of the jobs:
+    each runs once either way, and only those run here are in the usage)."""
+    from jobs.schedule import PIPELINE
 
     wanted = set(stages) if stages is not None else None
+    unknown = (wanted or set()) - {planner.name for planner in PIPELINE}
+    if unknown:
+        raise ConfigurationError(f"not a scheduled planner: {', '.join(sorted(unknown))}")
 
     url = get_settings().resolved_database_url
     if is_postgresql(url):
         ensure_schema(url)
     stamp = int(time.time())
-    done: dict[str, Any] = {}
+    done = OnceResult()
 
     async def once() -> None:
         async with app.open_async():
             for planner in PIPELINE:
                 if wanted is not None and planner.name not in wanted:
                     continue
+                log.info("run --once: %s", planner.name)
                 try:
                     await planner.defer_async(timestamp=stamp)
                 except AlreadyEnqueued:
                     log.info("%s already queued: running what is queued", planner.name)
-                started = time.monotonic()
+                started, before = time.monotonic(), LEDGER.snapshot()
                 await _drain(concurrency)
-                done[planner.name] = round(time.monotonic() - started, 2)
+                done.seconds[planner.name] = round(time.monotonic() - started, 2)
+                done.usage[planner.name] = LEDGER.since(before)
                 log.info(
-                    "run --once: %s and its jobs done in %.1fs", planner.name, done[planner.name]
+                    "run --once: %s and its jobs done in %.1fs; %s",
+                    planner.name,
+                    done.seconds[planner.name],
+                    done.usage[planner.name] or "no crawl job",
                 )
 
-    with app.replace_connector(connector_for(url)), _without_schedule():
+    with app.replace_connector(connector_for(url)), _quiet_procrastinate():
         asyncio.run(once())
     return done
+
+
+@contextmanager
+def _quiet_procrastinate() -> Iterator[None]:
+    """Procrastinate logs every job's start and end at INFO; in a single pass the stages' own
+    lines (and each crawl job's requests) say what happened, and rendering thousands of lines
+    cost the demo more than its queue did (7.7 s of 40 s at scale 0.1, profiled)."""
+    logger = logging.getLogger("procrastinate")
+    level = logger.level
+    if logger.getEffectiveLevel() >= logging.INFO:
+        logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)

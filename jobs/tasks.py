@@ -17,31 +17,28 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from procrastinate.exceptions import AlreadyEnqueued
 from procrastinate.tasks import Task
-from sqlalchemy import Engine, exists, select
+from sqlalchemy import exists, select
 
 from classifier.registry import LoadedModel, resolve
 from classifier.store import classify_range
-from crawler.crawl import Crawler
+from classifier.versions import classify_versions
+from crawler.crawl import Crawler, now
 from crawler.discovery import discovery_queries
-from crawler.platforms import CRAWLABLE
-from crawler.run import crawlable, make_source
-from crawler.sources import Source
-from crawler.transport import CrawlStats
+from crawler.graph import GraphWalk, graph_spec, seed_handles
+from crawler.storage import save_checkpoint
 from jobs import maintenance
 from jobs.app import app
-from jobs.budget import SharedBudget
-from probity.db import get_engine, session_scope
+from jobs.crawling import crawl_targets, crawl_unit, in_scope_accounts
+from probity.db import analyze, session_scope
 from probity.forces import FORCES
-from probity.models import ModelVersion, PlatformAccount, Post, Prediction
-from probity.settings import Settings, get_settings
+from probity.models import CrawlCheckpoint, ModelVersion, PlatformAccount, Post, Prediction
+from probity.settings import get_settings
 
 log = logging.getLogger(__name__)
 QUEUES = ("discover", "crawl", "classify", "maintenance")
@@ -58,73 +55,13 @@ def defer_unit(task: Task[Any, Any, Any], key: str, **kwargs: Any) -> bool:
     return True
 
 
-def crawl_targets(*, search_only: bool = False) -> list[tuple[str, str]]:
-    """(platform, base URL) pairs to crawl: every configured platform that can be read."""
-    settings = get_settings()
-    targets: list[tuple[str, str]] = []
-    for platform in CRAWLABLE:
-        spec = crawlable(platform)
-        if search_only and not spec.account_search:
-            continue  # X has no account search: its discovery takes a handle list (CLI)
-        if platform == "x" and settings.x_bearer_token is None:
-            log.info("x: no PROBITY_X_BEARER_TOKEN, not scheduled")
-            continue
-        targets.extend((platform, url) for url in spec.base_urls(settings))
-    return targets
-
-
-_SOURCES = threading.local()  # per worker thread: (platform, base URL, settings) -> source
-
-
-def _source(platform: str, base_url: str, settings: Settings, engine: Engine) -> Source:
-    """A source per worker thread and base URL, kept across jobs: building an HTTP client costs
-    more than a small job (its TLS context), and the transport keeps what the platform's
-    rate-limit headers said. Its every request spends the token's shared budget first."""
-    cache: dict[tuple[str, str, int], Source] = _SOURCES.__dict__.setdefault("cache", {})
-    key = (platform, base_url, id(settings))
-    if key not in cache:
-        source = make_source(platform, base_url, CrawlStats(), settings=settings)
-        per_minute = settings.crawl_rate_limits.get(platform)
-        if per_minute is not None:
-            budget = SharedBudget(engine, f"{platform} {base_url}", per_minute)
-            source.transport.client.event_hooks["request"].append(budget.before_request)
-        cache[key] = source
-    return cache[key]
-
-
-@contextmanager
-def open_crawler(platform: str, base_url: str) -> Iterator[Crawler]:
-    """The stage's crawler for one job, on this thread's source for the base URL."""
-    settings = get_settings()
-    engine = get_engine()
-    source = _source(platform, base_url, settings, engine)
-    stats = source.transport.stats
-    before = stats.as_dict()
-    yield Crawler(
-        source,
-        engine,
-        stats,
-        page_size=settings.crawl_page_size,
-        max_empty_pages=settings.crawl_max_empty_pages,
-    )
-    spent = {k: v - before[k] for k, v in stats.as_dict().items() if v != before[k]}
-    log.info("%s %s: %s", platform, base_url, spent or "no request")
-
-
-def _account(account_id: int) -> PlatformAccount | None:
-    with session_scope() as session:
-        return session.get(PlatformAccount, account_id)
-
-
 # -- discovery --------------------------------------------------------------------------------
 @app.task(name="discover", queue="discover")
 def discover(platform: str, base_url: str, query: str) -> dict[str, int]:
     """One search query on one platform: new candidates identified, in-scope ones kept."""
-    with open_crawler(platform, base_url) as crawler:
-        return crawler.discover([query])
+    return crawl_unit("discover", platform, base_url, lambda crawler: crawler.discover([query]))
 
 
-@app.periodic(cron="0 2 * * *")
 @app.task(name="plan_discover", queue="discover", queueing_lock="plan:discover")
 def plan_discover(timestamp: int) -> int:
     deferred = 0
@@ -136,23 +73,66 @@ def plan_discover(timestamp: int) -> int:
     return deferred
 
 
+@app.task(name="graph_walk", queue="discover")
+def graph_walk(platform: str, base_url: str) -> dict[str, int]:
+    """Graph discovery on one platform base URL, within PROBITY_CRAWL_GRAPH_BUDGET requests: the
+    lists not walked yet (one left unfinished resumes at its page), and completed lists read
+    again, newest first, once PROBITY_CRAWL_GRAPH_REFRESH_DAYS old. A walk stopped by the budget
+    carries on from its checkpoints at the next run."""
+    settings = get_settings()
+    make_graph = graph_spec(platform).graph
+    assert make_graph is not None  # graph_spec() checked it
+    refresh_before = now() - timedelta(days=settings.crawl_graph_refresh_days)
+
+    def work(crawler: Crawler) -> dict[str, int]:
+        walk = GraphWalk(
+            crawler,
+            make_graph(crawler.source.transport),
+            settings.crawl_graph_budget,
+            refresh_before=refresh_before,
+        )
+        return walk.run(seed_handles(platform))
+
+    return crawl_unit("graph_walk", platform, base_url, work)
+
+
+@app.task(name="plan_graph", queue="discover", queueing_lock="plan:graph")
+def plan_graph(timestamp: int) -> int:
+    deferred = 0
+    for platform, url in crawl_targets(graph_only=True):
+        deferred += defer_unit(
+            graph_walk, f"graph {platform} {url}", platform=platform, base_url=url
+        )
+    log.info("graph discovery: %d walk job(s) deferred", deferred)
+    return deferred
+
+
 # -- accounts ---------------------------------------------------------------------------------
+def _account(account_id: int) -> PlatformAccount | None:
+    with session_scope() as session:
+        return session.get(PlatformAccount, account_id)
+
+
 @app.task(name="refresh_account", queue="crawl")
-def refresh_account(platform: str, base_url: str, account_id: int) -> str:
+def refresh_account(platform: str, base_url: str, account_id: int) -> dict[str, int]:
     """Fetch one in-scope profile again and re-identify it."""
     account = _account(account_id)
     if account is None:
-        return "missing"
-    with open_crawler(platform, base_url) as crawler:
-        return crawler.refresh_account(account)
+        return {"missing": 1}
+    return crawl_unit(
+        "refresh_account",
+        platform,
+        base_url,
+        lambda crawler: {crawler.refresh_account(account): 1},
+    )
 
 
-def _plan_accounts(task: Task[Any, Any, Any], what: str) -> int:
+def _plan_accounts(task: Task[Any, Any, Any], what: str, only: set[int] | None = None) -> int:
     deferred = 0
     for platform, url in crawl_targets():
-        with open_crawler(platform, url) as crawler:
-            accounts = crawler.accounts()
-        for account in accounts:
+        for account in in_scope_accounts(platform, url):
+            if only is not None and account.id not in only:
+                continue
             key = f"{what} {platform} {account.id}"
             deferred += defer_unit(
                 task, key, platform=platform, base_url=url, account_id=account.id
@@ -161,7 +141,6 @@ def _plan_accounts(task: Task[Any, Any, Any], what: str) -> int:
     return deferred
 
 
-@app.periodic(cron="0 3 * * *")
 @app.task(name="plan_refresh", queue="crawl", queueing_lock="plan:refresh")
 def plan_refresh(timestamp: int) -> int:
     return _plan_accounts(refresh_account, "refresh")
@@ -170,18 +149,92 @@ def plan_refresh(timestamp: int) -> int:
 # -- posts ------------------------------------------------------------------------------------
 @app.task(name="crawl_account", queue="crawl")
 def crawl_account(platform: str, base_url: str, account_id: int) -> dict[str, int]:
-    """One account's new posts: resumes an unfinished walk, else asks only for newer posts."""
+    """One account's new posts: resumes an unfinished walk, else asks only for newer posts (and
+    re-reads the recent window, PROBITY_CRAWL_REWALK_DAYS, for its edits and deletions)."""
     account = _account(account_id)
     if account is None:
         return {}
-    with open_crawler(platform, base_url) as crawler:
-        return crawler.crawl_account(account)
+    return crawl_unit(
+        "crawl_account", platform, base_url, lambda crawler: crawler.crawl_account(account)
+    )
 
 
-@app.periodic(cron="*/30 * * * *")
 @app.task(name="plan_crawl", queue="crawl", queueing_lock="plan:crawl")
 def plan_crawl(timestamp: int) -> int:
+    with session_scope() as session:  # discovery may just have added many accounts
+        analyze(session, "platform_accounts", "crawl_checkpoints")
     return _plan_accounts(crawl_account, "posts")
+
+
+REWALK_SCOPE = "rewalk"  # a checkpoint per account: its updated_at is the last whole re-walk
+
+
+@app.task(name="rewalk_account", queue="crawl")
+def rewalk_account(platform: str, base_url: str, account_id: int) -> dict[str, int]:
+    """One account's whole feed again: edited posts get versions, posts no longer there are
+    marked deleted after capture. Records the time of the walk (scope ``rewalk``)."""
+    account = _account(account_id)
+    if account is None:
+        return {}
+
+    def work(crawler: Crawler) -> dict[str, int]:
+        counts: dict[str, int] = crawler.crawl_account(account, rewalk=True)
+        if not counts.get("gone") and not counts.get("protected"):
+            with session_scope() as session:
+                save_checkpoint(
+                    session,
+                    platform,
+                    REWALK_SCOPE,
+                    account.platform_id,
+                    cursor=None,
+                    newest_id=None,
+                    pending_newest_id=None,
+                    complete=True,
+                    pages=0,
+                    items=0,
+                    now=now(),
+                )
+        return counts
+
+    return crawl_unit("rewalk_account", platform, base_url, work)
+
+
+def due_rewalks(cutoff: datetime) -> set[int]:
+    """Accounts crawled at least once whose last whole walk (their last re-walk, else their first
+    crawl, soon after they were first seen) is older than ``cutoff``."""
+
+    def aware(at: datetime) -> datetime:
+        return at if at.tzinfo else at.replace(tzinfo=UTC)  # SQLite drops the zone: UTC
+
+    def name(platform: object) -> str:
+        return str(getattr(platform, "value", platform))  # the Platform enum, or its value
+
+    with session_scope() as session:
+        checkpoints = session.execute(
+            select(CrawlCheckpoint.platform, CrawlCheckpoint.scope, CrawlCheckpoint.key)
+            .add_columns(CrawlCheckpoint.updated_at)
+            .where(CrawlCheckpoint.scope.in_(("posts", REWALK_SCOPE)))
+        ).all()
+        crawled = {(name(p), k) for p, s, k, _ in checkpoints if s == "posts"}
+        rewalked = {(name(p), k): aware(at) for p, s, k, at in checkpoints if s == REWALK_SCOPE}
+        accounts = session.execute(
+            select(PlatformAccount.id, PlatformAccount.platform)
+            .add_columns(PlatformAccount.platform_id, PlatformAccount.first_seen)
+            .where(PlatformAccount.self_identified.is_(True), PlatformAccount.deleted_at.is_(None))
+        ).all()
+    due = set()
+    for account_id, platform, platform_id, first_seen in accounts:
+        key = (name(platform), platform_id)
+        if key in crawled and rewalked.get(key, aware(first_seen)) < cutoff:
+            due.add(account_id)
+    return due
+
+
+@app.task(name="plan_rewalk", queue="crawl", queueing_lock="plan:rewalk")
+def plan_rewalk(timestamp: int) -> int:
+    days = get_settings().crawl_full_rewalk_days
+    due = due_rewalks(datetime.fromtimestamp(timestamp, UTC) - timedelta(days=days))
+    return _plan_accounts(rewalk_account, "re-walk", only=due)
 
 
 # -- classification ---------------------------------------------------------------------------
@@ -213,6 +266,14 @@ def classify_batch(version: str, first_id: int, last_id: int) -> int:
     return stats.classified
 
 
+@app.task(name="classify_edits", queue="classify")
+def classify_edits(version: str) -> int:
+    """Classify the edited posts' later texts (post_versions) this version has not scored."""
+    with session_scope() as session:
+        stats = classify_versions(session, _model(version))
+    return stats.classified
+
+
 def pending_batches(version_id: int) -> list[int]:
     """Numbers k of the id ranges [k*B+1, (k+1)*B] holding posts this version has not scored."""
     bucket = (Post.id - 1) // CLASSIFY_BATCH
@@ -235,10 +296,10 @@ def pending_batches(version_id: int) -> list[int]:
         )
 
 
-@app.periodic(cron="*/10 * * * *")
 @app.task(name="plan_classify", queue="classify", queueing_lock="plan:classify")
 def plan_classify(timestamp: int) -> int:
     with session_scope() as session:
+        analyze(session, "posts", "post_versions")  # the crawl may just have added many
         active = session.scalar(select(ModelVersion).where(ModelVersion.active.is_(True)))
     if active is None:
         log.warning("no active model version: classification not scheduled")
@@ -251,17 +312,17 @@ def plan_classify(timestamp: int) -> int:
             classify_batch, key, version=active.version, first_id=first, last_id=last
         )
     log.info("classification: %d batch job(s) deferred", deferred)
+    # the later texts of edited posts, classified as their first capture was (not counted)
+    defer_unit(classify_edits, f"classify-edits {active.version}", version=active.version)
     return deferred
 
 
 # -- maintenance ------------------------------------------------------------------------------
-@app.periodic(cron="30 4 * * *")
 @app.task(name="retention", queue="maintenance", queueing_lock="retention", lock="retention")
 def retention(timestamp: int) -> dict[str, Any] | None:
     return maintenance.run_scheduled_retention(datetime.fromtimestamp(timestamp, UTC))
 
 
-@app.periodic(cron="5 0 * * *")
 @app.task(name="anchor_audit", queue="maintenance", queueing_lock="anchor", lock="anchor")
 def anchor_audit(timestamp: int) -> str:
     return maintenance.anchor_audit_chain()
@@ -272,7 +333,6 @@ def build_report(force_id: str | None, out_dir: str) -> str:
     return str(maintenance.build_report(force_id, Path(out_dir)))
 
 
-@app.periodic(cron="0 6 * * 1")
 @app.task(name="plan_reports", queue="maintenance", queueing_lock="plan:reports")
 def plan_reports(timestamp: int) -> int:
     day = datetime.fromtimestamp(timestamp, UTC).date().isoformat()
@@ -282,14 +342,3 @@ def plan_reports(timestamp: int) -> int:
         key = f"report {day} {force_id or 'national'}"
         deferred += defer_unit(build_report, key, force_id=force_id, out_dir=out_dir)
     return deferred
-
-
-# The order ``probity run --once`` runs the planners in: each stage's jobs finish before the next.
-PIPELINE: tuple[Task[Any, Any, Any], ...] = (
-    plan_discover,
-    plan_refresh,
-    plan_crawl,
-    plan_classify,
-    retention,
-    anchor_audit,
-)

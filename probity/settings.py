@@ -59,6 +59,11 @@ class Settings(BaseSettings):
     # An ordinary (incremental) post crawl also reads the posts of the last N days again, so
     # edits and deletions there are seen on every crawl; 0: only new posts (since_id).
     crawl_rewalk_days: float = 7.0
+    # Scheduled jobs (jobs/): a completed follow list is read again (newest first, down to the
+    # newest entry seen) once it is this old; an account's whole feed is walked again (edits and
+    # deletions of posts older than the window above) once its last whole walk is this old.
+    crawl_graph_refresh_days: float = Field(default=7.0, gt=0)
+    crawl_full_rewalk_days: float = Field(default=28.0, gt=0)
 
     # Requests per minute one API token may make, per platform; the bucket holds a minute's worth.
     # Shared by every worker through PostgreSQL (jobs/budget.py), so N workers never spend more.
