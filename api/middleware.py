@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -14,6 +15,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.deps import Principal
+from probity import audit_queue
 
 
 class BodySizeLimit:
@@ -162,7 +164,7 @@ class AuditMiddleware(BaseHTTPMiddleware):
     @staticmethod
     def _release_session(request: Request) -> None:
         # the request is answered: its session gives back its pooled connection before this
-        # thread waits for the appender, which needs one
+        # event takes another
         session = getattr(request.state, "db_session", None)
         if session is not None:
             session.close()
@@ -175,7 +177,8 @@ class AuditMiddleware(BaseHTTPMiddleware):
             if principal
             else getattr(request.state, "refused_actor", None) or "anonymous"
         )
-        request.app.state.audit_appender.append(
+        _stage(
+            request,
             actor=actor,
             role=principal.role.value if principal else "none",
             force_id=principal.force_id if principal else None,
@@ -191,7 +194,8 @@ class AuditMiddleware(BaseHTTPMiddleware):
     ) -> None:
         self._release_session(request)
         detail = {"method": request.method, "path": request.url.path, "status": status_code}
-        request.app.state.audit_appender.append(
+        _stage(
+            request,
             actor=principal.prefix if principal else request.state.refused_actor,
             role=principal.role.value if principal else "none",
             force_id=principal.force_id if principal else None,
@@ -201,3 +205,11 @@ class AuditMiddleware(BaseHTTPMiddleware):
             purpose=request.headers.get("X-Probity-Purpose", "")[:500],
             detail=detail,
         )
+
+
+def _stage(request: Request, **fields: Any) -> None:
+    """Stage the request's event in a short transaction of its own (no lock); wake the chainer."""
+    with request.app.state.session_factory() as session:
+        audit_queue.stage(session, **fields)
+        session.commit()
+    request.app.state.audit_chainer.wake()

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -27,6 +26,7 @@ import httpx
 from sqlalchemy import func, select, text
 
 from benchmarks.api_load import run
+from benchmarks.serving import serve
 from probity import db, keys
 from probity.models import Flag, FlagStatus, KeyRole, Referral, ReferralItem
 
@@ -56,50 +56,13 @@ def server(
     """``probity serve --workers N`` in a subprocess; yields its base URL and start-up memory.
 
     ``code_root``: serve another checkout's code (a baseline) against the same database."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {
-        **os.environ,
-        "PROBITY_DATABASE_URL": url,
-        "PROBITY_DATA_DIR": str(data_dir),
-        "PROBITY_LOG_LEVEL": "WARNING",
-        "PROBITY_ENV": "development",
-        "PROBITY_MAX_PAGE_SIZE": "200",
-        "PYTHONPATH": str(code_root),
-    }
-    command = [sys.executable, "-m", "cli", "serve", "--port", str(port)]
-    if workers > 1:  # a baseline from before --workers existed runs one process
-        command += ["--workers", str(workers)]
-    errors = (data_dir / "server.log").open("w+", encoding="utf-8")
-    proc = subprocess.Popen(
-        command,
-        cwd=code_root,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=errors,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if httpx.get(f"{base}/api/v1/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline or proc.poll() is not None:
-                errors.seek(0)
-                raise RuntimeError(f"the server did not start: {errors.read()[-2000:]}")
-            time.sleep(0.3)
+    env = {"PROBITY_MAX_PAGE_SIZE": "200", "PYTHONPATH": str(code_root)}
+    # a baseline from before --workers existed runs one process
+    args = ("--workers", str(workers)) if workers > 1 else ()
+    with serve(url, data_dir, args=args, env=env, cwd=code_root) as (base, proc):
         time.sleep(2)  # let every worker finish starting
         pids = _server_processes(proc.pid)
-        memory = {"processes": len(pids), "rss_mb": [_rss_mb(p) for p in pids]}
-        yield base, memory
-    finally:
-        proc.terminate()
-        proc.wait(timeout=60)
-        errors.close()
+        yield base, {"processes": len(pids), "rss_mb": [_rss_mb(p) for p in pids]}
 
 
 @contextmanager
