@@ -38,16 +38,17 @@ def table(results: dict[str, Any]) -> str:
     lines = [
         (
             "| endpoint | concurrency | requests | p50 ms | p95 ms | p99 ms | req/s | statuses "
-            "| waiting on the audit lock |"
+            "| waiting on the audit lock | CPU ms per request: server / database |"
         ),
-        "|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results["runs"]:
         lines.append(
             f"| {r['endpoint']} | {r['concurrency']} | {r['requests']} | {r['p50_ms']} | "
             f"{r['p95_ms']} | {r['p99_ms']} | {r['requests_per_s']} | "
             f"{', '.join(f'{k}: {v}' for k, v in r['statuses'].items())} | "
-            f"{r['audit_lock_wait_share']:.0%} |"
+            f"{r['audit_lock_wait_share']:.0%} | "
+            f"{r.get('server_cpu_ms_per_request', '—')} / {r.get('database_cpu_ms_per_request', '—')} |"
         )
     for name in ("export_alone", "export_four_at_once"):
         runs = results[name]
@@ -55,7 +56,7 @@ def table(results: dict[str, Any]) -> str:
             f"| CSV export ({results['force']}, {runs[0]['rows']} rows), "
             f"{'alone' if name == 'export_alone' else 'four at once'} | "
             f"{1 if name == 'export_alone' else 4} | {len(runs)} | "
-            f"seconds: {', '.join(str(r['seconds']) for r in runs)} | | | | | |"
+            f"seconds: {', '.join(str(r['seconds']) for r in runs)} | | | | | | |"
         )
     return "\n".join(lines)
 
