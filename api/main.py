@@ -204,8 +204,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def root() -> RedirectResponse:
         return RedirectResponse("/ui/", status_code=303)
 
-    # The size limit sits inside the audit middleware: BaseHTTPMiddleware runs ``receive`` in a
-    # task group, which would wrap the limit's 413 and turn it into a generic 400.
+    # The size limit sits inside the audit middleware, so its 413 is audited like any answer.
     app.add_middleware(
         BodySizeLimit,
         max_bytes=settings.max_body_bytes,

@@ -66,6 +66,7 @@ def server(
 
 
 _TICKS = os.sysconf("SC_CLK_TCK")
+SAMPLER = "probity-bench-sampler"
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -83,8 +84,9 @@ def _database_backends(url: str) -> list[int]:
             conn.scalars(
                 text(
                     "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-                    "AND pid <> pg_backend_pid()"
-                )
+                    "AND pid <> pg_backend_pid() AND application_name <> :sampler"
+                ),
+                {"sampler": SAMPLER},
             )
         )
 
@@ -116,6 +118,9 @@ def lock_waits(url: str) -> Iterator[dict[str, int]]:
 
     def sample() -> None:
         with engine.connect() as conn:
+            # named, so its own work is not counted as the server's (``cpu_used``)
+            conn.execute(text("SELECT set_config('application_name', :n, false)"), {"n": SAMPLER})
+            conn.commit()
             while not stop.wait(0.02):
                 for state, wait_type in conn.execute(
                     text(
