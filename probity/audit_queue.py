@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Connection, Engine, func, select, text
 from sqlalchemy.orm import Session
 
 from probity import oversight
@@ -159,11 +159,11 @@ def _count_views(
     return alerts
 
 
-def chain_all(engine: Engine, budget: int | None = None) -> int:
+def chain_all(bind: Engine | Connection, budget: int | None = None) -> int:
     """Chain everything staged now (each batch its own transaction); the number chained."""
     total = 0
     while True:
-        with Session(bind=engine, expire_on_commit=False) as session:
+        with Session(bind=bind, expire_on_commit=False) as session:
             chained = chain_pending(session, budget=budget)
             session.commit()
         total += len(chained)
@@ -200,7 +200,9 @@ def verify_queue(session: Session, batch: int = 1000, key: bytes | None = None) 
         .outerjoin(AuditEvent, AuditEvent.staged_id == AuditStaged.id)
         .where(AuditEvent.id.is_(None))
     )
-    pending, oldest, bad, last_id = 0, None, [], 0
+    pending, last_id = 0, 0
+    oldest: datetime | None = None
+    bad: list[int] = []
     while True:
         rows = list(
             session.scalars(

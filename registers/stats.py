@@ -328,7 +328,7 @@ def social_media_stats(session: Session, scope: StatsScope) -> dict[str, Any]:
     }
 
 
-def _referred_accounts(scope: StatsScope) -> Select[tuple[int]]:
+def _referred_accounts(scope: StatsScope) -> Select[Any]:
     """Distinct accounts with a referred instance. Without a date range: the accounts of the
     referrals that hold an item (a semi-join over the referrals, not a join of every item with
     its referral and account: the same set, about half the work)."""
