@@ -90,8 +90,10 @@ def main() -> None:
     url, built = ensure_database(args.pg_url, args.db, shape, args.rebuild)
     if args.part == "build":
         return
+    load_before = os.getloadavg()  # the machine's other work, next to the figures
     with tempfile.TemporaryDirectory() as tmp:
         results = api_phases(url, args.workers, Path(tmp), args.quick, args.code_root.resolve())
+    results["load_average"] = {"before": load_before, "after": os.getloadavg()}
     results = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "cpu_count": os.cpu_count(),
