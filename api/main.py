@@ -61,7 +61,7 @@ from api.ui import (
     stats_pages,
 )
 from api.ui.render import render
-from probity.audit_queue import Chainer
+from probity.audit_chainer import Chainer
 from probity.db import get_engine, session_factory
 from probity.errors import Conflict, InvalidTransition, NotFoundError, ProbityError
 from probity.settings import Settings, get_settings

@@ -14,6 +14,7 @@ from sqlalchemy.exc import DBAPIError
 
 from probity import audit as audit_log
 from probity import audit_queue
+from probity.audit_chainer import Chainer
 from probity.db import get_engine, session_factory, session_scope, upgrade
 from probity.models import AuditEvent, AuditStaged
 
@@ -34,7 +35,7 @@ def test_staged_reads_and_in_transaction_records_keep_one_chain(
 ) -> None:
     engine = get_engine(committed_database_url)
     factory = session_factory(engine)
-    chainer = audit_queue.Chainer(engine, interval=0.01)
+    chainer = Chainer(engine, interval=0.01)
     errors: list[BaseException] = []
     staged: list[int] = []
     tally = threading.Lock()
@@ -81,6 +82,7 @@ def test_staged_reads_and_in_transaction_records_keep_one_chain(
     while len(chained()) < len(staged) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert sorted(chained()) == sorted(staged)  # every staged event, once
+    chainer.stop()
     assert audit_queue.chain_all(engine) == 0  # nothing left behind
     with factory() as session:
         report = audit_log.verify(session)

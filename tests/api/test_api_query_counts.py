@@ -16,7 +16,7 @@ import pytest
 from apifixtures import create_flag
 from sqlalchemy import event
 
-from probity.audit_queue import CHAINER_THREAD
+from probity.audit_chainer import CHAINER_THREAD
 from probity.db import get_engine
 from probity.models import PlatformAccount, Post
 
