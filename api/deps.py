@@ -287,9 +287,9 @@ class Auditor:
     """Writes audit events for the current request, in the request's session.
 
     A change's event is appended to the chain and committed with the route's own changes; a
-    read's is staged (``probity.audit_queue``) and committed at once, with no lock. Requests that record nothing (key
-    use without a personal-data read, refused requests) get one event from the audit
-    middleware instead, so each request leaves exactly one event.
+    read's is staged (``probity.audit_queue``) and committed at once, with no lock. Requests
+    that record nothing (key use without a personal-data read, refused requests) get one event
+    from the audit middleware instead, so each request leaves exactly one event.
     """
 
     def __init__(self, request: Request, session: Session):
