@@ -35,13 +35,18 @@ class NoDelayH11Protocol(H11Protocol):
     /api/v1/health`` took 42–44 ms, curl or httpx alike)."""
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        sock = transport.get_extra_info("socket")
-        if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
-            try:
-                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            except OSError:  # not a TCP socket after all: nothing to turn off
-                pass
+        no_delay(transport.get_extra_info("socket"))
         super().connection_made(transport)
+
+
+def no_delay(sock: Any) -> None:
+    """Turn Nagle's algorithm off on a TCP connection (``sock`` may be asyncio's socket wrapper,
+    or None for a transport without one)."""
+    if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
+        try:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except OSError:  # not a TCP socket after all: nothing to turn off
+            pass
 
 
 APP_FACTORY = "api.main:create_app"
