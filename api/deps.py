@@ -32,7 +32,7 @@ from sqlalchemy.orm import InstrumentedAttribute, ORMExecuteState, Session, sess
 
 from api.ui.session import read_session_cookie
 from probity import audit as audit_log
-from probity import keys, oversight
+from probity import audit_queue, keys, oversight
 from probity.models import ApiKey, KeyRole, utcnow
 from probity.referrals import ReferralEvent
 from probity.review import Actor, ReviewEvent
@@ -286,9 +286,10 @@ PURPOSE_HEADER = "X-Probity-Purpose"
 class Auditor:
     """Writes audit events for the current request, in the request's session.
 
-    The event is committed with the route's own changes. Requests that record nothing (key
-    use without a personal-data read, refused requests) get one event from the audit
-    middleware instead, so each request leaves exactly one event.
+    A change's event is appended to the chain and committed with the route's own changes; a
+    read's is staged (``probity.audit_queue``) and committed at once, with no lock. Requests
+    that record nothing (key use without a personal-data read, refused requests) get one event
+    from the audit middleware instead, so each request leaves exactly one event.
     """
 
     def __init__(self, request: Request, session: Session):
@@ -319,26 +320,29 @@ class Auditor:
             "purpose": purpose or _default_purpose(action),
             "detail": detail,
         }
-        appender = getattr(self.request.app.state, "audit_appender", None)
-        if appender is None or has_writes(self.session):
-            # a change: its event commits with it, or neither does
+        chainer = getattr(self.request.app.state, "audit_chainer", None)
+        counted = (
+            action in oversight.VIEW_ACTIONS and principal.role.value in oversight.COUNTED_ROLES
+        )
+        if chainer is None or has_writes(self.session):
+            # a change: its event commits with it, or neither does (and it is counted here)
             audit_log.record(self.session, **fields)
+            if counted:
+                oversight.count_view(
+                    self.session,
+                    actor=principal.prefix,
+                    role=principal.role.value,
+                    force_id=principal.force_id,
+                    budget=self.request.app.state.settings.daily_view_budget,
+                    now=utcnow(),
+                )
         else:
-            # a read: appended (and committed) now by the process's appender, which holds the
-            # chain's lock for the append alone; the page was built before this point. The read
-            # transaction ends first, so a waiting request holds no pooled connection.
+            # a read: staged with no lock and committed now (the page was built before this
+            # point); the chainer chains it, and counts the opening, shortly after
+            audit_queue.stage(self.session, **fields)
             self.session.commit()
-            appender.append(**fields)
+            chainer.wake()
         self.request.state.audited = True
-        if action in oversight.VIEW_ACTIONS and principal.role.value in oversight.COUNTED_ROLES:
-            oversight.count_view(
-                self.session,
-                actor=principal.prefix,
-                role=principal.role.value,
-                force_id=principal.force_id,
-                budget=self.request.app.state.settings.daily_view_budget,
-                now=utcnow(),
-            )
 
     def record_list(self, action: str, object_type: str, ids: list[int], **detail: Any) -> None:
         """One event for a page of objects: every id shown (``detail.ids``), their count and a

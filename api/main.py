@@ -7,7 +7,8 @@ Adding a route module is an import and a one-line change to ``API_ROUTERS`` (JSO
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.security.utils import get_authorization_scheme_param
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.deps import (
@@ -59,7 +61,7 @@ from api.ui import (
     stats_pages,
 )
 from api.ui.render import render
-from probity.audit import ChainAppender
+from probity.audit_chainer import Chainer
 from probity.db import get_engine, session_factory
 from probity.errors import Conflict, InvalidTransition, NotFoundError, ProbityError
 from probity.settings import Settings, get_settings
@@ -158,9 +160,17 @@ def _operation_id(route: routing.APIRoute) -> str:
     return route.name
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    yield
+    # chain what this process staged, and end its chainer thread
+    await run_in_threadpool(app.state.audit_chainer.stop)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(
+        lifespan=_lifespan,
         title="Probity API",
         version="1",
         description="Referrals of confirmed social-media instances to police forces, the review "
@@ -176,8 +186,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     engine = get_engine(settings.resolved_database_url)
     app.state.session_factory = session_factory(engine)
     track_writes(app.state.session_factory)
-    # reads and refusals are appended to the audit chain in batches by one thread per process
-    app.state.audit_appender = ChainAppender(engine)
+    # reads and refusals are staged without a lock; one chainer per deployment chains them
+    # (the view budget is read from the deployment's settings as each batch is chained)
+    app.state.audit_chainer = Chainer(engine)
 
     for router in API_ROUTERS:
         app.include_router(router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
@@ -193,8 +204,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def root() -> RedirectResponse:
         return RedirectResponse("/ui/", status_code=303)
 
-    # The size limit sits inside the audit middleware: BaseHTTPMiddleware runs ``receive`` in a
-    # task group, which would wrap the limit's 413 and turn it into a generic 400.
+    # The size limit sits inside the audit middleware, so its 413 is audited like any answer.
     app.add_middleware(
         BodySizeLimit,
         max_bytes=settings.max_body_bytes,

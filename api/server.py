@@ -10,16 +10,45 @@ supervisor, which restarts a worker that dies); each has its own database pool.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
+import socket
 import sys
 from typing import Any
 
 import uvicorn
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from probity.logs import setup_logging
 from probity.settings import get_settings
 
 log = logging.getLogger(__name__)
+
+
+class NoDelayH11Protocol(H11Protocol):
+    """uvicorn's h11 protocol with Nagle's algorithm off on every connection.
+
+    asyncio turns Nagle off only for sockets whose ``proto`` is ``IPPROTO_TCP``; uvicorn's
+    listening socket is made with ``proto`` 0, and so are the connections it accepts. With
+    Nagle on, an answer's body (written after its headers) waits for the client's delayed
+    acknowledgement of the headers: 40 ms on Linux, added to every request (measured: ``GET
+    /api/v1/health`` took 42–44 ms, curl or httpx alike)."""
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        no_delay(transport.get_extra_info("socket"))
+        super().connection_made(transport)
+
+
+def no_delay(sock: Any) -> None:
+    """Turn Nagle's algorithm off on a TCP connection (``sock`` may be asyncio's socket wrapper,
+    or None for a transport without one)."""
+    if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
+        try:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except OSError:  # not a TCP socket after all: nothing to turn off
+            pass
+
+
 APP_FACTORY = "api.main:create_app"
 # Request lines and headers up to 1 MiB reach the app, which answers an over-long query string
 # with a clear 414 (uvicorn's own limit would close the connection with a bare 400).
@@ -32,7 +61,7 @@ def server_config(app: Any, host: str, port: int, **kwargs: Any) -> uvicorn.Conf
         app,
         host=host,
         port=port,
-        http="h11",
+        http=NoDelayH11Protocol,
         h11_max_incomplete_event_size=H11_MAX_HEAD_BYTES,
         proxy_headers=False,
         **kwargs,
@@ -54,7 +83,7 @@ def run(host: str, port: int, workers: int) -> None:
         host=host,
         port=port,
         workers=workers,
-        http="h11",
+        http=NoDelayH11Protocol,
         h11_max_incomplete_event_size=H11_MAX_HEAD_BYTES,
         proxy_headers=False,
         log_level="info",

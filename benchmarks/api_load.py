@@ -21,7 +21,6 @@ import hashlib
 import json
 import logging
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -39,6 +38,7 @@ import httpx
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from benchmarks.serving import serve
 from probity import db, keys
 from probity.models import Flag, FlagStatus, KeyRole, Platform, PlatformAccount, Post
 from probity.referrals import add_to_referral
@@ -122,43 +122,8 @@ def seed(url: str, pending: int, referred: int) -> tuple[dict[str, str], list[in
 
 @contextmanager
 def server(url: str, data_dir: Path) -> Iterator[str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {
-        **os.environ,
-        "PROBITY_DATABASE_URL": url,
-        "PROBITY_DATA_DIR": str(data_dir),
-        "PROBITY_LOG_LEVEL": "WARNING",
-        "PROBITY_ENV": "development",
-    }
-    errors = (data_dir / "server.log").open(
-        "w+", encoding="utf-8"
-    )  # a file: a full pipe would block the server
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=errors,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/api/v1/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline or proc.poll() is not None:
-                errors.seek(0)
-                raise RuntimeError(f"the server did not start: {errors.read()[-2000:]}")
-            time.sleep(0.2)
+    with serve(url, data_dir) as (base, _):
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-        errors.close()
 
 
 def run(

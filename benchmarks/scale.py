@@ -38,16 +38,17 @@ def table(results: dict[str, Any]) -> str:
     lines = [
         (
             "| endpoint | concurrency | requests | p50 ms | p95 ms | p99 ms | req/s | statuses "
-            "| waiting on the audit lock |"
+            "| waiting on the audit lock | CPU ms per request: server / database |"
         ),
-        "|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results["runs"]:
         lines.append(
             f"| {r['endpoint']} | {r['concurrency']} | {r['requests']} | {r['p50_ms']} | "
             f"{r['p95_ms']} | {r['p99_ms']} | {r['requests_per_s']} | "
             f"{', '.join(f'{k}: {v}' for k, v in r['statuses'].items())} | "
-            f"{r['audit_lock_wait_share']:.0%} |"
+            f"{r['audit_lock_wait_share']:.0%} | "
+            f"{r.get('server_cpu_ms_per_request', '—')} / {r.get('database_cpu_ms_per_request', '—')} |"
         )
     for name in ("export_alone", "export_four_at_once"):
         runs = results[name]
@@ -55,7 +56,7 @@ def table(results: dict[str, Any]) -> str:
             f"| CSV export ({results['force']}, {runs[0]['rows']} rows), "
             f"{'alone' if name == 'export_alone' else 'four at once'} | "
             f"{1 if name == 'export_alone' else 4} | {len(runs)} | "
-            f"seconds: {', '.join(str(r['seconds']) for r in runs)} | | | | | |"
+            f"seconds: {', '.join(str(r['seconds']) for r in runs)} | | | | | | |"
         )
     return "\n".join(lines)
 
@@ -89,8 +90,10 @@ def main() -> None:
     url, built = ensure_database(args.pg_url, args.db, shape, args.rebuild)
     if args.part == "build":
         return
+    load_before = os.getloadavg()  # the machine's other work, next to the figures
     with tempfile.TemporaryDirectory() as tmp:
         results = api_phases(url, args.workers, Path(tmp), args.quick, args.code_root.resolve())
+    results["load_average"] = {"before": load_before, "after": os.getloadavg()}
     results = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "cpu_count": os.cpu_count(),

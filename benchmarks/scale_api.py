@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -27,6 +26,7 @@ import httpx
 from sqlalchemy import func, select, text
 
 from benchmarks.api_load import run
+from benchmarks.serving import serve
 from probity import db, keys
 from probity.models import Flag, FlagStatus, KeyRole, Referral, ReferralItem
 
@@ -56,50 +56,56 @@ def server(
     """``probity serve --workers N`` in a subprocess; yields its base URL and start-up memory.
 
     ``code_root``: serve another checkout's code (a baseline) against the same database."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {
-        **os.environ,
-        "PROBITY_DATABASE_URL": url,
-        "PROBITY_DATA_DIR": str(data_dir),
-        "PROBITY_LOG_LEVEL": "WARNING",
-        "PROBITY_ENV": "development",
-        "PROBITY_MAX_PAGE_SIZE": "200",
-        "PYTHONPATH": str(code_root),
-    }
-    command = [sys.executable, "-m", "cli", "serve", "--port", str(port)]
-    if workers > 1:  # a baseline from before --workers existed runs one process
-        command += ["--workers", str(workers)]
-    errors = (data_dir / "server.log").open("w+", encoding="utf-8")
-    proc = subprocess.Popen(
-        command,
-        cwd=code_root,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=errors,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if httpx.get(f"{base}/api/v1/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline or proc.poll() is not None:
-                errors.seek(0)
-                raise RuntimeError(f"the server did not start: {errors.read()[-2000:]}")
-            time.sleep(0.3)
+    env = {"PROBITY_MAX_PAGE_SIZE": "200", "PYTHONPATH": str(code_root)}
+    # a baseline from before --workers existed runs one process
+    args = ("--workers", str(workers)) if workers > 1 else ()
+    with serve(url, data_dir, args=args, env=env, cwd=code_root) as (base, proc):
         time.sleep(2)  # let every worker finish starting
         pids = _server_processes(proc.pid)
-        memory = {"processes": len(pids), "rss_mb": [_rss_mb(p) for p in pids]}
-        yield base, memory
-    finally:
-        proc.terminate()
-        proc.wait(timeout=60)
-        errors.close()
+        yield base, {"processes": len(pids), "rss_mb": [_rss_mb(p) for p in pids], "pids": pids}
+
+
+_TICKS = os.sysconf("SC_CLK_TCK")
+SAMPLER = "probity-bench-sampler"
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of one process so far (0 if it has gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / _TICKS  # utime, stime
+
+
+def _database_backends(url: str) -> list[int]:
+    with db.get_engine(url).connect() as conn:
+        return list(
+            conn.scalars(
+                text(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND pid <> pg_backend_pid() AND application_name <> :sampler"
+                ),
+                {"sampler": SAMPLER},
+            )
+        )
+
+
+@contextmanager
+def cpu_used(url: str, server_pids: list[int]) -> Iterator[dict[str, float]]:
+    """CPU seconds the server's processes and the database's backends spent during the block:
+    a figure the machine's other load does not inflate (what two dedicated cores would spend).
+    Backends that closed before the end are missed (the server's pools keep theirs open)."""
+    spent = {"server_s": 0.0, "database_s": 0.0}
+    before_server = {p: _cpu_seconds(p) for p in server_pids}
+    backends = _database_backends(url)
+    before_db = {p: _cpu_seconds(p) for p in backends}
+    yield spent
+    spent["server_s"] = sum(_cpu_seconds(p) - t for p, t in before_server.items())
+    # backends still open at the end (a backend that closed meanwhile cannot be read any more)
+    spent["database_s"] = sum(
+        _cpu_seconds(p) - before_db.get(p, 0.0) for p in _database_backends(url)
+    )
 
 
 @contextmanager
@@ -112,6 +118,9 @@ def lock_waits(url: str) -> Iterator[dict[str, int]]:
 
     def sample() -> None:
         with engine.connect() as conn:
+            # named, so its own work is not counted as the server's (``cpu_used``)
+            conn.execute(text("SELECT set_config('application_name', :n, false)"), {"n": SAMPLER})
+            conn.commit()
             while not stop.wait(0.02):
                 for state, wait_type in conn.execute(
                     text(
@@ -210,6 +219,7 @@ def api_phases(
         "runs": [],
     }
     with server(url, workers, data_dir, code_root) as (base, memory):
+        pids = memory.pop("pids")
         results["server_memory"] = memory
         log.info("server up: %s", memory)
         with httpx.Client(base_url=base, timeout=300) as client:  # warm every worker's pool
@@ -219,17 +229,25 @@ def api_phases(
             for concurrency, count in ((1, serial), (10, loaded)):
                 if count == 0:
                     continue
-                with lock_waits(url) as waits:
+                with cpu_used(url, pids) as cpu, lock_waits(url) as waits:
                     out = run(base, [request] * count, concurrency)
                 share = waits["advisory_lock"] / waits["active"] if waits["active"] else 0.0
                 out["audit_lock_wait_share"] = round(share, 3)
+                # CPU per request: server processes and database backends (the chainer's and
+                # the lock sampler's work included)
+                out["server_cpu_ms_per_request"] = round(1000 * cpu["server_s"] / count, 1)
+                out["database_cpu_ms_per_request"] = round(1000 * cpu["database_s"] / count, 1)
                 results["runs"].append({"endpoint": name, **out})
                 log.info("%s c=%d: %s", name, concurrency, out)
-        with httpx.Client(base_url=base, timeout=600) as client:
+        with cpu_used(url, pids) as cpu, httpx.Client(base_url=base, timeout=600) as client:
             exports = [_timed_export(client, f) for _ in range(2 if quick else 3)]
         results["export_alone"] = [
             {"seconds": round(s, 2), "rows": r, "status": st} for s, r, st in exports
         ]
+        results["export_alone_cpu_s_each"] = {
+            "server": round(cpu["server_s"] / len(exports), 2),
+            "database": round(cpu["database_s"] / len(exports), 2),
+        }
         log.info("export alone: %s", results["export_alone"])
         together: list[tuple[float, int, int]] = []
         lock = threading.Lock()

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from probity import audit
+from probity import audit, audit_queue
 from probity.db import session_scope
 
 app = typer.Typer(help="The audit log: verify the chain, anchor its head.", no_args_is_help=True)
@@ -34,13 +34,20 @@ OutOption = Annotated[
 def verify(anchors: AnchorsOption = None) -> None:
     """Recompute the whole chain with PROBITY_AUDIT_KEY; check anchored heads. Exit 1 if anything fails.
 
-    Prints one JSON object on stdout: ok, checked, first_bad_id, reason, anchor_problems."""
+    Prints one JSON object on stdout: ok, checked, first_bad_id, reason, anchor_problems, and
+    queue: the staged reads not yet chained (pending, oldest) and any that fail their MAC."""
     anchor_list = (
         audit.read_anchors(anchors.read_text(encoding="utf-8").splitlines()) if anchors else []
     )
     with session_scope() as session:
         report = audit.verify(session)
+        queue = audit_queue.verify_queue(session)
         problems = audit.check_anchors(session, anchor_list)
+        if queue.bad_ids:
+            problems.append(
+                f"{len(queue.bad_ids)} staged event(s) no longer match their MAC or their chained "
+                f"event (ids {queue.bad_ids[:20]}): edited"
+            )
         head = audit.head(session)
         if head.count < max((a.count for a in anchor_list), default=0):
             problems.append(
@@ -52,7 +59,12 @@ def verify(anchors: AnchorsOption = None) -> None:
             session,
             "audit.verify",
             object_type="audit_events",
-            detail={"ok": ok, "checked": report.checked, "anchors": len(anchor_list)},
+            detail={
+                "ok": ok,
+                "checked": report.checked,
+                "anchors": len(anchor_list),
+                "pending": queue.pending,
+            },
         )
     typer.echo(
         json.dumps(
@@ -62,6 +74,7 @@ def verify(anchors: AnchorsOption = None) -> None:
                 "first_bad_id": report.first_bad_id,
                 "reason": report.reason,
                 "anchor_problems": problems,
+                "queue": queue.as_dict(),
             }
         )
     )
@@ -72,8 +85,11 @@ def verify(anchors: AnchorsOption = None) -> None:
 
 @app.command("anchor")
 def anchor(out: OutOption = None) -> None:
-    """Print the chain's head (id, hash, time, count) as one JSON line, and append it to --out."""
+    """Print the chain's head (id, hash, time, count) as one JSON line, and append it to --out.
+    Staged reads are chained first, so the anchor covers them."""
     with session_scope() as session:
+        while audit_queue.chain_pending(session):
+            pass
         audit.record_cli(
             session,
             "audit.anchor",

@@ -16,22 +16,17 @@ import getpass
 import hashlib
 import hmac
 import json
-import logging
-import queue
-import threading
-from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from probity.db import lock_for_write
-from probity.models import AuditEvent, utcnow
+from probity.models import AuditEvent, AuditStaged, utcnow
 from probity.settings import get_settings
 
-log = logging.getLogger(__name__)
 GENESIS = "0" * 64
 # Serialises chain appends on PostgreSQL until the transaction ends (an arbitrary fixed key).
 _PG_LOCK_KEY = 0x50524F42  # "PROB"
@@ -47,8 +42,8 @@ def chain_key() -> bytes:
     return get_settings().audit_key.get_secret_value().encode()
 
 
-def event_hash(prev_hash: str, event: AuditEvent, key: bytes | None = None) -> str:
-    fields = {
+def event_hash(prev_hash: str, event: AuditEvent | AuditStaged, key: bytes | None = None) -> str:
+    fields: dict[str, Any] = {
         "at": _canonical_time(event.at),
         "actor": event.actor,
         "role": event.role,
@@ -59,6 +54,9 @@ def event_hash(prev_hash: str, event: AuditEvent, key: bytes | None = None) -> s
         "purpose": event.purpose or "",
         "detail": event.detail,
     }
+    staged_id = getattr(event, "staged_id", None)
+    if staged_id is not None:  # only chained reads carry it: older events hash as before
+        fields["staged_id"] = staged_id
     body = json.dumps(
         fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
     )
@@ -75,9 +73,11 @@ def _lock_chain(session: Session) -> None:
 
 
 def _new_event(prev_hash: str, fields: dict[str, Any]) -> AuditEvent:
+    """An event after ``prev_hash``; ``fields`` may carry ``at`` and ``staged_id`` (a chained
+    staged read keeps the time it was read)."""
     detail = fields.get("detail")
     event = AuditEvent(
-        at=utcnow(),
+        at=fields.get("at") or utcnow(),
         actor=fields["actor"][:80],
         role=fields["role"][:40],
         force_id=fields.get("force_id"),
@@ -87,6 +87,7 @@ def _new_event(prev_hash: str, fields: dict[str, Any]) -> AuditEvent:
         purpose=fields.get("purpose", ""),
         detail=_json_safe(detail) if detail is not None else None,
         prev_hash=prev_hash,
+        staged_id=fields.get("staged_id"),
     )
     event.hash = event_hash(event.prev_hash, event)
     return event
@@ -122,8 +123,8 @@ def record(
     """Append one event in ``session``'s transaction (it becomes visible when that commits).
 
     This takes the chain's lock until the transaction ends: call it after the work is done.
-    An event that records no change of its own (a read) can go through ``ChainAppender``
-    instead, which holds the lock only for the append."""
+    An event that records no change of its own (a read) can be staged instead
+    (``probity.audit_queue.stage``), which takes no lock; the chainer appends it shortly after."""
     fields = {
         "actor": actor,
         "role": role,
@@ -135,60 +136,6 @@ def record(
         "detail": detail,
     }
     return append_many(session, [fields])[0]
-
-
-class ChainAppender:
-    """Appends events that are not part of another transaction (reads, refusals), in batches.
-
-    One thread per process takes every event waiting, appends them in one short transaction
-    (lock, read the head, insert, commit: no request's work inside it) and then wakes their
-    requests. Under concurrency the chain's lock is taken once per batch instead of once per
-    request, and never held while a request builds its page. ``append`` returns once the event
-    is committed, so a request is never answered before its event is durable.
-    """
-
-    def __init__(self, engine: Engine, max_batch: int = 500):
-        self._engine = engine
-        self._max_batch = max_batch
-
-        self._queue: queue.SimpleQueue[tuple[dict[str, Any], Future[int]]] = queue.SimpleQueue()
-        self._start = threading.Lock()
-        self._thread: threading.Thread | None = None
-
-    def append(self, **fields: Any) -> int:
-        """Append one event (``record``'s keyword arguments); its id once committed."""
-        done: Future[int] = Future()
-        self._queue.put((fields, done))
-        self._ensure_thread()
-        return done.result()
-
-    def _ensure_thread(self) -> None:
-        with self._start:
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(
-                    target=self._run, name="audit-appender", daemon=True
-                )
-                self._thread.start()
-
-    def _run(self) -> None:
-        while True:
-            batch = [self._queue.get()]
-            while len(batch) < self._max_batch:
-                try:
-                    batch.append(self._queue.get_nowait())
-                except queue.Empty:
-                    break
-            try:
-                # a pooled connection per batch (requests waiting here have released theirs)
-                with Session(bind=self._engine, expire_on_commit=False) as session:
-                    events = append_many(session, [fields for fields, _ in batch])
-                    session.commit()
-                for (_, done), event in zip(batch, events, strict=True):
-                    done.set_result(event.id)
-            except Exception as exc:  # every waiting request gets the error
-                log.exception("audit append failed for %d event(s)", len(batch))
-                for _, done in batch:
-                    done.set_exception(exc)
 
 
 def _json_safe(value: dict[str, Any]) -> dict[str, Any]:

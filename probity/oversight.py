@@ -1,16 +1,18 @@
 """Proportionate looking (issue #15): each analyst's and admin's openings of personal records
 are counted per UTC day; the opening that exceeds the daily budget raises one alert event.
 
-``count_view`` runs in the transaction of the read it counts, right after that read's audit
-event (which holds the audit chain's lock until the commit). The count is one atomic
-``INSERT … ON CONFLICT DO UPDATE … RETURNING`` on both engines, so of any number of
-concurrent readings exactly one sees ``budget + 1`` and raises the alert.
+A read's event is staged without a lock (``probity.audit_queue``); the chainer counts the staged
+openings when it chains them (``bump_views``, once per actor and day in a batch, under the
+chain's lock), so a read does no write of its own. A read whose transaction also changed
+something appends its event directly and is counted there (``count_view``). The count is one
+atomic ``INSERT … ON CONFLICT DO UPDATE … RETURNING`` on both engines, so of any number of
+concurrent counts exactly one crosses ``budget`` and raises the alert.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import update
@@ -40,6 +42,48 @@ class ViewCount:
         return self.views == self.budget + 1
 
 
+def bump_views(
+    session: Session,
+    *,
+    actor: str,
+    role: str,
+    force_id: str | None,
+    day: date,
+    n: int,
+    budget: int,
+    now: datetime,
+) -> tuple[ViewCount, dict[str, Any] | None]:
+    """Add ``n`` openings to ``actor``'s count for ``day``. Returns the new count and, when these
+    openings cross the budget, the alert event's fields (the caller appends it to the chain)."""
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    table: Any = DailyViews.__table__
+    stmt: Any = insert(table).values(
+        actor=actor, role=role, force_id=force_id, day=day, views=n, budget=budget
+    )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["actor", "day"],
+        set_={"views": table.c.views + n, "budget": budget},
+    ).returning(table.c.views)
+    views = int(session.execute(stmt).scalar_one())
+    if not views - n <= budget < views:
+        return ViewCount(views, budget), None
+    session.execute(
+        update(table).where(table.c.actor == actor, table.c.day == day).values(alerted_at=now)
+    )
+    alert = {
+        "actor": "system:view-budget",
+        "role": "system",
+        "force_id": force_id,
+        "action": ALERT_ACTION,
+        "object_type": "api_key",
+        "object_id": actor,
+        "purpose": "proportionate looking: an analyst exceeded the daily view budget",
+        # the opening that crossed the budget is the (budget + 1)th
+        "detail": {"day": day.isoformat(), "views": budget + 1, "budget": budget, "role": role},
+    }
+    return ViewCount(views, budget), alert
+
+
 def count_view(
     session: Session,
     *,
@@ -49,34 +93,18 @@ def count_view(
     budget: int,
     now: datetime,
 ) -> ViewCount:
-    """Count one opening for ``actor`` today; on the first one over ``budget`` append the alert
-    event. Returns the day's count."""
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    table: Any = DailyViews.__table__
-    stmt: Any = insert(table).values(
-        actor=actor, role=role, force_id=force_id, day=now.date(), views=1, budget=budget
+    """Count one opening for ``actor`` today, in ``session``'s transaction; on the first one over
+    ``budget`` append the alert event. Returns the day's count."""
+    counted, alert = bump_views(
+        session,
+        actor=actor,
+        role=role,
+        force_id=force_id,
+        day=now.date(),
+        n=1,
+        budget=budget,
+        now=now,
     )
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["actor", "day"],
-        set_={"views": table.c.views + 1, "budget": budget},
-    ).returning(table.c.views)
-    views = int(session.execute(stmt).scalar_one())
-    counted = ViewCount(views, budget)
-    if counted.alert:
-        session.execute(
-            update(table)
-            .where(table.c.actor == actor, table.c.day == now.date())
-            .values(alerted_at=now)
-        )
-        audit.record(
-            session,
-            actor="system:view-budget",
-            role="system",
-            force_id=force_id,
-            action=ALERT_ACTION,
-            object_type="api_key",
-            object_id=actor,
-            purpose="proportionate looking: an analyst exceeded the daily view budget",
-            detail={"day": now.date().isoformat(), "views": views, "budget": budget, "role": role},
-        )
+    if alert is not None:
+        audit.record(session, **alert)
     return counted

@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import Table, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from probity import audit, purge
+from probity import audit, audit_queue, purge
 from probity.db import lock_for_write
 from probity.errors import NotFoundError, ProbityError
 from probity.forces import FORCE_IDS
@@ -181,6 +181,8 @@ def export_subject(session: Session, platform: str, handle: str) -> SubjectExpor
             )
         ),
     )
+    while audit_queue.chain_pending(session):  # staged reads first: the list is complete
+        pass
     export.tables["audit_events"] = list(_audit_events(session, ids))
     return export
 

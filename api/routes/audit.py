@@ -11,6 +11,7 @@ from api.deps import ADMIN, AuditDep, Principal, SessionDep, SettingsDep, requir
 from api.pagination import Page, paginate
 from api.schemas.audit import AuditEventOut, AuditQuery, ChainOut
 from probity import audit as audit_log
+from probity import audit_queue
 from probity.models import AuditEvent
 
 router = APIRouter(prefix="/audit", tags=["audit"])
@@ -25,7 +26,10 @@ def list_events(
     settings: SettingsDep,
     audit: AuditDep,
 ) -> Page[AuditEventOut]:
-    """Audit events, oldest first, filtered; keyset-paginated."""
+    """Audit events, oldest first, filtered; keyset-paginated. Staged reads are chained first,
+    so the list is complete up to this request."""
+    while audit_queue.chain_pending(session):
+        pass
     stmt = select(AuditEvent)
     for column, value in (
         (AuditEvent.actor, q.actor),
@@ -51,8 +55,17 @@ def list_events(
 
 @router.get("/verify", response_model=ChainOut)
 def verify_chain(principal: AuditPermission, session: SessionDep) -> ChainOut:
-    """Recompute the whole chain; ``first_bad_id`` is the first event that no longer verifies."""
+    """Recompute the whole chain; ``first_bad_id`` is the first event that no longer verifies.
+    Staged reads not yet chained are counted (``pending``) and checked against their MAC."""
     report = audit_log.verify(session)
+    queue = audit_queue.verify_queue(session)
     return ChainOut(
-        ok=report.ok, checked=report.checked, first_bad_id=report.first_bad_id, reason=report.reason
+        ok=report.ok and queue.ok,
+        checked=report.checked,
+        first_bad_id=report.first_bad_id,
+        reason=report.reason
+        or (f"staged events fail their MAC: {queue.bad_ids[:20]}" if queue.bad_ids else ""),
+        pending=queue.pending,
+        oldest_pending=queue.oldest,
+        bad_staged_ids=queue.bad_ids,
     )

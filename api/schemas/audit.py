@@ -42,3 +42,8 @@ class ChainOut(BaseModel):
     checked: int
     first_bad_id: int | None
     reason: str
+    # staged reads not yet chained (the chainer appends them shortly after), and any of them
+    # whose MAC no longer matches (edited while waiting)
+    pending: int = 0
+    oldest_pending: datetime | None = None
+    bad_staged_ids: list[int] = []

@@ -1,7 +1,7 @@
 """All tables. Importing this package registers every model on ``Base.metadata``."""
 
 from probity.labels import LABELS
-from probity.models.access import ApiKey, AuditEvent, KeyRole
+from probity.models.access import ApiKey, AuditEvent, AuditStaged, KeyRole
 from probity.models.base import Base, utcnow
 from probity.models.integrity import (
     BusinessInterest,
@@ -51,6 +51,7 @@ __all__ = [
     "LABELS",
     "ApiKey",
     "AuditEvent",
+    "AuditStaged",
     "Base",
     "BusinessInterest",
     "Contract",

@@ -61,3 +61,30 @@ class AuditEvent(Base):
     detail: Mapped[dict[str, Any] | None]
     prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The staged read this event chains (``audit_staging.id``); None for events appended directly.
+    # Unique: a staged event is chained once. Covered by ``hash`` when set.
+    staged_id: Mapped[int | None] = mapped_column(unique=True, index=True)
+
+
+class AuditStaged(Base):
+    """A read's audit event, committed without taking the chain's lock, waiting for the chainer
+    (``probity.audit_queue``) to append it to ``audit_events`` (which records its ``staged_id``).
+
+    Append-only like ``audit_events`` (the same triggers, migration 0010). ``mac`` is the
+    HMAC-SHA-256 of the event's canonical fields (keyed like the chain), so an edit to a row not
+    yet chained is detected by ``probity audit verify``; a chained row is covered by the chain.
+    """
+
+    __tablename__ = "audit_staging"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str] = mapped_column(String(80))
+    role: Mapped[str] = mapped_column(String(40))
+    force_id: Mapped[str | None] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(80))
+    object_type: Mapped[str] = mapped_column(String(80), default="")
+    object_id: Mapped[str] = mapped_column(String(200), default="")
+    purpose: Mapped[str] = mapped_column(Text, default="")
+    detail: Mapped[dict[str, Any] | None]
+    mac: Mapped[str] = mapped_column(String(64))

@@ -14,7 +14,7 @@ from apifixtures import auth, create_flag
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from probity import keys
+from probity import audit_queue, keys
 from probity.db import get_engine, session_scope
 from probity.models import KeyRole
 from probity.settings import get_settings, reset_settings_cache
@@ -29,7 +29,9 @@ def api_url(committed_database_url: str, monkeypatch: pytest.MonkeyPatch) -> str
 
 @pytest.fixture
 def app(api_url: str):
-    return create_app(get_settings())
+    app = create_app(get_settings())
+    yield app
+    app.state.audit_chainer.stop()  # no chainer thread outlives its test
 
 
 @pytest.fixture
@@ -42,6 +44,13 @@ def client(app) -> Iterator[TestClient]:
 def db(api_url: str) -> Callable[[], object]:
     """``with db() as session:`` a committing session on the app's database."""
     return lambda: session_scope(get_engine(api_url))
+
+
+@pytest.fixture
+def chained(api_url: str) -> Callable[[], int]:
+    """Run the audit chainer now (as the server's chainer thread does shortly after a read):
+    every staged event is chained; the number chained."""
+    return lambda: audit_queue.chain_all(get_engine(api_url))
 
 
 @pytest.fixture
@@ -94,3 +103,4 @@ def live_server(app) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
+    app.state.audit_chainer.stop()  # lifespan is off here: end this app's chainer thread

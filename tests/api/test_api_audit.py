@@ -52,7 +52,7 @@ PERSONAL_DATA_ROUTES = [
     ids=[r[4] for r in PERSONAL_DATA_ROUTES],
 )
 def test_personal_data_route_leaves_exactly_one_event(
-    client, db, make_key, objects, role, method, path, body, action, object_key
+    client, db, chained, make_key, objects, role, method, path, body, action, object_key
 ):
     key = make_key(role, FORCE if role == "force" else None)
     with db() as session:
@@ -64,6 +64,7 @@ def test_personal_data_route_leaves_exactly_one_event(
         headers={**auth(key), "X-Probity-Purpose": "case 42"},
     )
     assert response.status_code in (200, 201), response.text
+    chained()
     with db() as session:
         events = list(session.scalars(select(AuditEvent).where(AuditEvent.id > last)))
     assert [e.action for e in events] == [action]
@@ -74,13 +75,14 @@ def test_personal_data_route_leaves_exactly_one_event(
         assert event.object_id == str(objects[object_key])
 
 
-def test_refused_requests_and_key_use_are_audited(client, db, make_key):
+def test_refused_requests_and_key_use_are_audited(client, db, chained, make_key):
     with db() as session:
         last = session.scalar(select(AuditEvent.id).order_by(AuditEvent.id.desc()).limit(1)) or 0
     client.get("/api/v1/flags")
     client.get("/api/v1/flags", headers=auth("pb_0badc0de_" + "y" * 43))
     client.get("/api/v1/flags", headers=auth(make_key("force", FORCE)))
     client.get("/api/v1/whoami", headers=auth(make_key("analyst")))
+    chained()
     with db() as session:
         events = list(
             session.scalars(select(AuditEvent).where(AuditEvent.id > last).order_by(AuditEvent.id))
@@ -134,7 +136,7 @@ def test_a_modified_row_breaks_the_chain(fresh_database_url):
     engine.dispose()
 
 
-def test_a_list_event_names_every_id_shown(client, db, make_key, make_flag):
+def test_a_list_event_names_every_id_shown(client, db, chained, make_key, make_flag):
     force = "gwent"
     made = [make_flag(force) for _ in range(60)]
     response = client.get(
@@ -142,6 +144,7 @@ def test_a_list_event_names_every_id_shown(client, db, make_key, make_flag):
     )
     shown = [item["id"] for item in response.json()["items"]]
     assert sorted(shown) == sorted(made)
+    chained()
     with db() as session:
         event = session.scalar(
             select(AuditEvent)
@@ -154,7 +157,7 @@ def test_a_list_event_names_every_id_shown(client, db, make_key, make_flag):
     assert len(event.object_id) <= 200  # the readable start; the full list is in detail
 
 
-def test_a_server_error_leaves_an_event(app, db, make_key):
+def test_a_server_error_leaves_an_event(app, db, chained, make_key):
     from fastapi import Depends
     from fastapi.testclient import TestClient
 
@@ -169,6 +172,7 @@ def test_a_server_error_leaves_an_event(app, db, make_key):
         last = session.scalar(select(AuditEvent.id).order_by(AuditEvent.id.desc()).limit(1)) or 0
     with TestClient(app, raise_server_exceptions=False) as c:
         assert c.get("/api/v1/broken", headers=auth(key)).status_code == 500
+    chained()
     with db() as session:
         events = list(session.scalars(select(AuditEvent).where(AuditEvent.id > last)))
     assert [(e.action, e.detail["status"], e.object_id) for e in events] == [

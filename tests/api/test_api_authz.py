@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from api.deps import AUTH_DEPENDENCIES
 from api.main import DOCS_ROUTES, PUBLIC_ROUTES, create_app, iter_routes
 from api.security import unsign
-from probity import keys
+from probity import audit_queue, keys
 from probity.models import AuditEvent, FlagStatus, KeyRole, Post
 from probity.referrals import add_to_referral
 from probity.settings import Settings
@@ -164,6 +164,7 @@ def _fields(path: str) -> set[str]:
 
 def _audit_count(db) -> int:
     with db() as session:
+        audit_queue.chain_all(session.get_bind())  # reads' staged events, chained
         return session.scalar(select(func.count()).select_from(AuditEvent))
 
 
@@ -257,6 +258,7 @@ def _justified(method: str, template: str, role: str, callers: Callers, path: st
 
 def _events(db, action: str) -> list[AuditEvent]:
     with db() as session:
+        audit_queue.chain_all(session.get_bind())
         return list(
             session.scalars(
                 select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)

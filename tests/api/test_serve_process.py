@@ -87,3 +87,24 @@ def test_probity_serve_workers_run_without_the_cli_s_heavy_imports(database_url:
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=30)
+
+
+def test_served_connections_turn_nagle_off() -> None:
+    """uvicorn makes its listening socket with ``proto`` 0, so asyncio leaves Nagle on for the
+    connections it accepts (an answer's body then waits ~40 ms for a delayed ACK); the
+    protocol ``probity serve`` uses turns it off on each connection."""
+    import socket
+
+    from api.server import NoDelayH11Protocol, no_delay, server_config
+
+    assert server_config(object(), "127.0.0.1", 0).http is NoDelayH11Protocol
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as listener:  # as uvicorn binds it
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        with socket.create_connection(listener.getsockname()) as _client:
+            accepted, _ = listener.accept()
+            with accepted:
+                assert accepted.proto == 0  # what asyncio checks before setting TCP_NODELAY
+                assert not accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+                no_delay(accepted)
+                assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
