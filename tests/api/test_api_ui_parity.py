@@ -8,14 +8,17 @@ import re
 from apifixtures import auth
 from sqlalchemy import select
 
+from probity import audit_queue
 from probity.models import AuditEvent, Flag, Post, ReviewDecision
 
 REASON = "Complaint 2026/207 alleges a pattern of posts about a named member of the public"
 
 
 def _events(db, action: str, *object_ids: int) -> list[AuditEvent]:
-    """This test's events (the database may hold other tests' too), oldest first."""
+    """This test's events (the database may hold other tests' too), oldest first; reads'
+    staged events are chained first, as the server's chainer does shortly after a read."""
     with db() as session:
+        audit_queue.chain_all(session.get_bind())
         return list(
             session.scalars(
                 select(AuditEvent)
