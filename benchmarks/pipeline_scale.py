@@ -39,6 +39,8 @@ from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results" / "pipeline_scale.json"
+# databases are named PREFIX_<scale>: a shared server must not see two runs use one name
+PREFIX = os.environ.get("PIPELINE_BENCH_DB_PREFIX", "probity_pipeline")
 log = logging.getLogger("benchmarks.pipeline_scale")
 
 
@@ -89,7 +91,7 @@ def _register_trained(env: dict[str, str], models_dir: Path) -> None:
 
 
 def run_scale(pg_url: str, scale: float, models_dir: Path) -> dict[str, Any]:
-    name = f"probity_pipeline_{str(scale).replace('.', '_')}"
+    name = f"{PREFIX}_{str(scale).replace('.', '_')}"
     url = _fresh_database(pg_url, name)
     with tempfile.TemporaryDirectory(prefix="probity-pipeline-") as tmp:
         env = _child_env(url, Path(tmp), models_dir)
@@ -123,6 +125,7 @@ def run_scale(pg_url: str, scale: float, models_dir: Path) -> dict[str, Any]:
         "stage_seconds": stages,
         "seconds_per_1000_posts": per_thousand,
         "demo_wall_seconds": round(wall, 1),
+        "load_average_after": list(os.getloadavg()),
     }
     log.info("scale %s: %s", scale, json.dumps(row))
     return row
@@ -194,7 +197,7 @@ def run_crawl_only(pg_url: str, scale: float, models_dir: Path) -> dict[str, Any
     """The post crawl alone, again, on a copy of the scale's demo database with its posts
     removed (accounts and discovery kept): wall time, the crawling process's CPU time (crawler
     and fake platforms) and the database's own statement time, each per 1,000 posts."""
-    source = f"probity_pipeline_{str(scale).replace('.', '_')}"
+    source = f"{PREFIX}_{str(scale).replace('.', '_')}"
     url = _fresh_database(pg_url, f"{source}_crawl", template=source)
     engine = create_engine(url)
     with engine.begin() as connection:
@@ -228,6 +231,7 @@ def run_crawl_only(pg_url: str, scale: float, models_dir: Path) -> dict[str, Any
         "database_seconds_per_1000_posts": round(
             result["database_active_seconds"] * per_thousand, 3
         ),
+        "load_average_after": list(os.getloadavg()),
     }
     log.info("crawl only, scale %s: %s", scale, json.dumps(row))
     return row
@@ -265,7 +269,7 @@ def top_up_posts(url: str, target: int) -> int:
 
 
 def run_classify(pg_url: str, template: str, posts: int, models_dir: Path) -> dict[str, Any]:
-    url = _fresh_database(pg_url, "probity_pipeline_classify", template=template)
+    url = _fresh_database(pg_url, f"{PREFIX}_classify", template=template)
     total = top_up_posts(url, posts)
     with tempfile.TemporaryDirectory(prefix="probity-pipeline-") as tmp:
         env = _child_env(url, Path(tmp), models_dir)
