@@ -16,6 +16,7 @@ a post (from an earlier version) is left as it is: people may be reviewing it.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import time
 from collections.abc import Iterator, Sequence
@@ -31,7 +32,7 @@ from classifier.registry import LoadedModel, register
 from classifier.scoring import Outcome, classify_texts
 from classifier.thresholds import apply_thresholds
 from probity.db import analyze, batched, upsert
-from probity.models import Flag, FlagStatus, PlatformAccount, Post, Prediction
+from probity.models import Flag, FlagStatus, PlatformAccount, Post, Prediction, utcnow
 from probity.models.review import LABELS
 from probity.settings import get_settings
 
@@ -308,21 +309,18 @@ def classify_batch(
             strict=True,
         )
     )
-    upsert(
+    _insert_predictions(
         session,
-        Prediction,
         [
-            {
-                "post_id": batch[i][0],
-                "model_version_id": version_id,
-                "scores": _scores(outcomes[i]),
-                "labels": labels[i],
-                "explanation": _explanation(words.get(i, {}), outcomes[i]),
-            }
+            (
+                batch[i][0],
+                version_id,
+                _scores(outcomes[i]),
+                labels[i],
+                _explanation(words.get(i, {}), outcomes[i]),
+            )
             for i in done
         ],
-        keys=["post_id", "model_version_id"],
-        update=[],
     )
     prediction_ids = _prediction_ids(session, version_id, [batch[i][0] for i in done])
     prior = loaded.calibration.prevalence if loaded.calibration is not None else 0.0
@@ -353,6 +351,56 @@ def classify_batch(
     stats.audit = sum(reason == "audit" for _, reason in to_flag)
     stats.unscored = sum(reason == "unscored" for _, reason in to_flag)
     return stats
+
+
+PREDICTION_COLUMNS = ("post_id", "model_version_id", "scores", "labels", "explanation")
+STAGE = "classify_predictions_in"  # a temporary table of this session's connection
+
+
+def _insert_predictions(session: Session, rows: list[tuple[int, int, Any, Any, Any]]) -> None:
+    """Write a batch's predictions; one that exists already (a concurrent run's) is skipped.
+
+    PostgreSQL: COPY into a temporary table, then one INSERT … SELECT … ON CONFLICT DO NOTHING:
+    the server parses one statement instead of executing one per row, and the client formats
+    rows as COPY text. SQLite: the generic upsert (one executemany)."""
+    if not rows:
+        return
+    if session.get_bind().dialect.name != "postgresql":
+        upsert(
+            session,
+            Prediction,
+            [dict(zip(PREDICTION_COLUMNS, row, strict=True)) for row in rows],
+            keys=["post_id", "model_version_id"],
+            update=[],
+        )
+        return
+    if session.autoflush:
+        session.flush()
+    dumps = json.dumps
+    columns = ", ".join(PREDICTION_COLUMNS)
+    connection = session.connection().connection.driver_connection
+    with connection.cursor() as cursor:  # type: ignore[union-attr]
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGE} AS"
+            f" SELECT {columns} FROM predictions WITH NO DATA"
+        )
+        with cursor.copy(f"COPY {STAGE} ({columns}) FROM STDIN") as copy:
+            for post_id, version_id, scores, labels, explanation in rows:
+                copy.write_row(
+                    (
+                        post_id,
+                        version_id,
+                        dumps(scores),
+                        dumps(labels),
+                        None if explanation is None else dumps(explanation),
+                    )
+                )
+        cursor.execute(
+            f"INSERT INTO predictions ({columns}, created_at) SELECT {columns}, %s FROM {STAGE}"
+            " ORDER BY post_id ON CONFLICT (post_id, model_version_id) DO NOTHING",
+            (utcnow(),),
+        )
+        cursor.execute(f"TRUNCATE {STAGE}")
 
 
 def _prediction_ids(

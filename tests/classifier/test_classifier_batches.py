@@ -42,20 +42,17 @@ from classifier.registry import load_folder
 from probity import db
 
 url, folder, batch, kill_in = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
-from probity.models import Prediction
 calls = 0
-real_upsert = store.upsert
+real_insert = store._insert_predictions
 
-def upsert_then_die(session, model, *args, **kwargs):
+def insert_then_die(session, rows):
     global calls
-    written = real_upsert(session, model, *args, **kwargs)
-    if model is Prediction:
-        calls += 1
-        if calls == kill_in:
-            os.kill(os.getpid(), signal.SIGKILL)
-    return written
+    real_insert(session, rows)
+    calls += 1
+    if calls == kill_in:
+        os.kill(os.getpid(), signal.SIGKILL)
 
-store.upsert = upsert_then_die
+store._insert_predictions = insert_then_die
 engine = db.get_engine(url)
 with db.session_scope(engine) as session:
     store.classify_posts(session, load_folder(folder), batch_size=batch, audit_share=0.5)
