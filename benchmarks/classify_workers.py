@@ -13,6 +13,9 @@ then classified from the same copy, once per worker count and way of running:
   N ``probity worker --queue classify --no-schedule`` processes work the queue; timed from the
   first prediction to an empty queue (worker start-up and model loading excluded), and from the
   workers' start;
+  with ``--own-sessions`` each worker is started in a session of its own, as separate services
+  (systemd units, machines) would be: Linux's autogroup scheduling gives one session's
+  processes one share of a busy machine, so two workers started from one shell compete for it;
 - ``processes``: ``probity classify-posts --processes N``, the process's wall time (spawning the
   N processes and loading the model in each included).
 
@@ -87,7 +90,9 @@ def _count_float(url: str, sql: str) -> float:
     return float(value or 0)
 
 
-def run_jobs(url: str, env: dict[str, str], workers: int) -> dict[str, Any]:
+def run_jobs(
+    url: str, env: dict[str, str], workers: int, own_sessions: bool = False
+) -> dict[str, Any]:
     planned = subprocess.run(
         [sys.executable, "-c", PLAN_CHILD],
         env=env,
@@ -106,6 +111,9 @@ def run_jobs(url: str, env: dict[str, str], workers: int) -> dict[str, Any]:
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            # Linux schedules a session's processes as one group (autogroup): on a busy machine
+            # two workers of one session share one group's CPU, as two services would not
+            start_new_session=own_sessions,
         )
         for _ in range(workers)
     ]
@@ -144,6 +152,7 @@ def run_jobs(url: str, env: dict[str, str], workers: int) -> dict[str, Any]:
     return {
         "way": "jobs",
         "workers": workers,
+        "own_sessions": own_sessions,
         "jobs": jobs,
         "classified": classified,
         "seconds_first_prediction_to_empty_queue": round(seconds, 2),
@@ -197,6 +206,11 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=100_000)
     parser.add_argument("--counts", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--ways", nargs="+", default=["jobs", "processes"])
+    parser.add_argument(
+        "--own-sessions",
+        action="store_true",
+        help="Start each worker in a session of its own (as separate services would run).",
+    )
     parser.add_argument("--models-dir", type=Path, default=None)
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
@@ -218,7 +232,11 @@ def main() -> None:
             url = _fresh_database(args.pg_url, f"{PREFIX}_backlog_run", template=backlog)
             with tempfile.TemporaryDirectory(prefix="probity-workers-") as tmp:
                 env = _child_env(url, Path(tmp), models_dir)
-                row = run_jobs(url, env, n) if way == "jobs" else run_processes(url, env, n)
+                row = (
+                    run_jobs(url, env, n, args.own_sessions)
+                    if way == "jobs"
+                    else run_processes(url, env, n)
+                )
             log.info("%s", json.dumps(row))
             report["runs"].append(row)
             args.out.parent.mkdir(parents=True, exist_ok=True)
