@@ -16,7 +16,6 @@ a post (from an earlier version) is left as it is: people may be reviewing it.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import time
 from collections.abc import Iterator, Sequence
@@ -28,11 +27,12 @@ from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import Session
 
 from classifier.explain import explain
+from classifier.prediction_writes import insert_predictions, prediction_ids
 from classifier.registry import LoadedModel, register
 from classifier.scoring import Outcome, classify_texts
 from classifier.thresholds import apply_thresholds
 from probity.db import analyze, batched, upsert
-from probity.models import Flag, FlagStatus, PlatformAccount, Post, Prediction, utcnow
+from probity.models import Flag, FlagStatus, PlatformAccount, Post, Prediction
 from probity.models.review import LABELS
 from probity.settings import get_settings
 
@@ -140,7 +140,7 @@ def pending_batch(
     rows = [(r[0], r[1], r[2]) for r in session.execute(query)]
     if not rows:
         return [], after_id
-    have = set(_prediction_ids(session, version_id, [rows[0][0], rows[-1][0]], every=True))
+    have = set(prediction_ids(session, version_id, [rows[0][0], rows[-1][0]], every=True))
     return [r for r in rows if r[0] not in have], rows[-1][0]
 
 
@@ -309,7 +309,7 @@ def classify_batch(
             strict=True,
         )
     )
-    _insert_predictions(
+    insert_predictions(
         session,
         [
             (
@@ -322,7 +322,7 @@ def classify_batch(
             for i in done
         ],
     )
-    prediction_ids = _prediction_ids(session, version_id, [batch[i][0] for i in done])
+    ids_of = prediction_ids(session, version_id, [batch[i][0] for i in done])
     prior = loaded.calibration.prevalence if loaded.calibration is not None else 0.0
     to_flag: list[tuple[int, str]] = []
     for i in done:
@@ -338,9 +338,7 @@ def classify_batch(
             session,
             Flag,
             [
-                _flag_row(
-                    batch[i], prediction_ids[batch[i][0]], outcomes[i], labels[i], reason, prior
-                )
+                _flag_row(batch[i], ids_of[batch[i][0]], outcomes[i], labels[i], reason, prior)
                 for i, reason in to_flag
             ],
             keys=["post_id"],
@@ -351,78 +349,6 @@ def classify_batch(
     stats.audit = sum(reason == "audit" for _, reason in to_flag)
     stats.unscored = sum(reason == "unscored" for _, reason in to_flag)
     return stats
-
-
-PREDICTION_COLUMNS = ("post_id", "model_version_id", "scores", "labels", "explanation")
-STAGE = "classify_predictions_in"  # a temporary table of this session's connection
-
-
-def _insert_predictions(session: Session, rows: list[tuple[int, int, Any, Any, Any]]) -> None:
-    """Write a batch's predictions; one that exists already (a concurrent run's) is skipped.
-
-    PostgreSQL: COPY into a temporary table, then one INSERT … SELECT … ON CONFLICT DO NOTHING:
-    the server parses one statement instead of executing one per row, and the client formats
-    rows as COPY text. SQLite: the generic upsert (one executemany)."""
-    if not rows:
-        return
-    if session.get_bind().dialect.name != "postgresql":
-        upsert(
-            session,
-            Prediction,
-            [dict(zip(PREDICTION_COLUMNS, row, strict=True)) for row in rows],
-            keys=["post_id", "model_version_id"],
-            update=[],
-        )
-        return
-    if session.autoflush:
-        session.flush()
-    dumps = json.dumps
-    columns = ", ".join(PREDICTION_COLUMNS)
-    connection = session.connection().connection.driver_connection
-    with connection.cursor() as cursor:  # type: ignore[union-attr]
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGE} AS"
-            f" SELECT {columns} FROM predictions WITH NO DATA"
-        )
-        with cursor.copy(f"COPY {STAGE} ({columns}) FROM STDIN") as copy:
-            for post_id, version_id, scores, labels, explanation in rows:
-                copy.write_row(
-                    (
-                        post_id,
-                        version_id,
-                        dumps(scores),
-                        dumps(labels),
-                        None if explanation is None else dumps(explanation),
-                    )
-                )
-        cursor.execute(
-            f"INSERT INTO predictions ({columns}, created_at) SELECT {columns}, %s FROM {STAGE}"
-            " ORDER BY post_id ON CONFLICT (post_id, model_version_id) DO NOTHING",
-            (utcnow(),),
-        )
-        cursor.execute(f"TRUNCATE {STAGE}")
-
-
-def _prediction_ids(
-    session: Session, version_id: int, post_ids: list[int], *, every: bool = False
-) -> dict[int, int]:
-    """post id → prediction id of this version, for the batch's posts (``every``: for every
-    post between the lowest and the highest of ``post_ids``).
-
-    Read back with one range query instead of INSERT … RETURNING: on PostgreSQL RETURNING turns
-    the executemany (one prepared statement, pipelined) into multi-row VALUES statements that
-    psycopg re-parses every batch, several times slower for 2,000 rows."""
-    if not post_ids:
-        return {}
-    wanted = set(post_ids)
-    rows = session.execute(
-        select(Prediction.post_id, Prediction.id).where(
-            Prediction.model_version_id == version_id,
-            Prediction.post_id >= min(post_ids),
-            Prediction.post_id <= max(post_ids),
-        )
-    )
-    return {post_id: pid for post_id, pid in rows if every or post_id in wanted}
 
 
 def _scores(outcome: Outcome) -> dict[str, float]:

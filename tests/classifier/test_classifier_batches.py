@@ -43,7 +43,7 @@ from probity import db
 
 url, folder, batch, kill_in = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 calls = 0
-real_insert = store._insert_predictions
+real_insert = store.insert_predictions
 
 def insert_then_die(session, rows):
     global calls
@@ -52,7 +52,7 @@ def insert_then_die(session, rows):
     if calls == kill_in:
         os.kill(os.getpid(), signal.SIGKILL)
 
-store._insert_predictions = insert_then_die
+store.insert_predictions = insert_then_die
 engine = db.get_engine(url)
 with db.session_scope(engine) as session:
     store.classify_posts(session, load_folder(folder), batch_size=batch, audit_share=0.5)
