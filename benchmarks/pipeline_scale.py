@@ -39,6 +39,8 @@ from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results" / "pipeline_scale.json"
+# databases are named PREFIX_<scale>: a shared server must not see two runs use one name
+PREFIX = os.environ.get("PIPELINE_BENCH_DB_PREFIX", "probity_pipeline")
 log = logging.getLogger("benchmarks.pipeline_scale")
 
 
@@ -57,6 +59,10 @@ def _fresh_database(pg_url: str, name: str, template: str | None = None) -> str:
     _admin(pg_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     _admin(pg_url, f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
     return _database_url(pg_url, name)
+
+
+def _scale_database(scale: float) -> str:
+    return f"{PREFIX}_{str(scale).replace('.', '_')}"
 
 
 def _child_env(database_url: str, data_dir: Path, models_dir: Path) -> dict[str, str]:
@@ -89,7 +95,7 @@ def _register_trained(env: dict[str, str], models_dir: Path) -> None:
 
 
 def run_scale(pg_url: str, scale: float, models_dir: Path) -> dict[str, Any]:
-    name = f"probity_pipeline_{str(scale).replace('.', '_')}"
+    name = _scale_database(scale)
     url = _fresh_database(pg_url, name)
     with tempfile.TemporaryDirectory(prefix="probity-pipeline-") as tmp:
         env = _child_env(url, Path(tmp), models_dir)
@@ -123,6 +129,7 @@ def run_scale(pg_url: str, scale: float, models_dir: Path) -> dict[str, Any]:
         "stage_seconds": stages,
         "seconds_per_1000_posts": per_thousand,
         "demo_wall_seconds": round(wall, 1),
+        "load_average_after": list(os.getloadavg()),
     }
     log.info("scale %s: %s", scale, json.dumps(row))
     return row
@@ -136,6 +143,7 @@ from classifier.store import classify_posts
 engine = db.get_engine()
 with db.session_scope(engine) as session:
     loaded = resolve(session, None)
+loaded.model.predict_proba(["warm up: lookup tables built on first use"])  # once per process
 def cpu():
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
@@ -194,7 +202,7 @@ def run_crawl_only(pg_url: str, scale: float, models_dir: Path) -> dict[str, Any
     """The post crawl alone, again, on a copy of the scale's demo database with its posts
     removed (accounts and discovery kept): wall time, the crawling process's CPU time (crawler
     and fake platforms) and the database's own statement time, each per 1,000 posts."""
-    source = f"probity_pipeline_{str(scale).replace('.', '_')}"
+    source = _scale_database(scale)
     url = _fresh_database(pg_url, f"{source}_crawl", template=source)
     engine = create_engine(url)
     with engine.begin() as connection:
@@ -228,6 +236,7 @@ def run_crawl_only(pg_url: str, scale: float, models_dir: Path) -> dict[str, Any
         "database_seconds_per_1000_posts": round(
             result["database_active_seconds"] * per_thousand, 3
         ),
+        "load_average_after": list(os.getloadavg()),
     }
     log.info("crawl only, scale %s: %s", scale, json.dumps(row))
     return row
@@ -265,7 +274,7 @@ def top_up_posts(url: str, target: int) -> int:
 
 
 def run_classify(pg_url: str, template: str, posts: int, models_dir: Path) -> dict[str, Any]:
-    url = _fresh_database(pg_url, "probity_pipeline_classify", template=template)
+    url = _fresh_database(pg_url, f"{PREFIX}_classify", template=template)
     total = top_up_posts(url, posts)
     with tempfile.TemporaryDirectory(prefix="probity-pipeline-") as tmp:
         env = _child_env(url, Path(tmp), models_dir)
@@ -290,6 +299,11 @@ def run_classify(pg_url: str, template: str, posts: int, models_dir: Path) -> di
         "cpu_seconds": round(result["cpu_seconds"], 2),
         "posts_per_cpu_second": round(result["classified"] / result["cpu_seconds"], 1),
         "process_wall_seconds": round(wall, 1),
+        "seconds_per_1000_posts": round(result["seconds"] / max(result["classified"], 1) * 1000, 3),
+        "cpu_seconds_per_1000_posts": round(
+            result["cpu_seconds"] / max(result["classified"], 1) * 1000, 3
+        ),
+        "load_average_after": list(os.getloadavg()),
     }
     log.info("classify-posts: %s", json.dumps(row))
     return row
@@ -311,6 +325,11 @@ def main() -> None:
         default=None,
         help="Only the classify-posts measurement, from this demo database (from an earlier run).",
     )
+    parser.add_argument(
+        "--classify-scales",
+        action="store_true",
+        help="Only classify-posts again over each scale's demo posts (an earlier run's databases).",
+    )
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
@@ -326,6 +345,13 @@ def main() -> None:
     }
     if args.crawl_only:
         report["crawl_only"] = [run_crawl_only(args.pg_url, s, models_dir) for s in args.scales]
+    if args.classify_scales:
+        # each scale's own posts (no top-up), predictions and flags removed, one process
+        report["classify_only"] = [
+            {"scale": s, **run_classify(args.pg_url, _scale_database(s), 0, models_dir)}
+            for s in args.scales
+        ]
+        args.crawl_only = True  # nothing else this run
     for scale in [] if args.classify_from or args.crawl_only else args.scales:
         report["scales"].append(run_scale(args.pg_url, scale, models_dir))
     if args.classify_posts and not args.crawl_only:

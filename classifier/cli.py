@@ -12,6 +12,7 @@ import typer
 
 from classifier import registry
 from classifier.files import classify_file
+from classifier.parallel import classify_posts_parallel
 from classifier.store import classify_posts
 from classifier.versions import classify_versions
 from probity.db import session_scope
@@ -63,12 +64,25 @@ def classify_stored(
         None, "--model", help="Version or folder (default: the active one)."
     ),
     limit: int | None = typer.Option(None, min=1, help="Classify at most this many posts."),
+    processes: int = typer.Option(
+        1,
+        "--processes",
+        "-p",
+        min=1,
+        help="Share the posts between this many processes (PostgreSQL; not with --limit).",
+    ),
 ) -> None:
     """Classify stored posts (and edited posts' later versions) not yet classified by this
     version; flag those with labels."""
+    if processes > 1 and limit is not None:
+        raise typer.BadParameter("--limit takes one process: leave out --processes")
     with session_scope() as session:
         loaded = registry.resolve(session, model)
-        stats = classify_posts(session, loaded, limit=limit)
+    if processes > 1:
+        stats = classify_posts_parallel(loaded, processes)
+    with session_scope() as session:
+        if processes == 1:
+            stats = classify_posts(session, loaded, limit=limit)
         edits = classify_versions(session, loaded)
     typer.echo(
         json.dumps(

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -121,8 +122,12 @@ class _LinearAttribution:
         raw_length = len(norm.encode("utf-8"))
         word_of_byte = np.full(raw_length, -1, dtype=np.int64)
         names: list[str] = []
+        ascii_only = norm.isascii()  # then a character's offset is its byte's
         for m in _TOKEN.finditer(norm):
-            start, end = len(norm[: m.start()].encode()), len(norm[: m.end()].encode())
+            if ascii_only:
+                start, end = m.start(), m.end()
+            else:
+                start, end = len(norm[: m.start()].encode()), len(norm[: m.end()].encode())
             word_of_byte[start:end] = len(names)
             names.append(m.group(0))
         lo, hi = self.chars.indptr[i], self.chars.indptr[i + 1]
@@ -155,8 +160,15 @@ class _LinearAttribution:
                 weights[names[k]] = weights.get(names[k], 0.0) + float(per_word[k])
 
 
+@lru_cache(maxsize=65536)
+def _word_pattern(word: str) -> re.Pattern[str]:
+    """A word's case-insensitive pattern, compiled once per process (re's own cache keeps 512
+    patterns: a batch's explanations name thousands of different words)."""
+    return re.compile(re.escape(word), re.IGNORECASE)
+
+
 def _span_in(original: str, word: str, used: set[tuple[int, int]]) -> tuple[int, int] | None:
-    for m in re.finditer(re.escape(word), original, re.IGNORECASE):
+    for m in _word_pattern(word).finditer(original):
         if m.span() not in used:
             return m.span()
     return None

@@ -162,6 +162,15 @@ WELSH_ONLY = frozenset(
     ]
 )
 WORD = re.compile(r"[a-zâêîôûŵŷäëïöüÿ']+", re.IGNORECASE)
+# A post is Welsh only if one of WELSH_ONLY's words is among its words: one regex search finds
+# out for most posts (English ones) without splitting them into words. It matches wherever
+# WORD's tokens would (a WELSH_ONLY word between non-letters), and more: only a pre-check.
+_WELSH_ONLY_SEARCH = re.compile(
+    r"(?<![a-zâêîôûŵŷäëïöüÿ])(?:"
+    + "|".join(sorted(WELSH_ONLY, key=len, reverse=True))
+    + r")(?![a-zâêîôûŵŷäëïöüÿ])",
+    re.IGNORECASE,
+)
 
 
 @lru_cache(maxsize=4096)
@@ -201,11 +210,17 @@ def detect_language(text: str) -> str:
     by_script = _script_language(text)
     if by_script:
         return by_script
+    if _WELSH_ONLY_SEARCH.search(text) is None:
+        return "en"  # no distinctive Welsh word: the word count could not say "cy"
+    return "cy" if welsh_by_words(text) else "en"
+
+
+def welsh_by_words(text: str) -> bool:
+    """Whether a fifth or more of the words (at least three, one of them distinctive) are
+    common Welsh words."""
     words = [w.lower().strip("'") for w in WORD.findall(text)]
     if len(words) < 3:
-        return "en"
+        return False
     welsh = sum(w in WELSH_WORDS for w in words)
     distinctive = sum(w in WELSH_ONLY for w in words)
-    if welsh >= 3 and distinctive >= 1 and welsh / len(words) >= 0.2:
-        return "cy"
-    return "en"
+    return welsh >= 3 and distinctive >= 1 and welsh / len(words) >= 0.2

@@ -134,7 +134,13 @@ def score_texts(
     model: PostClassifier, texts: Sequence[str], calibration: Calibration | None
 ) -> np.ndarray:
     """Calibrated (when the model has a calibration) per-label scores of raw post texts."""
-    raw = raw_scores(model, [clean(t) for t in texts])
+    return _score_cleaned(model, [clean(t) for t in texts], calibration)
+
+
+def _score_cleaned(
+    model: PostClassifier, cleaned: Sequence[str], calibration: Calibration | None
+) -> np.ndarray:
+    raw = raw_scores(model, cleaned)
     return calibration.apply(raw) if calibration is not None else raw
 
 
@@ -171,21 +177,24 @@ def classify_texts(
     unscored, and a post that cannot be scored gets an error instead of failing the batch."""
     cuts = np.array([thresholds[label] for label in LABELS])
     outcomes: list[Outcome] = []
+    cleaned: list[str] = []  # each text cleaned once, for the language check and the model
     for text in texts:
         try:
-            outcomes.append(Outcome(language=detect_language(clean(text))))
+            cleaned.append(clean(text))
+            outcomes.append(Outcome(language=detect_language(cleaned[-1])))
         except Exception as exc:  # noqa: BLE001 - one odd post must not stop the others
+            cleaned += [""] * (len(outcomes) + 1 - len(cleaned))
             outcomes.append(Outcome(language="und", error=f"{type(exc).__name__}: {exc}"))
     todo = [i for i, o in enumerate(outcomes) if o.language == "en" and o.error is None]
     try:
         batch_scores: list[np.ndarray | None] = list(
-            score_texts(model, [texts[i] for i in todo], calibration)
+            _score_cleaned(model, [cleaned[i] for i in todo], calibration)
         )
     except Exception:  # noqa: BLE001 - find the post(s) at fault, score the rest
         batch_scores = []
         for i in todo:
             try:
-                batch_scores.append(score_texts(model, [texts[i]], calibration)[0])
+                batch_scores.append(_score_cleaned(model, [cleaned[i]], calibration)[0])
             except Exception as exc:  # noqa: BLE001
                 outcomes[i].error = f"{type(exc).__name__}: {exc}"
                 batch_scores.append(None)

@@ -27,6 +27,7 @@ from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import Session
 
 from classifier.explain import explain
+from classifier.prediction_writes import insert_predictions, prediction_ids
 from classifier.registry import LoadedModel, register
 from classifier.scoring import Outcome, classify_texts
 from classifier.thresholds import apply_thresholds
@@ -114,12 +115,33 @@ def missed_below(session: Session, version_id: int, mark: int) -> list[int]:
     )
 
 
-def pending_batch(session: Session, after_id: int, size: int) -> list[PendingPost]:
-    """The next ``size`` eligible posts above ``after_id``, in id order: a range scan of the
-    primary key whatever the table's size (no anti-join: a prediction that already exists
-    above the watermark, from a concurrent run, is skipped by the insert's ON CONFLICT)."""
-    rows = session.execute(_eligible().where(Post.id > after_id).order_by(Post.id).limit(size))
-    return [(r[0], r[1], r[2]) for r in rows]
+def pending_batch(
+    session: Session,
+    version_id: int,
+    after_id: int,
+    size: int | None = None,
+    upto: int | None = None,
+) -> tuple[list[PendingPost], int]:
+    """The eligible posts above ``after_id`` (and at most ``upto``) this version has no
+    prediction for, in id order: at most ``size`` posts scanned. Returns them and the highest
+    post id scanned (where the next batch starts).
+
+    The one way posts are chosen, for a run (:func:`classify_posts`, above the watermark) and
+    for a job (:func:`classify_range`, an id range): a range scan of the posts' primary key and
+    one of the predictions' (post, version) key over the same ids, whatever the tables' sizes.
+    No anti-join: the predictions already there (a concurrent run's, a job done before) are
+    dropped here and any that appear meanwhile are skipped by the insert's ON CONFLICT."""
+    query = _eligible().where(Post.id > after_id)
+    if upto is not None:
+        query = query.where(Post.id <= upto)
+    query = query.order_by(Post.id)
+    if size is not None:
+        query = query.limit(size)
+    rows = [(r[0], r[1], r[2]) for r in session.execute(query)]
+    if not rows:
+        return [], after_id
+    have = set(prediction_ids(session, version_id, [rows[0][0], rows[-1][0]], every=True))
+    return [r for r in rows if r[0] not in have], rows[-1][0]
 
 
 def _pending_posts(
@@ -143,11 +165,30 @@ def _pending_posts(
             yield batch
     while limit is None or seen < limit:
         size = batch_size if limit is None else min(batch_size, limit - seen)
-        batch = pending_batch(session, mark, size)
-        if not batch:
+        batch, scanned = pending_batch(session, version_id, mark, size)
+        if scanned == mark:
             return
-        mark, seen = batch[-1][0], seen + len(batch)
-        yield batch
+        mark, seen = scanned, seen + len(batch)
+        if batch:
+            yield batch
+
+
+def pending_ranges(session: Session, version_id: int, size: int) -> list[int]:
+    """Numbers k of the id ranges [k*size+1, (k+1)*size] holding posts this version has not
+    classified, for the jobs (one job per range): the ranges of the posts missed below the
+    watermark (:func:`missed_below`, one anti-join per planning) and every range above it with
+    an eligible post (a range scan of the posts above the watermark)."""
+    mark = watermark(session, version_id)
+    ranges = {(post_id - 1) // size for post_id in missed_below(session, version_id, mark)}
+    bucket = (Post.id - 1) // size
+    above = select(bucket).where(
+        Post.id > mark,
+        Post.is_repost.is_(False),
+        Post.deleted_at.is_(None),
+        Post.reference_only.is_(False),
+    )
+    ranges.update(session.scalars(above.distinct()))
+    return sorted(ranges)
 
 
 def _explanation(words: dict[str, Any], outcome: Outcome) -> dict[str, Any] | None:
@@ -227,17 +268,14 @@ def classify_range(
     audit_share: float | None = None,
 ) -> ClassifyStats:
     """Classify the eligible posts with ids in ``[first_id, last_id]`` this version has not
-    classified yet, in the caller's transaction: one queued job's unit of work (``jobs/``).
+    classified yet, in the caller's transaction: one queued job's unit of work (``jobs/``),
+    chosen as :func:`classify_posts` chooses its batches (:func:`pending_batch`).
 
     Re-running it after a crash classifies only what is still missing, and a prediction that
     exists already is skipped by the insert's ON CONFLICT, so a retried job adds nothing twice."""
     share = get_settings().audit_share if audit_share is None else audit_share
     row = loaded.row or register(session, loaded.folder)
-    done = exists().where(Prediction.post_id == Post.id, Prediction.model_version_id == row.id)
-    rows = session.execute(
-        _eligible().where(Post.id >= first_id, Post.id <= last_id, ~done).order_by(Post.id)
-    )
-    batch = [(r[0], r[1], r[2]) for r in rows]
+    batch, _ = pending_batch(session, row.id, first_id - 1, upto=last_id)
     if not batch:
         return ClassifyStats()
     return classify_batch(session, loaded, row.id, batch, audit_share=share)
@@ -271,23 +309,20 @@ def classify_batch(
             strict=True,
         )
     )
-    upsert(
+    insert_predictions(
         session,
-        Prediction,
         [
-            {
-                "post_id": batch[i][0],
-                "model_version_id": version_id,
-                "scores": _scores(outcomes[i]),
-                "labels": labels[i],
-                "explanation": _explanation(words.get(i, {}), outcomes[i]),
-            }
+            (
+                batch[i][0],
+                version_id,
+                _scores(outcomes[i]),
+                labels[i],
+                _explanation(words.get(i, {}), outcomes[i]),
+            )
             for i in done
         ],
-        keys=["post_id", "model_version_id"],
-        update=[],
     )
-    prediction_ids = _prediction_ids(session, version_id, [batch[i][0] for i in done])
+    ids_of = prediction_ids(session, version_id, [batch[i][0] for i in done])
     prior = loaded.calibration.prevalence if loaded.calibration is not None else 0.0
     to_flag: list[tuple[int, str]] = []
     for i in done:
@@ -303,9 +338,7 @@ def classify_batch(
             session,
             Flag,
             [
-                _flag_row(
-                    batch[i], prediction_ids[batch[i][0]], outcomes[i], labels[i], reason, prior
-                )
+                _flag_row(batch[i], ids_of[batch[i][0]], outcomes[i], labels[i], reason, prior)
                 for i, reason in to_flag
             ],
             keys=["post_id"],
@@ -316,25 +349,6 @@ def classify_batch(
     stats.audit = sum(reason == "audit" for _, reason in to_flag)
     stats.unscored = sum(reason == "unscored" for _, reason in to_flag)
     return stats
-
-
-def _prediction_ids(session: Session, version_id: int, post_ids: list[int]) -> dict[int, int]:
-    """post id → prediction id of this version, for the batch's posts.
-
-    Read back with one range query instead of INSERT … RETURNING: on PostgreSQL RETURNING turns
-    the executemany (one prepared statement, pipelined) into multi-row VALUES statements that
-    psycopg re-parses every batch, several times slower for 2,000 rows."""
-    if not post_ids:
-        return {}
-    wanted = set(post_ids)
-    rows = session.execute(
-        select(Prediction.post_id, Prediction.id).where(
-            Prediction.model_version_id == version_id,
-            Prediction.post_id >= min(post_ids),
-            Prediction.post_id <= max(post_ids),
-        )
-    )
-    return {post_id: pid for post_id, pid in rows if post_id in wanted}
 
 
 def _scores(outcome: Outcome) -> dict[str, float]:

@@ -23,10 +23,10 @@ from typing import Any
 
 from procrastinate.exceptions import AlreadyEnqueued
 from procrastinate.tasks import Task
-from sqlalchemy import exists, select
+from sqlalchemy import select
 
 from classifier.registry import LoadedModel, resolve
-from classifier.store import classify_range
+from classifier.store import classify_range, pending_ranges
 from classifier.versions import classify_versions
 from crawler.crawl import Crawler, now
 from crawler.discovery import discovery_queries
@@ -37,7 +37,7 @@ from jobs.app import app
 from jobs.crawling import crawl_targets, crawl_unit, in_scope_accounts
 from probity.db import analyze, session_scope
 from probity.forces import FORCES
-from probity.models import CrawlCheckpoint, ModelVersion, PlatformAccount, Post, Prediction
+from probity.models import CrawlCheckpoint, ModelVersion, PlatformAccount
 from probity.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -275,25 +275,10 @@ def classify_edits(version: str) -> int:
 
 
 def pending_batches(version_id: int) -> list[int]:
-    """Numbers k of the id ranges [k*B+1, (k+1)*B] holding posts this version has not scored."""
-    bucket = (Post.id - 1) // CLASSIFY_BATCH
-    already = exists().where(
-        Prediction.post_id == Post.id, Prediction.model_version_id == version_id
-    )
+    """Numbers k of the id ranges [k*B+1, (k+1)*B] holding posts this version has not scored:
+    above its watermark, and below it where a post was missed (classifier.store)."""
     with session_scope() as session:
-        return list(
-            session.scalars(
-                select(bucket)
-                .where(
-                    ~already,
-                    Post.is_repost.is_(False),
-                    Post.deleted_at.is_(None),
-                    Post.reference_only.is_(False),
-                )
-                .distinct()
-                .order_by(bucket)
-            )
-        )
+        return pending_ranges(session, version_id, CLASSIFY_BATCH)
 
 
 @app.task(name="plan_classify", queue="classify", queueing_lock="plan:classify")

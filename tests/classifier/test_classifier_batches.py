@@ -16,7 +16,13 @@ import pytest
 from sqlalchemy import func, select
 
 from classifier.registry import load_folder
-from classifier.store import classify_posts, missed_below, watermark
+from classifier.store import (
+    classify_posts,
+    classify_range,
+    missed_below,
+    pending_ranges,
+    watermark,
+)
 from probity import db
 from probity.models import Flag, Platform, PlatformAccount, Post, Prediction, utcnow
 from tests.classifier.conftest import make_posts
@@ -36,20 +42,17 @@ from classifier.registry import load_folder
 from probity import db
 
 url, folder, batch, kill_in = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
-from probity.models import Prediction
 calls = 0
-real_upsert = store.upsert
+real_insert = store.insert_predictions
 
-def upsert_then_die(session, model, *args, **kwargs):
+def insert_then_die(session, rows):
     global calls
-    written = real_upsert(session, model, *args, **kwargs)
-    if model is Prediction:
-        calls += 1
-        if calls == kill_in:
-            os.kill(os.getpid(), signal.SIGKILL)
-    return written
+    real_insert(session, rows)
+    calls += 1
+    if calls == kill_in:
+        os.kill(os.getpid(), signal.SIGKILL)
 
-store.upsert = upsert_then_die
+store.insert_predictions = insert_then_die
 engine = db.get_engine(url)
 with db.session_scope(engine) as session:
     store.classify_posts(session, load_folder(folder), batch_size=batch, audit_share=0.5)
@@ -201,3 +204,45 @@ def test_posts_added_after_a_run_are_the_only_ones_the_next_run_reads(
     assert stats.classified == 3
     predictions, _ = _state(url)
     assert len(predictions) == len({post_id for post_id, _ in predictions}) == 8
+
+
+def test_job_ranges_are_chosen_by_the_watermark_and_a_range_done_twice_adds_nothing(
+    database_factory, tiny_model_dir
+):
+    """The jobs' planning and their ranges use classify-posts' selection: ranges above the
+    watermark, ranges below it only where a post was missed (jobs run out of order)."""
+    url, ids = _database_with_posts(database_factory, 12)
+    engine = db.get_engine(url)
+    loaded = load_folder(tiny_model_dir)
+    size = 4
+    ranges = sorted({(post_id - 1) // size for post_id in ids})
+    with db.session_scope(engine) as session:
+        first = classify_range(session, loaded, ids[0], ids[-1] // 2, audit_share=0.0)
+        assert first.classified == sum(post_id <= ids[-1] // 2 for post_id in ids)
+        version_id = session.scalar(select(Prediction.model_version_id).limit(1))
+        assert version_id is not None
+        assert pending_ranges(session, version_id, size) == [
+            k for k in ranges if (k + 1) * size > ids[-1] // 2
+        ]
+    # the last range first (a second worker), then the middle: the first ranges' posts are done,
+    # the rest below the new watermark are found as missed
+    last_range = ranges[-1]
+    with db.session_scope(engine) as session:
+        classify_range(session, loaded, last_range * size + 1, (last_range + 1) * size)
+    with db.session_scope(engine) as session:
+        assert watermark(session, version_id) == ids[-1]
+        waiting = pending_ranges(session, version_id, size)
+        assert waiting == [k for k in ranges if (k + 1) * size > ids[-1] // 2 and k != last_range]
+    with db.session_scope(engine) as session:
+        done = sum(
+            classify_range(session, loaded, k * size + 1, (k + 1) * size).classified
+            for k in waiting
+        )
+        again = classify_range(session, loaded, ids[0], ids[-1]).classified
+    assert again == 0  # a range whose posts all have predictions scores nothing
+    with db.session_scope(engine) as session:
+        assert pending_ranges(session, version_id, size) == []
+        assert session.scalar(select(func.count()).select_from(Prediction)) == len(ids)
+    assert first.classified + done + sum(
+        1 for post_id in ids if last_range * size < post_id
+    ) == len(ids)
