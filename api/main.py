@@ -50,6 +50,7 @@ from api.routes import (
 )
 from api.schemas.common import ErrorOut, printable
 from api.security import BadToken
+from api.services.stats_cache import StatsCache
 from api.ui import (
     access_pages,
     auth_pages,
@@ -183,6 +184,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         generate_unique_id_function=_operation_id,
     )
     app.state.settings = settings
+    app.state.stats_cache = StatsCache(settings.stats_cache_seconds)
     engine = get_engine(settings.resolved_database_url)
     app.state.session_factory = session_factory(engine)
     track_writes(app.state.session_factory)

@@ -92,6 +92,9 @@ class Settings(BaseSettings):
     # Opening an account's whole post history or a multi-force export needs a written
     # justification of at least this many characters (it is stored in the audit event).
     justification_min_chars: int = Field(default=15, ge=1, le=500)
+    # Statistics (GET /api/v1/stats) are computed at most once per this many seconds per scope in
+    # each server process (0: every request computes them); see api/services/stats_cache.py.
+    stats_cache_seconds: float = Field(default=0.0, ge=0.0, le=3600.0)
 
     # API and web UI (api/)
     max_body_bytes: int = 64 * 1024  # larger request bodies are refused with 413

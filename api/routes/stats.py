@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from api.deps import ADMIN, ANALYST, FORCE, AuditDep, Principal, SessionDep, not_found, require
 from api.schemas.integrity import CrosscheckQuery, FindingOut, StatsQuery
+from api.services.stats_cache import StatsCache
 from probity.forces import FORCE_IDS
 from registers.crosschecks import run_crosschecks
 from registers.stats import StatsScope, compute_stats
@@ -32,11 +33,22 @@ def resolve_force(principal: Principal, requested: str | None) -> str | None:
 
 @router.get("/stats", response_model=dict[str, Any])
 def get_stats(
-    q: Annotated[StatsQuery, Query()], principal: Reader, session: SessionDep, audit: AuditDep
+    q: Annotated[StatsQuery, Query()],
+    principal: Reader,
+    session: SessionDep,
+    audit: AuditDep,
+    request: Request,
+    response: Response,
 ) -> dict[str, Any]:
-    """The figures of an HMIC force report (or national, for national callers without `force`)."""
+    """The figures of an HMIC force report (or national, for national callers without `force`).
+
+    `X-Probity-Stats-Computed-At` says when they were computed (`PROBITY_STATS_CACHE_SECONDS`)."""
     scope = StatsScope(resolve_force(principal, q.force_id), q.date_from, q.date_to)
-    stats = compute_stats(session, scope, published=q.published)
+    cache: StatsCache = request.app.state.stats_cache
+    stats, computed_at = cache.get(
+        (scope, q.published), lambda: compute_stats(session, scope, published=q.published)
+    )
+    response.headers["X-Probity-Stats-Computed-At"] = computed_at.isoformat()
     audit.record(
         "stats.read",
         object_type="statistics",
