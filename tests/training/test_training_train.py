@@ -163,3 +163,15 @@ def test_ensemble_members_resolve_to_the_newest_trained_model_of_a_kind(tmp_path
     )
     with pytest.raises(ConfigurationError, match="no trained transformer"):
         resolve_member("latest:transformer", tmp_path)
+
+
+def test_the_card_describes_the_ngram_ranges_the_config_trained_with():
+    from training.model_card import _description
+
+    baseline = load_config(REPO_ROOT / "training" / "configs" / "baseline.toml")
+    words = baseline.params["word_ngram_range"]
+    assert f"word {words[0]}–{words[1]}-grams" in _description("tfidf-logreg", baseline)
+    # the tiny config sets no ranges: the estimator's defaults are described
+    assert "word 1–2-grams and character 2–5-grams" in _description(
+        "tfidf-logreg", load_config(TINY)
+    )
