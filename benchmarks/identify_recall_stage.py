@@ -2,7 +2,7 @@
 
     python benchmarks/identify_recall_stage.py [--thresholds 0.3 0.5 0.7]
 
-Leave-one-file-out over the files written by writers who never read the rules (held-out a-e and
+Leave-one-file-out over the files written by writers who never read the rules (held-out a-f and
 the two extra files): for each, the recall stage (``crawler/identify/learned.py``) is trained on
 every other training file and asked about the held file's profiles that the rules rejected for
 want of a claim while finding a force, place or police word. Precision, recall and force accuracy
@@ -34,6 +34,7 @@ WRITER_FILES = (
     "heldout_e",
     "extra_1",
     "extra_2",
+    "heldout_f",
 )
 
 

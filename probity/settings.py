@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     shared_data_dir: Path = Path("../shared/data")
     models_dir: Path = Field(default=Path(""), description="empty: data_dir/models")
+    # the fitted identification recall stage (crawler/identify/stage_cache.py); empty: models dir/cache
+    recall_stage_cache_dir: Path = Field(default=Path(""), description="empty: models_dir/cache")
 
     # Platform access. Only X needs a credential; Bluesky's AppView and Mastodon are public.
     bluesky_base_url: str = "https://public.api.bsky.app"
@@ -118,6 +120,12 @@ class Settings(BaseSettings):
         return (
             self.models_dir if str(self.models_dir) not in ("", ".") else self.data_dir / "models"
         )
+
+    @property
+    def resolved_recall_stage_cache_dir(self) -> Path:
+        if str(self.recall_stage_cache_dir) not in ("", "."):
+            return self.recall_stage_cache_dir
+        return self.resolved_models_dir / "cache"
 
     @property
     def is_production(self) -> bool:

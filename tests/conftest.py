@@ -21,6 +21,12 @@ from probity import db as probity_db
 from probity.settings import reset_settings_cache
 
 PG_URL = os.environ.get("PROBITY_TEST_DATABASE_URL", "")
+# the fitted identification recall stage is cached across test sessions (it takes 13-19 s to fit;
+# the key covers the training files and the code, so a change never reads a stale one)
+os.environ.setdefault(
+    "PROBITY_RECALL_STAGE_CACHE_DIR",
+    str(Path(__file__).resolve().parent.parent / ".pytest_cache" / "probity-recall-stage"),
+)
 
 
 def _pg_admin_engine() -> Engine:

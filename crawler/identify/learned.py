@@ -8,14 +8,17 @@ words and character n-grams of the whole profile decides whether it is a serving
 Structural rejections (retired, family, recruit, fiction, official account, other jurisdiction)
 are never reopened, and the force still comes from the rules' attribution, never from the model.
 
-The model is trained from the labelled files in ``crawler/data`` when first used (once per process,
-~15 s on a loaded shared machine; deterministic), so there is no binary artefact to trust; ``TRAINING_FILES`` names them. The files
+The model is trained from the labelled files in ``crawler/data`` when first used (~15 s on a loaded
+shared machine; deterministic), so there is no binary artefact to ship; ``TRAINING_FILES`` names
+them. The fitted stage is cached under the models dir (``stage_cache.py``), keyed by the training
+files' bytes and this code, so later processes read it instead of refitting. The files
 kept untouched for the next change to the rules are never among them. Whether the stage helps was
 measured leave-one-file-out (``benchmarks/identify_recall_stage.py``, docs/identification.md).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from collections.abc import Iterable, Sequence
@@ -41,6 +44,7 @@ TRAINING_FILES = (
     "heldout_e",
     "extra_1",
     "extra_2",
+    "heldout_f",
 )
 # the stage flips a rejection only when the model is at least this sure (fixed leave-one-file-out
 # on held-out a-e before the two extra files were added, then confirmed on them)
@@ -112,11 +116,13 @@ class RecallStage:
         return [float(p) for p in self.model.predict_proba(x)[:, 1]]
 
 
-def training_rows(names: Iterable[str] = TRAINING_FILES) -> list[tuple[str, dict[str, Any]]]:
+def training_rows(
+    names: Iterable[str] = TRAINING_FILES, data: Path | None = None
+) -> list[tuple[str, dict[str, Any]]]:
     """(file name, labelled record) for every line of the named files that exist."""
     rows: list[tuple[str, dict[str, Any]]] = []
     for name in names:
-        path = DATA / f"profiles_{name}.jsonl"
+        path = (data or DATA) / f"profiles_{name}.jsonl"
         if not path.exists():
             continue
         for line in path.read_text(encoding="utf-8").splitlines():
@@ -130,10 +136,51 @@ def fit(examples: list[tuple[str, bool]]) -> RecallStage:
     return RecallStage(list(texts), list(labels))
 
 
+def training_paths(names: Iterable[str] = TRAINING_FILES, data: Path | None = None) -> list[Path]:
+    return [(data or DATA) / f"profiles_{name}.jsonl" for name in names]
+
+
+def code_version() -> str:
+    """What, besides the training files, decides the fitted stage: this module's source, the
+    normalisation it trains on and the identifier version."""
+    from crawler.identify import identifier
+
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    digest.update(Path(identifier.__file__).read_bytes())
+    return f"{identifier.IDENTIFIER_VERSION}:{digest.hexdigest()[:16]}"
+
+
+def default_cache_dir() -> Path:
+    """PROBITY_RECALL_STAGE_CACHE_DIR, else ``<models dir>/cache``, from the settings."""
+    from probity.settings import get_settings
+
+    return get_settings().resolved_recall_stage_cache_dir
+
+
+def load_stage(
+    cache_dir: Path | None,
+    names: Sequence[str] = TRAINING_FILES,
+    data: Path | None = None,
+) -> tuple[RecallStage | None, str]:
+    """(stage, "cache" | "fitted") for the named training files, through the disk cache."""
+    from crawler.identify.stage_cache import cache_key, load_or_build
+
+    key = cache_key(training_paths(names, data), code_version())
+    return load_or_build(cache_dir, key, lambda: build_stage(names, data))
+
+
 @lru_cache(maxsize=1)
 def get_stage() -> RecallStage | None:
-    """The stage trained on every profile of every training file, whatever the rules decided
-    (built once per process): the serving profiles the rules do find teach it the job words."""
+    """The stage for this process: read from the disk cache, else fitted once and cached."""
+    stage, _source = load_stage(default_cache_dir())
+    return stage
+
+
+def build_stage(
+    names: Sequence[str] = TRAINING_FILES, data: Path | None = None
+) -> RecallStage | None:
+    """The stage trained on every profile of every training file, whatever the rules decided:
+    the serving profiles the rules do find teach it the job words."""
     # only the normalised fields are needed (no spaCy run): the same texts ``analyse_many`` gives
     from crawler.identify.identifier import ProfileText, normalised_fields
 
@@ -146,7 +193,7 @@ def get_stage() -> RecallStage | None:
             ),
             bool(r["self_identified"]),
         )
-        for _, r in training_rows()
+        for _, r in training_rows(names, data)
     ]
     if len({label for _, label in examples}) < 2:
         log.warning("recall stage not trained: its population has one class only")
