@@ -17,6 +17,11 @@ before ``rules-2026.11.30.8`` was begun (docs/identification_extra_N_first_run.j
 same way.
 ``profiles_heldout_f.jsonl`` (a sixth writer) was kept untouched until ``rules-2026.11.30.8`` was
 merged, then scored once (docs/identification_heldout_f_first_run.json); checked the same way.
+``profiles_heldout_g.jsonl`` (a ninth writer) was kept outside the repository until
+``rules-2026.11.30.9`` was merged, then scored once (docs/identification_heldout_g_first_run.json);
+checked the same way.
+``profiles_heldout_h.jsonl`` (a tenth writer) is kept untouched for the next change to the rules:
+the only test that may name it checks that it parses.
 """
 
 from __future__ import annotations
@@ -27,19 +32,31 @@ from pathlib import Path
 
 import pytest
 
-from crawler.identify.io import ROLES
+from crawler.identify.io import ROLES, read_profiles
 from crawler.identify.scoring import DEFAULT_LABELLED, evaluate
 
 DATA = DEFAULT_LABELLED.parent
 HELD_OUT_A = DATA / "profiles_heldout_a.jsonl"
 HELD_OUT_B = DATA / "profiles_heldout_b.jsonl"
+HELD_OUT_H = DATA / "profiles_heldout_h.jsonl"
 TESTS = Path(__file__).resolve().parents[1]
 DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+
+def test_held_out_h_parses_and_is_never_scored_here() -> None:
+    # guard only: the file is readable; no verdict is computed and its truth is not read
+    rows = read_profiles(HELD_OUT_H)
+    assert len(rows) >= 300 and len({r.id for r in rows}) == len(rows)
+    users = [
+        p for p in TESTS.rglob("*.py") if "profiles_heldout_h" in p.read_text(encoding="utf-8")
+    ]
+    assert users == [Path(__file__).resolve()], f"held-out h must stay unscored; used in {users}"
 
 
 # Each file's first run, read from its raw output in docs/: (data file, first-run output, identifier
 # that scored it).
 FIRST_RUNS = [
+    ("profiles_heldout_g", "identification_heldout_g", "rules-2026.11.30.9"),
     ("profiles_heldout_f", "identification_heldout_f", "rules-2026.11.30.8"),
     ("profiles_extra_1", "identification_extra_1", "rules-2026.11.30.7"),
     ("profiles_extra_2", "identification_extra_2", "rules-2026.11.30.7"),
