@@ -113,14 +113,17 @@ class Pager:
             if not isinstance(last_rank, int | float) or isinstance(last_rank, bool):
                 raise BadToken("malformed token")
             stmt = stmt.where(or_(rank < last_rank, and_(rank == last_rank, id_column > after)))
+        # A statement of one entity pages mapped objects; one of several columns pages plain
+        # rows (read by name; the rank rides along last), which cost far less Python to build.
+        entity = len(stmt.column_descriptions) == 1
         result = session.execute(
             stmt.add_columns(rank).order_by(rank.desc(), id_column).limit(self.page_size + 1)
-        )
-        pairs = [(row[0], float(row[-1])) for row in result]
-        more = len(pairs) > self.page_size
-        pairs = pairs[: self.page_size]
-        return [p[0] for p in pairs], (
-            self.token_after(pairs[-1][0].id, pairs[-1][1]) if more and pairs else None
+        ).all()
+        more = len(result) > self.page_size
+        result = result[: self.page_size]
+        items = [row[0] if entity else row for row in result]
+        return items, (
+            self.token_after(items[-1].id, float(result[-1][-1])) if more and items else None
         )
 
     def fetch(
@@ -134,7 +137,9 @@ class Pager:
         after = self.after_id(token)
         if after is not None:
             stmt = stmt.where(id_column > after)
-        rows = list(session.scalars(stmt.order_by(id_column).limit(self.page_size + 1)))
+        result = session.execute(stmt.order_by(id_column).limit(self.page_size + 1))
+        # mapped objects for a statement of one entity, else plain rows (as in fetch_ranked)
+        rows = list(result.scalars() if len(stmt.column_descriptions) == 1 else result)
         more = len(rows) > self.page_size
         rows = rows[: self.page_size]
         return rows, (self.token_after(rows[-1].id) if more and rows else None)

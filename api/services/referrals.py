@@ -10,7 +10,7 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, String, cast, select
 from sqlalchemy.orm import Session, selectinload
 
 from api.deps import Auditor, Principal, scope_to_force
@@ -100,8 +100,8 @@ def referral_page(
 ) -> tuple[list[ReferralSummary], str | None]:
     """A page of referrals, audited as one read of the referrals shown.
 
-    A fixed number of statements whatever the page size: the page, its items' labels, its
-    accounts. Items and accounts are read as plain rows (only the columns a summary shows), not
+    A fixed number of statements whatever the page size: the page (with its accounts) and its
+    items' labels. Referrals, items and accounts are read as plain rows (only the columns a summary shows), not
     ORM objects: building a hundred-odd mapped objects was most of a page's Python time."""
     rows, token = paginate(
         session,
@@ -109,62 +109,77 @@ def referral_page(
         principal.force_id,
         "referrals",
         q,
-        referral_query(principal, q, with_items=False),
+        referral_query(principal, q, with_items=False)
+        .with_only_columns(*_SUMMARY_COLUMNS)
+        .join(PlatformAccount, PlatformAccount.id == Referral.account_id),
         Referral.id,
         rank=Referral.risk.expression,
     )  # highest risk first (kept on the referral by add_to_referral)
     labels = _item_labels(session, [r.id for r in rows])
-    accounts = _account_rows(session, {r.account_id for r in rows})
+    accounts: dict[int, AccountOut] = {}
+    for r in rows:
+        if r.account_id not in accounts:
+            accounts[r.account_id] = _account_out(r)
     items = [_summary(r, accounts[r.account_id], labels.get(r.id, [])) for r in rows]
     audit.record_list("referrals.list", "referral", [r.id for r in rows], **detail)
     return items, token
 
 
+# What a summary shows of the referral itself: read as plain rows, not mapped objects.
+_SUMMARY_COLUMNS: tuple[Any, ...] = (
+    Referral.id,
+    Referral.force_id,
+    Referral.status,
+    Referral.outcome,
+    Referral.created_at,
+    Referral.acknowledged_at,
+    Referral.outcome_at,
+    Referral.account_id,
+    Referral.version,
+    PlatformAccount.platform.label("account_platform"),
+    PlatformAccount.handle.label("account_handle"),
+    PlatformAccount.display_name.label("account_display_name"),
+    PlatformAccount.url.label("account_url"),
+    PlatformAccount.force_id.label("account_force_id"),
+    PlatformAccount.role.label("account_role"),
+    PlatformAccount.role_evidence.label("account_role_evidence"),
+)
+
+
+def _account_out(row: Any) -> AccountOut:
+    return AccountOut(
+        id=row.account_id,
+        platform=row.account_platform,
+        handle=row.account_handle,
+        display_name=row.account_display_name,
+        url=row.account_url,
+        force_id=row.account_force_id,
+        role=row.account_role.value if row.account_role else None,
+        role_evidence=row.account_role_evidence,
+    )
+
+
 def _item_labels(session: Session, referral_ids: list[int]) -> dict[int, list[list[str]]]:
-    """Each referral's items' label lists, in one statement."""
+    """Each referral's items' label lists, in one statement.
+
+    Read as JSON text and decoded once per distinct list: a page holds few distinct label
+    lists, and decoding each item's was a good part of the page's Python time."""
     out: dict[int, list[list[str]]] = {}
+    decoded: dict[str, list[str]] = {}
     if referral_ids:
-        for referral_id, labels in session.execute(
-            select(ReferralItem.referral_id, ReferralItem.labels).where(
+        for referral_id, text in session.execute(
+            select(ReferralItem.referral_id, cast(ReferralItem.labels, String)).where(
                 ReferralItem.referral_id.in_(referral_ids)
             )
         ):
+            labels = decoded.get(text)
+            if labels is None:
+                labels = decoded[text] = json.loads(text)
             out.setdefault(referral_id, []).append(labels)
     return out
 
 
-_ACCOUNT_COLUMNS = (
-    PlatformAccount.id,
-    PlatformAccount.platform,
-    PlatformAccount.handle,
-    PlatformAccount.display_name,
-    PlatformAccount.url,
-    PlatformAccount.force_id,
-    PlatformAccount.role,
-    PlatformAccount.role_evidence,
-)
-
-
-def _account_rows(session: Session, ids: set[int]) -> dict[int, AccountOut]:
-    """The page's accounts as they are shown, in one statement."""
-    if not ids:
-        return {}
-    return {
-        row.id: AccountOut(
-            id=row.id,
-            platform=row.platform,
-            handle=row.handle,
-            display_name=row.display_name,
-            url=row.url,
-            force_id=row.force_id,
-            role=row.role.value if row.role else None,
-            role_evidence=row.role_evidence,
-        )
-        for row in session.execute(select(*_ACCOUNT_COLUMNS).where(PlatformAccount.id.in_(ids)))
-    }
-
-
-def _summary(referral: Referral, account: AccountOut, labels: list[list[str]]) -> ReferralSummary:
+def _summary(referral: Any, account: AccountOut, labels: list[list[str]]) -> ReferralSummary:
     return ReferralSummary(
         id=referral.id,
         force_id=referral.force_id,
