@@ -88,8 +88,7 @@ def crawl_unit(
     finally:
         after = crawler.stats.as_dict()
         spent = {k: v - before[k] for k, v in after.items() if v != before[k]}
-        # one line per unit of work: DEBUG, or a demo's thousands of units bury its progress
-        log.debug("%s %s: %s", platform, base_url, spent or "no request")
+        log.info("%s %s: %s", platform, base_url, spent or "no request")
         LEDGER.add(task, platform, after["requests"] - before["requests"], counts)
 
 

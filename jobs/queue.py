@@ -190,14 +190,17 @@ def run_once(concurrency: int = 1, stages: Iterable[str] | None = None) -> OnceR
 
 @contextmanager
 def _quiet_procrastinate() -> Iterator[None]:
-    """Procrastinate logs every job's start and end at INFO; in a single pass the stages' own
-    lines (and each crawl job's requests) say what happened, and rendering thousands of lines
-    cost the demo more than its queue did (7.7 s of 40 s at scale 0.1, profiled)."""
-    logger = logging.getLogger("procrastinate")
-    level = logger.level
-    if logger.getEffectiveLevel() >= logging.INFO:
-        logger.setLevel(logging.WARNING)
+    """Procrastinate logs every job's start and end at INFO, and each crawl job its requests
+    (`jobs.crawling`, useful in a long-running worker); in a single pass each planner's summary
+    line says what its jobs did, and rendering thousands of lines cost the demo more than its
+    queue did (7.7 s of 40 s at scale 0.1, profiled), burying its progress."""
+    loggers = [logging.getLogger(name) for name in ("procrastinate", "jobs.crawling")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        if logger.getEffectiveLevel() >= logging.INFO:
+            logger.setLevel(logging.WARNING)
     try:
         yield
     finally:
-        logger.setLevel(level)
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
