@@ -23,7 +23,7 @@ from typing import Any
 
 from procrastinate.exceptions import AlreadyEnqueued
 from procrastinate.tasks import Task
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from classifier.registry import LoadedModel, resolve
 from classifier.store import classify_range, pending_ranges
@@ -55,6 +55,21 @@ def defer_unit(task: Task[Any, Any, Any], key: str, **kwargs: Any) -> bool:
     return True
 
 
+# Planning defers hundreds or thousands of jobs at once. Until the queue table is analysed,
+# PostgreSQL plans Procrastinate's fetch for an empty table: it checks every waiting job's lock
+# before taking the first (220 ms per fetch with 2,900 crawl jobs waiting, against 0.3 ms
+# after ANALYZE), so a pass's crawl cost grew with the number of accounts.
+QUEUE_ANALYZE_AFTER = 50
+
+
+def _analyze_queue(deferred: int) -> None:
+    if deferred < QUEUE_ANALYZE_AFTER:
+        return
+    with session_scope() as session:
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(text("ANALYZE procrastinate_jobs"))
+
+
 # -- discovery --------------------------------------------------------------------------------
 @app.task(name="discover", queue="discover")
 def discover(platform: str, base_url: str, query: str) -> dict[str, int]:
@@ -70,6 +85,7 @@ def plan_discover(timestamp: int) -> int:
             key = f"discover {platform} {url} {query}"
             deferred += defer_unit(discover, key, platform=platform, base_url=url, query=query)
     log.info("discovery: %d query job(s) deferred", deferred)
+    _analyze_queue(deferred)
     return deferred
 
 
@@ -104,6 +120,7 @@ def plan_graph(timestamp: int) -> int:
             graph_walk, f"graph {platform} {url}", platform=platform, base_url=url
         )
     log.info("graph discovery: %d walk job(s) deferred", deferred)
+    _analyze_queue(deferred)
     return deferred
 
 
@@ -138,6 +155,7 @@ def _plan_accounts(task: Task[Any, Any, Any], what: str, only: set[int] | None =
                 task, key, platform=platform, base_url=url, account_id=account.id
             )
     log.info("%s: %d account job(s) deferred", what, deferred)
+    _analyze_queue(deferred)
     return deferred
 
 
@@ -297,6 +315,7 @@ def plan_classify(timestamp: int) -> int:
             classify_batch, key, version=active.version, first_id=first, last_id=last
         )
     log.info("classification: %d batch job(s) deferred", deferred)
+    _analyze_queue(deferred)
     # the later texts of edited posts, classified as their first capture was (not counted)
     defer_unit(classify_edits, f"classify-edits {active.version}", version=active.version)
     return deferred

@@ -171,3 +171,31 @@ def test_two_workers_crawl_each_account_once_with_the_minimum_requests(
     assert all("Traceback" not in log for log in logs), logs
     # both workers took part: each made feed requests (the work was shared, not serialised)
     assert all(re.search(r"'requests': [1-9]", log) for log in logs), logs
+
+
+def test_planning_many_jobs_refreshes_the_queue_tables_statistics(crawl_url, crawl_engine):
+    # without it PostgreSQL plans each fetch for an empty queue table and checks every waiting
+    # job's lock before taking one: a pass's cost per account grew with the number of accounts
+    from jobs import tasks
+
+    ensure_schema(crawl_url)
+
+    def analyses() -> int:
+        with crawl_engine.connect() as conn:
+            conn.execute(text("SELECT pg_stat_clear_snapshot()"))
+            return conn.scalar(
+                text(
+                    "SELECT analyze_count FROM pg_stat_user_tables "
+                    "WHERE relname = 'procrastinate_jobs'"
+                )
+            )
+
+    before = analyses()
+    tasks._analyze_queue(tasks.QUEUE_ANALYZE_AFTER - 1)  # a small plan: not worth an ANALYZE
+    time.sleep(1.5)  # statistics reach the views when the backend reports them
+    assert analyses() == before
+    tasks._analyze_queue(tasks.QUEUE_ANALYZE_AFTER)
+    deadline = time.monotonic() + 10
+    while analyses() == before and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert analyses() == before + 1
