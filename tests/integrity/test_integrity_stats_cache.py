@@ -53,9 +53,12 @@ def test_a_caller_changing_its_copy_leaves_the_cached_figures_alone() -> None:
 def test_zero_seconds_computes_every_time() -> None:
     calls: list[int] = []
     cache = StatsCache(0)
-    for _ in range(3):
-        cache.get("k", lambda: {"n": calls.append(1) or len(calls)})
-    assert len(calls) == 3
+
+    def compute() -> dict:
+        calls.append(1)
+        return {"n": len(calls)}
+
+    assert [cache.get("k", compute)[0]["n"] for _ in range(3)] == [1, 2, 3]
 
 
 def test_many_at_once_compute_once() -> None:
