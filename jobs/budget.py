@@ -26,8 +26,45 @@ from probity.models import RateBudget
 log = logging.getLogger(__name__)
 
 
-class SharedBudget:
-    """``per_minute`` requests a minute for ``key`` (one platform base URL, i.e. one token)."""
+class _Bucket:
+    """A token bucket of ``per_minute`` requests a minute for ``key`` (one platform base URL, i.e.
+    one token): full at first, refilled continuously. Subclasses keep its state."""
+
+    def __init__(
+        self,
+        key: str,
+        per_minute: float,
+        *,
+        now: Callable[[], float] = time.time,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        if per_minute <= 0:
+            raise ValueError(f"rate budget for {key!r} must be positive, got {per_minute}")
+        self.key = key
+        self.rate = per_minute / 60.0  # tokens per second
+        self.capacity = max(1.0, per_minute)
+        self.now = now
+        self.sleep = sleep
+        self.waited = 0.0  # seconds this process spent waiting for the budget
+
+    def try_take(self, at: float) -> float:
+        """Take one token at time ``at``: 0.0 if taken, else the seconds until one is due."""
+        raise NotImplementedError
+
+    def take(self) -> None:
+        """Block until one request may be made."""
+        while (wait := self.try_take(self.now())) > 0:
+            self.waited += wait
+            log.debug("rate budget %s empty: waiting %.2fs", self.key, wait)
+            self.sleep(wait)
+
+    def before_request(self, request: httpx.Request) -> None:
+        """An httpx request hook: every request the transport makes spends the budget."""
+        self.take()
+
+
+class SharedBudget(_Bucket):
+    """The bucket kept in the database (``rate_budgets``): every worker spends the same one."""
 
     def __init__(
         self,
@@ -38,15 +75,8 @@ class SharedBudget:
         now: Callable[[], float] = time.time,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        if per_minute <= 0:
-            raise ValueError(f"rate budget for {key!r} must be positive, got {per_minute}")
+        super().__init__(key, per_minute, now=now, sleep=sleep)
         self.engine = engine
-        self.key = key
-        self.rate = per_minute / 60.0  # tokens per second
-        self.capacity = max(1.0, per_minute)
-        self.now = now
-        self.sleep = sleep
-        self.waited = 0.0  # seconds this process spent waiting for the budget
 
     def try_take(self, at: float) -> float:
         """Take one token at time ``at``: 0.0 if taken, else the seconds until one is due."""
@@ -79,19 +109,8 @@ class SharedBudget:
             return self.try_take(at)
         return (1.0 - float(left)) / self.rate
 
-    def take(self) -> None:
-        """Block until one request may be made."""
-        while (wait := self.try_take(self.now())) > 0:
-            self.waited += wait
-            log.debug("rate budget %s empty: waiting %.2fs", self.key, wait)
-            self.sleep(wait)
 
-    def before_request(self, request: httpx.Request) -> None:
-        """An httpx request hook: every request the transport makes spends the shared budget."""
-        self.take()
-
-
-class LocalBudget:
+class LocalBudget(_Bucket):
     """The same bucket as :class:`SharedBudget`, kept in this process (its threads share it)."""
 
     def __init__(
@@ -102,16 +121,9 @@ class LocalBudget:
         now: Callable[[], float] = time.time,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        if per_minute <= 0:
-            raise ValueError(f"rate budget for {key!r} must be positive, got {per_minute}")
-        self.key = key
-        self.rate = per_minute / 60.0
-        self.capacity = max(1.0, per_minute)
+        super().__init__(key, per_minute, now=now, sleep=sleep)
         self.tokens = self.capacity
         self.updated_at: float | None = None
-        self.now = now
-        self.sleep = sleep
-        self.waited = 0.0
         self._lock = threading.Lock()
 
     def try_take(self, at: float) -> float:
@@ -123,15 +135,6 @@ class LocalBudget:
                 self.tokens -= 1.0
                 return 0.0
             return (1.0 - self.tokens) / self.rate
-
-    def take(self) -> None:
-        while (wait := self.try_take(self.now())) > 0:
-            self.waited += wait
-            log.debug("rate budget %s empty: waiting %.2fs", self.key, wait)
-            self.sleep(wait)
-
-    def before_request(self, request: httpx.Request) -> None:
-        self.take()
 
 
 _LOCAL: dict[str, LocalBudget] = {}

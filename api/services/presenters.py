@@ -147,8 +147,13 @@ def model_evidence_many(session: Session, flags: list[Flag]) -> dict[int, ModelE
     return out
 
 
+def excerpt_of(text: str) -> str:
+    """A post's text as a list shows it: at most ``EXCERPT_CHARS`` characters."""
+    return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1] + "…"
+
+
 def flag_summary(flag: Flag, post: Post) -> FlagSummary:
-    excerpt = post.text if len(post.text) <= EXCERPT_CHARS else post.text[: EXCERPT_CHARS - 1] + "…"
+    excerpt = excerpt_of(post.text)
     return FlagSummary(
         id=flag.id,
         status=flag.status,

@@ -26,7 +26,7 @@ from api.schemas.flags import (
     QueueStatus,
 )
 from api.services import presenters
-from api.services.presenters import EXCERPT_CHARS
+from api.services.presenters import excerpt_of
 from probity import review as domain
 from probity.models import Flag, FlagStatus, PlatformAccount, Post, ReviewDecision, utcnow
 from probity.review import OPEN_STATUSES
@@ -112,8 +112,7 @@ _SUMMARY_COLUMNS: tuple[Any, ...] = (
 
 def _flag_summary(row: Any) -> FlagSummary:
     """``presenters.flag_summary`` for a row of ``_SUMMARY_COLUMNS``."""
-    text = row.text
-    excerpt = text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1] + "…"
+    excerpt = excerpt_of(row.text)
     return FlagSummary(
         id=row.id,
         status=row.status,
