@@ -1,4 +1,5 @@
-"""The maintenance units behind the scheduled tasks: retention, audit anchoring, reports."""
+"""The maintenance units behind the scheduled tasks: retention, audit anchoring, reports, and the
+job queue's own clean-up."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ import logging
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+from procrastinate.builtin_tasks import remove_old_jobs
+from procrastinate.job_context import JobContext
 
 from probity import audit, audit_queue
 from probity.db import session_scope
@@ -33,6 +37,31 @@ def run_scheduled_retention(as_of: datetime) -> dict[str, Any] | None:
         report = retention.run_retention(session, None, as_of, False)
     as_dict = getattr(report, "as_dict", None)
     return as_dict() if callable(as_dict) else {"report": str(report)}
+
+
+async def clean_job_queue(context: JobContext) -> dict[str, int]:
+    """Remove finished jobs (and their events) from the queue: succeeded ones older than
+    ``PROBITY_JOBS_KEEP_HOURS``, failed, cancelled and aborted ones older than
+    ``PROBITY_JOBS_FAILED_KEEP_HOURS``; waiting and running jobs are never touched.
+
+    Procrastinate's own ``remove_old_jobs``, called here rather than scheduled as it is: it runs
+    on a queue of its own (``builtin``), which workers given ``--queue`` never take, takes one
+    age for every status, and a schedule would fix its ages when the worker starts."""
+    settings = get_settings()
+    kept = {
+        "succeeded_hours": settings.jobs_keep_hours,
+        "failed_hours": settings.jobs_failed_keep_hours,
+    }
+    await remove_old_jobs(context, max_hours=kept["succeeded_hours"])
+    await remove_old_jobs(
+        context,
+        max_hours=kept["failed_hours"],
+        remove_failed=True,
+        remove_cancelled=True,
+        remove_aborted=True,
+    )
+    log.info("job queue cleaned: finished jobs older than %s removed", kept)
+    return kept
 
 
 def anchor_file() -> Path:

@@ -1,4 +1,5 @@
-"""The schedule (cron, UTC, in code) of the planners, in the order ``probity run --once`` runs them.
+"""The schedule (cron, UTC, in code) of the planners, in the order ``probity run --once`` runs them
+(all but the queue's own clean-up).
 
 Each stage's jobs finish before the next planner runs in a single pass: discovery by search, then
 by the follow graph (it walks the accounts search found), then profiles and posts, then the
@@ -30,11 +31,20 @@ SCHEDULE: tuple[tuple[Task[Any, Any, Any], str], ...] = (
     (tasks.plan_classify, "*/10 * * * *"),  # every 10 minutes: unclassified posts and edits
     (tasks.retention, "30 4 * * *"),  # daily 04:30: the retention schedule applied
     (tasks.anchor_audit, "5 0 * * *"),  # daily 00:05: the audit chain's head anchored
+    (tasks.clean_job_queue, "45 4 * * *"),  # daily 04:45: old finished jobs removed
     (tasks.plan_reports, "0 6 * * 1"),  # Mondays 06:00: every force's report and the national one
 )
 
-# The order ``probity run --once`` runs the planners in: every scheduled planner, once.
-PIPELINE: tuple[Task[Any, Any, Any], ...] = tuple(task for task, _ in SCHEDULE)
+# Housekeeping of the queue itself, kept out of a single pass: a pass leaves nothing old for it
+# to remove (its in-process queue ends with the process; on PostgreSQL its jobs are deleted as
+# they succeed, and its failed ones are what the operator reads next), and the demo has no use
+# for it. Only the schedule runs it.
+SCHEDULED_ONLY = frozenset({tasks.clean_job_queue.name})
+
+# The order ``probity run --once`` runs the planners in: every other scheduled planner, once.
+PIPELINE: tuple[Task[Any, Any, Any], ...] = tuple(
+    task for task, _ in SCHEDULE if task.name not in SCHEDULED_ONLY
+)
 
 
 def install_schedule(app: procrastinate.App) -> None:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from procrastinate.exceptions import AlreadyEnqueued
+from procrastinate.job_context import JobContext
 from procrastinate.tasks import Task
 from sqlalchemy import select, text
 
@@ -330,6 +331,18 @@ def retention(timestamp: int) -> dict[str, Any] | None:
 @app.task(name="anchor_audit", queue="maintenance", queueing_lock="anchor", lock="anchor")
 def anchor_audit(timestamp: int) -> str:
     return maintenance.anchor_audit_chain()
+
+
+@app.task(
+    name="clean_job_queue",
+    queue="maintenance",
+    queueing_lock="clean-jobs",
+    lock="clean-jobs",
+    pass_context=True,
+)
+async def clean_job_queue(context: JobContext, timestamp: int) -> dict[str, int]:
+    """Finished jobs carry account and post ids: they go once old enough (jobs/maintenance.py)."""
+    return await maintenance.clean_job_queue(context)
 
 
 @app.task(name="build_report", queue="maintenance")

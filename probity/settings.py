@@ -75,6 +75,13 @@ class Settings(BaseSettings):
     # and the job it held is retried (it resumes from its checkpoint).
     worker_heartbeat_seconds: float = Field(default=10.0, gt=0)
     worker_stalled_seconds: float = Field(default=60.0, gt=0)
+    # The queue's finished jobs carry their units' ids (accounts, post ranges) in their arguments.
+    # `probity worker` deletes a job when it succeeds; the daily `clean_job_queue` removes the
+    # succeeded ones still there after jobs_keep_hours (finished by another worker, such as
+    # Procrastinate's own command), and failed, cancelled or aborted ones after
+    # jobs_failed_keep_hours: long enough to read why a job failed and retry it.
+    jobs_keep_hours: int = Field(default=168, ge=1)
+    jobs_failed_keep_hours: int = Field(default=720, ge=1)
     # where the scheduled audit anchoring appends the chain's head (empty: data_dir/audit-anchors.jsonl);
     # point it off the database server (a mounted share) so a DBA cannot rewrite both
     audit_anchor_file: Path = Path("")
@@ -130,6 +137,17 @@ class Settings(BaseSettings):
     @property
     def is_production(self) -> bool:
         return self.env == "production"
+
+    @model_validator(mode="after")
+    def _failed_jobs_outlive_succeeded_ones(self) -> Settings:
+        # the cleanup of failed jobs removes succeeded ones of that age too (Procrastinate's
+        # remove_old_jobs), so a shorter period would cut the succeeded jobs' period short
+        if self.jobs_failed_keep_hours < self.jobs_keep_hours:
+            raise ConfigurationError(
+                f"PROBITY_JOBS_FAILED_KEEP_HOURS ({self.jobs_failed_keep_hours}) must be at least "
+                f"PROBITY_JOBS_KEEP_HOURS ({self.jobs_keep_hours})"
+            )
+        return self
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:

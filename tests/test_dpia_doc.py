@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from probity import retention
+from probity.settings import Settings
 
 ROOT = Path(__file__).parents[1]
 DPIA = (ROOT / "docs" / "dpia.md").read_text(encoding="utf-8")
@@ -46,3 +47,6 @@ def test_the_retention_table_states_the_bundled_periods() -> None:
     assert f"| {schedule['prediction_explanations'].days} days | prediction |" in table
     assert f"| {schedule['export_files'].days} days | file written |" in table
     assert schedule["out_of_scope_accounts"].days == 0 and "| at once;" in table
+    jobs = Settings()  # the job queue is kept out of the schedule: its periods are settings
+    assert f"else {jobs.jobs_keep_hours // 24} days;" in table
+    assert f"aborted: {jobs.jobs_failed_keep_hours // 24} days |" in table
