@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from chainers import record_wakes, stop_woken_chainers
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
@@ -21,6 +22,7 @@ from probity import db as probity_db
 from probity.settings import reset_settings_cache
 
 PG_URL = os.environ.get("PROBITY_TEST_DATABASE_URL", "")
+record_wakes()  # apps built without their lifespan leave chainer threads: tests stop them
 # the fitted identification recall stage is cached across test sessions (it takes 13-19 s to fit;
 # the key covers the training files and the code, so a change never reads a stale one)
 os.environ.setdefault(
@@ -49,6 +51,7 @@ def _new_database_url(tmp_dir: Path) -> tuple[str, Callable[[], None]]:
     url = make_url(PG_URL).set(drivername="postgresql+psycopg", database=name)
 
     def drop() -> None:
+        stop_woken_chainers()  # a chainer left running would fail on the dropped database
         probity_db.clear_engine_cache()
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -71,6 +74,14 @@ def _isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Itera
     reset_settings_cache()
     yield
     reset_settings_cache()
+
+
+@pytest.fixture(autouse=True)
+def _no_chainer_outlives_its_test() -> Iterator[None]:
+    """Stop the audit chainer threads this test's apps started (an app's lifespan would, but
+    many tests build apps without running it): none keeps chaining into later tests."""
+    yield
+    stop_woken_chainers()
 
 
 @pytest.fixture
