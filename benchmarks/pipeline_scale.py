@@ -37,6 +37,8 @@ from typing import Any
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from benchmarks.demo_ports import database_port_base
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results" / "pipeline_scale.json"
 # databases are named PREFIX_<scale>: a shared server must not see two runs use one name
@@ -65,7 +67,14 @@ def _scale_database(scale: float) -> str:
     return f"{PREFIX}_{str(scale).replace('.', '_')}"
 
 
-def _child_env(database_url: str, data_dir: Path, models_dir: Path) -> dict[str, str]:
+def _port_base() -> int:
+    # ports of its own: another demo on the machine must not answer this one's crawl
+    return int(os.environ.get("PIPELINE_BENCH_PORT_BASE", "28701"))
+
+
+def _child_env(
+    database_url: str, data_dir: Path, models_dir: Path, port_base: int | None = None
+) -> dict[str, str]:
     env = dict(os.environ)
     env |= {
         "PROBITY_DATABASE_URL": database_url,
@@ -73,8 +82,7 @@ def _child_env(database_url: str, data_dir: Path, models_dir: Path) -> dict[str,
         "PROBITY_MODELS_DIR": str(models_dir),
         "PROBITY_LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(ROOT),
-        # ports of its own: another demo on the machine must not answer this one's crawl
-        "PROBITY_DEMO_PORT_BASE": os.environ.get("PIPELINE_BENCH_PORT_BASE", "28701"),
+        "PROBITY_DEMO_PORT_BASE": str(port_base or _port_base()),
     }
     env.setdefault("PROBITY_SHARED_DATA_DIR", str(ROOT.parent / "shared" / "data"))
     return env
@@ -201,8 +209,17 @@ print(json.dumps({"posts": posts, "seconds": seconds, "cpu_seconds": cpu_seconds
 def run_crawl_only(pg_url: str, scale: float, models_dir: Path) -> dict[str, Any]:
     """The post crawl alone, again, on a copy of the scale's demo database with its posts
     removed (accounts and discovery kept): wall time, the crawling process's CPU time (crawler
-    and fake platforms) and the database's own statement time, each per 1,000 posts."""
+    and fake platforms) and the database's own statement time, each per 1,000 posts. The fake
+    platforms listen on the ports the database was built with (its accounts' URLs)."""
     source = _scale_database(scale)
+    port_base = database_port_base(_database_url(pg_url, source))
+    if port_base != _port_base():
+        log.info(
+            "%s was built on port base %d: crawling there, not on %d",
+            source,
+            port_base,
+            _port_base(),
+        )
     url = _fresh_database(pg_url, f"{source}_crawl", template=source)
     engine = create_engine(url)
     with engine.begin() as connection:
@@ -214,7 +231,7 @@ def run_crawl_only(pg_url: str, scale: float, models_dir: Path) -> dict[str, Any
         connection.execute(text("SELECT pg_stat_reset()"))
     engine.dispose()
     with tempfile.TemporaryDirectory(prefix="probity-pipeline-") as tmp:
-        env = _child_env(url, Path(tmp), models_dir)
+        env = _child_env(url, Path(tmp), models_dir, port_base)
         done = subprocess.run(
             [sys.executable, "-c", CRAWL_CHILD, "2026", str(scale)],
             env=env,
@@ -226,9 +243,12 @@ def run_crawl_only(pg_url: str, scale: float, models_dir: Path) -> dict[str, Any
     if done.returncode:
         raise RuntimeError(f"crawl at scale {scale} failed: {done.stderr[-3000:]}")
     result = json.loads(done.stdout.strip().splitlines()[-1])
-    per_thousand = 1000 / max(result["posts"], 1)
+    if not result["posts"]:
+        raise RuntimeError(f"the crawl at scale {scale} collected no post: nothing to measure")
+    per_thousand = 1000 / result["posts"]
     row = {
         "scale": scale,
+        "demo_port_base": port_base,
         "posts": result["posts"],
         "seconds": round(result["seconds"], 1),
         "seconds_per_1000_posts": round(result["seconds"] * per_thousand, 3),
@@ -318,7 +338,8 @@ def main() -> None:
     parser.add_argument(
         "--crawl-only",
         action="store_true",
-        help="Only the post crawl again, on the demo databases an earlier run left.",
+        help="Only the post crawl again, on the demo databases an earlier run left (on the "
+        "demo ports each was built with, read from its accounts).",
     )
     parser.add_argument(
         "--classify-from",
