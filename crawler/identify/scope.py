@@ -37,6 +37,7 @@ _LEFT_NEXT = frozenset(
 )
 _PAST_WORDS = frozenset({"former", "formerly", "ex", "ex-", "retired", "previously", "recovering"})
 _CIVVY = frozenset({"civvy", "civvie", "civvi", "civy"})
+_APPLYING = frozenset({"interview", "interviews", "application", "applicant", "assessment"})
 _NOW = frozenset({"now", "nawr", "these"})
 # police units and codes written in capitals: never another organisation
 POLICE_ACRONYMS = frozenset(
@@ -142,6 +143,9 @@ def structural_cues(
             for w, nxt in itertools.pairwise(later)
         ):
             cues.append(_cue("FUTURE", "", field, clause, ent.start, ent.start, ent.text))
+        if ent.end < len(doc) and doc[ent.end].lower_ in _APPLYING:
+            # "call handler interview next week", "PCSO application in": a job applied for
+            cues.append(_cue("FUTURE", "", field, clause, ent.start, ent.start, ent.text))
         if prev is not None and prev.lower_ in wf.RELATIVES and field != "handle":
             # Welsh: "Gwraig heddwas" - a relative word directly before the role
             cues.append(_cue("FAMILY", "", field, clause, prev.i, prev.i + 1, prev.text))
@@ -170,7 +174,7 @@ def structural_cues(
             low == "left"
             and _opens_clause(doc, clause_of, tok.i)
             and nxt
-            and (nxt[0].lower_ in _LEFT_NEXT or nxt[0].like_num)
+            and (nxt[0].lower_ in _LEFT_NEXT or nxt[0].like_num or nxt[0].ent_type_ == "FORCE")
             or low == "cyn"
             and nxt
             and (nxt[0].ent_type_ == "ROLE" or nxt[0].text == "-")
