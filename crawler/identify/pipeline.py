@@ -278,6 +278,18 @@ def _cue_patterns(p: IdentifyRuler) -> None:
             + [{"LOWER": {"IN": ["account", "page", "feed", "channel"]}}],
             "explicit",
         )
+        # "Not the official Kent Police account": the denial is the longer match, so it wins
+        denial: list[dict[str, Any]] = [
+            {"LOWER": {"IN": ["not", "never"]}},
+            {"LOWER": {"IN": ["the", "an", "a", "our", "any"]}, "OP": "?"},
+            {"LOWER": "official"},
+        ]
+        p.add_tokens(
+            "PERSONAL",
+            denial
+            + [{"IS_ALPHA": True}] * between
+            + [{"LOWER": {"IN": ["account", "page", "feed", "channel"]}}],
+        )
     for phrase in lx.PERSONAL_CUES:
         p.add("PERSONAL", phrase)
     for phrase in (*lx.EMPLOYMENT, *wf.EMPLOYMENT):

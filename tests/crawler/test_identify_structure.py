@@ -84,6 +84,11 @@ def test_one_of_several_others_is_not_the_author() -> None:
     assert not v.self_identified, v
 
 
+def test_a_denied_official_account_is_personal() -> None:
+    v = _rules("PC in Kent. Not the official Kent Police account!")
+    assert v.self_identified and v.reason == "serving", v
+
+
 def test_place_named_in_another_organisation_is_not_a_volunteer_force() -> None:
     # "volunteer at the <Place> <Name>": another organisation named after the county
     v = _rules("Volunteer at the Norfolk Wildlife Trust. Birds, mainly. Norfolk.")
