@@ -367,12 +367,24 @@ def volunteer_at_something(doc: Doc, ent: Span) -> bool:
     )
 
 
+_SPELT_RANKS = frozenset({"inspector", "sergeant", "superintendent", "constable", "detective"})
+
+
 def of_an_idiom(doc: Doc, ent: Span) -> bool:
     """ "Chief Inspector of the Fun Police", "Sgt of the grammar police": the rank is the joke's."""
     after = doc[ent.end : ent.end + 4]
     if len(after) < 2 or after[0].lower_ != "of":
         return False
     rest = after[1:]
+    first = rest[0]
+    if (
+        first.is_alpha
+        and first.is_lower
+        and not first.is_stop
+        and first.ent_type_ == ""
+        and ent.text.lower().split()[-1] in _SPELT_RANKS
+    ):
+        return True  # "Chief inspector of biscuits", "Sergeant of snacks": a rank over a thing
     if rest[0].lower_ in ("the", "a", "my"):
         rest = rest[1:]
     return bool(len(rest)) and rest[0].ent_type_ == "IDIOM"

@@ -84,6 +84,27 @@ def test_one_of_several_others_is_not_the_author() -> None:
     assert not v.self_identified, v
 
 
+def test_leaving_something_else_is_not_leaving_the_police() -> None:
+    v = _rules("Left the navy in 2012. DC in Sheffield these days")
+    assert v.self_identified and v.force == "south-yorkshire", v
+    gone = _rules("Left the job in 2021. Beekeeper.")
+    assert not gone.self_identified and gone.reason == "retired", gone
+
+
+@pytest.mark.parametrize(
+    "bio",
+    [
+        "Sergeant of sandwiches. Lunch is serious. Hull",  # a rank over a thing: the joke's
+        "Chief inspector of puddles, aged 4 and a half (dad writes this)",
+        "Roofer, Derby. Copper roof specialist",  # copper the metal
+        "Electrician. Copper wiring and coffee. Leeds",
+    ],
+)
+def test_rank_over_a_thing_and_copper_the_metal_are_not_claims(bio: str) -> None:
+    v = _rules(bio)
+    assert not v.self_identified, v
+
+
 def test_a_denied_official_account_is_personal() -> None:
     v = _rules("PC in Kent. Not the official Kent Police account!")
     assert v.self_identified and v.reason == "serving", v
