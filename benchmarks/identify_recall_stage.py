@@ -35,6 +35,7 @@ WRITER_FILES = (
     "extra_1",
     "extra_2",
     "heldout_f",
+    "heldout_g",
 )
 
 

@@ -27,6 +27,14 @@ from crawler.identify.mentions import (
     Mention,
 )
 from crawler.identify.scope import structural_cues
+from crawler.identify.structure import (
+    about_others,
+    bracket_parents,
+    football_club,
+    partner_body,
+    police_dog,
+    role_only_clauses,
+)
 from crawler.identify.text import Normalised
 from crawler.identify.tokens import (
     COLLECTIVE,
@@ -109,6 +117,8 @@ def analyse_field(
             continue  # "Bobby Baker", "Copper Pot": a first name or a trade, not a role
         if ent.label_ == "POLICE" and ent.text.lower() in out.surnames:
             continue
+        if ent.label_ == "OTHERPOL" and police_dog(doc, ent):
+            m.label = "POLICE"  # "Handler of PD Nova": a police dog, police context
         if ent.label_ in MENTION_LABELS:
             if ent.label_ == "ROLE":
                 if m.tier == "title" and field_name != "handle" and not_a_title(doc, ent, norm):
@@ -139,6 +149,8 @@ def analyse_field(
                     m.label = "IDIOM"  # "Chief Inspector of the Fun Police": part of the joke
             elif ent.label_ == "POLICE" and negated(doc, ent):
                 m.state = "denied"  # "Not the police, but close"
+            elif ent.label_ in ("AREA", "MAYBE") and football_club(doc, ent):
+                m.label = "MAYBE"  # "Coventry City": a club supported, a candidate at most
             elif (
                 ent.label_ in ("AREA", "MAYBE")
                 and field_name == "display_name"
@@ -168,7 +180,11 @@ def analyse_field(
                 continue
             if not any(t.lower_ in _MILITARY_PAST for t in doc[max(0, ent.start - 6) : ent.start]):
                 out.military.append(evidence)
-        else:
+        elif not (
+            (ent.label_ == "NOTPOLICE" and partner_body(doc, ent))
+            or (ent.label_ == "FUTURE" and about_others(doc, ent))
+        ):
+            # "CPS liaison" works with the CPS; "people who want to join" are someone else
             cues.append(m)
     word_clauses = sorted(
         {
@@ -177,11 +193,16 @@ def analyse_field(
             if not (t.is_punct or t.is_space or t.text in lx.CLAUSE_BREAKS or "\n" in t.text)
         }
     )
+    bridges = role_only_clauses(doc, clause_of)
     for c in _place_only_clauses(doc, clause_of):
         i = word_clauses.index(c)
-        out.place_clauses[clause_base + c] = {
-            clause_base + n for n in word_clauses[max(0, i - 1) : i + 2]
-        }
+        near = set(word_clauses[max(0, i - 1) : i + 2])
+        # "PS | Response | Kent": a clause of roles or duties does not part a rank from its place
+        if i >= 2 and word_clauses[i - 1] in bridges:
+            near.add(word_clauses[i - 2])
+        if i + 2 < len(word_clauses) and word_clauses[i + 1] in bridges:
+            near.add(word_clauses[i + 2])
+        out.place_clauses[clause_base + c] = {clause_base + n for n in near}
     for m in mentions:
         if m.label == "ROLE":
             words = [t for t in doc if clause_of[t.i] == clause_of[m.end - 1] and not t.is_punct]
@@ -235,6 +256,7 @@ def analyse_field(
         for m in mentions:
             m.state = "family"
     _scope(mentions, cues, out)
+    _brackets_follow(doc, clause_of, clause_base, mentions, cues)
     out.mentions.extend(mentions)
     out.cues.extend(cues)
     if field_name == "display_name":
@@ -311,6 +333,25 @@ def _scope(mentions: list[Mention], cues: list[Mention], out: Analysis) -> None:
             if before and cue.label == "FUTURE" and cue.evidence.lower() in GOAL_FUTURE:
                 continue
             m.state = state
+
+
+def _brackets_follow(
+    doc: Doc, clause_of: list[int], base: int, mentions: list[Mention], cues: list[Mention]
+) -> None:
+    """ "retired police staff (control room, GMP)": a parenthesis shares the past or family
+    state of the clause it elaborates, unless it starts its own present ("(now a PCSO)")."""
+    for inner, parent in bracket_parents(doc, clause_of).items():
+        states = [
+            STATE_LABELS[c.label]
+            for c in cues
+            if c.clause == base + parent and c.label in ("PAST", "FAMILY") and c.ident != "object"
+        ]
+        resets = any(c.clause == base + inner and c.label in ("NOW", "EMPLOY") for c in cues)
+        if not states or resets:
+            continue
+        for m in mentions:
+            if m.clause == base + inner and m.state == "current":
+                m.state = states[0]
 
 
 def _looks_like_organisation(doc: Doc) -> bool:

@@ -26,11 +26,29 @@ def _jobs_at_forces(
     "Media & comms, City of London Police" - a job ending in a job word, next to a named force."""
     found: list[Mention] = []
     role_clauses = {m.clause for m in mentions if m.label in ("ROLE", "EMPLOY")}
-    words = [t for t in doc if not (t.is_punct or t.is_space or t.text in lx.CLAUSE_BREAKS)]
+    # "@" is written for "at" ("Corporate comms @ Cumbria Constabulary"): kept as a word
+    words = [
+        t
+        for t in doc
+        if not ((t.is_punct and t.text != "@") or t.is_space or t.text in lx.CLAUSE_BREAKS)
+    ]
+    found += _area_officer(doc, norm, field_name, base, clause_of)
     for ent in doc.ents:
         if ent.label_ != "FORCE":
             continue
         before = [t for t in words if t.i < ent.start]
+        employed = _employed_job(doc, clause_of, before, ent.start)
+        if employed is not None:
+            # "Occupational health nurse employed by Wiltshire Police": the job is the role
+            clause = clause_of[employed.i]
+            first = min(t.i for t in words if clause_of[t.i] == clause)
+            evidence = norm.original_span(doc[first].idx, employed.idx + len(employed.text))
+            found.append(
+                Mention(
+                    "ROLE", "staff|weak", field_name, base + clause, first, employed.i + 1, evidence
+                )
+            )
+            continue
         if (
             len(before) >= 3
             and before[-1].lower_ == "the"
@@ -64,6 +82,8 @@ def _jobs_at_forces(
             and after
             and len(after) <= 3
             and after[-1].lower_.strip(".") in wf.JOB_HEADS
+            # "Durham Police Department": an American force's name, not a job at ours
+            and not (len(after) == 1 and after[0].lower_ in _DEPARTMENT)
             and all(t.ent_type_ in ("", "ROLE") and t.is_alpha for t in after)
             and base + clause_of[ent.start] not in role_clauses
             and not answered_no(doc, after[-1].i + 1)
@@ -90,6 +110,9 @@ def _jobs_at_forces(
             and before[-2].i == before[-1].i - 1
         ):
             head = before[-2]
+            if head.lower_.strip(".") not in wf.JOB_HEADS:
+                # "researcher in the MASH for Bedfordshire Police": a unit between job and force
+                head = _job_before_unit(doc, clause_of, before[:-1]) or head
         elif (
             before
             and clause_of[before[-1].i] != clause_of[ent.start]
@@ -201,3 +224,79 @@ def _job_after(doc: Doc, clause_of: list[int], words: list[Token], clause: int) 
     ):
         return nxt[-1]
     return None
+
+
+_DEPARTMENT = frozenset({"department", "dept", "dept."})
+_UNIT_PREPOSITIONS = frozenset({"in", "at", "on", "within"})
+_WORK_NOUNS = frozenset({"job", "role", "post"})
+
+
+def _employed_job(
+    doc: Doc, clause_of: list[int], before: list[Token], force_start: int
+) -> Token | None:
+    """The job word before "employed by"/"working for" that runs straight into a force."""
+    emp = [t for t in before if t.ent_type_ == "EMPLOY" and t.i >= force_start - 3]
+    if not emp or emp[-1].i != force_start - 1 - (doc[force_start - 1].lower_ == "the"):
+        return None
+    rest = [t for t in before if t.i < emp[0].i]
+    if not rest or rest[-1].i != emp[0].i - 1 or clause_of[rest[-1].i] != clause_of[force_start]:
+        return None
+    head = rest[-1]
+    ok = head.lower_ in wf.JOB_HEADS and head.lower_ not in _WORK_NOUNS and head.is_alpha
+    return head if ok and head.ent_type_ in ("", "NOTPOLICE") else None
+
+
+def _job_before_unit(doc: Doc, clause_of: list[int], before: list[Token]) -> Token | None:
+    """ "<job> in the <unit>": the job word before a short unit phrase ending ``before``."""
+    for k in range(len(before) - 1, max(-1, len(before) - 6), -1):
+        tok = before[k]
+        if tok.lower_ in _UNIT_PREPOSITIONS:
+            unit = [t for t in before[k + 1 :] if t.lower_ != "the"]
+            if (
+                unit
+                and k >= 1
+                and all(t.ent_type_ == "POLICE" or t.lower_ in wf.PLACE_UNITS for t in unit)
+                and clause_of[before[k - 1].i] == clause_of[tok.i]
+                and before[k - 1].lower_ in wf.JOB_HEADS
+            ):
+                return before[k - 1]
+            return None
+    return None
+
+
+_SELF = frozenset({"i'm", "im", "am", "i’m"})
+_OFFICER_WORDS = frozenset({"officer", "cop", "copper"})
+
+
+def _area_officer(
+    doc: Doc, norm: Normalised, field_name: str, base: int, clause_of: list[int]
+) -> list[Mention]:
+    """ "I'm a Sussex officer": the author places themself in a force area as an officer."""
+    found: list[Mention] = []
+    for ent in doc.ents:
+        if ent.label_ != "AREA" or ent.end >= len(doc) or ent.start < 2:
+            continue
+        officer = doc[ent.end]
+        if officer.lower_ not in _OFFICER_WORDS or doc[ent.start - 1].lower_ not in ("a", "an"):
+            continue
+        if officer.ent_type_ == "ROLE":
+            continue  # "a Northumbria cop": the lexicon already reads the role
+        subject = doc[ent.start - 2].lower_
+        if subject == "'m" and ent.start >= 3:
+            subject = doc[ent.start - 3].lower_ + subject
+        if subject not in _SELF and subject not in ("i'm", "i’m"):
+            continue
+        # the role is the word "officer" alone: the area stays a place, not part of the job
+        evidence = norm.original_span(officer.idx, officer.idx + len(officer.text))
+        found.append(
+            Mention(
+                "ROLE",
+                "officer|strong",
+                field_name,
+                base + clause_of[ent.start],
+                officer.i,
+                officer.i + 1,
+                evidence,
+            )
+        )
+    return found

@@ -22,7 +22,7 @@ from crawler.identify.pipeline import OFFICIAL_HANDLES, get_nlp
 from crawler.identify.rules import Decision, decide
 from crawler.identify.text import Normalised, normalise
 
-IDENTIFIER_VERSION = "rules-2026.11.30.9"
+IDENTIFIER_VERSION = "rules-2026.11.30.10"
 _KEEP = frozenset(OFFICIAL_HANDLES)
 _FIELDS = ("display_name", "bio", "handle")
 

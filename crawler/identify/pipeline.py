@@ -20,6 +20,7 @@ from crawler.identify import lexicon as lx
 from crawler.identify import workforce as wf
 from crawler.identify.places import CASE_SENSITIVE_PLACES, FOREIGN_PLACES, PLACES, SHARED_AREAS
 from crawler.identify.towns import AMBIGUOUS_PLACES, MORE_FOREIGN, MORE_PLACES, WELSH_PLACES
+from crawler.identify.welsh import welsh_mutations
 from probity.forces import FORCES
 
 # Abbreviations in probity.forces that are mostly something else in a bio (BP the oil company,
@@ -163,6 +164,8 @@ def _role_patterns(p: IdentifyRuler) -> None:
 
 
 _RELATIVE_VERBS = ("works", "worked", "serves", "served", "is", "was", "joined", "'s", "’s")
+_RELATIVE_ADVERBS = ("just", "recently", "finally", "now", "also", "has", "officially", "still")
+_JOINS = ("joined", "works", "started", "passed", "serves", "become", "became", "is")
 
 
 def _cue_patterns(p: IdentifyRuler) -> None:
@@ -210,6 +213,11 @@ def _cue_patterns(p: IdentifyRuler) -> None:
     )
     # "Husband works in the … control room", "Son's a PC": a relative as the subject of a job
     p.add_tokens("FAMILY", [rel, {"LOWER": {"IN": list(_RELATIVE_VERBS)}}])
+    # "Grandson just joined …", "Daughter has joined …", "Son now works in …": an adverb between
+    p.add_tokens(
+        "FAMILY",
+        [rel, {"LOWER": {"IN": list(_RELATIVE_ADVERBS)}}, {"LOWER": {"IN": list(_JOINS)}}],
+    )
     p.add_tokens(
         "FAMILY",
         [
@@ -254,10 +262,34 @@ def _cue_patterns(p: IdentifyRuler) -> None:
     p.add_tokens("NPAST", [{"LOWER": {"REGEX": r"^ex-\d"}}])
     p.add_tokens("PAST", [{"SHAPE": "dddd"}, {"ORTH": {"IN": ["-", "–", "to"]}}, {"SHAPE": "dddd"}])
     p.add_tokens("PAST", [{"SHAPE": "dddd"}, {"ORTH": {"IN": ["-", "–"]}}, {"SHAPE": "dd"}])
+    # "PCSO 2015–2019", "Police staff 1998–2021": the tokenizer keeps a dashed range whole
+    p.add_tokens("PAST", [{"TEXT": {"REGEX": r"^(19|20)\d\d[-–—](19|20)?\d\d$"}}])
     for phrase in (*lx.FUTURE_CUES, *wf.FUTURE_CUES):
         p.add("FUTURE", phrase)
     for phrase in (*lx.CORPORATE_CUES, *wf.CORPORATE_CUES):
         p.add("CORP", phrase)
+    # "Official heritage collection account", "official recruitment page": an explicit corporate
+    # cue with the account's subject written inside it
+    for between in (1, 2, 3):
+        p.add_tokens(
+            "CORP",
+            [{"LOWER": "official"}]
+            + [{"IS_ALPHA": True, "LOWER": {"NOT_IN": ["not", "my", "personal"]}}] * between
+            + [{"LOWER": {"IN": ["account", "page", "feed", "channel"]}}],
+            "explicit",
+        )
+        # "Not the official Kent Police account": the denial is the longer match, so it wins
+        denial: list[dict[str, Any]] = [
+            {"LOWER": {"IN": ["not", "never"]}},
+            {"LOWER": {"IN": ["the", "an", "a", "our", "any"]}, "OP": "?"},
+            {"LOWER": "official"},
+        ]
+        p.add_tokens(
+            "PERSONAL",
+            denial
+            + [{"IS_ALPHA": True}] * between
+            + [{"LOWER": {"IN": ["account", "page", "feed", "channel"]}}],
+        )
     for phrase in lx.PERSONAL_CUES:
         p.add("PERSONAL", phrase)
     for phrase in (*lx.EMPLOYMENT, *wf.EMPLOYMENT):
@@ -273,6 +305,9 @@ def _place_patterns(p: IdentifyRuler) -> None:
     for force_id, places in (*MORE_PLACES.items(), *WELSH_PLACES.items()):
         for place in places:
             p.add("AREA", place, force_id, exact=True)
+    # "yng Nghaernarfon", "i Gaerdydd", "o Fangor": Welsh places as mutation writes them
+    for force_id, place in welsh_mutations():
+        p.add("AREA", place, force_id, exact=True)
     # a name several forces' areas share: a place, but never a force on its own
     for place, force_ids in AMBIGUOUS_PLACES.items():
         p.add("MAYBE", place, "|".join(force_ids), exact=True)

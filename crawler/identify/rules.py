@@ -115,11 +115,16 @@ def _valid_roles(a: Analysis) -> list[Mention]:
     # "Analyst at the Home Office", "Civilian investigator for the DWP": another employer
     force_clauses = {m.clause for m in a.mentions if m.state == "current" and m.label == "FORCE"}
     # "Press officer at Cheshire Constabulary": a job title that is usually elsewhere, here at a force
+    # "Solicitor in the force legal services team, North Wales Police": the force may also
+    # stand in the place-only clause right after the job's
+    beside_force = force_clauses | {
+        n for c, near in a.place_clauses.items() if c in force_clauses for n in near
+    }
     other_employer = {
         c.clause
         for c in a.cues
         if c.label == "NOTPOLICE"
-        and not (c.clause in force_clauses and c.evidence.lower().split()[-1] in wf.JOB_HEADS)
+        and not (c.clause in beside_force and c.evidence.lower().split()[-1] in wf.JOB_HEADS)
     }
     past_clauses = {c.clause for c in a.cues if c.label == "PAST"}
     # "999 call handler, North West Ambulance Service": the employer named in the next clause
@@ -191,7 +196,9 @@ def _corporate(a: Analysis, handle: str, titled: bool) -> list[str] | None:
     cue_texts = {c.evidence.lower(): c.evidence for c in a.cues if c.label in ("CORP", "PERSONAL")}
     if any(c in DENIES_CORPORATE for c in cue_texts):
         return None
-    explicit = [v for k, v in cue_texts.items() if k in EXPLICIT_CORPORATE]
+    # "Official heritage collection account": the explicit phrase with the subject inside it
+    worded = {c.evidence.lower() for c in a.cues if c.label == "CORP" and c.ident == "explicit"}
+    explicit = [v for k, v in cue_texts.items() if k in EXPLICIT_CORPORATE or k in worded]
     if explicit:
         return explicit
     personal = any(c.label == "PERSONAL" for c in a.cues)

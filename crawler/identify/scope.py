@@ -37,6 +37,7 @@ _LEFT_NEXT = frozenset(
 )
 _PAST_WORDS = frozenset({"former", "formerly", "ex", "ex-", "retired", "previously", "recovering"})
 _CIVVY = frozenset({"civvy", "civvie", "civvi", "civy"})
+_APPLYING = frozenset({"interview", "interviews", "application", "applicant", "assessment"})
 _NOW = frozenset({"now", "nawr", "these"})
 # police units and codes written in capitals: never another organisation
 POLICE_ACRONYMS = frozenset(
@@ -142,6 +143,9 @@ def structural_cues(
             for w, nxt in itertools.pairwise(later)
         ):
             cues.append(_cue("FUTURE", "", field, clause, ent.start, ent.start, ent.text))
+        if ent.end < len(doc) and doc[ent.end].lower_ in _APPLYING:
+            # "call handler interview next week", "PCSO application in": a job applied for
+            cues.append(_cue("FUTURE", "", field, clause, ent.start, ent.start, ent.text))
         if prev is not None and prev.lower_ in wf.RELATIVES and field != "handle":
             # Welsh: "Gwraig heddwas" - a relative word directly before the role
             cues.append(_cue("FAMILY", "", field, clause, prev.i, prev.i + 1, prev.text))
@@ -170,12 +174,15 @@ def structural_cues(
             low == "left"
             and _opens_clause(doc, clause_of, tok.i)
             and nxt
-            and (nxt[0].lower_ in _LEFT_NEXT or nxt[0].like_num)
+            and (nxt[0].lower_ in _LEFT_NEXT or nxt[0].like_num or nxt[0].ent_type_ == "FORCE")
             or low == "cyn"
             and nxt
             and (nxt[0].ent_type_ == "ROLE" or nxt[0].text == "-")
         ):
-            cues.append(_cue("PAST", "", field, clause, tok.i, tok.i + 1, tok.text))
+            # "Left the army in 2015": a departure from something else, not from the police
+            left_other = low == "left" and _left_something_else(doc, tok.i)
+            ident = "object" if left_other else ""
+            cues.append(_cue("PAST", ident, field, clause, tok.i, tok.i + 1, tok.text))
         elif low in _NOW and _opens_clause(doc, clause_of, tok.i) and field != "handle":
             rest = [t for t in doc[tok.i + 1 :] if clause_of[t.i] == clause_of[tok.i]]
             words = [t for t in rest if t.is_alpha]
@@ -205,6 +212,23 @@ def _generic_force(doc: Doc, i: int) -> bool:
         and before[-1] in _FORCE_BEFORE
         and not (set(before) & _NOT_POLICE_FORCE)
         and after not in _FORCE_AFTER
+    )
+
+
+_POLICE_OBJECTS = frozenset({"job", "police", "force", "service", "met", "constabulary", "cops"})
+
+
+def _left_something_else(doc: Doc, i: int) -> bool:
+    """ "Left the army", "left teaching": what was left is named, and it is not the police."""
+    after = [t for t in doc[i + 1 : i + 3] if t.lower_ not in ("the", "a", "my")]
+    if not after:
+        return False
+    obj = after[0]
+    return (
+        obj.is_alpha
+        and obj.ent_type_ in ("", "MILITARY", "NOTPOLICE")
+        and obj.lower_ not in _POLICE_OBJECTS
+        and obj.lower_ not in _LEFT_NEXT
     )
 
 

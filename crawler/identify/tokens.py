@@ -3,6 +3,7 @@ role denied or about someone else, is a past cue about police work, is a job at 
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from spacy.tokens import Doc, Span, Token
@@ -54,6 +55,17 @@ def at_another_employer(doc: Doc, ent: Span) -> bool:
     nxt = doc[ent.end + 1]
     if nxt.lower_ == "the" and ent.end + 2 < len(doc):
         nxt = doc[ent.end + 2]
+    if nxt.ent_type_ in ("AREA", "MAYBE", "SHARED"):
+        # "volunteer at the Suffolk Punch stud", "at the Kent Wildlife Trust": a place that is
+        # part of another organisation's name (a capitalised word follows it)
+        end = next((e.end for e in doc.ents if e.start == nxt.i), nxt.i + 1)
+        after = doc[end] if end < len(doc) else None
+        return (
+            after is not None
+            and after.is_alpha
+            and after.text[0].isupper()
+            and after.ent_type_ in ("", "NOTPOLICE")
+        )
     return nxt.is_alpha and nxt.text[0].isupper() and nxt.ent_type_ == ""
 
 
@@ -109,6 +121,9 @@ def not_a_title(doc: Doc, ent: Span, norm: Normalised) -> bool:
     place after a preposition ("back in DC") is not a rank."""
     if ent.start > 0 and doc[ent.start - 1].lower_ in _PLACE_PREPOSITIONS:
         return True
+    nxt = doc[ent.end] if ent.end < len(doc) else None
+    if ent.text == "PS" and nxt is not None and nxt.is_digit and len(nxt.text) == 1:
+        return True  # "PS5", "PS 4": a games console, not a police sergeant
     at = norm.index[ent.start_char] if ent.start_char < len(norm.index) else -1
     for tag in _HASHTAG.finditer(norm.original):
         if tag.start() < at < tag.end():
@@ -181,7 +196,10 @@ def someone_else(doc: Doc, ent: Span, clause_of: list[int]) -> bool:
         if verb.endswith(("ed", "ing")) and verb not in _SELF_VERBS and verb not in lx.PAST_CUES:
             return True
     clause = clause_of[ent.start]
-    return any(t.lower_ in _THIRD_PERSON for t in doc[: ent.start] if clause_of[t.i] == clause)
+    before = [t.lower_ for t in doc[: ent.start] if clause_of[t.i] == clause]
+    if any(a == "one" and b == "of" for a, b in itertools.pairwise(before)):
+        return True  # "one of them's a PCSO", "one of my kids is a DC": one of several others
+    return any(t in _THIRD_PERSON for t in before)
 
 
 def next_content(doc: Doc, end: int, limit: int = 4) -> list[Token]:
@@ -349,12 +367,24 @@ def volunteer_at_something(doc: Doc, ent: Span) -> bool:
     )
 
 
+_SPELT_RANKS = frozenset({"inspector", "sergeant", "superintendent", "constable", "detective"})
+
+
 def of_an_idiom(doc: Doc, ent: Span) -> bool:
     """ "Chief Inspector of the Fun Police", "Sgt of the grammar police": the rank is the joke's."""
     after = doc[ent.end : ent.end + 4]
     if len(after) < 2 or after[0].lower_ != "of":
         return False
     rest = after[1:]
+    first = rest[0]
+    if (
+        first.is_alpha
+        and first.is_lower
+        and not first.is_stop
+        and first.ent_type_ == ""
+        and ent.text.lower().split()[-1] in _SPELT_RANKS
+    ):
+        return True  # "Chief inspector of biscuits", "Sergeant of snacks": a rank over a thing
     if rest[0].lower_ in ("the", "a", "my"):
         rest = rest[1:]
     return bool(len(rest)) and rest[0].ent_type_ == "IDIOM"

@@ -401,6 +401,11 @@ WEAK_ROLES: dict[str, tuple[str, ...]] = {
         "disclosure officer",
         "case builder",
         "case file officer",
+        # rules-…10: the case-file job family in the words staff use for it
+        "case file builder",
+        "case file handler",
+        "case file preparation",
+        "file builder",
         "file preparation",
         "witness care officer",
         "statement taker",
@@ -747,6 +752,15 @@ IDIOMS = (
     "bobby dazzler",
     "copper kettle",
     "copper jewellery",
+    # rules-…10: copper the metal, as trades and crafts write it
+    "copper pipe",
+    "copper pipes",
+    "copper pipework",
+    "copper wire",
+    "copper wiring",
+    "copper cable",
+    "copper pans",
+    "copper roof",
     "copper & silver",
     "copper and silver",
     "copper wire",
@@ -878,6 +892,16 @@ UNIT_CONTEXT = (
     "dog section",
     "mounted section",
     "marine unit",
+    # rules-…10: the operational units a bare rank names ("Insp | Dog Unit")
+    "dog unit",
+    "dogs unit",
+    "dog support unit",
+    "police dogs",
+    "firearms unit",
+    "mounted unit",
+    "mounted branch",
+    "road policing",
+    "road policing unit",
     "POLSA",
     "PPU",
     "SOIT",
@@ -1062,6 +1086,10 @@ JOB_HEADS = frozenset(
         "groom",
         "handyman",
         "team.",
+        # rules-…10: "legal services dept at …", "CPS liaison @ …"
+        "dept",
+        "department",
+        "liaison",
     }
 )
 EMPLOY_PREPOSITIONS = frozenset({"at", "for", "with", "@", "in"})

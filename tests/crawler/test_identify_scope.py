@@ -107,6 +107,7 @@ def test_learned_stage_leaves_structural_rejections_and_places_alone(bio: str) -
 
 
 def test_learned_stage_never_trains_on_a_file_kept_for_a_first_run() -> None:
-    # the files kept untouched for the next first run end in a letter after f ("…_g", "…_h")
-    assert all(not name.startswith("heldout_") or name[-1] <= "f" for name in TRAINING_FILES)
+    # the file kept untouched for the next first run ends in a letter after g ("…_h"); g's
+    # errors were studied for rules-2026.11.30.10 and it trains the stage since
+    assert all(not name.startswith("heldout_") or name[-1] <= "g" for name in TRAINING_FILES)
     assert get_stage() is not None
