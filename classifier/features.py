@@ -129,7 +129,9 @@ class FastTfidf:
     def n_features(self) -> int:
         return len(self.vocabulary_) + len(self.char_idf_)
 
-    def _word_index(self) -> tuple[dict[str, int], np.ndarray, dict[int, tuple[np.ndarray, np.ndarray]]]:
+    def _word_index(
+        self,
+    ) -> tuple[dict[str, int], np.ndarray, dict[int, tuple[np.ndarray, np.ndarray]]]:
         """Derived from vocabulary_ on first use (so saved models stay compatible): token ids,
         unigram column per token id, and per order n >= 2 the sorted n-gram keys (token ids as
         digits in base T, the number of tokens) with their columns."""
@@ -155,12 +157,10 @@ class FastTfidf:
             keys.setdefault(len(parts), []).append(key)
             cols.setdefault(len(parts), []).append(col)
         ngrams = {}
-        for n in keys:
-            order = np.argsort(np.array(keys[n], dtype=np.int64), kind="stable")
-            ngrams[n] = (
-                np.array(keys[n], dtype=np.int64)[order],
-                np.array(cols[n], dtype=np.int64)[order],
-            )
+        for n, gram_keys in keys.items():
+            key_array = np.array(gram_keys, dtype=np.int64)
+            order = np.argsort(key_array, kind="stable")
+            ngrams[n] = (key_array[order], np.array(cols[n], dtype=np.int64)[order])
         cache = (token_id, unigram_col, ngrams)
         self._index_cache = cache
         return cache

@@ -12,4 +12,13 @@ for j, z in enumerate(zs):
     assert (z["fold"] == zs[0]["fold"]).all()
     S[:, j], SD[..., j], SR[..., j] = z["S"][:, j], z["SD"][..., j], z["SR"][..., j]
 z0 = zs[0]
-np.savez(f"var/oof/oof_{out}.npz", S=S, Y=z0["Y"], fold=z0["fold"], SD=SD, Yd=z0["Yd"], SR=SR, ndav=z0["ndav"])
+np.savez(
+    f"var/oof/oof_{out}.npz",
+    S=S,
+    Y=z0["Y"],
+    fold=z0["fold"],
+    SD=SD,
+    Yd=z0["Yd"],
+    SR=SR,
+    ndav=z0["ndav"],
+)

@@ -121,7 +121,7 @@ def run_stack(name="stack", C=16.0, stack_C=1.0):
                 Z[inner == i, j] = f(Xf[inner == i])
         outer = [first_level(Xf, Yf[:, j], None, C, "balanced", None) for j in range(4)]
 
-        def logits(X):
+        def logits(X, outer=outer):
             return np.column_stack([f(X) for f in outer])
 
         H, D, R = logits(Xp[fold == k]), logits(XD), logits(XR)
