@@ -1,4 +1,4 @@
-"""Fast TF-IDF features: word 1–2-grams by vocabulary lookup, character n-grams by hashing in numpy.
+"""Fast TF-IDF features: word 1–2- or 1–3-grams by vectorised vocabulary lookup, character n-grams by hashing in numpy.
 
 scikit-learn's character analyzer builds every n-gram as a Python string, which caps scoring at a
 few thousand posts a second. Here the character n-grams of a whole batch are hashed at once over
@@ -129,9 +129,12 @@ class FastTfidf:
     def n_features(self) -> int:
         return len(self.vocabulary_) + len(self.char_idf_)
 
-    def _word_index(self) -> tuple[dict[str, int], np.ndarray, np.ndarray, np.ndarray]:
+    def _word_index(
+        self,
+    ) -> tuple[dict[str, int], np.ndarray, dict[int, tuple[np.ndarray, np.ndarray]]]:
         """Derived from vocabulary_ on first use (so saved models stay compatible): token ids,
-        unigram column per token id, and sorted bigram keys (id1 * T + id2) with their columns."""
+        unigram column per token id, and per order n >= 2 the sorted n-gram keys (token ids as
+        digits in base T, the number of tokens) with their columns."""
         cached = getattr(self, "_index_cache", None)
         if cached is not None:
             return cached
@@ -141,31 +144,41 @@ class FastTfidf:
                 token_id.setdefault(token, len(token_id))
         n_tokens = max(len(token_id), 1)
         unigram_col = np.full(n_tokens, -1, dtype=np.int64)
-        keys, cols = [], []
+        keys: dict[int, list[int]] = {}
+        cols: dict[int, list[int]] = {}
         for gram, col in self.vocabulary_.items():
             parts = gram.split(" ")
             if len(parts) == 1:
                 unigram_col[token_id[parts[0]]] = col
-            elif len(parts) == 2:
-                keys.append(token_id[parts[0]] * n_tokens + token_id[parts[1]])
-                cols.append(col)
-        order = np.argsort(np.array(keys, dtype=np.int64), kind="stable")
-        cache = (
-            token_id,
-            unigram_col,
-            np.array(keys, dtype=np.int64)[order],
-            np.array(cols, dtype=np.int64)[order],
-        )
+                continue
+            key = 0
+            for part in parts:
+                key = key * n_tokens + token_id[part]
+            keys.setdefault(len(parts), []).append(key)
+            cols.setdefault(len(parts), []).append(col)
+        ngrams = {}
+        for n, gram_keys in keys.items():
+            key_array = np.array(gram_keys, dtype=np.int64)
+            order = np.argsort(key_array, kind="stable")
+            ngrams[n] = (key_array[order], np.array(cols[n], dtype=np.int64)[order])
+        cache = (token_id, unigram_col, ngrams)
         self._index_cache = cache
         return cache
 
     def __getstate__(self) -> dict[str, object]:
         return {k: v for k, v in self.__dict__.items() if k != "_index_cache"}
 
+    def _vectorised_words(self) -> bool:
+        """Word 1–2- or 1–3-grams whose keys fit in int64 go through the vectorised lookup."""
+        low, high = self.word_ngram_range
+        n_tokens = len(self._word_index()[0])
+        return low == 1 and high in (2, 3) and max(n_tokens, 1) ** high < 2**62
+
     def _word_block(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        if tuple(self.word_ngram_range) != (1, 2):
+        if not self._vectorised_words():
             return self._word_block_generic(texts)
-        token_id, unigram_col, bigram_keys, bigram_cols = self._word_index()
+        token_id, unigram_col, ngrams = self._word_index()
+        n_tokens = len(unigram_col)
         get = token_id.get
         ids: list[int] = []
         lengths = np.zeros(len(texts), dtype=np.int64)
@@ -178,13 +191,20 @@ class FastTfidf:
         known = tid >= 0
         uni = np.where(known, unigram_col[np.where(known, tid, 0)], -1)
         rows, cols = [doc[uni >= 0]], [uni[uni >= 0]]
-        if len(tid) > 1 and len(bigram_keys):
-            pair_ok = known[:-1] & known[1:] & (doc[:-1] == doc[1:])
-            key = tid[:-1] * len(unigram_col) + tid[1:]
-            pos = np.clip(np.searchsorted(bigram_keys, key), 0, len(bigram_keys) - 1)
-            hit = pair_ok & (bigram_keys[pos] == key)
-            rows.append(doc[:-1][hit])
-            cols.append(bigram_cols[pos[hit]])
+        for n, (gram_keys, gram_cols) in ngrams.items():
+            m = len(tid) - n + 1
+            if m <= 0 or not len(gram_keys):
+                continue
+            # n tokens in a row, all known and in one post (doc ids never decrease)
+            ok = doc[:m] == doc[n - 1 :]
+            key = np.zeros(m, dtype=np.int64)
+            for i in range(n):
+                ok &= known[i : i + m]
+                key = key * n_tokens + np.where(known[i : i + m], tid[i : i + m], 0)
+            pos = np.clip(np.searchsorted(gram_keys, key), 0, len(gram_keys) - 1)
+            hit = ok & (gram_keys[pos] == key)
+            rows.append(doc[:m][hit])
+            cols.append(gram_cols[pos[hit]])
         r, c = np.concatenate(rows), np.concatenate(cols)
         counts = sparse.csr_matrix(
             (np.ones(len(r), dtype=np.float32), (r, c)), shape=(len(texts), len(self.vocabulary_))

@@ -4,6 +4,12 @@ The four per-label regressions are stored as one coefficient matrix so scoring a
 single sparse matrix product. When OLID is given as auxiliary data, a fifth regression on the
 same features learns "OLID offensive" (OLID's broader notion, mild swearing included) without
 touching the codebook's ``offensive`` weights.
+
+Labels listed in ``nb_labels`` are fitted NB-LR style (Wang & Manning 2012): each feature is
+scaled by its log-count ratio between the label's positives and negatives before the
+regression, so a feature that is much more common in one class starts with more weight. The
+scaling is folded into the stored coefficients (coefficient × ratio), so scoring, saving and
+explanations are the same as for an unscaled label.
 """
 
 from __future__ import annotations
@@ -28,6 +34,18 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-z))
 
 
+def nb_log_count_ratio(X: sparse.spmatrix, y: np.ndarray, smoothing: float) -> np.ndarray:
+    """Per feature, log of (share of positive documents with it) / (share of negative documents
+    with it), each smoothed by ``smoothing`` documents and normalised to a distribution (NB-SVM,
+    Wang & Manning 2012, over binarised features)."""
+    present = sparse.csr_matrix(X, copy=True)
+    present.data = np.ones_like(present.data)
+    positive = y == 1
+    p = smoothing + np.asarray(present[positive].sum(axis=0)).ravel()
+    q = smoothing + np.asarray(present[~positive].sum(axis=0)).ravel()
+    return np.log((p / p.sum()) / (q / q.sum())).astype(np.float32)
+
+
 class TfidfLogReg(PostClassifier):
     kind = "tfidf-logreg"
 
@@ -42,6 +60,8 @@ class TfidfLogReg(PostClassifier):
         aux_C: float = 1.0,
         max_aux_examples: int | None = None,
         featurizer: str = "fast",
+        nb_labels: Sequence[str] = (),
+        nb_smoothing: float = 1.0,
     ) -> None:
         self.word_ngram_range = word_ngram_range
         self.char_ngram_range = char_ngram_range
@@ -52,6 +72,8 @@ class TfidfLogReg(PostClassifier):
         self.aux_C = aux_C
         self.max_aux_examples = max_aux_examples
         self.featurizer = featurizer  # "fast" (classifier.features) or "sklearn" (TfidfVectorizer)
+        self.nb_labels = nb_labels  # labels whose features are scaled by the NB log-count ratio
+        self.nb_smoothing = nb_smoothing  # added to every feature's document count per class
 
     def _vectorizer(self) -> FeatureUnion | FastTfidf:
         if self.featurizer == "fast":
@@ -99,6 +121,9 @@ class TfidfLogReg(PostClassifier):
         aux: AuxData | None = None,
     ) -> TfidfLogReg:
         Y = np.asarray(Y)
+        unknown = set(self.nb_labels) - set(LABELS)
+        if unknown:
+            raise ValueError(f"nb_labels: unknown labels {sorted(unknown)}")
         aux_texts: list[str] = []
         aux_y = np.zeros(0)
         if aux is not None:
@@ -116,11 +141,17 @@ class TfidfLogReg(PostClassifier):
             if Y[:, j].min() == Y[:, j].max():  # one class only (tiny data): constant score
                 intercept[j] = 6.0 if Y[0, j] else -6.0
                 continue
+            ratio = (
+                nb_log_count_ratio(X, Y[:, j], self.nb_smoothing)
+                if LABELS[j] in self.nb_labels
+                else None
+            )
             lr = LogisticRegression(
                 C=self.C, class_weight=self.class_weight, solver="liblinear", max_iter=1000
             )
-            lr.fit(X, Y[:, j])
-            coef[j], intercept[j] = lr.coef_[0], lr.intercept_[0]
+            lr.fit(X if ratio is None else X.multiply(ratio).tocsr(), Y[:, j])
+            coef[j] = lr.coef_[0] if ratio is None else lr.coef_[0] * ratio
+            intercept[j] = lr.intercept_[0]
         self.vectorizer_ = vectorizer
         self.coef_ = coef
         self.intercept_ = intercept

@@ -60,7 +60,14 @@ def _description(kind: str, cfg: TrainConfig | None) -> str:
     params = cfg.params if cfg is not None else {}
     word = params.get("word_ngram_range", (1, 2))
     char = params.get("char_ngram_range", (2, 5))
-    return text.format(word=f"{word[0]}–{word[1]}", char=f"{char[0]}–{char[1]}")
+    text = text.format(word=f"{word[0]}–{word[1]}", char=f"{char[0]}–{char[1]}")
+    nb_labels = list(params.get("nb_labels", []))
+    if nb_labels:
+        text += (
+            f" For {', '.join(f'`{label}`' for label in nb_labels)} the features are scaled by "
+            "their NB log-count ratio before the regression (NB-LR)."
+        )
+    return text
 
 
 def render(metrics: dict[str, Any], cfg: TrainConfig | None = None) -> str:

@@ -41,7 +41,7 @@ def fitted_models(small_corpus, tmp_path_factory) -> dict[str, tuple[PostClassif
     base = tmp_path_factory.mktemp("models")
     out: dict[str, tuple[PostClassifier, Path]] = {}
     for name, model in (
-        ("tfidf-logreg", TfidfLogReg(max_features=3000)),
+        ("tfidf-logreg", TfidfLogReg(max_features=3000, nb_labels=["offensive"])),
         ("transformer", TransformerClassifier(**TINY_TRANSFORMER)),
     ):
         model.fit(X, Y, dev=(Xd, Yd), aux=aux)

@@ -16,7 +16,7 @@ from probity.models.review import LABELS
 
 KINDS = ["tfidf-logreg", "transformer", "ensemble"]
 PARAMS: dict[str, dict[str, Any]] = {
-    "tfidf-logreg": {"C": 2.5, "max_features": 1234},
+    "tfidf-logreg": {"C": 2.5, "max_features": 1234, "nb_labels": ["negativity"]},
     "transformer": {"max_length": 40, "epochs": 2, "quantize": False},
     "ensemble": {"members": ["a", "b"], "C": 0.5},
 }
@@ -98,3 +98,34 @@ def test_auxiliary_output_exists_only_when_trained_with_auxiliary_data(small_cor
     )
     aux = with_aux.predict_aux_proba(["what an idiot", "lovely weather"])
     assert aux is not None and aux[0] > aux[1]
+
+
+def test_nb_scaled_labels_score_as_a_regression_on_the_scaled_features(small_corpus):
+    """NB-LR: the log-count ratio is folded into the stored coefficients, so the model's score
+    equals that of the same regression fitted on features explicitly scaled by the ratio."""
+    from sklearn.linear_model import LogisticRegression
+
+    from classifier.tfidf import nb_log_count_ratio
+
+    X, Y, Xd, _ = small_corpus
+    model = TfidfLogReg(max_features=2000, nb_labels=["offensive"]).fit(X, Y)
+    j = LABELS.index("offensive")
+    features = model.transform(X)
+    ratio = nb_log_count_ratio(features, Y[:, j], model.nb_smoothing)
+    reference = LogisticRegression(
+        C=model.C, class_weight="balanced", solver="liblinear", max_iter=1000
+    ).fit(features.multiply(ratio).tocsr(), Y[:, j])
+    dev_features = model.transform(Xd)
+    expected = reference.predict_proba(dev_features.multiply(ratio).tocsr())[:, 1]
+    np.testing.assert_allclose(model.predict_proba(Xd)[:, j], expected, rtol=1e-4, atol=1e-5)
+    # the other labels are plain regressions, so they differ from an NB-scaled fit's
+    plain = TfidfLogReg(max_features=2000).fit(X, Y)
+    other = LABELS.index("government")
+    np.testing.assert_array_equal(model.coef_[other], plain.coef_[other])
+    assert not np.allclose(model.coef_[j], plain.coef_[j])
+
+
+def test_nb_labels_must_be_codebook_labels(small_corpus):
+    X, Y, _, _ = small_corpus
+    with pytest.raises(ValueError, match="unknown labels"):
+        TfidfLogReg(nb_labels=["rude"]).fit(X, Y)

@@ -4,6 +4,7 @@ n-grams that never cross posts, rows l2-normalised per block."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from classifier.features import FastTfidf, hashed_char_ngrams
 
@@ -18,11 +19,21 @@ TEXTS = [
 ]
 
 
-def test_vectorised_word_block_equals_the_plain_lookup():
-    f = FastTfidf(max_features=500).fit(TEXTS * 3)
-    unseen = ["Cordon up on the fete road", "rammed custody lovely morning", "nothing known here"]
+@pytest.mark.parametrize("words", [(1, 2), (1, 3)])
+def test_vectorised_word_block_equals_the_plain_lookup(words):
+    f = FastTfidf(word_ngram_range=words, max_features=500).fit(TEXTS * 3)
+    assert f._vectorised_words()
+    unseen = [
+        "Cordon up on the fete road",
+        "rammed custody lovely morning",
+        "nothing known here",
+        "still up on Barnfield Road still up on",  # a known trigram, twice, and across a break
+    ]
     a, b = f._word_block(TEXTS + unseen), f._word_block_generic(TEXTS + unseen)
     assert abs(a - b).max() == 0 and a.nnz == b.nnz
+    if words == (1, 3):
+        assert "still up on" in f.vocabulary_
+        assert a[len(TEXTS) + 3, f.vocabulary_["still up on"]] > 0
 
 
 def test_character_ngrams_never_cross_posts():

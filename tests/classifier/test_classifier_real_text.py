@@ -64,7 +64,8 @@ def test_the_harmless_posts_are_not_flagged(default_model):
 
 # Written after the second shortcut batch and never trained on: praise or neutral news of
 # leadership. The default model still flags some of them `negativity` (4 of 9 when written; 3 of
-# 9 after the independent writers' 880 posts, with 290 on-topic hard negatives, and C = 16).
+# 9 after the independent writers' 880 posts, with 290 on-topic hard negatives, and C = 16; 5 of 9
+# with NB-LR for negativity).
 LEADERSHIP = [
     "Our Chief Superintendent visited the station tonight and thanked the whole night shift",
     "The inspector covered my court warning so I could go to my son's graduation",

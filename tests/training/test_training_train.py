@@ -175,3 +175,7 @@ def test_the_card_describes_the_ngram_ranges_the_config_trained_with():
     assert "word 1–2-grams and character 2–5-grams" in _description(
         "tfidf-logreg", load_config(TINY)
     )
+    # labels fitted NB-LR style are named; the tiny config has none
+    for label in baseline.params.get("nb_labels", []):
+        assert f"`{label}`" in _description("tfidf-logreg", baseline)
+    assert "NB-LR" not in _description("tfidf-logreg", load_config(TINY))
