@@ -5,7 +5,7 @@ usage: python scripts/oof/variants.py VARIANT [VARIANT ...]
   base            C = 16 for every label (the default; should reproduce oof.py word 1–3)
   C<x>            one shared C = x (e.g. C8, C32, C64)
   nbw<a>_C<x>     NB log-count ratio scaling of the word block (smoothing a), C = x
-  nba<a>_C<x>     the same over word and char blocks
+  nba<a>_C<x>     the same over word and char blocks (suffix _rw<w>: real negatives weighted w)
   rw<w>           real negatives weighted w (e.g. rw0.5)
   cwnone          no class weighting
   stack           per-label logistic regression over the 4 first-level logits (nested OOF)
@@ -71,11 +71,14 @@ def first_level(Xf, yf, sw, C, cw, nb):
 
 
 def run(name):
-    C, cw, rw, nb = 16.0, "balanced", 1.0, None
+    C, rw = 16.0, 1.0
+    cw: str | None = "balanced"
+    nb: tuple[float, bool] | None = None
     if mt := re.fullmatch(r"C([\d.]+)", name):
         C = float(mt[1])
-    elif mt := re.fullmatch(r"nb([wa])([\d.]+)_C([\d.]+)", name):
+    elif mt := re.fullmatch(r"nb([wa])([\d.]+)_C([\d.]+)(?:_rw([\d.]+))?", name):
         nb, C = (float(mt[2]), mt[1] == "w"), float(mt[3])
+        rw = float(mt[4]) if mt[4] else 1.0
     elif mt := re.fullmatch(r"rw([\d.]+)", name):
         rw = float(mt[1])
     elif name == "cwnone":
