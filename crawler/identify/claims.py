@@ -40,14 +40,7 @@ def _jobs_at_forces(
         employed = _employed_job(doc, clause_of, before, ent.start)
         if employed is not None:
             # "Occupational health nurse employed by Wiltshire Police": the job is the role
-            clause = clause_of[employed.i]
-            first = min(t.i for t in words if clause_of[t.i] == clause)
-            evidence = norm.original_span(doc[first].idx, employed.idx + len(employed.text))
-            found.append(
-                Mention(
-                    "ROLE", "staff|weak", field_name, base + clause, first, employed.i + 1, evidence
-                )
-            )
+            found.append(_job_clause_role(doc, norm, field_name, base, clause_of, words, employed))
             continue
         if (
             len(before) >= 3
@@ -133,16 +126,9 @@ def _jobs_at_forces(
             head = _job_after(doc, clause_of, words, clause_of[ent.start])
             if head is not None:
                 # "Staffordshire Police HQ, communications team": the job follows the employer
-                clause = clause_of[head.i]
-                if base + clause in role_clauses:
+                if base + clause_of[head.i] in role_clauses:
                     continue
-                first = min(t.i for t in words if clause_of[t.i] == clause)
-                evidence = norm.original_span(doc[first].idx, head.idx + len(head.text))
-                found.append(
-                    Mention(
-                        "ROLE", "staff|weak", field_name, base + clause, first, head.i + 1, evidence
-                    )
-                )
+                found.append(_job_clause_role(doc, norm, field_name, base, clause_of, words, head))
                 continue
         if (
             head is None
@@ -162,6 +148,22 @@ def _jobs_at_forces(
 
 
 _ASIDES = frozenset({"well", "or", "rather", "actually", "ok", "okay", "erm", "i", "mean"})
+
+
+def _job_clause_role(
+    doc: Doc,
+    norm: Normalised,
+    field_name: str,
+    base: int,
+    clause_of: list[int],
+    words: list[Token],
+    job: Token,
+) -> Mention:
+    """A weak staff role spanning the job's clause from its first word to the job word."""
+    clause = clause_of[job.i]
+    first = min(t.i for t in words if clause_of[t.i] == clause)
+    evidence = norm.original_span(doc[first].idx, job.idx + len(job.text))
+    return Mention("ROLE", "staff|weak", field_name, base + clause, first, job.i + 1, evidence)
 
 
 def _family_continued(
