@@ -4,6 +4,9 @@
   coefficient × feature value; each feature's share goes to the word(s) it came from (a word
   unigram to its word, a bigram half to each word, a character n-gram to the word under its
   middle character), so a word's weight is the sum of its features' coefficient × value.
+  TF-IDF ⊕ MiniLM: the same over the joined regression's TF-IDF coefficients, the part of the
+  logit that is a sum over words (the sentence embedding's part is not attributed to words;
+  occlusion would embed every post once per word, which cost more than scoring in the demo).
 - Other kinds (the transformer, the ensemble): leave-one-word-out occlusion; a word's weight is
   how far the label's score falls without it.
 
@@ -74,7 +77,7 @@ class _LinearAttribution:
     def __init__(self, model: TfidfLogReg, texts: Sequence[str]) -> None:
         vec = model.vectorizer_
         assert isinstance(vec, FastTfidf)
-        self.vec, self.coef, self.texts = vec, model.coef_, list(texts)
+        self.vec, self.coef, self.texts = vec, model.word_coefficients(), list(texts)
         self.split = len(vec.vocabulary_)
         self.words = vec._word_block(self.texts)
         self.chars = vec._char_block(self.texts)

@@ -7,11 +7,12 @@ imports them all, so the dependency runs one way: kinds → implementations → 
 
 from __future__ import annotations
 
-from classifier import ensemble, tfidf, transformer
+from classifier import ensemble, tfidf, tfidf_minilm, transformer
 from classifier.base import load_model, make_model, model_class
 
 KINDS: tuple[str, ...] = (
     tfidf.TfidfLogReg.kind,
+    tfidf_minilm.TfidfMiniLM.kind,
     transformer.TransformerClassifier.kind,
     ensemble.CalibratedEnsemble.kind,
 )

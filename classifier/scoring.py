@@ -114,6 +114,12 @@ class Calibration:
         b = np.array([self.params[label][1] for label in LABELS])
         return 1.0 / (1.0 + np.exp(-(_logit(raw) * a + b)))
 
+    def raw_threshold(self, label: str, threshold: float) -> float:
+        """The raw score whose calibrated score is ``threshold`` (the inverse of ``apply``)."""
+        a, b = self.params[label]
+        z = (float(_logit(np.array(threshold))) - b) / a
+        return float(1.0 / (1.0 + np.exp(-z)))
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "method": "platt",

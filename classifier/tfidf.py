@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import joblib
 import numpy as np
@@ -119,7 +119,7 @@ class TfidfLogReg(PostClassifier):
         *,
         dev: DevData | None = None,
         aux: AuxData | None = None,
-    ) -> TfidfLogReg:
+    ) -> Self:
         Y = np.asarray(Y)
         unknown = set(self.nb_labels) - set(LABELS)
         if unknown:
@@ -134,27 +134,8 @@ class TfidfLogReg(PostClassifier):
                     aux_y[: self.max_aux_examples],
                 )
         vectorizer = self._vectorizer().fit(list(texts) + aux_texts)
-        X = vectorizer.transform(list(texts))
-        coef = np.zeros((len(LABELS), X.shape[1]), dtype=np.float32)
-        intercept = np.zeros(len(LABELS), dtype=np.float32)
-        for j in range(len(LABELS)):
-            if Y[:, j].min() == Y[:, j].max():  # one class only (tiny data): constant score
-                intercept[j] = 6.0 if Y[0, j] else -6.0
-                continue
-            ratio = (
-                nb_log_count_ratio(X, Y[:, j], self.nb_smoothing)
-                if LABELS[j] in self.nb_labels
-                else None
-            )
-            lr = LogisticRegression(
-                C=self.C, class_weight=self.class_weight, solver="liblinear", max_iter=1000
-            )
-            lr.fit(X if ratio is None else X.multiply(ratio).tocsr(), Y[:, j])
-            coef[j] = lr.coef_[0] if ratio is None else lr.coef_[0] * ratio
-            intercept[j] = lr.intercept_[0]
         self.vectorizer_ = vectorizer
-        self.coef_ = coef
-        self.intercept_ = intercept
+        self._fit_label_regressions(list(texts), vectorizer.transform(list(texts)).tocsr(), Y)
         self.aux_coef_: np.ndarray | None = None
         self.aux_intercept_: float | None = None
         if len(aux_texts) and len(set(aux_y.tolist())) == 2:
@@ -165,6 +146,47 @@ class TfidfLogReg(PostClassifier):
             self.aux_coef_ = lr.coef_[0].astype(np.float32)
             self.aux_intercept_ = float(lr.intercept_[0])
         return self
+
+    def _fit_label_regressions(self, texts: list[str], X: sparse.csr_matrix, Y: np.ndarray) -> None:
+        """Sets ``coef_`` and ``intercept_``: one regression per label over the TF-IDF blocks."""
+        self.coef_, self.intercept_, _ = self._label_regressions(X, Y)
+
+    def _label_regressions(
+        self, X: sparse.csr_matrix, Y: np.ndarray, extra: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """One logistic regression per label over the TF-IDF blocks (scaled by the NB ratio for
+        ``nb_labels``) joined with any ``extra`` dense columns: (TF-IDF coefficients with the
+        ratio folded in, intercepts, extra columns' coefficients)."""
+        n = X.shape[1]
+        coef = np.zeros((len(LABELS), n), dtype=np.float32)
+        extra_coef = np.zeros((len(LABELS), 0 if extra is None else extra.shape[1]), np.float32)
+        intercept = np.zeros(len(LABELS), dtype=np.float32)
+        for j in range(len(LABELS)):
+            if Y[:, j].min() == Y[:, j].max():  # one class only (tiny data): constant score
+                intercept[j] = 6.0 if Y[0, j] else -6.0
+                continue
+            ratio = (
+                nb_log_count_ratio(X, Y[:, j], self.nb_smoothing)
+                if LABELS[j] in self.nb_labels
+                else None
+            )
+            Xj = X if ratio is None else X.multiply(ratio).tocsr()
+            if extra is not None:
+                Xj = sparse.hstack([Xj, sparse.csr_matrix(extra)]).tocsr()
+            lr = LogisticRegression(
+                C=self.C, class_weight=self.class_weight, solver="liblinear", max_iter=1000
+            )
+            lr.fit(Xj, Y[:, j])
+            weights = lr.coef_[0]
+            coef[j] = weights[:n] if ratio is None else weights[:n] * ratio
+            extra_coef[j] = weights[n:]
+            intercept[j] = lr.intercept_[0]
+        return coef, intercept, extra_coef
+
+    def word_coefficients(self) -> np.ndarray:
+        """The TF-IDF coefficients explanations attribute to words, (4, features)."""
+        self._check_fitted()
+        return self.coef_
 
     def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
         self._check_fitted()

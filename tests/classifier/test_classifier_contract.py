@@ -14,9 +14,10 @@ from classifier.tfidf import TfidfLogReg
 from classifier.transformer import TransformerClassifier
 from probity.models.review import LABELS
 
-KINDS = ["tfidf-logreg", "transformer", "ensemble"]
+KINDS = ["tfidf-logreg", "tfidf-minilm", "transformer", "ensemble"]
 PARAMS: dict[str, dict[str, Any]] = {
     "tfidf-logreg": {"C": 2.5, "max_features": 1234, "nb_labels": ["negativity"]},
+    "tfidf-minilm": {"C": 4.0, "embedding_scale": 0.25, "gate": 0.1, "max_length": 32},
     "transformer": {"max_length": 40, "epochs": 2, "quantize": False},
     "ensemble": {"members": ["a", "b"], "C": 0.5},
 }
