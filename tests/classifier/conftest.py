@@ -57,6 +57,28 @@ def fitted_models(small_corpus, tmp_path_factory) -> dict[str, tuple[PostClassif
 
 
 @pytest.fixture(scope="session")
+def tiny_minilm_model_dir(tmp_path_factory) -> Path:
+    """The tiny config trained as the default's kind (TF-IDF ⊕ MiniLM, under a minute)."""
+    from training.config import REPO_ROOT
+    from training.train import train_from_config
+
+    tiny = (REPO_ROOT / "training/configs/tiny.toml").read_text(encoding="utf-8")
+    assert 'kind = "tfidf-logreg"' in tiny and 'corpus = "../data/corpus.jsonl"' in tiny
+    config = tmp_path_factory.mktemp("tiny-minilm-config") / "tiny_minilm.toml"
+    config.write_text(
+        tiny.replace('kind = "tfidf-logreg"', 'kind = "tfidf-minilm"').replace(
+            'corpus = "../data/corpus.jsonl"',
+            f'corpus = "{REPO_ROOT / "training/data/corpus.jsonl"}"',
+        ),
+        encoding="utf-8",
+    )
+    result = train_from_config(
+        config, models_dir=tmp_path_factory.mktemp("tiny-minilm-models"), publish_card=False
+    )
+    return result.path
+
+
+@pytest.fixture(scope="session")
 def tiny_model_dir(tmp_path_factory) -> Path:
     """A baseline trained end to end from training/configs/tiny.toml (a few seconds)."""
     from training.config import REPO_ROOT

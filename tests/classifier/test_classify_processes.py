@@ -18,18 +18,22 @@ POST_COUNT = 30
 BATCH = 4
 
 
+@pytest.mark.parametrize("model_dir", ["tiny_model_dir", "tiny_minilm_model_dir"])
 def test_two_processes_classify_each_post_once_as_one_would(
-    database_factory, tiny_model_dir, engine_name, caplog
+    database_factory, model_dir, engine_name, caplog, request
 ):
+    """For the baseline and for the default's kind, whose spawned processes each build their
+    own sentence encoder."""
     if engine_name != "postgresql":
         pytest.skip("several writing processes: PostgreSQL only")
+    folder = request.getfixturevalue(model_dir)
     reference_url, _ = _database_with_posts(database_factory, POST_COUNT)
     with db.session_scope(db.get_engine(reference_url)) as session:
-        classify_posts(session, load_folder(tiny_model_dir), batch_size=BATCH, audit_share=0.5)
+        classify_posts(session, load_folder(folder), batch_size=BATCH, audit_share=0.5)
     expected = _state(reference_url)
 
     url, ids = _database_with_posts(database_factory, POST_COUNT)
-    loaded = load_folder(tiny_model_dir)
+    loaded = load_folder(folder)
     caplog.set_level(logging.INFO, logger="classifier.parallel")
     stats = classify_posts_parallel(loaded, 2, url=url, batch_size=BATCH, audit_share=0.5)
     assert stats.classified == POST_COUNT

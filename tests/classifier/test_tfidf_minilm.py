@@ -98,24 +98,11 @@ def test_a_pickled_model_scores_the_same_without_carrying_the_encoder(joined, sm
     np.testing.assert_array_equal(copy.predict_proba(Xd[:20]), before)
 
 
-def test_training_reports_the_cascade(tmp_path):
+def test_training_reports_the_cascade(tiny_minilm_model_dir):
     """A tiny end-to-end training run of the kind: metrics and card carry the cascade check, and
     every label's threshold lies above the gate (a skipped post cannot be flagged)."""
-    from training.config import REPO_ROOT
-    from training.train import train_from_config
-
-    tiny = (REPO_ROOT / "training/configs/tiny.toml").read_text(encoding="utf-8")
-    assert 'kind = "tfidf-logreg"' in tiny
-    config = tmp_path / "tiny_minilm.toml"
-    config.write_text(
-        tiny.replace('kind = "tfidf-logreg"', 'kind = "tfidf-minilm"').replace(
-            'corpus = "../data/corpus.jsonl"',
-            f'corpus = "{REPO_ROOT / "training/data/corpus.jsonl"}"',
-        ),
-        encoding="utf-8",
-    )
-    result = train_from_config(config, models_dir=tmp_path / "models", publish_card=False)
-    cascade = json.loads((result.path / "metrics.json").read_text())["model_specific"]["cascade"]
+    metrics = json.loads((tiny_minilm_model_dir / "metrics.json").read_text())
+    cascade = metrics["model_specific"]["cascade"]
     assert cascade["texts"] > 100
     assert 0 < cascade["embedded_share"] <= 1
     # on this tiny data a threshold falls under the configured gate, so training moves the gate
@@ -123,7 +110,8 @@ def test_training_reports_the_cascade(tmp_path):
     assert cascade["gate_lowered_from"] == 0.2
     assert cascade["thresholds_above_gate"] is True
     assert min(cascade["raw_thresholds"].values()) > cascade["gate"]
-    saved = json.loads((result.path / "model.json").read_text())
+    saved = json.loads((tiny_minilm_model_dir / "model.json").read_text())
     assert saved["params"]["gate"] == cascade["gate"] < 0.2
     assert isinstance(cascade["label_differences"], int)
-    assert "Cascade: a post is embedded only when" in (result.path / "model_card.md").read_text()
+    card = (tiny_minilm_model_dir / "model_card.md").read_text()
+    assert "Cascade: a post is embedded only when" in card
